@@ -1,0 +1,57 @@
+// Bundles each process separately: the extension host, the backend, the CLI (and, later, each
+// webview). Native modules stay external and ship in node_modules, because esbuild cannot bundle
+// a `.node` file loaded by a computed path. Type-checking is its own step (`npm run typecheck`).
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const NATIVE = ['better-sqlite3', 'onnxruntime-node'];
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  define: { MLWB_VERSION: JSON.stringify(pkg.version) },
+};
+
+/** Fails the build when a bundle that must stay native-free reaches a native module. */
+const forbidNative = {
+  name: 'forbid-native',
+  setup(build) {
+    const filter = new RegExp(`^(${NATIVE.join('|')})(/|$)`);
+    build.onResolve({ filter }, (args) => ({
+      errors: [{ text: `${args.path} is native and must not load in the extension host (imported by ${args.importer}); call the backend instead.` }],
+    }));
+  },
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const bundles = [
+  // The extension host must never load native modules (see docs/architecture.md).
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [forbidNative] },
+  { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    external: NATIVE,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (watch) {
+  const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching for changes…');
+} else {
+  const started = Date.now();
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
+  console.log(`built ${bundles.length} bundles in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,80 @@
+// Builds a linux-x64 VSIX: production bundles plus only the native files that platform needs.
+//   node scripts/package.mjs [--node-dir <node-dist-with-include/>] [--out <file.vsix>]
+// --node-dir compiles better-sqlite3 against another Node's headers (e.g. code-server's Node 24):
+// the backend runs on the host's runtime, and a native module only loads in the ABI it was built for.
+// Compiled copies are cached per (better-sqlite3 version, Node version) outside the repository.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const nodeDir = opt('--node-dir') ? resolve(opt('--node-dir')) : undefined;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const out = resolve(opt('--out') ?? join(root, `${pkg.name}-${pkg.version}-linux-x64.vsix`));
+const cacheRoot = process.env.MLWB_CACHE ?? join(homedir(), '.cache', 'ml-workbench');
+
+function run(cmd, cmdArgs, options = {}) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', ...options });
+  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+/** A better_sqlite3.node for the Node at `dir`, compiled once and cached. */
+function nativeSqliteFor(dir) {
+  const nodeBin = join(dir, 'bin', 'node');
+  const nodeVersion = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  if (!nodeVersion) throw new Error(`No Node at ${nodeBin}`);
+  const sqlitePkg = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8'));
+  const cached = join(cacheRoot, 'native', `better-sqlite3-${sqlitePkg.version}-node-${nodeVersion}-linux-x64`, 'better_sqlite3.node');
+  if (existsSync(cached)) return cached;
+  console.log(`compiling better-sqlite3 ${sqlitePkg.version} for Node ${nodeVersion} (once; cached in ${dirname(cached)})…`);
+  const work = join(cacheRoot, 'native', 'work');
+  rmSync(work, { recursive: true, force: true });
+  cpSync(join(root, 'node_modules/better-sqlite3'), work, { recursive: true, filter: (s) => !s.includes('/build/') });
+  run(nodeBin, [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--nodedir=${dir}`, `--jobs=${2}`], {
+    cwd: work,
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: dir },
+  });
+  // Prove the build loads in that runtime before caching it.
+  run(nodeBin, ['-e', `new (require(${JSON.stringify(work)}))(':memory:').prepare('select 1').get()`]);
+  mkdirSync(dirname(cached), { recursive: true });
+  cpSync(join(work, 'build/Release/better_sqlite3.node'), cached);
+  rmSync(work, { recursive: true, force: true });
+  return cached;
+}
+
+const stage = join(root, '.package');
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+
+run(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: root });
+
+// The staged manifest keeps only runtime dependencies that ship as files (the native ones).
+const manifest = { ...pkg, scripts: {}, devDependencies: {} };
+manifest.dependencies = { 'better-sqlite3': pkg.dependencies['better-sqlite3'] };
+writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
+for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore']) {
+  if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
+}
+for (const d of ['dist', 'media', 'python/mlwb']) cpSync(join(root, d), join(stage, d), { recursive: true });
+for (const f of ['python/pyproject.toml', 'python/README.md']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
+for (const m of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
+  cpSync(join(root, 'node_modules', m), join(stage, 'node_modules', m), { recursive: true, filter: (s) => !/\/(deps|src|obj(\.target)?)(\/|$)/.test(s) });
+}
+// prebuild-install only runs at install time; dropping it keeps `npm list` (which vsce uses to
+// collect dependencies) consistent with the three packages we actually ship.
+const stagedSqlitePkg = join(stage, 'node_modules/better-sqlite3/package.json');
+const sqliteManifest = JSON.parse(readFileSync(stagedSqlitePkg, 'utf8'));
+delete sqliteManifest.dependencies['prebuild-install'];
+delete sqliteManifest.scripts;
+writeFileSync(stagedSqlitePkg, JSON.stringify(sqliteManifest, null, 2));
+if (nodeDir) cpSync(nativeSqliteFor(nodeDir), join(stage, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
+
+run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', 'linux-x64', '--allow-missing-repository', '--skip-license', '--out', out], {
+  cwd: stage,
+});
+rmSync(stage, { recursive: true, force: true });
+console.log(`VSIX: ${out}`);

@@ -1,0 +1,93 @@
+// README's test command. Runs every layer in order and ends with one summary line
+// ("total: N passed, N failed, N skipped") that CI reads:
+//   static checks (typecheck, lint) → build → mocha unit + integration → Python client → end-to-end.
+// `--only <suite>` runs one suite (unit, integration, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+import { readdirSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const wants = (suite) => !only || only === suite;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+function step(title, command, commandArgs, options = {}) {
+  console.log(`\n▶ ${title}`);
+  const r = spawnSync(command, commandArgs, { stdio: 'inherit', ...options });
+  if (r.status !== 0) {
+    problems.push(`${title} failed (exit ${r.status ?? r.signal})`);
+    return false;
+  }
+  return true;
+}
+
+/** Files under `dir` whose name ends with `suffix` (node:fs globSync needs Node 22). */
+function findFiles(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
+}
+
+async function mocha(title, dir, timeout) {
+  console.log(`\n▶ ${title}`);
+  const m = new Mocha({ reporter: 'spec', timeout, color: process.stdout.isTTY });
+  for (const f of findFiles(dir, '.test.js').sort()) m.addFile(f);
+  await new Promise((resolve) => {
+    const runner = m.run(() => resolve());
+    runner.on('end', () => {
+      totals.passed += runner.stats.passes;
+      totals.failed += runner.stats.failures;
+      totals.skipped += runner.stats.pending;
+    });
+  });
+}
+
+const tsc = ['node_modules/typescript/bin/tsc', '-p', '.'];
+if (!step('type-check and compile tests', process.execPath, tsc)) totals.failed++;
+if (!only && !step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) totals.failed++;
+if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
+
+if (wants('unit')) await mocha('unit tests (src/core, pure extension logic)', 'out/test/unit', 10_000);
+if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', 'out/test/integration', 60_000);
+
+if (wants('python')) {
+  console.log('\n▶ Python client tests');
+  const junit = join(mkdtempSync(join(tmpdir(), 'mlwb-pytest-')), 'junit.xml');
+  const r = spawnSync('python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], { stdio: 'inherit' });
+  if (existsSync(junit)) {
+    const suite = readFileSync(junit, 'utf8').match(/<testsuite [^>]*>/)?.[0] ?? '';
+    const attr = (name) => Number(suite.match(new RegExp(`${name}="(\\d+)"`))?.[1] ?? 0);
+    const failed = attr('failures') + attr('errors');
+    const skipped = attr('skipped');
+    totals.failed += failed;
+    totals.skipped += skipped;
+    totals.passed += attr('tests') - failed - skipped;
+    rmSync(junit, { force: true });
+  } else {
+    problems.push(`pytest did not run (exit ${r.status}); install it with: python3 -m pip install pytest`);
+    totals.failed++;
+  }
+}
+
+if (wants('e2e') && process.env.MLWB_SKIP_E2E !== '1') {
+  console.log('\n▶ end-to-end tests in code-server');
+  const r = spawnSync(process.execPath, ['scripts/e2e/run.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  process.stdout.write(r.stdout ?? '');
+  const m = (r.stdout ?? '').match(/^e2e: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m);
+  if (m) {
+    totals.passed += Number(m[1]);
+    totals.failed += Number(m[2]);
+    totals.skipped += Number(m[3] ?? 0);
+  }
+  if (!m || r.status !== 0) {
+    problems.push(`end-to-end run failed (exit ${r.status})`);
+    if (!m || Number(m[2]) === 0) totals.failed++;
+  }
+}
+
+for (const p of problems) console.log(`✖ ${p}`);
+console.log(`\ntotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exitCode = totals.failed > 0 ? 1 : 0;

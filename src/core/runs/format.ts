@@ -1,0 +1,38 @@
+import type { JsonNumber, Run, RunStatus } from './model';
+
+/** Codicon names per status, shared by the tree, the details panel and the comparison table. */
+export const STATUS_ICON: Record<RunStatus, string> = {
+  running: 'sync~spin',
+  finished: 'pass',
+  failed: 'error',
+  killed: 'circle-slash',
+};
+
+/** Short human duration: 850 ms, 12.3 s, 4m 05s, 2h 03m. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** A metric value for display: 4 significant digits, NaN and ±Inf spelled out. */
+export function formatMetricValue(v: JsonNumber): string {
+  if (typeof v !== 'number') return v === 'Infinity' ? '∞' : v === '-Infinity' ? '-∞' : 'NaN';
+  if (Number.isInteger(v)) return String(v);
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+/**
+ * The metric shown beside a run in the tree: the configured key when the run has it, else a
+ * conventional one (loss, accuracy, …), else the alphabetically first.
+ */
+export function keyMetric(run: Run, preferred: readonly string[] = []): { key: string; value: string } | undefined {
+  const keys = Object.keys(run.metrics);
+  if (keys.length === 0) return undefined;
+  const conventional = ['val_loss', 'loss', 'val_accuracy', 'accuracy', 'acc', 'f1', 'rmse'];
+  const key = [...preferred, ...conventional].find((k) => k in run.metrics) ?? keys.sort()[0]!;
+  return { key, value: formatMetricValue(run.metrics[key]!.last) };
+}

@@ -1,0 +1,123 @@
+/**
+ * Numbered schema migrations for `.mlwb/store.db`.
+ *
+ * The schema version lives in SQLite's `PRAGMA user_version`. Migrations only ever append:
+ * a released migration is never edited, because stores in users' workspaces already ran it.
+ * The store is a cache of the run event logs (`runs/<id>/events.jsonl` are the source of truth),
+ * so a store that cannot be migrated can always be rebuilt.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'experiments, runs, params, tags, metric series and summaries, artifacts, ingest offsets',
+    sql: `
+      CREATE TABLE experiments (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 500),
+        created_at  INTEGER NOT NULL,
+        lifecycle   TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted'))
+      );
+
+      CREATE TABLE runs (
+        id             TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+        experiment_id  INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        name           TEXT NOT NULL,
+        status         TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'killed')),
+        start_time     INTEGER NOT NULL,
+        end_time       INTEGER,
+        lifecycle      TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted')),
+        deleted_at     INTEGER,
+        pid            INTEGER,
+        host           TEXT,
+        last_seen      INTEGER,
+        source_path    TEXT,
+        source_kind    TEXT,
+        error          TEXT,
+        context        TEXT
+      );
+      -- The Experiments view lists one experiment's runs newest first; the status index serves
+      -- the liveness sweep that marks dead running runs as killed.
+      CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time DESC);
+      CREATE INDEX runs_by_status ON runs (status) WHERE status = 'running';
+
+      CREATE TABLE params (
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      -- Filters such as params.optimizer = 'adam' look runs up by key and value.
+      CREATE INDEX params_by_key_value ON params (key, value);
+
+      CREATE TABLE tags (
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key     TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+
+      -- A series is one metric key of one run. Points reference it by a small integer so the
+      -- points table and its index stay narrow: it is by far the largest table.
+      CREATE TABLE metric_series (
+        id       INTEGER PRIMARY KEY,
+        run_id   TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key      TEXT NOT NULL,
+        UNIQUE (run_id, key)
+      );
+
+      -- value NULL means NaN: SQLite stores NaN as NULL, and a metric value is never absent.
+      CREATE TABLE metric_points (
+        series_id  INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL,
+        ts         INTEGER NOT NULL,
+        value      REAL
+      );
+      CREATE INDEX metric_points_by_series_step ON metric_points (series_id, step);
+
+      -- Maintained by ingest so that listings and comparisons never scan the points.
+      CREATE TABLE metric_summary (
+        series_id  INTEGER PRIMARY KEY REFERENCES metric_series(id) ON DELETE CASCADE,
+        last       REAL,
+        min        REAL,
+        max        REAL,
+        count      INTEGER NOT NULL,
+        last_step  INTEGER NOT NULL,
+        last_ts    INTEGER NOT NULL,
+        nan_count  INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE artifacts (
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        path    TEXT NOT NULL CHECK (path NOT LIKE '/%' AND path NOT LIKE '..%'),
+        size    INTEGER,
+        PRIMARY KEY (run_id, path)
+      ) WITHOUT ROWID;
+
+      -- How far each run's event log has been ingested, committed in the same transaction as the
+      -- rows it produced, so a crash or a second window neither loses nor duplicates a point.
+      CREATE TABLE ingest_offsets (
+        run_id      TEXT PRIMARY KEY,
+        byte_offset INTEGER NOT NULL CHECK (byte_offset >= 0),
+        line        INTEGER NOT NULL CHECK (line >= 0),
+        file_size   INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+
+      CREATE TABLE ingest_errors (
+        run_id   TEXT NOT NULL,
+        line     INTEGER NOT NULL,
+        message  TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        PRIMARY KEY (run_id, line)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,85 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendNotifications, NotificationMethod } from '../../protocol/backend';
+import { BackendProcess } from './backendProcess';
+
+/**
+ * One backend per workspace folder, created when something first asks for it (a view expanding,
+ * a command running), so activation itself starts nothing heavy.
+ */
+export class BackendPool implements vscode.Disposable {
+  private readonly backends = new Map<string, BackendProcess>();
+  private readonly storeChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; runIds: string[] }>();
+  private readonly disposables: vscode.Disposable[] = [this.storeChanged];
+  readonly onDidChangeStore = this.storeChanged.event;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+        for (const removed of e.removed) this.disposeFolder(removed);
+      }),
+    );
+  }
+
+  folders(): readonly vscode.WorkspaceFolder[] {
+    return vscode.workspace.workspaceFolders ?? [];
+  }
+
+  forFolder(folder: vscode.WorkspaceFolder): BackendProcess {
+    const key = folder.uri.toString();
+    let backend = this.backends.get(key);
+    if (!backend) {
+      backend = new BackendProcess(
+        folder,
+        path.join(this.extensionPath, 'dist', 'backend.js'),
+        this.log,
+        (method, params) => this.onNotification(folder, method, params),
+        () => configuredMlwbDir(folder),
+      );
+      this.backends.set(key, backend);
+    }
+    return backend;
+  }
+
+  /** Starts every folder's backend (used once views are visible). */
+  startAll(): void {
+    for (const folder of this.folders()) {
+      this.forFolder(folder)
+        .whenReady()
+        .catch(() => undefined); // already reported by the backend process
+    }
+  }
+
+  async restartAll(): Promise<void> {
+    await Promise.allSettled(this.folders().map((f) => this.forFolder(f).restart()));
+  }
+
+  private onNotification<M extends NotificationMethod>(folder: vscode.WorkspaceFolder, method: M, params: BackendNotifications[M]): void {
+    const handlers: { [K in NotificationMethod]: (p: BackendNotifications[K]) => void } = {
+      'store/changed': (p) => this.storeChanged.fire({ folder, runIds: p.runIds }),
+      log: (p) => this.log[p.level](`[backend ${folder.name}] ${p.message}`),
+    };
+    (handlers[method] as (p: BackendNotifications[M]) => void)(params);
+  }
+
+  private disposeFolder(folder: vscode.WorkspaceFolder): void {
+    const key = folder.uri.toString();
+    this.backends.get(key)?.dispose();
+    this.backends.delete(key);
+  }
+
+  dispose(): void {
+    for (const backend of this.backends.values()) backend.dispose();
+    this.backends.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The `mlwb.workspaceDir` setting, resolved against the folder; undefined means `<folder>/.mlwb`. */
+function configuredMlwbDir(folder: vscode.WorkspaceFolder): string | undefined {
+  const value = vscode.workspace.getConfiguration('mlwb', folder).get<string>('workspaceDir')?.trim();
+  return value ? path.resolve(folder.uri.fsPath, value) : undefined;
+}

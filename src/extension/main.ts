@@ -1,0 +1,36 @@
+/**
+ * Extension entry. activate() only wires objects together: backends start when a view or command
+ * first needs them, and no native module is ever loaded in the extension host.
+ */
+import * as vscode from 'vscode';
+import { BackendPool } from './backend/backendPool';
+import { registerCommands } from './commands/registerCommands';
+import { EmptyTreeProvider } from './views/emptyTree';
+import { ExperimentsTreeProvider } from './views/experimentsTree';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('ML Workbench', { log: true });
+  const backends = new BackendPool(context.extensionPath, log);
+  const experiments = new ExperimentsTreeProvider(backends);
+  const empty = new EmptyTreeProvider();
+
+  context.subscriptions.push(
+    log,
+    backends,
+    experiments,
+    vscode.window.createTreeView('mlwb.experiments', { treeDataProvider: experiments, showCollapseAll: true }),
+    vscode.window.registerTreeDataProvider('mlwb.data', empty),
+    vscode.window.registerTreeDataProvider('mlwb.models', empty),
+    vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
+    ...registerCommands({ backends, log, experiments }),
+  );
+
+  log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
+  // Starting after activate() returns keeps activation itself instant; the views then fill in.
+  setTimeout(() => backends.startAll(), 0);
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions, which VS Code disposes.
+}

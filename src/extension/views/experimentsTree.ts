@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { STATUS_ICON, formatDuration, keyMetric } from '../../core/runs/format';
+import type { Experiment, Run } from '../../core/runs/model';
+import type { BackendPool } from '../backend/backendPool';
+
+export type ExperimentsNode =
+  | { kind: 'folder'; folder: vscode.WorkspaceFolder }
+  | { kind: 'experiment'; folder: vscode.WorkspaceFolder; experiment: Experiment }
+  | { kind: 'run'; folder: vscode.WorkspaceFolder; run: Run };
+
+/**
+ * Experiments → runs, read from each folder's backend. With several workspace folders the folders
+ * form the top level. An empty result lets VS Code show the view's welcome content.
+ */
+export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly backends: BackendPool) {
+    this.subscription = backends.onDidChangeStore(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    if (!node) {
+      const folders = this.backends.folders();
+      if (folders.length === 1) return this.experimentsOf(folders[0]!);
+      return folders.map((folder) => ({ kind: 'folder', folder }));
+    }
+    if (node.kind === 'folder') return this.experimentsOf(node.folder);
+    if (node.kind === 'experiment') {
+      const runs = await this.backends.forFolder(node.folder).request('runs/list', { experiment: node.experiment.name });
+      return runs.map((run) => ({ kind: 'run', folder: node.folder, run }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = vscode.ThemeIcon.Folder;
+      return item;
+    }
+    if (node.kind === 'experiment') return experimentItem(node.experiment);
+    return runItem(node.run);
+  }
+
+  private async experimentsOf(folder: vscode.WorkspaceFolder): Promise<ExperimentsNode[]> {
+    const experiments = await this.backends.forFolder(folder).request('experiments/list', {});
+    return experiments.map((experiment) => ({ kind: 'experiment', folder, experiment }));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function experimentItem(e: Experiment): vscode.TreeItem {
+  const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `experiment:${e.id}`;
+  item.iconPath = new vscode.ThemeIcon('beaker');
+  item.description = e.running_count > 0 ? `${e.run_count} runs, ${e.running_count} running` : `${e.run_count} runs`;
+  item.contextValue = 'experiment';
+  return item;
+}
+
+function runItem(run: Run): vscode.TreeItem {
+  const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
+  item.id = `run:${run.id}`;
+  item.iconPath = new vscode.ThemeIcon(STATUS_ICON[run.status], statusColor(run));
+  const metric = keyMetric(run);
+  item.description = metric ? `${metric.key} ${metric.value}` : run.status;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${run.name}** — ${run.status}\n\n`);
+  tooltip.appendMarkdown(`\`${run.id}\` · started ${new Date(run.start_time).toLocaleString()}`);
+  if (run.duration_ms !== null) tooltip.appendMarkdown(` · ${formatDuration(run.duration_ms)}`);
+  if (run.error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(run.error)}`);
+  item.tooltip = tooltip;
+  item.contextValue = `run.${run.status}`;
+  return item;
+}
+
+function statusColor(run: Run): vscode.ThemeColor | undefined {
+  if (run.status === 'failed') return new vscode.ThemeColor('testing.iconFailed');
+  if (run.status === 'finished') return new vscode.ThemeColor('testing.iconPassed');
+  return undefined;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

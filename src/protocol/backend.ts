@@ -1,0 +1,59 @@
+/**
+ * The typed JSON-RPC contract between the extension host and the backend process.
+ * Both sides import only this file's types, so a changed shape fails to compile on both.
+ * No `vscode` and no native modules here: the file is shared by both processes.
+ */
+import type { Experiment, MetricPoint, Run } from '../core/runs/model';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface InitializeParams {
+  /** Absolute path of the workspace folder this backend serves. */
+  workspaceFolder: string;
+  /** Explicit `.mlwb/` folder (the `mlwb.workspaceDir` setting or MLWB_DIR); else `<folder>/.mlwb`. */
+  mlwbDir?: string;
+  protocolVersion: number;
+}
+
+export interface InitializeResult {
+  protocolVersion: number;
+  pid: number;
+  node: string;
+  mlwbDir: string;
+  /** Whether `.mlwb/` exists yet; views show their welcome state until it does. */
+  hasWorkspace: boolean;
+  /** Milliseconds from process start until the backend answered initialize. */
+  startupMs: number;
+}
+
+/** Every request the extension may send, by method name. */
+export interface BackendRequests {
+  initialize: { params: InitializeParams; result: InitializeResult };
+  'experiments/list': { params: Record<string, never>; result: Experiment[] };
+  'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
+  'runs/get': { params: { id: string }; result: Run };
+  'runs/metric': { params: { id: string; key: string }; result: MetricPoint[] };
+  shutdown: { params: Record<string, never>; result: null };
+}
+
+/** Every notification the backend sends to the extension, by method name. */
+export interface BackendNotifications {
+  /** Something in the store changed; views refresh what they show. */
+  'store/changed': { runIds: string[] };
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };
+}
+
+export type RequestMethod = keyof BackendRequests;
+export type NotificationMethod = keyof BackendNotifications;
+export type RequestParams<M extends RequestMethod> = BackendRequests[M]['params'];
+export type RequestResult<M extends RequestMethod> = BackendRequests[M]['result'];
+
+/** The backend's handler table: one function per request method, checked for completeness. */
+export type RequestHandlers = {
+  [M in RequestMethod]: (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
+};
+
+/** The JSON-RPC error `data` the backend attaches, so the extension can tell user errors apart. */
+export interface BackendErrorData {
+  code: string;
+}

@@ -1,0 +1,29 @@
+import { strict as assert } from 'node:assert';
+import { formatDuration, formatMetricValue, keyMetric } from '../../src/core/runs/format';
+import type { Run } from '../../src/core/runs/model';
+
+describe('run formatting', () => {
+  it('formats durations at every scale', () => {
+    assert.equal(formatDuration(850), '850 ms');
+    assert.equal(formatDuration(12_345), '12.3 s');
+    assert.equal(formatDuration(245_000), '4m 05s');
+    assert.equal(formatDuration(7_380_000), '2h 03m');
+  });
+
+  it('formats metric values, spelling out non-finite ones', () => {
+    assert.equal(formatMetricValue(0.123456), '0.1235');
+    assert.equal(formatMetricValue(42), '42');
+    assert.equal(formatMetricValue(0.00001234), '1.234e-5');
+    assert.equal(formatMetricValue('NaN'), 'NaN');
+    assert.equal(formatMetricValue('-Infinity'), '-∞');
+  });
+
+  it('picks a conventional key metric, else the first by name', () => {
+    const run = (keys: string[]) =>
+      ({ metrics: Object.fromEntries(keys.map((k) => [k, { last: 1, min: 1, max: 1, count: 1, last_step: 0 }])) }) as unknown as Run;
+    assert.equal(keyMetric(run(['zeta', 'loss', 'accuracy']))!.key, 'loss');
+    assert.equal(keyMetric(run(['zeta', 'alpha']))!.key, 'alpha');
+    assert.equal(keyMetric(run(['zeta', 'loss']), ['zeta'])!.key, 'zeta');
+    assert.equal(keyMetric(run([])), undefined);
+  });
+});
