@@ -1,0 +1,49 @@
+"""Measures the cost of Run.log_metric; prints one JSON line.
+
+    MLWB_DIR=/tmp/bench/.mlwb python3 python/bench_client.py [points]
+
+The workspace comes from MLWB_DIR (required, so a benchmark never writes a
+million points into a real project's workspace).
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import mlwb  # noqa: E402
+
+
+def main() -> int:
+    if not os.environ.get("MLWB_DIR"):
+        print("bench_client.py: set MLWB_DIR to the .mlwb folder to write to", file=sys.stderr)
+        return 2
+    points = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    os.environ.setdefault("MLWB_CAPTURE_ENV", "0")
+    with mlwb.start_run(experiment="bench", name="bench-client") as run:
+        log = run.log_metric
+        start = time.perf_counter()
+        for i in range(points):
+            log("loss", 1.0 / (i + 1))
+        seconds = time.perf_counter() - start
+        end_start = time.perf_counter()
+    end_seconds = time.perf_counter() - end_start
+    print(
+        json.dumps(
+            {
+                "points": points,
+                "seconds": round(seconds, 4),
+                "us_per_call": round(seconds / points * 1e6, 3) if points else 0.0,
+                "end_seconds": round(end_seconds, 4),
+                "run_id": run.id,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

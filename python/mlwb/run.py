@@ -1,0 +1,272 @@
+"""A tracked run: validates input, formats event lines, hands them to the writer."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+from . import artifacts, capture, context, events, lifecycle, validation
+from .errors import MlwbError
+from .workspace import create_run_dir, find_workspace
+from .writer import Writer
+
+_time_ns = time.time_ns
+
+MAX_ERROR_LENGTH = 8000
+
+
+def _flag(name: str, default: bool = True) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _hostname() -> str:
+    try:
+        return socket.gethostname()
+    except OSError:
+        return ""
+
+
+def default_run_name() -> str:
+    return time.strftime("run-%Y%m%d-%H%M%S")
+
+
+class Run:
+    """Use :func:`mlwb.start_run` to create one."""
+
+    def __init__(
+        self,
+        experiment: Optional[str] = None,
+        name: Optional[str] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        experiment = experiment if experiment is not None else os.environ.get("MLWB_EXPERIMENT") or "Default"
+        if not isinstance(experiment, str) or not experiment.strip():
+            raise MlwbError(f"experiment must be a non-empty string, got {experiment!r}")
+        if name is None:
+            name = default_run_name()
+        if not isinstance(name, str) or not name.strip():
+            raise MlwbError(f"run name must be a non-empty string, got {name!r}")
+        start_params = validation.new_params(params or {}, {})
+        start_tags = validation.tags(tags or {})
+
+        self.experiment: str = experiment
+        self.name: str = name
+        self.status: str = "running"
+        self.pid = os.getpid()
+        self._params: Dict[str, str] = dict(start_params)
+        self._tags: Dict[str, str] = dict(start_tags)
+        # key -> [metric line prefix, json-encoded key, points logged so far]
+        self._metric_keys: Dict[str, List[Any]] = {}
+        self._ended = False
+        self._capture: Optional[capture.OutputCapture] = None
+
+        self._writer: Optional[Writer] = None
+
+        lifecycle.ensure_none_active()
+        ctx = context.gather()
+        lifecycle.activate(self)
+        started = False
+        try:
+            self.id, run_dir = create_run_dir(find_workspace())
+            self.dir: Path = run_dir
+            self._writer = Writer(run_dir, capture_output=_flag("MLWB_CAPTURE_OUTPUT"))
+            self._append = self._writer.append
+            self._append(
+                events.run_start(
+                    events.now_ms(), self.id, experiment, name, self.pid, _hostname(),
+                    start_params, start_tags, ctx,
+                )
+            )
+            started = True
+            # Flushed at once so a watcher sees the run the moment it starts.
+            self._writer.flush()
+            self._writer.start()
+            self._capture = capture.maybe_start(self._writer.append_output)
+        except BaseException as exc:
+            self._ended = True
+            self.status = "failed"
+            if self._writer is not None:
+                if started:  # never a run_end without its run_start
+                    self._writer.append(events.run_end(events.now_ms(), "failed", lifecycle.describe(exc)))
+                self._writer.close()
+            lifecycle.deactivate(self)
+            raise
+        lifecycle.install_signal_handlers(self)
+
+    def __repr__(self) -> str:
+        return f"<mlwb.Run {self.name!r} id={self.id} status={self.status}>"
+
+    # --- context manager ------------------------------------------------------------
+
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None:
+            self._finish("finished")
+        elif issubclass(exc_type, SystemExit) and exc.code in (None, 0):
+            self._finish("finished")
+        else:
+            if not self._ended and self._capture is not None:
+                self._writer.append_output("".join(traceback.format_exception(exc_type, exc, tb)))
+            status = "killed" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+            self._finish(status, lifecycle.describe(exc))
+        return False
+
+    # --- metrics (hot path) ------------------------------------------------------------
+
+    def _new_metric_key(self, key: Any) -> List[Any]:
+        validation.validate_key("metric", key)
+        entry = [events.metric_prefix(key), events.json_key(key), 0]
+        self._metric_keys[key] = entry
+        return entry
+
+    def log_metric(self, key: str, value: float, step: Optional[int] = None) -> None:
+        if self._ended:
+            self._raise_ended()
+        try:
+            entry = self._metric_keys[key]
+        except (KeyError, TypeError):
+            entry = self._new_metric_key(key)
+        if value.__class__ is not float:
+            value = validation.metric_value(key, value)
+        if step is None:
+            step = entry[2]
+        elif step.__class__ is not int:
+            step = validation.step(step)
+        entry[2] += 1
+        # Inlined fmt_float: this method is the one users call millions of times.
+        if value - value == 0.0:
+            self._append(f'{{"type":"metric","ts":{_time_ns() // 1000000}{entry[0]}{value!r},"step":{step}}}\n')
+        else:
+            self._append(events.metric_line(_time_ns() // 1000000, entry[0], value, step))
+
+    def log_metrics(self, metrics: Mapping[str, float], step: Optional[int] = None) -> None:
+        self._check_open()
+        if not isinstance(metrics, Mapping):
+            raise MlwbError(f"metrics must be a mapping of key to number, got {type(metrics).__name__}")
+        items = []
+        for key, value in metrics.items():
+            try:
+                entry = self._metric_keys[key]
+            except (KeyError, TypeError):
+                entry = self._new_metric_key(key)
+            if value.__class__ is not float:
+                value = validation.metric_value(key, value)
+            items.append((entry, value))
+        if not items:
+            return
+        step = max(entry[2] for entry, _ in items) if step is None else validation.step(step)
+        for entry, _ in items:
+            entry[2] += 1
+        self._append(events.metrics_line(events.now_ms(), step, [(e[1], v) for e, v in items]))
+
+    # --- params, tags, artifacts, inputs ---------------------------------------------------
+
+    def log_param(self, key: str, value: Any) -> None:
+        self.log_params({key: value})
+
+    def log_params(self, params: Mapping[str, Any]) -> None:
+        self._check_open()
+        fresh = validation.new_params(params, self._params)
+        if fresh:
+            self._params.update(fresh)
+            self._append(events.params(events.now_ms(), fresh))
+
+    def set_tag(self, key: str, value: Any) -> None:
+        self.set_tags({key: value})
+
+    def set_tags(self, tags: Mapping[str, Any]) -> None:
+        self._check_open()
+        values = validation.tags(tags)
+        if values:
+            self._tags.update(values)
+            self._append(events.tags(events.now_ms(), values))
+
+    def log_artifact(self, path, artifact_path: Optional[str] = None) -> List[str]:
+        """Copies a file or folder into the run's artifacts; returns the artifact paths."""
+        self._check_open()
+        copied = []
+        for rel, size in artifacts.copy_into(
+            self.dir / "artifacts", path, artifact_path, skip_dirs=(self.dir.parent.parent,)
+        ):
+            self._append(events.artifact(events.now_ms(), rel, size))
+            copied.append(rel)
+        return copied
+
+    def log_text(self, text: str, artifact_file: str) -> str:
+        """Writes ``text`` as the artifact ``artifact_file`` (like mlflow.log_text)."""
+        self._check_open()
+        rel = artifacts.safe_subpath(artifact_file)
+        if not rel:
+            raise MlwbError("log_text needs a file name, e.g. 'notes.txt'")
+        dest = self.dir / "artifacts" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(str(text), encoding="utf-8")
+        self._append(events.artifact(events.now_ms(), rel, dest.stat().st_size))
+        return rel
+
+    def log_input(self, path) -> None:
+        self._check_open()
+        text = os.fspath(path)
+        if not isinstance(text, str) or not text:
+            raise MlwbError(f"input path must be a non-empty path, got {path!r}")
+        if "://" not in text:  # keep URLs such as s3://bucket/key as they are
+            text = os.path.abspath(os.path.expanduser(text))
+        self._append(events.input_(events.now_ms(), text))
+
+    @property
+    def params(self) -> Dict[str, str]:
+        return dict(self._params)
+
+    @property
+    def tags(self) -> Dict[str, str]:
+        return dict(self._tags)
+
+    # --- ending ------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Writes everything buffered so far to disk now."""
+        self._writer.flush()
+
+    def end(self, status: str = "finished", error: Optional[str] = None) -> None:
+        """Ends the run; a second call does nothing."""
+        self._finish(validation.end_status(status), error)
+
+    def _finish(self, status: str, error: Optional[str] = None) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.status = status
+        try:
+            if self._capture is not None:
+                self._capture.stop()
+            if error is not None:
+                error = str(error)[:MAX_ERROR_LENGTH]
+            if self._writer is not None:
+                self._append(events.run_end(events.now_ms(), status, error))
+                self._writer.close()
+        finally:
+            lifecycle.deactivate(self)
+
+    def _detach_after_fork(self) -> None:
+        self._ended = True
+        if self._capture is not None:
+            self._capture.detach()
+        if self._writer is not None:
+            self._writer.abandon()
+
+    def _check_open(self) -> None:
+        if self._ended:
+            self._raise_ended()
+
+    def _raise_ended(self) -> None:
+        raise MlwbError(f"run {self.name!r} ({self.id}) has ended ({self.status}); start a new run to log more")
