@@ -1,10 +1,13 @@
 import * as fs from 'node:fs';
 import { findWorkspaceDir, workspacePaths, type WorkspacePaths } from '../core/workspace';
 import { openStore, type Db } from '../core/store/database';
+import { ingestWorkspace } from '../core/ingest/workspaceIngest';
+import { sweepDeadRuns } from '../core/ingest/liveness';
 
 /**
- * The workspace a CLI command acts on. Read-only commands use `withReadStore`, which never creates
- * `.mlwb/` or `store.db`: a workspace without them simply has nothing to list.
+ * The workspace a CLI command acts on. Commands that read use `withCurrentStore`: it never creates
+ * a `.mlwb/` folder (a folder without one simply has nothing to list), and where one exists it
+ * first catches the store up with the run event logs, so the CLI is current without VS Code.
  */
 export interface CliContext {
   readonly cwd: string;
@@ -16,11 +19,15 @@ export function findPaths(ctx: CliContext): WorkspacePaths | undefined {
   return dir ? workspacePaths(dir) : undefined;
 }
 
-export function withReadStore<T>(ctx: CliContext, empty: T, fn: (db: Db, paths: WorkspacePaths) => T): T {
+export function withCurrentStore<T>(ctx: CliContext, empty: T, fn: (db: Db, paths: WorkspacePaths) => T): T {
   const paths = findPaths(ctx);
-  if (!paths || !fs.existsSync(paths.storeFile)) return empty;
+  if (!paths || !fs.existsSync(paths.root)) return empty;
+  const hasLogs = fs.existsSync(paths.runsDir);
+  if (!hasLogs && !fs.existsSync(paths.storeFile)) return empty;
   const db = openStore(paths.storeFile);
   try {
+    ingestWorkspace(db, paths);
+    sweepDeadRuns(db);
     return fn(db, paths);
   } finally {
     db.close();

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { getRun, getMetricPoints, listRuns } from '../../core/runs/queries';
 import { MlwbError } from '../../core/errors';
 import type { Run } from '../../core/runs/model';
-import { type CliContext, withReadStore } from '../context';
+import { type CliContext, withCurrentStore } from '../context';
 import { type Output, formatTable } from '../output';
 
 export function runsCommand(ctx: CliContext, out: Output): Command {
@@ -16,7 +16,7 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
     .option('--deleted', 'include deleted runs')
     .option('-n, --limit <n>', 'at most n runs', parsePositiveInt)
     .action((opts: { json?: boolean; experiment?: string; deleted?: boolean; limit?: number }) => {
-      const list = withReadStore<Run[]>(ctx, [], (db) =>
+      const list = withCurrentStore<Run[]>(ctx, [], (db) =>
         listRuns(db, { experiment: opts.experiment, includeDeleted: opts.deleted, limit: opts.limit }),
       );
       if (opts.json) return out.json(list);
@@ -35,7 +35,7 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
     .option('--json', 'print the run as JSON')
     .option('-m, --metric <key>', 'include the full series of this metric as `points`')
     .action((id: string, opts: { json?: boolean; metric?: string }) => {
-      const result = withReadStore<(Run & { points?: unknown }) | undefined>(ctx, undefined, (db) => {
+      const result = withCurrentStore<(Run & { points?: unknown }) | undefined>(ctx, undefined, (db) => {
         const run: Run & { points?: unknown } = getRun(db, id);
         if (opts.metric !== undefined) run.points = getMetricPoints(db, id, opts.metric);
         return run;

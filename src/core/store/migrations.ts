@@ -36,6 +36,9 @@ export const MIGRATIONS: readonly Migration[] = [
         pid            INTEGER,
         host           TEXT,
         last_seen      INTEGER,
+        -- 'log' when the run's own run_end ended it; 'sweep' when ML Workbench decided it died
+        -- (its process is gone or its heartbeat went stale), which new events can still undo.
+        end_source     TEXT CHECK (end_source IN ('log', 'sweep')),
         source_path    TEXT,
         source_kind    TEXT,
         error          TEXT,

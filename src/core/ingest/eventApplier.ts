@@ -1,0 +1,229 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../store/database';
+import type { RunEvent, RunStartEvent } from './events';
+
+/** A metric summary being updated in memory for the length of one chunk. */
+interface SummaryAcc {
+  last: number | null;
+  lastStep: number;
+  lastTs: number;
+  min: number | null;
+  max: number | null;
+  count: number;
+  nanCount: number;
+}
+
+interface RunState {
+  exists: boolean;
+  /** The run's own run_end was applied: later events (but edits) are ignored, as the format says. */
+  endedByLog: boolean;
+  killedBySweep: boolean;
+}
+
+/**
+ * Applies parsed events of one run to the store. Callers wrap calls in a transaction and call
+ * `flush()` before committing: summaries and series ids are kept in memory within a chunk so a
+ * million points cost a million narrow inserts and not a million summary updates.
+ */
+export class EventApplier {
+  private readonly s: ReturnType<typeof prepareStatements>;
+  private readonly seriesIds = new Map<string, number>();
+  private readonly summaries = new Map<number, SummaryAcc>();
+  private run: RunState | undefined;
+  points = 0;
+  inputs: string[] = [];
+
+  constructor(
+    db: Db,
+    readonly runId: string,
+  ) {
+    this.s = prepareStatements(db);
+  }
+
+  /** Starts a chunk: reads the run's current state (another window may have advanced it). */
+  begin(): void {
+    const row = this.s.runState.get(this.runId) as { end_source: string | null } | undefined;
+    this.run = { exists: !!row, endedByLog: row?.end_source === 'log', killedBySweep: row?.end_source === 'sweep' };
+    this.summaries.clear();
+    this.inputs = [];
+  }
+
+  apply(e: RunEvent): void {
+    const run = this.run!;
+    if (e.type === 'run_start') return this.start(e);
+    if (e.type === 'edit') return this.edit(e);
+    if (run.endedByLog) return;
+    this.ensureRun(e.ts);
+    if (run.killedBySweep && e.type !== 'run_end') {
+      // We declared it dead too early (a long pause, a slow disk): it is alive after all.
+      this.s.revive.run(this.runId);
+      run.killedBySweep = false;
+    }
+    switch (e.type) {
+      case 'params':
+        for (const [k, v] of Object.entries(e.params)) this.s.insertParam.run(this.runId, k, v);
+        break;
+      case 'tags':
+        for (const [k, v] of Object.entries(e.tags)) this.s.upsertTag.run(this.runId, k, v);
+        break;
+      case 'metric':
+        this.point(e.key, e.step, e.ts, e.value);
+        break;
+      case 'metrics':
+        for (const [k, v] of Object.entries(e.values)) this.point(k, e.step, e.ts, v);
+        break;
+      case 'artifact':
+        this.s.upsertArtifact.run(this.runId, e.path, e.size);
+        break;
+      case 'input':
+        this.inputs.push(e.path);
+        break;
+      case 'heartbeat':
+        break;
+      case 'run_end':
+        this.s.end.run(e.status, e.ts, e.error, 'log', this.runId);
+        run.endedByLog = true;
+        run.killedBySweep = false;
+        break;
+    }
+    this.s.seen.run(e.ts, this.runId);
+  }
+
+  /** Writes the chunk's metric summaries. */
+  flush(): void {
+    for (const [seriesId, a] of this.summaries) {
+      this.s.upsertSummary.run(seriesId, a.last, a.min, a.max, a.count, a.lastStep, a.lastTs, a.nanCount);
+    }
+    this.summaries.clear();
+  }
+
+  private start(e: RunStartEvent): void {
+    const experimentId = this.experimentId(e.experiment || 'Default');
+    const ctx = e.context;
+    const fields = {
+      id: this.runId,
+      experiment_id: experimentId,
+      name: e.name || this.runId,
+      start_time: e.ts,
+      pid: typeof e.pid === 'number' ? e.pid : null,
+      host: typeof e.host === 'string' ? e.host : null,
+      source_path: ctx?.source?.path ?? null,
+      source_kind: ctx?.source?.kind ?? null,
+      context: ctx ? JSON.stringify(ctx) : null,
+    };
+    if (this.run!.exists) this.s.restart.run(fields);
+    else this.s.insertRun.run(fields);
+    this.run = { exists: true, endedByLog: false, killedBySweep: false };
+    for (const [k, v] of Object.entries(e.params ?? {})) this.s.insertParam.run(this.runId, k, v);
+    for (const [k, v] of Object.entries(e.tags ?? {})) this.s.upsertTag.run(this.runId, k, v);
+  }
+
+  private edit(e: Extract<RunEvent, { type: 'edit' }>): void {
+    this.ensureRun(e.ts);
+    if (e.field === 'name') this.s.rename.run(e.value, this.runId);
+    else if (e.field === 'lifecycle') this.s.lifecycle.run(e.value, e.value === 'deleted' ? e.ts : null, this.runId);
+    else if (e.value === null) this.s.deleteTag.run(this.runId, e.key);
+    else this.s.upsertTag.run(this.runId, e.key, e.value);
+  }
+
+  /** A log whose run_start line was lost still becomes a run, named after its id. */
+  private ensureRun(ts: number): void {
+    if (this.run!.exists) return;
+    const created = parseInt(this.runId.slice(0, 12), 16);
+    this.s.insertRun.run({
+      id: this.runId,
+      experiment_id: this.experimentId('Default'),
+      name: this.runId,
+      start_time: Number.isFinite(created) && created > 0 ? created : ts,
+      pid: null,
+      host: null,
+      source_path: null,
+      source_kind: null,
+      context: null,
+    });
+    this.run!.exists = true;
+  }
+
+  private experimentId(name: string): number {
+    this.s.insertExperiment.run(name, Date.now());
+    return (this.s.experimentId.get(name) as { id: number }).id;
+  }
+
+  private point(key: string, step: number, ts: number, value: number): void {
+    const seriesId = this.series(key);
+    // SQLite stores NaN as NULL; queries read NULL back as NaN.
+    this.s.insertPoint.run(seriesId, step, ts, value);
+    this.points++;
+    let a = this.summaries.get(seriesId);
+    if (!a) {
+      const row = this.s.summary.get(seriesId) as
+        | { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number }
+        | undefined;
+      a = row
+        ? { last: row.last, min: row.min, max: row.max, count: row.count, lastStep: row.last_step, lastTs: row.last_ts, nanCount: row.nan_count }
+        : { last: null, min: null, max: null, count: 0, lastStep: -Infinity, lastTs: 0, nanCount: 0 };
+      this.summaries.set(seriesId, a);
+    }
+    a.count++;
+    // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
+    if (step >= a.lastStep) {
+      a.last = Number.isNaN(value) ? null : value;
+      a.lastStep = step;
+      a.lastTs = ts;
+    }
+    if (Number.isNaN(value)) a.nanCount++;
+    else {
+      if (a.min === null || value < a.min) a.min = value;
+      if (a.max === null || value > a.max) a.max = value;
+    }
+  }
+
+  private series(key: string): number {
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      this.s.insertSeries.run(this.runId, key);
+      id = (this.s.seriesId.get(this.runId, key) as { id: number }).id;
+      this.seriesIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+function prepareStatements(db: Db) {
+  const p = (sql: string): Database.Statement => db.prepare(sql);
+  return {
+    runState: p('SELECT end_source FROM runs WHERE id = ?'),
+    insertExperiment: p('INSERT OR IGNORE INTO experiments (name, created_at) VALUES (?, ?)'),
+    experimentId: p('SELECT id FROM experiments WHERE name = ?'),
+    insertRun: p(
+      `INSERT INTO runs (id, experiment_id, name, status, start_time, last_seen, pid, host, source_path, source_kind, context)
+       VALUES (@id, @experiment_id, @name, 'running', @start_time, @start_time, @pid, @host, @source_path, @source_kind, @context)`,
+    ),
+    restart: p(
+      `UPDATE runs SET experiment_id = @experiment_id, name = @name, status = 'running', start_time = @start_time,
+         end_time = NULL, end_source = NULL, pid = @pid, host = @host, source_path = @source_path,
+         source_kind = @source_kind, context = @context, last_seen = max(coalesce(last_seen, 0), @start_time)
+       WHERE id = @id`,
+    ),
+    revive: p(`UPDATE runs SET status = 'running', end_time = NULL, end_source = NULL, error = NULL WHERE id = ?`),
+    end: p('UPDATE runs SET status = ?, end_time = ?, error = ?, end_source = ? WHERE id = ?'),
+    seen: p('UPDATE runs SET last_seen = max(coalesce(last_seen, 0), ?) WHERE id = ?'),
+    rename: p('UPDATE runs SET name = ? WHERE id = ?'),
+    lifecycle: p('UPDATE runs SET lifecycle = ?, deleted_at = ? WHERE id = ?'),
+    insertParam: p('INSERT OR IGNORE INTO params (run_id, key, value) VALUES (?, ?, ?)'),
+    upsertTag: p('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value'),
+    deleteTag: p('DELETE FROM tags WHERE run_id = ? AND key = ?'),
+    upsertArtifact: p(
+      'INSERT INTO artifacts (run_id, path, size) VALUES (?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size',
+    ),
+    insertSeries: p('INSERT OR IGNORE INTO metric_series (run_id, key) VALUES (?, ?)'),
+    seriesId: p('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
+    insertPoint: p('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)'),
+    summary: p('SELECT last, min, max, count, last_step, last_ts, nan_count FROM metric_summary WHERE series_id = ?'),
+    upsertSummary: p(
+      `INSERT INTO metric_summary (series_id, last, min, max, count, last_step, last_ts, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series_id) DO UPDATE SET last = excluded.last, min = excluded.min, max = excluded.max, count = excluded.count,
+         last_step = excluded.last_step, last_ts = excluded.last_ts, nan_count = excluded.nan_count`,
+    ),
+  };
+}

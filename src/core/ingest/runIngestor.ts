@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../store/database';
+import { EventApplier } from './eventApplier';
+import { EventFormatError, toRunEvent, type RunEvent } from './events';
+
+/** A line that could not be ingested; reported with its file and line, the rest goes on. */
+export interface IngestIssue {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface RunIngestResult {
+  runId: string;
+  /** Events applied in this call. */
+  events: number;
+  points: number;
+  issues: IngestIssue[];
+  /** Input paths the run logged in this call (for snapshot lineage). */
+  inputs: string[];
+  /** True when the log held nothing new (the caller need not notify anyone). */
+  unchanged: boolean;
+}
+
+export interface IngestOptions {
+  /** Bytes read and committed per transaction. Bigger is faster; smaller keeps each commit short. */
+  readonly chunkBytes?: number;
+  /** The longest line accepted; a longer one is reported and skipped. */
+  readonly maxLineBytes?: number;
+}
+
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+interface Offset {
+  byte_offset: number;
+  line: number;
+}
+
+/**
+ * Ingests whatever a run's event log gained since the offset committed last time.
+ *
+ * Each chunk's rows and the new offset commit in one transaction, and the offset is re-read inside
+ * it: if another process (a second VS Code window, the CLI) committed that chunk first, ours is
+ * dropped. So a crash or two concurrent ingesters never lose or duplicate a point. A last line
+ * without its newline is still being written and waits for the next call.
+ */
+export function ingestRunLog(db: Db, runsDir: string, runId: string, options: IngestOptions = {}): RunIngestResult {
+  const file = path.join(runsDir, runId, 'events.jsonl');
+  const result: RunIngestResult = { runId, events: 0, points: 0, issues: [], inputs: [], unchanged: true };
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const applier = new EventApplier(db, runId);
+  const getOffset = db.prepare('SELECT byte_offset, line FROM ingest_offsets WHERE run_id = ?');
+  const setOffset = db.prepare(
+    `INSERT INTO ingest_offsets (run_id, byte_offset, line, file_size, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (run_id) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line,
+       file_size = excluded.file_size, updated_at = excluded.updated_at`,
+  );
+  const recordIssue = db.prepare('INSERT OR REPLACE INTO ingest_errors (run_id, line, message, at) VALUES (?, ?, ?, ?)');
+
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw e;
+  }
+  try {
+    let offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+    const size = fs.fstatSync(fd).size;
+    if (size < offset.byte_offset) {
+      // The log shrank: it was replaced, not appended to. Start this run over from its new log.
+      forgetRun(db, runId);
+      offset = { byte_offset: 0, line: 0 };
+      result.issues.push({ file, line: 0, message: 'the event log got shorter than what was ingested; the run was re-ingested from the start' });
+    }
+    let readSize = chunkBytes;
+    for (;;) {
+      const fileSize = fs.fstatSync(fd).size;
+      if (offset.byte_offset >= fileSize) break;
+      const buf = Buffer.allocUnsafe(Math.min(readSize, fileSize - offset.byte_offset));
+      const n = fs.readSync(fd, buf, 0, buf.length, offset.byte_offset);
+      const end = buf.lastIndexOf(NEWLINE, n - 1);
+      if (end < 0) {
+        // No complete line in this window: a line longer than the window, or a torn last line.
+        if (offset.byte_offset + n >= fileSize) break; // torn line: wait for its newline
+        if (readSize >= maxLine) {
+          const skipTo = findNextNewline(fd, offset.byte_offset + n, fileSize);
+          if (skipTo < 0) break;
+          const issue = { file, line: offset.line + 1, message: `line longer than ${maxLine} bytes, skipped` };
+          commitSkip(db, getOffset, setOffset, recordIssue, runId, offset, { byte_offset: skipTo + 1, line: offset.line + 1 }, fileSize, issue);
+          result.issues.push(issue);
+          offset = { byte_offset: skipTo + 1, line: offset.line + 1 };
+          continue;
+        }
+        readSize = Math.min(maxLine, readSize * 4);
+        continue;
+      }
+      readSize = chunkBytes;
+      const text = buf.toString('utf8', 0, end);
+      const parsed = parseLines(text, offset.line, file);
+      const next: Offset = { byte_offset: offset.byte_offset + end + 1, line: offset.line + parsed.lineCount };
+      const committed = db
+        .transaction((): boolean => {
+          const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+          if (current.byte_offset !== offset.byte_offset) return false; // someone else got here first
+          applier.begin();
+          for (const e of parsed.events) applier.apply(e);
+          applier.flush();
+          for (const issue of parsed.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
+          setOffset.run(runId, next.byte_offset, next.line, fileSize, Date.now());
+          return true;
+        })
+        .immediate();
+      if (committed) {
+        result.events += parsed.events.length;
+        result.points = applier.points;
+        result.issues.push(...parsed.issues);
+        result.inputs.push(...applier.inputs);
+        result.unchanged = false;
+        offset = next;
+      } else {
+        offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return result;
+}
+
+/** Removes everything ingest derived from one run's log, so it can be read again from the start. */
+export function forgetRun(db: Db, runId: string): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    db.prepare('DELETE FROM ingest_offsets WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM ingest_errors WHERE run_id = ?').run(runId);
+  })();
+}
+
+interface ParsedChunk {
+  events: RunEvent[];
+  issues: IngestIssue[];
+  lineCount: number;
+}
+
+/**
+ * Parses complete lines. The whole chunk is first parsed as one JSON array, which is several times
+ * faster than a JSON.parse per line; only a chunk that fails is parsed line by line to find the
+ * corrupt lines.
+ */
+function parseLines(text: string, firstLine: number, file: string): ParsedChunk {
+  const lines = text.split('\n');
+  const out: ParsedChunk = { events: [], issues: [], lineCount: lines.length };
+  const nonEmpty: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.trim() !== '') nonEmpty.push(i);
+  let values: unknown[] | undefined;
+  try {
+    values = JSON.parse('[' + nonEmpty.map((i) => lines[i]).join(',') + ']') as unknown[];
+    // A corrupt line such as `{…},{…}` would parse as two values and shift every later line.
+    if (values.length !== nonEmpty.length) values = undefined;
+  } catch {
+    values = undefined;
+  }
+  for (let j = 0; j < nonEmpty.length; j++) {
+    const i = nonEmpty[j]!;
+    const lineNo = firstLine + i + 1;
+    try {
+      const raw = values ? values[j] : JSON.parse(lines[i]!);
+      const event = toRunEvent(raw);
+      if (event) out.events.push(event);
+    } catch (e) {
+      const message = e instanceof EventFormatError ? e.message : `not valid JSON (${(e as Error).message})`;
+      out.issues.push({ file, line: lineNo, message });
+    }
+  }
+  return out;
+}
+
+function findNextNewline(fd: number, from: number, fileSize: number): number {
+  const buf = Buffer.allocUnsafe(1024 * 1024);
+  for (let pos = from; pos < fileSize; ) {
+    const n = fs.readSync(fd, buf, 0, buf.length, pos);
+    const i = buf.indexOf(NEWLINE);
+    if (i >= 0 && i < n) return pos + i;
+    pos += n;
+  }
+  return -1;
+}
+
+function commitSkip(
+  db: Db,
+  getOffset: Statement,
+  setOffset: Statement,
+  recordIssue: Statement,
+  runId: string,
+  from: Offset,
+  to: Offset,
+  fileSize: number,
+  issue: IngestIssue,
+): void {
+  db.transaction(() => {
+    const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+    if (current.byte_offset !== from.byte_offset) return;
+    recordIssue.run(runId, issue.line, issue.message, Date.now());
+    setOffset.run(runId, to.byte_offset, to.line, fileSize, Date.now());
+  }).immediate();
+}
