@@ -1,11 +1,15 @@
 import { MlwbError } from '../core/errors';
 import { getMetricPoints, getRun, listExperiments, listRuns } from '../core/runs/queries';
-import { PROTOCOL_VERSION, type RequestHandlers } from '../protocol/backend';
+import { getRunDetails } from '../core/runs/details';
+import { appendRunEdit } from '../core/runs/edits';
+import type { Db } from '../core/store/database';
+import { PROTOCOL_VERSION, type BackendNotifications, type NotificationMethod, type RequestHandlers } from '../protocol/backend';
 import { WorkspaceService } from './workspaceService';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
   readonly startedAt: number;
+  notify<M extends NotificationMethod>(method: M, params: BackendNotifications[M]): void;
   onShutdown(): void;
 }
 
@@ -15,18 +19,27 @@ export function createHandlers(state: BackendState): RequestHandlers {
     if (!state.service) throw new MlwbError('The backend is not initialized yet.', 'INVALID_ARGUMENT');
     return state.service;
   };
+  const requireStore = (id: string): Db => {
+    const db = service().store();
+    if (!db) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
+    return db;
+  };
   return {
-    initialize: (params) => {
+    initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(
           `Protocol mismatch: extension speaks ${params.protocolVersion}, backend ${PROTOCOL_VERSION}. Reload the window.`,
           'INVALID_ARGUMENT',
         );
       }
-      state.service?.close();
-      state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir);
+      await state.service?.close();
+      state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
+        changed: (runIds) => state.notify('store/changed', { runIds }),
+        issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
+        warn: (message) => state.notify('warning', { message }),
+      });
       // Open (and migrate) now, so a corrupt store is reported at start-up, not on first click.
-      state.service.store();
+      state.service.start();
       return {
         protocolVersion: PROTOCOL_VERSION,
         pid: process.pid,
@@ -44,15 +57,14 @@ export function createHandlers(state: BackendState): RequestHandlers {
       const db = service().store();
       return db ? listRuns(db, params) : [];
     },
-    'runs/get': ({ id }) => {
-      const db = service().store();
-      if (!db) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
+    'runs/get': ({ id }) => getRun(requireStore(id), id),
+    'runs/metric': ({ id, key }) => getMetricPoints(requireStore(id), id, key),
+    'runs/details': ({ id }) => getRunDetails(requireStore(id), service().paths.runsDir, id),
+    'runs/edit': async ({ id, edit }) => {
+      const db = requireStore(id);
+      appendRunEdit(service().paths.runsDir, id, edit);
+      await service().refreshRun(id);
       return getRun(db, id);
-    },
-    'runs/metric': ({ id, key }) => {
-      const db = service().store();
-      if (!db) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
-      return getMetricPoints(db, id, key);
     },
     shutdown: () => {
       state.onShutdown();

@@ -20,6 +20,7 @@ function notify<M extends NotificationMethod>(method: M, params: BackendNotifica
 const state: BackendState = {
   service: undefined,
   startedAt,
+  notify,
   // Exit only after the shutdown response has been written, or the caller waits forever.
   onShutdown: () => setTimeout(shutdown, 20),
 };
@@ -38,10 +39,17 @@ for (const method of Object.keys(handlers) as RequestMethod[]) {
   });
 }
 
+let stopping = false;
 function shutdown(): void {
-  state.service?.close();
-  connection.dispose();
-  process.exit(0);
+  if (stopping) return;
+  stopping = true;
+  const exit = () => {
+    connection.dispose();
+    process.exit(0);
+  };
+  // Never hang on the way out: the store is WAL, so an abrupt exit loses nothing committed.
+  setTimeout(exit, 1000).unref();
+  void Promise.resolve(state.service?.close()).catch(() => undefined).then(exit);
 }
 
 // The extension host closing our stdin means it is gone: never outlive it.

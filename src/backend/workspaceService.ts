@@ -2,16 +2,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore, type Db } from '../core/store/database';
 import { workspacePaths, type WorkspacePaths, WORKSPACE_DIR_NAME } from '../core/workspace';
+import { LiveIngest, type LiveIngestEvents } from './liveIngest';
 
 /**
- * Owns one workspace folder's store for the backend process. The store is opened on first use and
- * only once `.mlwb/` exists: opening a workspace in VS Code must not create files in it.
+ * Owns one workspace folder's store and live ingest for the backend process. Nothing is created
+ * in the folder until `.mlwb/` exists (the first tracked run or command creates it): opening a
+ * workspace in VS Code must not litter it. Until then a cheap timer looks for the folder.
  */
 export class WorkspaceService {
   readonly paths: WorkspacePaths;
   private db: Db | undefined;
+  private live: LiveIngest | undefined;
+  private appearTimer: NodeJS.Timeout | undefined;
 
-  constructor(workspaceFolder: string, mlwbDir?: string) {
+  constructor(
+    workspaceFolder: string,
+    mlwbDir: string | undefined,
+    private readonly events: LiveIngestEvents,
+  ) {
     this.paths = workspacePaths(mlwbDir ?? path.join(workspaceFolder, WORKSPACE_DIR_NAME));
   }
 
@@ -19,15 +27,38 @@ export class WorkspaceService {
     return fs.existsSync(this.paths.root);
   }
 
+  /** Opens the store and starts following the run logs, now or as soon as `.mlwb/` appears. */
+  start(): void {
+    if (this.store()) return;
+    this.appearTimer = setInterval(() => {
+      if (this.hasWorkspace()) {
+        clearInterval(this.appearTimer);
+        this.store();
+        this.events.changed([]);
+      }
+    }, 1000);
+    this.appearTimer.unref();
+  }
+
   /** The open store, or undefined while the workspace has no `.mlwb/` folder. */
   store(): Db | undefined {
     if (this.db) return this.db;
     if (!this.hasWorkspace()) return undefined;
     this.db = openStore(this.paths.storeFile);
+    this.live = new LiveIngest(this.db, this.paths, this.events);
+    this.live.start();
     return this.db;
   }
 
-  close(): void {
+  /** Ingests one run right away (after an edit) and waits until the store reflects it. */
+  async refreshRun(runId: string): Promise<void> {
+    this.live?.touch(runId);
+    await this.live?.idle();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.appearTimer);
+    await this.live?.close();
     this.db?.close();
     this.db = undefined;
   }

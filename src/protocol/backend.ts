@@ -4,6 +4,10 @@
  * No `vscode` and no native modules here: the file is shared by both processes.
  */
 import type { Experiment, MetricPoint, Run } from '../core/runs/model';
+import type { RunDetails } from '../core/runs/details';
+import type { RunEdit } from '../core/runs/edits';
+
+export type { RunDetails, RunEdit };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -33,6 +37,9 @@ export interface BackendRequests {
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
   'runs/get': { params: { id: string }; result: Run };
   'runs/metric': { params: { id: string; key: string }; result: MetricPoint[] };
+  'runs/details': { params: { id: string }; result: RunDetails };
+  /** Rename, tag, delete or restore a run; recorded in its event log so a rebuild keeps it. */
+  'runs/edit': { params: { id: string; edit: RunEdit }; result: Run };
   shutdown: { params: Record<string, never>; result: null };
 }
 
@@ -41,6 +48,8 @@ export interface BackendNotifications {
   /** Something in the store changed; views refresh what they show. */
   'store/changed': { runIds: string[] };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };
+  /** A warning the user should see (e.g. the file watcher fell back to polling). */
+  warning: { message: string };
 }
 
 export type RequestMethod = keyof BackendRequests;

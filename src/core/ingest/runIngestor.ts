@@ -22,6 +22,8 @@ export interface RunIngestResult {
   inputs: string[];
   /** True when the log held nothing new (the caller need not notify anyone). */
   unchanged: boolean;
+  /** True when maxChunks stopped the call before the end of the log. */
+  more: boolean;
 }
 
 export interface IngestOptions {
@@ -29,6 +31,8 @@ export interface IngestOptions {
   readonly chunkBytes?: number;
   /** The longest line accepted; a longer one is reported and skipped. */
   readonly maxLineBytes?: number;
+  /** Stop after this many committed chunks (result.more tells whether the log holds more). */
+  readonly maxChunks?: number;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -50,7 +54,7 @@ interface Offset {
  */
 export function ingestRunLog(db: Db, runsDir: string, runId: string, options: IngestOptions = {}): RunIngestResult {
   const file = path.join(runsDir, runId, 'events.jsonl');
-  const result: RunIngestResult = { runId, events: 0, points: 0, issues: [], inputs: [], unchanged: true };
+  const result: RunIngestResult = { runId, events: 0, points: 0, issues: [], inputs: [], unchanged: true, more: false };
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   const applier = new EventApplier(db, runId);
@@ -79,7 +83,12 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       result.issues.push({ file, line: 0, message: 'the event log got shorter than what was ingested; the run was re-ingested from the start' });
     }
     let readSize = chunkBytes;
+    let chunks = 0;
     for (;;) {
+      if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
+        result.more = offset.byte_offset < fs.fstatSync(fd).size;
+        break;
+      }
       const fileSize = fs.fstatSync(fd).size;
       if (offset.byte_offset >= fileSize) break;
       const buf = Buffer.allocUnsafe(Math.min(readSize, fileSize - offset.byte_offset));
@@ -123,6 +132,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         result.inputs.push(...applier.inputs);
         result.unchanged = false;
         offset = next;
+        chunks++;
       } else {
         offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
       }

@@ -61,6 +61,10 @@ export class BackendPool implements vscode.Disposable {
     const handlers: { [K in NotificationMethod]: (p: BackendNotifications[K]) => void } = {
       'store/changed': (p) => this.storeChanged.fire({ folder, runIds: p.runIds }),
       log: (p) => this.log[p.level](`[backend ${folder.name}] ${p.message}`),
+      warning: (p) => {
+        this.log.warn(`[backend ${folder.name}] ${p.message}`);
+        void vscode.window.showWarningMessage(`ML Workbench: ${p.message}`);
+      },
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

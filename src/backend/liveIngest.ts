@@ -1,0 +1,158 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Db } from '../core/store/database';
+import { ingestRunLog, type IngestIssue } from '../core/ingest/runIngestor';
+import { listRunIds } from '../core/ingest/workspaceIngest';
+import { sweepDeadRuns } from '../core/ingest/liveness';
+import type { WorkspacePaths } from '../core/workspace';
+
+export interface LiveIngestEvents {
+  /** Runs whose rows changed; called at most every `notifyMs`. */
+  changed(runIds: string[]): void;
+  issue(issue: IngestIssue): void;
+  warn(message: string): void;
+  /** Input paths a run logged (for snapshot lineage). */
+  inputs?(runId: string, paths: string[]): void;
+}
+
+export interface LiveIngestOptions {
+  /** Coalesce bursts of appends before ingesting (the client flushes every ≤100 ms). */
+  readonly debounceMs?: number;
+  readonly notifyMs?: number;
+  readonly sweepMs?: number;
+  /** Chunks committed before yielding to the event loop, so requests are served during big ingests. */
+  readonly chunksPerTurn?: number;
+}
+
+/**
+ * Keeps the store current while run logs grow: chokidar reports appends to
+ * `runs/<id>/events.jsonl`, each touched run is ingested from its committed offset, and views are
+ * told which runs changed. Ingest runs in small turns so the backend keeps answering requests.
+ */
+export class LiveIngest {
+  private watcher: FSWatcher | undefined;
+  private readonly dirty = new Set<string>();
+  private readonly changedSinceNotify = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private draining = false;
+  private closed = false;
+  private readonly opts: Required<LiveIngestOptions>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly paths: WorkspacePaths,
+    private readonly events: LiveIngestEvents,
+    options: LiveIngestOptions = {},
+  ) {
+    this.opts = { debounceMs: 30, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, ...options };
+  }
+
+  /** Catches up with every log, then follows changes. */
+  start(): void {
+    fs.mkdirSync(this.paths.runsDir, { recursive: true });
+    for (const id of listRunIds(this.paths)) this.dirty.add(id);
+    this.watcher = this.createWatcher(false);
+    this.sweepTimer = setInterval(() => this.sweep(), this.opts.sweepMs);
+    this.sweepTimer.unref();
+    this.schedule(0);
+  }
+
+  /** Ingests one run now (after a user edit), outside the debounce. */
+  touch(runId: string): void {
+    this.dirty.add(runId);
+    this.schedule(0);
+  }
+
+  /** Resolves once nothing is waiting to be ingested (tests, and `runs/*` requests that want fresh data). */
+  async idle(): Promise<void> {
+    while (this.dirty.size > 0 || this.draining) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private createWatcher(usePolling: boolean): FSWatcher {
+    const w = watch(this.paths.runsDir, {
+      ignoreInitial: true,
+      depth: 1,
+      usePolling,
+      interval: 500,
+      // Only event logs matter; artifacts and output may be large and busy.
+      ignored: (p: string, stats?: fs.Stats) => !!stats?.isFile() && path.basename(p) !== 'events.jsonl',
+    });
+    const onFile = (p: string) => {
+      if (path.basename(p) !== 'events.jsonl') return;
+      this.dirty.add(path.basename(path.dirname(p)));
+      this.schedule(this.opts.debounceMs);
+    };
+    w.on('add', onFile).on('change', onFile);
+    w.on('error', (err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!usePolling && (code === 'ENOSPC' || code === 'EMFILE')) {
+        // Out of inotify watches: keep working by polling, and say how to fix it.
+        this.events.warn(
+          `File watching hit the system limit (${code}); falling back to polling the runs folder, which is slower. ` +
+            'Raise fs.inotify.max_user_watches to restore instant updates.',
+        );
+        void w.close();
+        this.watcher = this.createWatcher(true);
+      } else {
+        this.events.warn(`Watching ${this.paths.runsDir} failed: ${(err as Error).message}`);
+      }
+    });
+    return w;
+  }
+
+  private schedule(delay: number): void {
+    if (this.closed || this.draining) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.drain(), delay);
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.dirty.size > 0 && !this.closed) {
+        const runId = this.dirty.values().next().value as string;
+        this.dirty.delete(runId);
+        let more = true;
+        while (more && !this.closed) {
+          const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
+          for (const issue of r.issues) this.events.issue(issue);
+          if (r.inputs.length) this.events.inputs?.(runId, r.inputs);
+          if (!r.unchanged) this.markChanged(runId);
+          more = r.more;
+          if (more) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    } catch (e) {
+      this.events.warn(`Ingest failed: ${(e as Error).message}`);
+    } finally {
+      this.draining = false;
+    }
+    if (this.dirty.size > 0) this.schedule(0);
+  }
+
+  private sweep(): void {
+    if (this.closed) return;
+    for (const id of sweepDeadRuns(this.db)) this.markChanged(id);
+  }
+
+  private markChanged(runId: string): void {
+    this.changedSinceNotify.add(runId);
+    this.notifyTimer ??= setTimeout(() => {
+      this.notifyTimer = undefined;
+      const ids = [...this.changedSinceNotify];
+      this.changedSinceNotify.clear();
+      this.events.changed(ids);
+    }, this.opts.notifyMs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.notifyTimer);
+    clearInterval(this.sweepTimer);
+    await this.watcher?.close();
+  }
+}
