@@ -60,9 +60,14 @@ def active_run() -> Optional[Run]:
 
 
 def _require_active() -> Run:
+    """The active run, started on first use like MLflow's fluent API.
+
+    A script run with "Run with Tracking" can then log with module-level calls
+    alone; the run ends as ``finished`` at exit (or ``failed`` on an exception).
+    """
     run = _lifecycle.active()
     if run is None:
-        raise MlwbError("no active run; call mlwb.start_run() first")
+        run = start_run()
     return run
 
 

@@ -229,11 +229,17 @@ class ModuleLevelTest(WorkspaceTest):
         )
         self.assertEqual(read_events(run.dir)[-1]["status"], "failed")
 
-    def test_twins_without_active_run(self):
-        for call in (lambda: mlwb.log_metric("m", 1), lambda: mlwb.log_params({}), lambda: mlwb.set_tag("a", "b")):
-            with self.assertRaisesRegex(MlwbError, "no active run"):
-                call()
-        mlwb.end_run()  # no-op
+    def test_twins_without_active_run_start_one(self):
+        mlwb.end_run()  # no-op without a run
+        self.assertIsNone(mlwb.active_run())
+        mlwb.log_metric("m", 1)
+        run = mlwb.active_run()
+        self.assertIsNotNone(run)
+        mlwb.set_tag("a", "b")
+        self.assertIs(mlwb.active_run(), run, "later calls reuse the run they started")
+        mlwb.end_run()
+        events = read_events(run.dir)
+        self.assertEqual([e["type"] for e in events], ["run_start", "metric", "tags", "run_end"])
 
 
 class ContextManagerTest(WorkspaceTest):

@@ -7,6 +7,9 @@ import { BackendPool } from './backend/backendPool';
 import { registerCommands } from './commands/registerCommands';
 import { EmptyTreeProvider } from './views/emptyTree';
 import { ExperimentsTreeProvider } from './views/experimentsTree';
+import { registerTerminalEnvironment } from './tracking/terminalEnvironment';
+import { registerTrackedTaskProvider } from './tracking/trackedTask';
+import { MainGuardCodeLensProvider } from './tracking/mainGuardCodeLens';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -23,7 +26,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerTreeDataProvider('mlwb.data', empty),
     vscode.window.registerTreeDataProvider('mlwb.models', empty),
     vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
-    ...registerCommands({ backends, log, experiments }),
+    ...registerCommands({ context, backends, log, experiments }),
+    ...registerTerminalEnvironment(context),
+    registerTrackedTaskProvider(context, log),
+    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new MainGuardCodeLensProvider()),
   );
 
   log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import type { BackendPool } from '../backend/backendPool';
-import type { ExperimentsNode, ExperimentsTreeProvider } from '../views/experimentsTree';
+import type { ExperimentsTreeProvider } from '../views/experimentsTree';
+import { runCommandTable } from './runCommands';
+import { runWithTracking } from './trackingCommands';
 
 export interface CommandDeps {
+  readonly context: vscode.ExtensionContext;
   readonly backends: BackendPool;
   readonly log: vscode.LogOutputChannel;
   readonly experiments: ExperimentsTreeProvider;
@@ -20,11 +23,8 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: never[
       );
       deps.experiments.refresh();
     },
-    'mlwb.copyRunId': async (node?: ExperimentsNode) => {
-      if (node?.kind !== 'run') return;
-      await vscode.env.clipboard.writeText(node.run.id);
-      vscode.window.setStatusBarMessage(`Copied run id ${node.run.id}`, 3000);
-    },
+    'mlwb.runWithTracking': (uri?: vscode.Uri) => runWithTracking(deps.context, deps.log, uri),
+    ...runCommandTable(deps.backends, deps.experiments),
   };
 }
 

@@ -16,13 +16,27 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private showDeleted = false;
 
   constructor(private readonly backends: BackendPool) {
-    this.subscription = backends.onDidChangeStore(() => this.refresh());
+    // Runs report many changes a second while training; refresh the tree at most ~4 times a second.
+    this.subscription = backends.onDidChangeStore(() => {
+      this.refreshTimer ??= setTimeout(() => {
+        this.refreshTimer = undefined;
+        this.refresh();
+      }, 250);
+    });
   }
 
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  setShowDeleted(show: boolean): void {
+    this.showDeleted = show;
+    void vscode.commands.executeCommand('setContext', 'mlwb.showDeletedRuns', show);
+    this.refresh();
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
@@ -33,7 +47,9 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     }
     if (node.kind === 'folder') return this.experimentsOf(node.folder);
     if (node.kind === 'experiment') {
-      const runs = await this.backends.forFolder(node.folder).request('runs/list', { experiment: node.experiment.name });
+      const runs = await this.backends
+        .forFolder(node.folder)
+        .request('runs/list', { experiment: node.experiment.name, includeDeleted: this.showDeleted });
       return runs.map((run) => ({ kind: 'run', folder: node.folder, run }));
     }
     return [];
@@ -46,7 +62,9 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       return item;
     }
     if (node.kind === 'experiment') return experimentItem(node.experiment);
-    return runItem(node.run);
+    const item = runItem(node.run);
+    item.command = { title: 'Open Run Details', command: 'mlwb.openRun', arguments: [{ folderUri: node.folder.uri.toString(), runId: node.run.id }] };
+    return item;
   }
 
   private async experimentsOf(folder: vscode.WorkspaceFolder): Promise<ExperimentsNode[]> {
@@ -55,6 +73,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   dispose(): void {
+    clearTimeout(this.refreshTimer);
     this.subscription.dispose();
     this.changed.dispose();
   }
@@ -72,16 +91,17 @@ function experimentItem(e: Experiment): vscode.TreeItem {
 function runItem(run: Run): vscode.TreeItem {
   const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
   item.id = `run:${run.id}`;
-  item.iconPath = new vscode.ThemeIcon(STATUS_ICON[run.status], statusColor(run));
+  const deleted = run.lifecycle === 'deleted';
+  item.iconPath = deleted ? new vscode.ThemeIcon('trash') : new vscode.ThemeIcon(STATUS_ICON[run.status], statusColor(run));
   const metric = keyMetric(run);
-  item.description = metric ? `${metric.key} ${metric.value}` : run.status;
+  item.description = (deleted ? 'deleted · ' : '') + (metric ? `${metric.key} ${metric.value}` : run.status);
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${run.name}** — ${run.status}\n\n`);
   tooltip.appendMarkdown(`\`${run.id}\` · started ${new Date(run.start_time).toLocaleString()}`);
   if (run.duration_ms !== null) tooltip.appendMarkdown(` · ${formatDuration(run.duration_ms)}`);
   if (run.error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(run.error)}`);
   item.tooltip = tooltip;
-  item.contextValue = `run.${run.status}`;
+  item.contextValue = deleted ? 'run.deleted' : `run.${run.status}`;
   return item;
 }
 
