@@ -30,6 +30,9 @@ export class EventApplier {
   private readonly seriesIds = new Map<string, number>();
   private readonly summaries = new Map<number, SummaryAcc>();
   private run: RunState | undefined;
+  /** Points waiting for a multi-row insert: series, step, ts, value, … */
+  private pending: (number | null)[] = [];
+  private maxTs = -Infinity;
   points = 0;
   inputs: string[] = [];
 
@@ -46,6 +49,8 @@ export class EventApplier {
     this.run = { exists: !!row, endedByLog: row?.end_source === 'log', killedBySweep: row?.end_source === 'sweep' };
     this.summaries.clear();
     this.inputs = [];
+    this.pending = [];
+    this.maxTs = -Infinity;
   }
 
   apply(e: RunEvent): void {
@@ -86,11 +91,17 @@ export class EventApplier {
         run.killedBySweep = false;
         break;
     }
-    this.s.seen.run(e.ts, this.runId);
+    if (e.ts > this.maxTs) this.maxTs = e.ts;
   }
 
-  /** Writes the chunk's metric summaries. */
+  /** Writes the chunk's pending points, summaries and last-seen time. */
   flush(): void {
+    const p = this.pending;
+    const full = Math.floor(p.length / (4 * POINTS_PER_INSERT)) * 4 * POINTS_PER_INSERT;
+    for (let i = 0; i < full; i += 4 * POINTS_PER_INSERT) this.s.insertPoints.run(p.slice(i, i + 4 * POINTS_PER_INSERT));
+    for (let i = full; i < p.length; i += 4) this.s.insertPoint.run(p[i], p[i + 1], p[i + 2], p[i + 3]);
+    this.pending = [];
+    if (this.maxTs > -Infinity && this.run?.exists) this.s.seen.run(this.maxTs, this.runId);
     for (const [seriesId, a] of this.summaries) {
       this.s.upsertSummary.run(seriesId, a.last, a.min, a.max, a.count, a.lastStep, a.lastTs, a.nanCount);
     }
@@ -151,8 +162,8 @@ export class EventApplier {
 
   private point(key: string, step: number, ts: number, value: number): void {
     const seriesId = this.series(key);
-    // SQLite stores NaN as NULL; queries read NULL back as NaN.
-    this.s.insertPoint.run(seriesId, step, ts, value);
+    // SQLite stores NaN as NULL; queries read NULL back as NaN. Inserted in batches by flush().
+    this.pending.push(seriesId, step, ts, Number.isNaN(value) ? null : value);
     this.points++;
     let a = this.summaries.get(seriesId);
     if (!a) {
@@ -189,6 +200,9 @@ export class EventApplier {
   }
 }
 
+/** Rows per multi-row INSERT: one call into SQLite per 200 points instead of per point. */
+const POINTS_PER_INSERT = 200;
+
 function prepareStatements(db: Db) {
   const p = (sql: string): Database.Statement => db.prepare(sql);
   return {
@@ -219,6 +233,7 @@ function prepareStatements(db: Db) {
     insertSeries: p('INSERT OR IGNORE INTO metric_series (run_id, key) VALUES (?, ?)'),
     seriesId: p('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
     insertPoint: p('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)'),
+    insertPoints: p(`INSERT INTO metric_points (series_id, step, ts, value) VALUES ${Array(POINTS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`),
     summary: p('SELECT last, min, max, count, last_step, last_ts, nan_count FROM metric_summary WHERE series_id = ?'),
     upsertSummary: p(
       `INSERT INTO metric_summary (series_id, last, min, max, count, last_step, last_ts, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
