@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     backends,
     experiments,
-    vscode.window.createTreeView('mlwb.experiments', { treeDataProvider: experiments, showCollapseAll: true }),
+    vscode.window.createTreeView('mlwb.experiments', { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true }),
     vscode.window.registerTreeDataProvider('mlwb.data', empty),
     vscode.window.registerTreeDataProvider('mlwb.models', empty),
     vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
