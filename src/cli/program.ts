@@ -3,6 +3,7 @@ import { errorMessage, isMlwbError } from '../core/errors';
 import { type CliContext } from './context';
 import { type Output, consoleOutput } from './output';
 import { runsCommand } from './commands/runs';
+import { snapshotCommand } from './commands/snapshot';
 import { ingestCommand } from './commands/ingest';
 
 declare const MLWB_VERSION: string | undefined;
@@ -14,6 +15,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(runsCommand(ctx, out));
+  program.addCommand(snapshotCommand(ctx, out));
   program.addCommand(ingestCommand(ctx, out));
   return program;
 }

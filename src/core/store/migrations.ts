@@ -121,6 +121,101 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'data snapshots, their file index, and run inputs (lineage)',
+    sql: `
+      -- One row per snapshot. The manifest (every file with size, mtime, inode, sha256) is a
+      -- content-addressed object in objects/; records are also kept in snapshots/<id>.json so the
+      -- table can be rebuilt. content_hash covers paths and content only, so lineage can tell
+      -- "same data" even when a file was merely touched.
+      CREATE TABLE snapshots (
+        id             TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+        dataset        TEXT NOT NULL,
+        name           TEXT,
+        created_at     INTEGER NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('file', 'dir')),
+        file_count     INTEGER NOT NULL,
+        total_bytes    INTEGER NOT NULL,
+        manifest       TEXT NOT NULL,
+        content_hash   TEXT NOT NULL,
+        metadata_only  INTEGER NOT NULL CHECK (metadata_only IN (0, 1)),
+        partial        INTEGER NOT NULL CHECK (partial IN (0, 1)),
+        errors         TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX snapshots_by_dataset ON snapshots (dataset, created_at DESC);
+      CREATE INDEX snapshots_by_content ON snapshots (dataset, content_hash);
+
+      -- The files of each distinct manifest (shared by snapshots with equal manifests, so an
+      -- unchanged re-snapshot adds no rows). Serves lineage look-ups of one file in a dataset.
+      CREATE TABLE snapshot_files (
+        manifest  TEXT NOT NULL,
+        path      TEXT NOT NULL,
+        sha256    TEXT NOT NULL,
+        size      INTEGER NOT NULL,
+        mtime_ns  TEXT NOT NULL,
+        inode     TEXT NOT NULL,
+        PRIMARY KEY (manifest, path)
+      ) WITHOUT ROWID;
+
+      -- Which snapshot a run read, by the path it logged. No foreign key to runs: ingest may
+      -- link an input before or while it (re)builds the run's row.
+      CREATE TABLE run_inputs (
+        run_id       TEXT NOT NULL,
+        snapshot_id  TEXT NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        path         TEXT NOT NULL,
+        linked_at    INTEGER NOT NULL,
+        PRIMARY KEY (run_id, path, snapshot_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_inputs_by_snapshot ON run_inputs (snapshot_id);
+    `,
+  },
+  {
+    // Written by the comparison-query work alongside version 2 (data snapshots); the lead
+    // reconciles the numbering if the two land in a different order.
+    version: 3,
+    description: 'comparison queries: metric keys index, downsampling tiles for long series',
+    sql: `
+      -- The comparison table's column catalogue lists metric keys with their run counts and
+      -- whether values differ; this index streams the series key by key instead of sorting them.
+      CREATE INDEX metric_series_by_key ON metric_series (key, run_id);
+
+      -- A min/max pyramid over each long metric series, so a chart of many 100,000-step series
+      -- reads a few thousand tiles instead of every point. A cache derived from metric_points:
+      -- src/core/query builds and extends it when a chart asks, and deleting it loses nothing.
+      -- Level l tiles cover 16·4^l steps; a row packs up to 64 consecutive tiles of one level
+      -- (one row per tile would cost more in SQLite's per-row overhead than the tile itself).
+      CREATE TABLE metric_tile_chunks (
+        series_id  INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
+        level      INTEGER NOT NULL,
+        chunk      INTEGER NOT NULL,
+        min_step   INTEGER NOT NULL,
+        max_step   INTEGER NOT NULL,
+        min_ts     INTEGER NOT NULL,
+        max_ts     INTEGER NOT NULL,
+        tiles      INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        PRIMARY KEY (series_id, level, chunk)
+      );
+
+      -- What the tiles of a series were built from: metric_summary's count, last_step and last_ts
+      -- at build time (a mismatch means new points), the newest point rowid they include (points
+      -- are append-only, so newer rowids are exactly the points to add), the series' extent, and
+      -- the number of tiles per level (JSON array), which picks the level for a query.
+      CREATE TABLE metric_tile_state (
+        series_id    INTEGER PRIMARY KEY REFERENCES metric_series(id) ON DELETE CASCADE,
+        count        INTEGER NOT NULL,
+        last_step    INTEGER NOT NULL,
+        last_ts      INTEGER NOT NULL,
+        max_rowid    INTEGER NOT NULL,
+        min_step     INTEGER NOT NULL,
+        max_step     INTEGER NOT NULL,
+        min_ts       INTEGER NOT NULL,
+        max_ts       INTEGER NOT NULL,
+        level_tiles  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Snapshot benchmark (issue 7). Generates a dataset under a temp folder (removed afterwards),
+// then measures, in the same run and on the same files:
+//   - `sha256sum` over every file with `xargs -P<cores>` (the baseline for hashing throughput),
+//   - `mlwb snapshot create --metadata-only` (hashing only) and a content-copy snapshot, cold
+//     (no previous snapshot; the files are in the page cache for every contender alike),
+//   - the same snapshot again, unchanged (the incremental rule: nothing is read),
+//   - `dvc add` on the same data when `dvc` is on PATH (skipped with a note otherwise),
+//   - an unchanged re-snapshot of many small files (default 100,000).
+// Prints JSON with throughputs and ratios. Timings are reported, never asserted.
+//
+// Size knobs (environment): MLWB_BENCH_FILES (20000), MLWB_BENCH_BYTES (2 GiB total),
+// MLWB_BENCH_SMALL_FILES (100000, 0 skips), MLWB_BENCH_DVC (set 0 to skip dvc).
+// Needs the built CLI (`npm run build`); builds it when dist/cli.js is missing.
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cliJs = path.join(repo, 'dist', 'cli.js');
+const env = (k, d) => (process.env[k] !== undefined && process.env[k] !== '' ? Number(process.env[k]) : d);
+const FILES = env('MLWB_BENCH_FILES', 20_000);
+const BYTES = env('MLWB_BENCH_BYTES', 2 * 1024 ** 3);
+const SMALL = env('MLWB_BENCH_SMALL_FILES', 100_000);
+const cores = os.availableParallelism();
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+
+if (!fs.existsSync(cliJs)) {
+  log('dist/cli.js missing: building');
+  spawnSync(process.execPath, [path.join(repo, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+}
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-'));
+const results = { machine: { cores, node: process.version, platform: `${os.platform()} ${os.release()}` } };
+
+try {
+  const data = path.join(root, 'data');
+  const gen = generate(data, FILES, BYTES);
+  results.dataset = { files: FILES, bytes: gen.bytes, generate_s: gen.seconds };
+
+  const sha = timed(() => run('bash', ['-c', `find data -type f -print0 | xargs -0 -P${cores} -n ${Math.max(1, Math.ceil(FILES / (cores * 8)))} sha256sum > /dev/null`], root));
+  results.sha256sum = { seconds: sha.seconds, mb_per_s: mbps(gen.bytes, sha.seconds), command: `find | xargs -0 -P${cores} sha256sum` };
+
+  const meta = snapshot(root, 'meta', ['--metadata-only']);
+  const metaAgain = snapshot(root, 'meta', ['--metadata-only']);
+  const copy = snapshot(root, 'copy', []);
+  const copyAgain = snapshot(root, 'copy', []);
+  results.mlwb = {
+    metadata_only_cold: { ...meta, mb_per_s: mbps(gen.bytes, meta.seconds) },
+    metadata_only_unchanged: metaAgain,
+    content_copy_cold: { ...copy, mb_per_s: mbps(gen.bytes, copy.seconds) },
+    content_copy_unchanged: copyAgain,
+  };
+  results.ratios = {
+    hashing_vs_sha256sum: round(sha.seconds / meta.seconds),
+    content_copy_vs_sha256sum: round(sha.seconds / copy.seconds),
+    unchanged_vs_cold: round(copyAgain.seconds / copy.seconds),
+  };
+
+  results.dvc = dvcAdd(root, data, copy.seconds);
+
+  if (SMALL > 0) {
+    const small = path.join(root, 'small');
+    const g = generate(small, SMALL, SMALL * 1024);
+    const cold = snapshot(root, 'small', ['--metadata-only'], 'small');
+    const again = snapshot(root, 'small', ['--metadata-only'], 'small');
+    results.small_files = { files: SMALL, bytes: g.bytes, cold_metadata_only: cold, unchanged: again, goal_unchanged_s: 2 };
+  }
+} finally {
+  fs.rmSync(root, { recursive: true, force: true });
+}
+process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+
+/** Unique content per file (a header with the index), slices of one random pool for speed. */
+function generate(dir, count, totalBytes) {
+  const t0 = process.hrtime.bigint();
+  const pool = crypto.randomBytes(64 * 1024 * 1024);
+  const mean = totalBytes / count;
+  const perDir = 1000;
+  let bytes = 0;
+  const rand = mulberry32(42);
+  for (let i = 0; i < count; i++) {
+    const sub = path.join(dir, `d${String(Math.floor(i / perDir)).padStart(4, '0')}`);
+    if (i % perDir === 0) fs.mkdirSync(sub, { recursive: true });
+    const size = Math.max(16, Math.round(mean * (0.5 + rand())));
+    const start = Math.floor(rand() * Math.max(1, pool.length - size));
+    const header = Buffer.from(`file ${i}\n`);
+    const body = pool.subarray(start, start + Math.min(size, pool.length) - header.length);
+    fs.writeFileSync(path.join(sub, `f${i}.bin`), Buffer.concat([header, body]));
+    bytes += header.length + body.length;
+  }
+  // Back-date mtimes past the "racy" window so the unchanged run measures the rule, not the guard.
+  const t = new Date(Date.now() - 3600_000);
+  for (const sub of fs.readdirSync(dir)) for (const f of fs.readdirSync(path.join(dir, sub))) fs.utimesSync(path.join(dir, sub, f), t, t);
+  log(`generated ${count} files, ${(bytes / 1024 ** 2).toFixed(0)} MiB in ${dir}`);
+  return { bytes, seconds: secondsSince(t0) };
+}
+
+function snapshot(cwd, wsName, flags, target = 'data') {
+  const r = timed(() =>
+    run(process.execPath, [cliJs, 'snapshot', 'create', target, '--json', ...flags], cwd, { MLWB_DIR: path.join(cwd, `${wsName}.mlwb`) }),
+  );
+  const out = JSON.parse(r.stdout);
+  log(`mlwb snapshot ${target} ${flags.join(' ')}: ${r.seconds}s (${out.stats.hashed_files} hashed, ${out.stats.reused_files} unchanged)`);
+  return { seconds: r.seconds, ...out.stats, partial: out.partial };
+}
+
+function dvcAdd(rootDir, data, mlwbCopySeconds) {
+  if (process.env.MLWB_BENCH_DVC === '0') return { skipped: 'MLWB_BENCH_DVC=0' };
+  const which = spawnSync('bash', ['-c', 'command -v dvc'], { encoding: 'utf8' });
+  if (which.status !== 0) return { skipped: 'dvc is not on PATH (pip install dvc to compare)' };
+  const repoDir = path.join(rootDir, 'dvcrepo');
+  fs.mkdirSync(repoDir);
+  fs.renameSync(data, path.join(repoDir, 'data'));
+  try {
+    run('dvc', ['init', '--no-scm', '-q'], repoDir);
+    const r = timed(() => run('dvc', ['add', '-q', 'data'], repoDir));
+    const again = timed(() => run('dvc', ['add', '-q', 'data'], repoDir));
+    log(`dvc add: ${r.seconds}s, unchanged ${again.seconds}s`);
+    return { version: spawnSync('dvc', ['--version'], { encoding: 'utf8' }).stdout.trim(), add_s: r.seconds, add_unchanged_s: again.seconds, mlwb_content_copy_speedup: round(r.seconds / mlwbCopySeconds) };
+  } finally {
+    fs.renameSync(path.join(repoDir, 'data'), data);
+  }
+}
+
+function run(cmd, args, cwd, extraEnv = {}) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...extraEnv } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+function timed(fn) {
+  const t0 = process.hrtime.bigint();
+  const stdout = fn();
+  return { stdout, seconds: secondsSince(t0) };
+}
+
+function secondsSince(t0) {
+  return round(Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+function mbps(bytes, seconds) {
+  return round(bytes / 1024 ** 2 / seconds);
+}
+
+function round(x) {
+  return Math.round(x * 1000) / 1000;
+}
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

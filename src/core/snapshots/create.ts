@@ -1,0 +1,221 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Db } from '../store/database';
+import { MlwbError } from '../errors';
+import type { WorkspacePaths } from '../workspace';
+import { datasetName, isRacy, newSnapshotId } from './dataset';
+import type { HashOutcome } from './hashFile';
+import { type Hasher, InlineHasher, WorkerHasher } from './hasher';
+import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
+import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, abortError, throwIfAborted } from './model';
+import { hasObject, tmpDir, tmpObjectPath } from './objects';
+import { findSnapshotByContent, insertSnapshot, latestSnapshot, writeSnapshotRecord } from './store';
+import { type WalkFile, walkDataset } from './walk';
+
+export interface CreateSnapshotOptions {
+  name?: string;
+  /** Record hashes only; the content is not copied into objects/ (and cannot be restored). */
+  metadataOnly?: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** Defaults to a worker pool when there is enough to hash, else hashing in this thread. */
+  hasher?: Hasher;
+  /** For lineage: when the content equals a snapshot of the same dataset, return that one. */
+  reuseIfUnchanged?: boolean;
+  now?: () => number;
+}
+
+export interface CreateSnapshotResult {
+  snapshot: Snapshot;
+  /** True when an existing snapshot was returned (reuseIfUnchanged). */
+  reused: boolean;
+  stats: { hashed_files: number; hashed_bytes: number; reused_files: number; stored_objects: number };
+}
+
+const BUF_SIZE = 1 << 20;
+const REPORT_EVERY = 64 << 20;
+
+/**
+ * Takes a content-addressed snapshot of a file or folder. Files whose size, mtime and inode
+ * equal those in the dataset's previous manifest are not read again; the rest are hashed (and,
+ * unless metadata-only, copied into objects/) on a worker pool.
+ */
+export async function createSnapshot(db: Db, paths: WorkspacePaths, target: string, options: CreateSnapshotOptions = {}): Promise<CreateSnapshotResult> {
+  const now = options.now ?? Date.now;
+  const abs = path.resolve(target);
+  if (!fs.existsSync(abs)) throw new MlwbError(`Cannot snapshot ${abs}: no such file or folder.`, 'NOT_FOUND');
+  const rel = path.relative(paths.root, abs);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    throw new MlwbError(`Cannot snapshot ${abs}: it is inside the ML Workbench folder ${paths.root}.`, 'INVALID_ARGUMENT');
+  }
+  const startedMs = now();
+  const storeContent = !options.metadataOnly;
+  const dataset = datasetName(paths, abs);
+  const progress = throttle(options.onProgress);
+
+  const walk = await walkDataset(abs, {
+    signal: options.signal,
+    exclude: [paths.root],
+    onProgress: (files, bytes) => progress({ phase: 'scan', files_done: 0, files_total: files, bytes_done: 0, bytes_total: bytes }, false),
+  });
+  throwIfAborted(options.signal);
+
+  const prev = latestSnapshot(db, dataset);
+  const baseline = loadBaseline(paths, prev, storeContent);
+  const entries: (ManifestEntry | undefined)[] = new Array(walk.files.length);
+  const toHash: number[] = [];
+  let bytesTotal = 0;
+  let bytesDone = 0;
+  let reusedFiles = 0;
+  walk.files.forEach((f, i) => {
+    bytesTotal += f.size;
+    if (f.dirLink) {
+      entries[i] = entryOf(f, '');
+      return;
+    }
+    const p = baseline?.entries.get(f.rel);
+    if (p && p.size === f.size && p.mtime_ns === f.mtime_ns && p.inode === f.inode && p.link === f.link && p.sha256 !== '' &&
+        !isRacy(p.mtime_ns, baseline!.startedMs) && (!baseline!.checkObjects || hasObject(paths.objectsDir, p.sha256))) {
+      entries[i] = entryOf(f, p.sha256);
+      bytesDone += f.size;
+      reusedFiles++;
+    } else {
+      toHash.push(i);
+    }
+  });
+  const issues: SnapshotIssue[] = [...walk.issues];
+  let filesDone = walk.files.length - toHash.length;
+  let hashedBytes = 0;
+  let storedObjects = 0;
+  const report = (force: boolean) =>
+    progress({ phase: 'hash', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, force);
+  report(true);
+
+  const hashBytes = toHash.reduce((n, i) => n + walk.files[i]!.size, 0);
+  const owned = options.hasher === undefined;
+  const hasher = options.hasher ?? (toHash.length > 64 || hashBytes > 8 * BUF_SIZE ? new WorkerHasher() : new InlineHasher());
+  const inFlight = new Set<string>();
+  try {
+    await runPool(toHash, hasher.parallelism, options.signal, async (i) => {
+      const f = walk.files[i]!;
+      const tmp = tmpObjectPath(paths.objectsDir);
+      inFlight.add(tmp);
+      const outcome: HashOutcome = await hasher.hash(
+        { file: f.abs, objectsDir: storeContent ? paths.objectsDir : null, tmp, tmpDir: tmpDir(paths.objectsDir), bufSize: BUF_SIZE, reportEvery: REPORT_EVERY },
+        (b) => {
+          bytesDone += b;
+          report(false);
+        },
+      );
+      inFlight.delete(tmp);
+      filesDone++;
+      if (outcome.ok) {
+        hashedBytes += outcome.size;
+        if (outcome.stored) storedObjects++;
+        entries[i] = manifestEntry({ path: f.rel, size: outcome.size, mtime_ns: outcome.mtime_ns, inode: outcome.inode, sha256: outcome.sha256, mode: outcome.mode, link: f.link });
+      } else if (outcome.kind === 'store') {
+        throw new MlwbError(`Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`, 'WORKSPACE_NOT_WRITABLE');
+      } else {
+        bytesDone += f.size;
+        issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
+      }
+      report(false);
+    });
+  } catch (e) {
+    if (owned) await hasher.close();
+    for (const tmp of inFlight) fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  if (owned) await hasher.close();
+  throwIfAborted(options.signal);
+  progress({ phase: 'store', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, true);
+
+  const kept = entries.filter((e): e is ManifestEntry => e !== undefined);
+  issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const contentHash = contentHashOf(kept);
+  const partial = issues.some((i) => PARTIAL_KINDS.has(i.kind));
+  const statsOut = { hashed_files: toHash.length, hashed_bytes: hashedBytes, reused_files: reusedFiles, stored_objects: storedObjects };
+  if (options.reuseIfUnchanged && !partial) {
+    const same = findSnapshotByContent(db, dataset, contentHash);
+    if (same && (storeContent ? !same.metadata_only : true)) return { snapshot: same, reused: true, stats: statsOut };
+  }
+  const manifest = writeManifest(paths.objectsDir, { version: 1, kind: walk.kind, entries: kept });
+  const snapshot: Snapshot = {
+    id: newSnapshotId(startedMs),
+    dataset,
+    name: options.name ?? null,
+    created_at: new Date(startedMs).toISOString(),
+    kind: walk.kind,
+    file_count: kept.length,
+    total_bytes: kept.reduce((n, e) => n + e.size, 0),
+    manifest,
+    content_hash: contentHash,
+    metadata_only: !storeContent,
+    partial,
+    errors: issues,
+  };
+  insertSnapshot(db, snapshot, kept);
+  writeSnapshotRecord(paths, snapshot);
+  return { snapshot, reused: false, stats: statsOut };
+}
+
+/** A manifest entry in canonical key order, built directly (this runs once per file). */
+function entryOf(f: WalkFile, sha256: string): ManifestEntry {
+  const e: ManifestEntry = { path: f.rel, size: f.size, mtime_ns: f.mtime_ns, inode: f.inode, sha256, mode: f.mode };
+  if (f.link !== undefined) e.link = f.link;
+  return e;
+}
+
+interface Baseline {
+  entries: Map<string, ManifestEntry>;
+  startedMs: number;
+  /** The previous snapshot did not store content: a reused hash needs its object to exist. */
+  checkObjects: boolean;
+}
+
+function loadBaseline(paths: WorkspacePaths, prev: Snapshot | undefined, storeContent: boolean): Baseline | undefined {
+  if (!prev) return undefined;
+  try {
+    const m = loadManifest(paths.objectsDir, prev.manifest);
+    return { entries: new Map(m.entries.map((e) => [e.path, e])), startedMs: Date.parse(prev.created_at), checkObjects: storeContent && prev.metadata_only };
+  } catch {
+    return undefined; // A lost manifest only costs a full re-hash.
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; stops launching on abort or the first error. */
+async function runPool<T>(items: readonly T[], limit: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const aborted = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(abortError());
+    signal.addEventListener('abort', () => reject(abortError()), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      if (signal?.aborted) throw abortError();
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (e) {
+        failure ??= e;
+        throw e;
+      }
+    }
+  };
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, lane);
+  await Promise.race([Promise.all(lanes), aborted]);
+}
+
+function throttle(cb: ProgressCallback | undefined): (p: Parameters<ProgressCallback>[0], force: boolean) => void {
+  let last = 0;
+  return (p, force) => {
+    if (!cb) return;
+    const t = Date.now();
+    if (!force && t - last < 100) return;
+    last = t;
+    cb(p);
+  };
+}

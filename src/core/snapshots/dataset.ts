@@ -1,0 +1,38 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import type { WorkspacePaths } from '../workspace';
+
+/** The folder that holds `.mlwb/`: dataset names are relative to it. */
+export function workspaceRoot(paths: WorkspacePaths): string {
+  return path.dirname(paths.root);
+}
+
+/** Workspace-relative, `/`-separated name of a path ('.' for the root, absolute when outside). */
+export function datasetName(paths: WorkspacePaths, abs: string): string {
+  const rel = path.relative(workspaceRoot(paths), path.resolve(abs));
+  if (rel === '') return '.';
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return path.resolve(abs);
+  return rel.split(path.sep).join('/');
+}
+
+/** The absolute path a dataset name stands for. */
+export function datasetPath(paths: WorkspacePaths, dataset: string): string {
+  return path.isAbsolute(dataset) ? dataset : path.resolve(workspaceRoot(paths), ...dataset.split('/'));
+}
+
+/** Same scheme as run ids: 12 hex digits of the time in ms, then 8 random hex digits. */
+export function newSnapshotId(nowMs: number): string {
+  return Math.floor(nowMs).toString(16).padStart(12, '0') + crypto.randomBytes(4).toString('hex');
+}
+
+/**
+ * A file whose mtime is not safely before the previous scan began may have changed after it
+ * was hashed without its stats showing it ("racy" in git's words: the clock the kernel stamps
+ * files with is coarse, and some filesystems keep whole seconds), so it is hashed again.
+ */
+export function isRacy(mtimeNs: string, prevScanStartMs: number): boolean {
+  const m = BigInt(mtimeNs);
+  const start = BigInt(Math.floor(prevScanStartMs)) * 1_000_000n;
+  const slack = m % 1_000_000_000n === 0n ? 1_000_000_000n : 50_000_000n;
+  return m >= start - slack;
+}

@@ -1,0 +1,174 @@
+/**
+ * Hashing one file, optionally storing its content as an object, in a single read pass.
+ *
+ * `hashFileSync` is self-contained on purpose: the worker pool ships its source text to
+ * `worker_threads` (eval), which works the same from `out/` (tsc) and from the esbuild bundles
+ * without a separate worker file. It must not reference anything outside its parameters.
+ */
+
+export interface HashRequest {
+  file: string;
+  /** Where to store the content; null for metadata-only. */
+  objectsDir: string | null;
+  /** A fresh temp path inside objectsDir/tmp, chosen by the caller so it can clean up on cancel. */
+  tmp: string;
+  /** The folder of `tmp` (created on first use). */
+  tmpDir: string;
+  bufSize: number;
+  /** Report bytes read every this many bytes (0: never), so a huge file shows progress. */
+  reportEvery: number;
+}
+
+export type HashOutcome =
+  | { ok: true; sha256: string; size: number; mtime_ns: string; inode: string; mode: number; stored: boolean }
+  | { ok: false; kind: 'unreadable' | 'changed' | 'skipped'; message: string }
+  /** Writing the object failed (disk full, read-only store): not the source file's fault. */
+  | { ok: false; kind: 'store'; message: string };
+
+/** The subset of `node:fs` the hasher uses: tests pass a wrapper to count reads or inject failures. */
+export type HashFs = Pick<
+  typeof import('node:fs'),
+  'openSync' | 'fstatSync' | 'statSync' | 'readSync' | 'writeSync' | 'closeSync' | 'existsSync' | 'mkdirSync' | 'renameSync' | 'unlinkSync'
+>;
+
+export function hashFileSync(
+  fs: HashFs,
+  crypto: typeof import('node:crypto'),
+  req: HashRequest,
+  report: (bytes: number) => void,
+  /** A reusable read buffer of at least bufSize bytes (saves a 1 MiB allocation per file). */
+  scratch?: Buffer,
+): HashOutcome {
+  let fd = -1;
+  let out = -1;
+  let tmpMade = false;
+  const fail = (kind: 'unreadable' | 'changed' | 'skipped' | 'store', message: string): HashOutcome => ({ ok: false, kind, message });
+  const storeFailure = (e: unknown): HashOutcome => {
+    const err = e as { code?: string; message: string };
+    return fail('store', err.message ?? String(e));
+  };
+  try {
+    try {
+      fd = fs.openSync(req.file, 'r');
+    } catch (e) {
+      const err = e as { code?: string; message: string };
+      return fail('unreadable', `cannot open: ${err.code ?? err.message}`);
+    }
+    const before = fs.fstatSync(fd, { bigint: true });
+    if (!before.isFile()) return fail('skipped', 'not a regular file');
+    const hash = crypto.createHash('sha256');
+    const buf = scratch && scratch.length >= req.bufSize ? scratch.subarray(0, req.bufSize) : Buffer.allocUnsafe(req.bufSize);
+    // The first chunk is held back: if the whole file fits in it and the object already exists,
+    // nothing is written at all (the common case for small duplicate files).
+    let pending: Buffer | null = null;
+    let total = 0;
+    let sinceReport = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        const err = e as { code?: string; message: string };
+        return fail('unreadable', `read failed after ${total} bytes: ${err.code ?? err.message}`);
+      }
+      if (n === 0) break;
+      // A file still being appended to would otherwise keep this loop reading forever.
+      if (BigInt(total + n) > before.size) return fail('changed', 'grew while being read; snapshot it again when it is complete');
+      const chunk = buf.subarray(0, n);
+      hash.update(chunk);
+      total += n;
+      if (req.objectsDir !== null) {
+        if (pending === null && out < 0) {
+          pending = Buffer.from(chunk); // a copy: the read buffer is reused for the next chunk
+        } else {
+          try {
+            if (out < 0) {
+              fs.mkdirSync(req.tmpDir, { recursive: true });
+              out = fs.openSync(req.tmp, 'wx');
+              tmpMade = true;
+              writeAll(fs, out, pending!);
+              pending = null;
+            }
+            writeAll(fs, out, chunk);
+          } catch (e) {
+            return storeFailure(e);
+          }
+        }
+      }
+      sinceReport += n;
+      if (req.reportEvery > 0 && sinceReport >= req.reportEvery) {
+        report(sinceReport);
+        sinceReport = 0;
+      }
+    }
+    // Size or mtime moving between open and end of read means we hashed a file being written:
+    // the hash matches no real version of it. So does a path that now names another inode.
+    const after = fs.fstatSync(fd, { bigint: true });
+    let now: { ino: bigint; size: bigint; mtimeNs: bigint } | undefined;
+    try {
+      now = fs.statSync(req.file, { bigint: true });
+    } catch {
+      now = undefined;
+    }
+    if (
+      after.size !== before.size ||
+      after.mtimeNs !== before.mtimeNs ||
+      BigInt(total) !== before.size ||
+      !now ||
+      now.ino !== before.ino ||
+      now.size !== before.size ||
+      now.mtimeNs !== before.mtimeNs
+    ) {
+      return fail('changed', `changed while being read (size ${before.size} → ${now ? now.size : 'gone'}); snapshot it again when it is complete`);
+    }
+    const sha256 = hash.digest('hex');
+    let stored = false;
+    if (req.objectsDir !== null) {
+      const dir = req.objectsDir + '/' + sha256.slice(0, 2);
+      const dest = dir + '/' + sha256.slice(2);
+      if (!fs.existsSync(dest)) {
+        try {
+          if (out < 0) {
+            fs.mkdirSync(req.tmpDir, { recursive: true });
+            out = fs.openSync(req.tmp, 'wx');
+            tmpMade = true;
+            if (pending) writeAll(fs, out, pending);
+          }
+          fs.closeSync(out);
+          out = -1;
+          fs.mkdirSync(dir, { recursive: true });
+          fs.renameSync(req.tmp, dest);
+        } catch (e) {
+          return storeFailure(e);
+        }
+        tmpMade = false;
+        stored = true;
+      }
+    }
+    if (sinceReport > 0) report(sinceReport);
+    return {
+      ok: true,
+      sha256,
+      size: total,
+      mtime_ns: before.mtimeNs.toString(),
+      inode: before.ino.toString(),
+      mode: Number(before.mode & BigInt(0o7777)),
+      stored,
+    };
+  } finally {
+    if (out >= 0) fs.closeSync(out);
+    if (tmpMade) {
+      try {
+        fs.unlinkSync(req.tmp);
+      } catch {
+        /* already gone */
+      }
+    }
+    if (fd >= 0) fs.closeSync(fd);
+  }
+
+  function writeAll(f: HashFs, target: number, data: Buffer): void {
+    let off = 0;
+    while (off < data.length) off += f.writeSync(target, data, off, data.length - off);
+  }
+}

@@ -1,0 +1,47 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The content-addressed object store `.mlwb/objects/<aa>/<rest>`: the first two hex digits of
+ * the SHA-256 name a folder, so no folder grows past 1/256 of the objects. Objects are written
+ * to `objects/tmp/` first and renamed into place, so a reader never sees a half-written object.
+ */
+export function objectPath(objectsDir: string, sha256: string): string {
+  return path.join(objectsDir, sha256.slice(0, 2), sha256.slice(2));
+}
+
+export function tmpDir(objectsDir: string): string {
+  return path.join(objectsDir, 'tmp');
+}
+
+let tmpSeq = 0;
+/** A temp file name unique across processes and calls (pid + random + counter). */
+export function tmpObjectPath(objectsDir: string): string {
+  return path.join(tmpDir(objectsDir), `${process.pid}-${crypto.randomBytes(4).toString('hex')}-${tmpSeq++}`);
+}
+
+export function hasObject(objectsDir: string, sha256: string): boolean {
+  return fs.existsSync(objectPath(objectsDir, sha256));
+}
+
+export function sha256Hex(data: Buffer | string): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+/** Stores a buffer (a manifest, a record) and returns its hash; a present object is left alone. */
+export function putObject(objectsDir: string, data: Buffer): string {
+  const hash = sha256Hex(data);
+  const dest = objectPath(objectsDir, hash);
+  if (fs.existsSync(dest)) return hash;
+  fs.mkdirSync(tmpDir(objectsDir), { recursive: true });
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const tmp = tmpObjectPath(objectsDir);
+  fs.writeFileSync(tmp, data, { flag: 'wx' });
+  fs.renameSync(tmp, dest);
+  return hash;
+}
+
+export function readObject(objectsDir: string, sha256: string): Buffer {
+  return fs.readFileSync(objectPath(objectsDir, sha256));
+}
