@@ -5,6 +5,7 @@ import type { Db } from '../core/store/database';
 import { ingestRunLog, type IngestIssue } from '../core/ingest/runIngestor';
 import { listRunIds } from '../core/ingest/workspaceIngest';
 import { sweepDeadRuns } from '../core/ingest/liveness';
+import { refreshTiles } from '../core/query/tiles';
 import type { WorkspacePaths } from '../core/workspace';
 
 export interface LiveIngestEvents {
@@ -39,6 +40,10 @@ export class LiveIngest {
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private closed = false;
+  /** Runs whose chart tiles may be stale; `allTiles` asks for a pass over every series (start-up). */
+  private readonly tileRuns = new Set<string>();
+  private allTiles = true;
+  private tilesTimer: NodeJS.Timeout | undefined;
   private readonly opts: Required<LiveIngestOptions>;
 
   constructor(
@@ -120,7 +125,10 @@ export class LiveIngest {
           const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
           for (const issue of r.issues) this.events.issue(issue);
           if (r.inputs.length) this.events.inputs?.(runId, r.inputs);
-          if (!r.unchanged) this.markChanged(runId);
+          if (!r.unchanged) {
+            this.markChanged(runId);
+            this.tileRuns.add(runId);
+          }
           more = r.more;
           if (more) await new Promise((resolve) => setImmediate(resolve));
         }
@@ -131,6 +139,32 @@ export class LiveIngest {
       this.draining = false;
     }
     if (this.dirty.size > 0) this.schedule(0);
+    else this.scheduleTiles();
+  }
+
+  /**
+   * Keeps the downsampling tiles of long series current in idle moments, so the first chart of a
+   * series is as fast as later ones. Ingest always goes first: tiles wait while logs are dirty.
+   */
+  private scheduleTiles(): void {
+    if (this.closed || this.tilesTimer || (!this.allTiles && this.tileRuns.size === 0)) return;
+    this.tilesTimer = setTimeout(() => {
+      this.tilesTimer = undefined;
+      if (this.closed || this.draining || this.dirty.size > 0) return;
+      try {
+        const runIds = this.allTiles ? undefined : [...this.tileRuns];
+        const r = refreshTiles(this.db, { runIds, budgetMs: 30 });
+        if (!r.remaining) {
+          this.allTiles = false;
+          if (runIds) for (const id of runIds) this.tileRuns.delete(id);
+        }
+      } catch (e) {
+        this.events.warn(`Preparing chart data failed: ${(e as Error).message}`);
+        this.allTiles = false;
+        this.tileRuns.clear();
+      }
+      this.scheduleTiles();
+    }, 200);
   }
 
   private sweep(): void {
@@ -152,6 +186,7 @@ export class LiveIngest {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.notifyTimer);
+    clearTimeout(this.tilesTimer);
     clearInterval(this.sweepTimer);
     await this.watcher?.close();
   }

@@ -25,9 +25,13 @@ export function seedRuns(db: Db, runs: SeedRun[]): void {
       db.prepare('INSERT OR IGNORE INTO experiments (name, created_at) VALUES (?, ?)').run(experiment, 0);
       const { id: experimentId } = db.prepare('SELECT id FROM experiments WHERE name = ?').get(experiment) as { id: number };
       const start = r.start ?? Date.UTC(2026, 0, 1);
+      const status = r.status ?? 'finished';
+      // A running run was seen just now, so the dead-run sweep leaves it alone.
+      const lastSeen = status === 'running' ? Date.now() : start;
+      const end = status === 'running' ? null : r.end === undefined ? start + 1000 : r.end;
       db.prepare(
-        'INSERT INTO runs (id, experiment_id, name, status, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(r.id, experimentId, r.name ?? r.id, r.status ?? 'finished', start, r.end === undefined ? start + 1000 : r.end);
+        'INSERT INTO runs (id, experiment_id, name, status, start_time, end_time, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(r.id, experimentId, r.name ?? r.id, status, start, end, lastSeen);
       for (const [k, v] of Object.entries(r.params ?? {})) db.prepare('INSERT INTO params VALUES (?, ?, ?)').run(r.id, k, v);
       for (const [k, v] of Object.entries(r.tags ?? {})) db.prepare('INSERT INTO tags VALUES (?, ?, ?)').run(r.id, k, v);
       for (const [key, values] of Object.entries(r.metrics ?? {})) {

@@ -1,5 +1,10 @@
-import { Command } from 'commander';
-import { getRun, getMetricPoints, listRuns } from '../../core/runs/queries';
+import { Command, CommanderError } from 'commander';
+import { getRun, getMetricPoints } from '../../core/runs/queries';
+import { formatMetricValue } from '../../core/runs/format';
+import { fieldId } from '../../core/query/fields';
+import { type FilterExpr, type OrderKey, parseFilter, parseOrderBy } from '../../core/query/parser';
+import { queryRuns } from '../../core/query/runs';
+import { formatFilterError, isFilterSyntaxError } from '../../core/query/syntaxError';
 import { MlwbError } from '../../core/errors';
 import type { Run } from '../../core/runs/model';
 import { type CliContext, withCurrentStore } from '../context';
@@ -10,21 +15,34 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
 
   runs
     .command('list')
-    .description('list runs, newest first')
+    .description('list runs, newest first (or as --order-by says)')
     .option('--json', 'print a JSON array of runs')
     .option('-e, --experiment <name>', 'only runs of this experiment')
     .option('--deleted', 'include deleted runs')
     .option('-n, --limit <n>', 'at most n runs', parsePositiveInt)
-    .action((opts: { json?: boolean; experiment?: string; deleted?: boolean; limit?: number }) => {
+    .option('-f, --filter <expr>', `MLflow search syntax, e.g. "metrics.loss < 0.3 and params.optimizer = 'adam'"`)
+    .option('-o, --order-by <expr...>', 'MLflow order-by clauses, e.g. "metrics.loss ASC" "start_time DESC"')
+    .action((opts: { json?: boolean; experiment?: string; deleted?: boolean; limit?: number; filter?: string; orderBy?: string[] }) => {
+      // Check the expressions before touching the store, so a typo fails fast even in an empty folder.
+      const query = checkedQuery(out, opts.filter, opts.orderBy);
       const list = withCurrentStore<Run[]>(ctx, [], (db) =>
-        listRuns(db, { experiment: opts.experiment, includeDeleted: opts.deleted, limit: opts.limit }),
+        queryRuns(db, {
+          ...query,
+          experimentNames: opts.experiment !== undefined ? [opts.experiment] : undefined,
+          includeDeleted: opts.deleted,
+          limit: opts.limit,
+        }).runs,
       );
       if (opts.json) return out.json(list);
-      if (list.length === 0) return out.line('No runs yet. Log one with `import mlwb` in a training script (see README).');
+      if (list.length === 0) {
+        return out.line(opts.filter ? 'No runs match the filter.' : 'No runs yet. Log one with `import mlwb` in a training script (see README).');
+      }
+      // Show the values the list is sorted by, so the order explains itself.
+      const sortColumns = (query.orderBy ?? []).filter((k) => k.field.entity !== 'attribute');
       out.line(
         formatTable(
-          ['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED'],
-          list.map((r) => [r.id, r.experiment, r.name, r.status, r.start_time]),
+          ['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', ...sortColumns.map((k) => fieldId(k.field.entity, k.field.key).toUpperCase())],
+          list.map((r) => [r.id, r.experiment, r.name, r.status, r.start_time, ...sortColumns.map((k) => cellText(r, k))]),
         ),
       );
     });
@@ -50,6 +68,35 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
     });
 
   return runs;
+}
+
+/**
+ * Parses --filter and --order-by; a mistake prints the message with a caret under the column and
+ * exits with status 2 (a usage error, like commander's own).
+ */
+function checkedQuery(out: Output, filter: string | undefined, orderBy: string[] | undefined): { filter?: FilterExpr; orderBy?: OrderKey[] } {
+  const parse = <T>(option: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isFilterSyntaxError(e)) throw e;
+      out.error(`mlwb: invalid ${option}: ${formatFilterError(e)}`);
+      throw new CommanderError(2, 'mlwb.invalidExpression', e.message);
+    }
+  };
+  return {
+    filter: filter !== undefined ? parse('--filter', () => parseFilter(filter)) : undefined,
+    orderBy: orderBy !== undefined ? parse('--order-by', () => orderBy.flatMap((o) => parseOrderBy(o))) : undefined,
+  };
+}
+
+function cellText(run: Run, key: OrderKey): string {
+  const { entity, key: name } = key.field;
+  if (entity === 'metric') {
+    const m = run.metrics[name];
+    return m ? formatMetricValue(m[key.aggregate ?? 'last']) : '-';
+  }
+  return (entity === 'param' ? run.params[name] : run.tags[name]) ?? '-';
 }
 
 function parsePositiveInt(value: string): number {

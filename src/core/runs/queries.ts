@@ -2,7 +2,8 @@ import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
 import { type Experiment, type MetricPoint, type MetricSummary, type Run, type RunStatus, isoOrNull, toJsonNumber } from './model';
 
-interface RunRow {
+/** A runs row as selected by RUN_COLUMNS (shared with src/core/query). */
+export interface RunRow {
   id: string;
   name: string;
   experiment: string;
@@ -22,7 +23,7 @@ export interface ListRunsOptions {
   readonly limit?: number;
 }
 
-const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.start_time, r.end_time, r.lifecycle,
+export const RUN_COLUMNS = `r.id, r.name, e.name AS experiment, r.status, r.start_time, r.end_time, r.lifecycle,
   r.source_path, r.source_kind, r.error`;
 
 export function listExperiments(db: Db): Experiment[] {
@@ -87,7 +88,8 @@ export function getMetricPoints(db: Db, runId: string, key: string): MetricPoint
   return points.map((p) => ({ step: p.step, value: toJsonNumber(p.value), timestamp: new Date(p.ts).toISOString() }));
 }
 
-function attachDetails(db: Db, rows: RunRow[]): Run[] {
+/** Runs in the rows' order, each with its params, tags and metric summaries, read in bulk. */
+export function attachDetails(db: Db, rows: RunRow[]): Run[] {
   const runs = new Map<string, Run>();
   for (const row of rows) runs.set(row.id, toRun(row));
   if (runs.size === 0) return [];

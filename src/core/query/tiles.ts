@@ -1,0 +1,254 @@
+/**
+ * Builds, extends and reads the stored min/max pyramid of a metric series (tables
+ * metric_tile_chunks and metric_tile_state, a cache over metric_points; see tileMath.ts).
+ * Points are append-only, so a series that grew is extended from the first chunk the new points
+ * touch instead of rebuilt; anything unexpected rebuilds it from scratch.
+ */
+import type { Db } from '../store/database';
+import { CHUNK_TILES, F, MAX_LEVELS, TILE_FIELDS, TOP_LEVEL_TILES, TileAccumulator, decodeTiles, encodeTiles, mergeLevel, tileWidth } from './tileMath';
+
+export interface SeriesSummary {
+  id: number;
+  count: number;
+  last_step: number;
+  last_ts: number;
+}
+
+export interface TileState {
+  count: number;
+  min_step: number;
+  max_step: number;
+  min_ts: number;
+  max_ts: number;
+  /** Tiles per level, finest first. */
+  levelTiles: number[];
+}
+
+interface StateRow {
+  count: number;
+  last_step: number;
+  last_ts: number;
+  max_rowid: number;
+  min_step: number;
+  max_step: number;
+  min_ts: number;
+  max_ts: number;
+  level_tiles: string;
+}
+
+/**
+ * The tiles' state when they match the series' summary, extending or building them first when
+ * they do not and the connection may write. Undefined when they cannot be used (read-only store,
+ * or another writer holds the lock): the caller then reads the raw points.
+ */
+export function freshTiles(db: Db, s: SeriesSummary): TileState | undefined {
+  const row = db.prepare('SELECT * FROM metric_tile_state WHERE series_id = ?').get(s.id) as StateRow | undefined;
+  if (row && row.count === s.count && row.last_step === s.last_step && row.last_ts === s.last_ts) return toState(row);
+  if (db.readonly) return undefined;
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  // A chart must not stall behind an ingest transaction: if the lock is taken, draw from the
+  // raw points this time and extend the tiles on a later request.
+  db.pragma('busy_timeout = 50');
+  try {
+    return db.transaction(() => toState(build(db, s, row))).immediate();
+  } catch (e) {
+    if (/SQLITE_BUSY|SQLITE_LOCKED|SQLITE_READONLY/.test(String((e as { code?: string }).code))) return undefined;
+    throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
+function toState(row: StateRow): TileState {
+  return { count: row.count, min_step: row.min_step, max_step: row.max_step, min_ts: row.min_ts, max_ts: row.max_ts, levelTiles: JSON.parse(row.level_tiles) as number[] };
+}
+
+function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
+  let from = -Infinity;
+  let prevLevels = 0;
+  if (old && s.count > old.count) {
+    // Only points newer than the last build can be missing (points are append-only). Walking the
+    // table from that rowid reads just those; the series' index would walk all its points.
+    const added = db
+      .prepare('SELECT min(step) AS step, count(*) AS n FROM metric_points NOT INDEXED WHERE rowid > ? AND series_id = ?')
+      .get(old.max_rowid, s.id) as { step: number | null; n: number };
+    if (added.n === s.count - old.count && added.step !== null) {
+      from = added.step;
+      prevLevels = (JSON.parse(old.level_tiles) as number[]).length;
+    }
+  }
+  // Inside this write transaction no point can arrive, so every point of the series is ≤ this.
+  const maxRowid = (db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number);
+  buildLevel0(db, s.id, from);
+  const levelTiles = [countTiles(db, s.id, 0)];
+  for (let level = 1; level < MAX_LEVELS && levelTiles[level - 1]! > TOP_LEVEL_TILES; level++) {
+    // A level that did not exist yet is built whole; others from the first chunk that changed.
+    buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity);
+    levelTiles.push(countTiles(db, s.id, level));
+  }
+  db.prepare('DELETE FROM metric_tile_chunks WHERE series_id = ? AND level >= ?').run(s.id, levelTiles.length);
+  const ext = db
+    .prepare(
+      `SELECT coalesce(min(min_step), 0) AS min_step, coalesce(max(max_step), 0) AS max_step,
+              coalesce(min(min_ts), 0) AS min_ts, coalesce(max(max_ts), 0) AS max_ts
+         FROM metric_tile_chunks WHERE series_id = @id AND level = 0`,
+    )
+    .get({ id: s.id }) as { min_step: number; max_step: number; min_ts: number; max_ts: number };
+  const row: StateRow = {
+    count: s.count,
+    last_step: s.last_step,
+    last_ts: s.last_ts,
+    max_rowid: maxRowid,
+    ...ext,
+    level_tiles: JSON.stringify(levelTiles),
+  };
+  db.prepare(
+    `INSERT OR REPLACE INTO metric_tile_state (series_id, count, last_step, last_ts, max_rowid, min_step, max_step, min_ts, max_ts, level_tiles)
+     VALUES (@series_id, @count, @last_step, @last_ts, @max_rowid, @min_step, @max_step, @min_ts, @max_ts, @level_tiles)`,
+  ).run({ series_id: s.id, ...row });
+  return row;
+}
+
+function chunkSpan(level: number): number {
+  return tileWidth(level) * CHUNK_TILES;
+}
+
+function firstChunk(level: number, from: number): number {
+  return from === -Infinity ? -Infinity : Math.floor(from / chunkSpan(level));
+}
+
+/** Rows per read: `all()` on a page is much cheaper per row than iterate(), and a page bounds memory. */
+const PAGE = 65_536;
+
+function buildLevel0(db: Db, seriesId: number, from: number): void {
+  const chunk = firstChunk(0, from);
+  const acc = new TileAccumulator(tileWidth(0));
+  // Sorted by step; equal steps in insertion (rowid) order, as the index stores them. Paged by
+  // step: OFFSET only skips the rows of the page boundary's step that the last page already had.
+  const page = db.prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step >= ? ORDER BY step, rowid LIMIT ? OFFSET ?').raw();
+  let step = chunk === -Infinity ? -Infinity : chunk * chunkSpan(0);
+  let skip = 0;
+  for (;;) {
+    const rows = page.all(seriesId, step, PAGE, skip) as [number, number, number | null][];
+    for (const [st, ts, value] of rows) acc.add(st, ts, value === null ? NaN : value);
+    if (rows.length < PAGE) break;
+    const last = rows[rows.length - 1]![0];
+    let same = 0;
+    for (let i = rows.length - 1; i >= 0 && rows[i]![0] === last; i--) same++;
+    skip = last === step ? skip + same : same;
+    step = last;
+  }
+  writeChunks(db, seriesId, 0, chunk, acc.tiles.view());
+}
+
+function buildLevel(db: Db, seriesId: number, level: number, from: number): void {
+  const chunk = firstChunk(level, from);
+  // The finer level's chunks that feed this level's chunks from `chunk` on.
+  const below = readChunks(db, seriesId, level - 1, chunk === -Infinity ? -Infinity : chunk * FANOUT_CHUNKS);
+  writeChunks(db, seriesId, level, chunk, mergeLevel(below));
+}
+
+/** A level's chunk spans FANOUT times the steps of the level below's. */
+const FANOUT_CHUNKS = 4;
+
+function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number, tiles: Float64Array): void {
+  db.prepare('DELETE FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ?').run(seriesId, level, fromChunk);
+  const insert = db.prepare(
+    'INSERT INTO metric_tile_chunks (series_id, level, chunk, min_step, max_step, min_ts, max_ts, tiles, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const width = tileWidth(level);
+  let start = 0;
+  while (start < tiles.length) {
+    const chunk = Math.floor(tiles[start + F.index]! / CHUNK_TILES);
+    let end = start;
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    while (end < tiles.length && Math.floor(tiles[end + F.index]! / CHUNK_TILES) === chunk) {
+      minTs = Math.min(minTs, tiles[end + F.loTs]!);
+      maxTs = Math.max(maxTs, tiles[end + F.hiTs]!);
+      end += TILE_FIELDS;
+    }
+    // Step bounds are those of the tiles' step ranges: a superset of the points' steps.
+    const minStep = tiles[start + F.index]! * width;
+    const maxStep = (tiles[end - TILE_FIELDS + F.index]! + 1) * width - 1;
+    const slice = tiles.slice(start, end);
+    insert.run(seriesId, level, chunk, minStep, maxStep, minTs, maxTs, slice.length / TILE_FIELDS, encodeTiles(slice));
+    start = end;
+  }
+}
+
+function countTiles(db: Db, seriesId: number, level: number): number {
+  return db.prepare('SELECT coalesce(sum(tiles), 0) FROM metric_tile_chunks WHERE series_id = ? AND level = ?').pluck().get(seriesId, level) as number;
+}
+
+/** Tiles of one level from `fromChunk` on, in order, concatenated. */
+export function readChunks(db: Db, seriesId: number, level: number, fromChunk: number): Float64Array {
+  const blobs = db
+    .prepare('SELECT data FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ? ORDER BY chunk')
+    .pluck()
+    .all(seriesId, level, fromChunk) as Buffer[];
+  return concat(blobs.map(decodeTiles));
+}
+
+/** Tiles of one level whose chunk overlaps [x0, x1] on the step or time axis. */
+export function readTilesInRange(db: Db, seriesId: number, level: number, axis: 'step' | 'ts', x0: number, x1: number): Float64Array {
+  const blobs = db
+    .prepare(`SELECT data FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND max_${axis} >= ? AND min_${axis} <= ? ORDER BY chunk`)
+    .pluck()
+    .all(seriesId, level, x0, x1) as Buffer[];
+  return concat(blobs.map(decodeTiles));
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Drops the tiles of some series (all when omitted); the next chart request rebuilds them. */
+export function invalidateTiles(db: Db, seriesIds?: readonly number[]): void {
+  if (!seriesIds) {
+    db.exec('DELETE FROM metric_tile_chunks; DELETE FROM metric_tile_state;');
+    return;
+  }
+  const ids = JSON.stringify(seriesIds);
+  db.prepare('DELETE FROM metric_tile_chunks WHERE series_id IN (SELECT value FROM json_each(?))').run(ids);
+  db.prepare('DELETE FROM metric_tile_state WHERE series_id IN (SELECT value FROM json_each(?))').run(ids);
+}
+
+/** Series shorter than this are read raw by charts and never tiled. */
+export const MIN_TILED_POINTS = 4096;
+
+/**
+ * Brings the tiles of long series up to date, for the backend to call after ingest or when idle
+ * so that the first chart of a long series does not pay for reading all its points. Stops after
+ * `budgetMs` (checked between series); `remaining` says whether another call has work to do.
+ */
+export function refreshTiles(db: Db, options: { runIds?: readonly string[]; budgetMs?: number } = {}): { refreshed: number; remaining: boolean } {
+  const deadline = Date.now() + (options.budgetMs ?? 50);
+  // Without run ids this scans every summary (tens of ms for 500,000 series): pass the runs that
+  // ingest just touched where possible.
+  const restrict = options.runIds ? 'AND m.series_id IN (SELECT id FROM metric_series WHERE run_id IN (SELECT value FROM json_each(@runs)))' : '';
+  const stale = db
+    .prepare(
+      `SELECT m.series_id AS id, m.count, m.last_step, m.last_ts
+         FROM metric_summary m
+         LEFT JOIN metric_tile_state t ON t.series_id = m.series_id
+        WHERE m.count >= @min ${restrict}
+          AND (t.series_id IS NULL OR t.count <> m.count OR t.last_step <> m.last_step OR t.last_ts <> m.last_ts)
+        ORDER BY m.series_id`,
+    )
+    .all({ min: MIN_TILED_POINTS, ...(options.runIds ? { runs: JSON.stringify(options.runIds) } : {}) }) as SeriesSummary[];
+  let refreshed = 0;
+  for (const s of stale) {
+    if (refreshed > 0 && Date.now() >= deadline) return { refreshed, remaining: true };
+    if (!freshTiles(db, s)) return { refreshed, remaining: true };
+    refreshed++;
+  }
+  return { refreshed, remaining: false };
+}
