@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
+from . import codeversion, notebook
+
 GIT_TIMEOUT = 5.0
 MAX_DIFF_BYTES = 1024 * 1024
 
@@ -24,25 +26,12 @@ def capture_env_enabled() -> bool:
     return os.environ.get("MLWB_CAPTURE_ENV", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def _ipython_shell():
-    # Only look at an IPython that is already loaded: importing it would be slow and wrong.
-    module = sys.modules.get("IPython")
-    get = getattr(module, "get_ipython", None)
-    try:
-        return get() if get is not None else None
-    except Exception:
-        return None
-
-
 def source_info() -> Dict[str, Any]:
-    shell = _ipython_shell()
+    shell = notebook.ipython_shell()
     if shell is not None:
-        if "ipykernel" in sys.modules or type(shell).__name__ == "ZMQInteractiveShell":
-            # VS Code puts the notebook path in the user namespace; Jupyter Server in the env.
-            path = getattr(shell, "user_ns", {}).get("__vsc_ipynb_file__") or os.environ.get("JPY_SESSION_NAME")
-            if path:
-                path = str(Path(path).resolve())
-            return {"path": path or None, "kind": "notebook"}
+        if notebook.is_kernel(shell):
+            # How each front end tells the notebook's path: mlwb/notebook.py, docs/notebooks.md.
+            return {"path": notebook.notebook_path(shell), "kind": "notebook"}
         return {"path": None, "kind": "interactive"}
     argv0 = sys.argv[0] if getattr(sys, "argv", None) else ""
     if hasattr(sys, "ps1") or argv0 in ("", "-", "-c"):
@@ -188,3 +177,22 @@ def gather(capture_env: Optional[bool] = None) -> Dict[str, Any]:
     if errors:
         ctx["context_error"] = "; ".join(errors)
     return ctx
+
+
+def add_code(ctx: Dict[str, Any], workspace: Path) -> None:
+    """Stores the run's code (script, or notebook and cell) and records ``ctx["code"]``.
+
+    Runs once the workspace is known; like the rest of the context it never stops
+    the run: a failure lands in ``context_error``.
+    """
+    if not codeversion.capture_enabled():
+        return
+    try:
+        cell = notebook.current_cell() if notebook.ipython_shell() is not None else None
+        code = codeversion.capture(ctx.get("source"), workspace, cell)
+    except Exception as exc:
+        message = f"code: {type(exc).__name__}: {exc}"
+        ctx["context_error"] = f"{ctx['context_error']}; {message}" if ctx.get("context_error") else message
+        return
+    if code is not None:
+        ctx["code"] = code

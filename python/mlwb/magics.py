@@ -1,25 +1,31 @@
-"""IPython magics: ``%%mlwb_run`` tracks one cell as a run, ``%mlwb_log`` logs to the active run."""
+"""IPython magics (docs/notebooks.md).
+
+``%%mlwb_run`` tracks one cell as a run; ``%mlwb_start`` / ``%mlwb_end`` span a run over
+several cells; ``%mlwb_log`` logs to the active run. Each prints a one-line summary.
+"""
 
 from __future__ import annotations
 
 import argparse
 import ast
 import shlex
-from typing import Any, Dict, List, Tuple
+import time
+from typing import Any, Dict, List, Optional, Tuple
 
 from IPython.core.error import UsageError
 
 from . import lifecycle, start_run
 from .errors import MlwbError
+from .spans import spans
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse would otherwise call sys.exit inside the kernel
-        raise UsageError(f"%%mlwb_run: {message}\n{self.format_usage().strip()}")
+        raise UsageError(f"{self.prog}: {message}\n{self.format_usage().strip()}")
 
 
-def _run_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="%%mlwb_run", add_help=False)
+def _run_parser(prog: str = "%%mlwb_run") -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, add_help=False)
     parser.add_argument("--experiment", "-e")
     parser.add_argument("--name", "-n")
     parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE")
@@ -43,8 +49,18 @@ def _split(line: str, magic: str) -> List[str]:
         raise UsageError(f"{magic}: {exc}") from None
 
 
-def _summary(run) -> None:
-    print(f"mlwb: run {run.name} ({run.id}) {run.status}")
+def _summary(run, verb: str, seconds: Optional[float] = None) -> None:
+    """One line per run event, naming the run so it can be found in the sidebar or with the CLI."""
+    took = f" in {seconds:.1f} s" if seconds is not None else ""
+    print(f"mlwb: run {run.name} ({run.id}) {verb}{took} · experiment {run.experiment} · mlwb runs show {run.id}")
+
+
+def _start(args, magic: str):
+    params: Dict[str, str] = dict(_pairs(args.param, f"{magic} --param"))
+    try:
+        return start_run(experiment=args.experiment, name=args.name, params=params)
+    except MlwbError as exc:
+        raise UsageError(f"{magic}: {exc}") from None
 
 
 def _execute(shell, cell: str) -> Any:
@@ -74,25 +90,39 @@ def load_ipython_extension(shell) -> None:
     def mlwb_run(line: str, cell: str):
         """%%mlwb_run [--experiment E] [--name N] [--param k=v ...]: run this cell as a tracked run."""
         __tracebackhide__ = True
-        args = _run_parser().parse_args(_split(line, "%%mlwb_run"))
-        params: Dict[str, str] = dict(_pairs(args.param, "%%mlwb_run --param"))
-        try:
-            run = start_run(experiment=args.experiment, name=args.name, params=params)
-        except MlwbError as exc:
-            raise UsageError(f"%%mlwb_run: {exc}") from None
+        run = _start(_run_parser().parse_args(_split(line, "%%mlwb_run")), "%%mlwb_run")
+        started = time.monotonic()
         try:
             with run:
-                run.log_text(cell, "cell.py")  # the code as it was when it ran
+                run.log_text(cell, "cell.py")  # the cell body as it ran, next to the run's other files
                 result = _execute(shell, cell)
         finally:
-            _summary(run)
+            _summary(run, run.status, time.monotonic() - started)
         return result
+
+    def mlwb_start(line: str):
+        """%mlwb_start [--experiment E] [--name N] [--param k=v ...]: start a run that spans cells."""
+        run = _start(_run_parser("%mlwb_start").parse_args(_split(line, "%mlwb_start")), "%mlwb_start")
+        spans.begin(run)
+        _summary(run, "started; log with %mlwb_log or mlwb.log_*, end with %mlwb_end")
+
+    def mlwb_end(line: str):
+        """%mlwb_end [--status finished|failed|killed]: end the run started with %mlwb_start."""
+        parser = _Parser(prog="%mlwb_end", add_help=False)
+        parser.add_argument("--status", "-s", default="finished", choices=["finished", "failed", "killed"])
+        args = parser.parse_args(_split(line, "%mlwb_end"))
+        run = lifecycle.active()
+        if run is None:
+            raise UsageError("%mlwb_end: no active run; start one with %mlwb_start")
+        seconds = spans.end(run)
+        run.end(args.status)
+        _summary(run, run.status, seconds)
 
     def mlwb_log(line: str):
         """%mlwb_log k=v ...: numbers become metrics, anything else params (use {expr} for values)."""
         run = lifecycle.active()
         if run is None:
-            raise UsageError("%mlwb_log: no active run; use %%mlwb_run or mlwb.start_run() first")
+            raise UsageError("%mlwb_log: no active run; use %%mlwb_run, %mlwb_start or mlwb.start_run() first")
         metrics: Dict[str, float] = {}
         params: Dict[str, str] = {}
         for key, value in _pairs(_split(line, "%mlwb_log"), "%mlwb_log"):
@@ -109,5 +139,11 @@ def load_ipython_extension(shell) -> None:
             raise UsageError(f"%mlwb_log: {exc}") from None
 
     shell.register_magic_function(mlwb_run, "cell", "mlwb_run")
+    shell.register_magic_function(mlwb_start, "line", "mlwb_start")
+    shell.register_magic_function(mlwb_end, "line", "mlwb_end")
     shell.register_magic_function(mlwb_log, "line", "mlwb_log")
+    spans.install(shell)
 
+
+def unload_ipython_extension(shell) -> None:
+    spans.uninstall(shell)

@@ -75,7 +75,9 @@ class Run:
         lifecycle.activate(self)
         started = False
         try:
-            self.id, run_dir = create_run_dir(find_workspace())
+            workspace = find_workspace()
+            self.id, run_dir = create_run_dir(workspace)
+            context.add_code(ctx, workspace)
             self.dir: Path = run_dir
             self._writer = Writer(run_dir, capture_output=_flag("MLWB_CAPTURE_OUTPUT"))
             self._append = self._writer.append

@@ -17,8 +17,8 @@ from IPython.core.interactiveshell import InteractiveShell
 ip = InteractiveShell.instance()
 results = {}
 
-def cell(name, source):
-    r = ip.run_cell(source, store_history=True)
+def cell(name, source, cell_id=None):
+    r = ip.run_cell(source, store_history=True, cell_id=cell_id)
     results[name] = {
         "error": type(r.error_in_exec or r.error_before_exec).__name__
                  if (r.error_in_exec or r.error_before_exec) else None,
@@ -46,6 +46,12 @@ val = 0.25
 %mlwb_log mode=a
 %mlwb_log mode=b
 """)
+cell("start", "%mlwb_start --name span -p a=1", cell_id="vscode-notebook-cell:/nb.ipynb#W1")
+cell("start_again", "%mlwb_start --name nested")
+cell("span_body", "%mlwb_log m=2", cell_id="vscode-notebook-cell:/nb.ipynb#W2")
+cell("end_bad", "%mlwb_end --status weird")
+cell("end", "%mlwb_end --status killed")
+cell("end_none", "%mlwb_end")
 sys.__stdout__.write("RESULTS " + json.dumps(results) + "\n")
 '''
 
@@ -73,7 +79,7 @@ class MagicsTest(TempDirTest):
         self.assertEqual(results["expand"]["error"], "UsageError")  # param 'mode' changed value
 
         runs = {read_events(d)[0]["name"]: d for d in run_dirs(workspace)}
-        self.assertEqual(sorted(runs), ["bad", "expand", "good"])
+        self.assertEqual(sorted(runs), ["bad", "expand", "good", "span"])
 
         good = read_events(runs["good"])
         self.assertEqual(good[0]["experiment"], "E")
@@ -87,7 +93,12 @@ class MagicsTest(TempDirTest):
                            (runs["good"] / "artifacts" / "cell.py").read_bytes())}, good)
         self.assertIn("%mlwb_log loss=0.5", (runs["good"] / "artifacts" / "cell.py").read_text())
         self.assertIn("inside", (runs["good"] / "output.log").read_text())
-        self.assertIn(f"mlwb: run good ({runs['good'].name}) finished", out)
+        self.assertIn(f"mlwb: run good ({runs['good'].name}) finished in ", out)
+        self.assertIn(f"· experiment E · mlwb runs show {runs['good'].name}", out)
+        # A terminal IPython has no notebook file, but the cell that ran is kept.
+        code = good[0]["context"]["code"]
+        self.assertEqual((code["kind"], code["path"], code["object"]), ("interactive", None, None))
+        self.assertEqual(code["cell"]["execution_count"], 2)
 
         bad = read_events(runs["bad"])
         self.assertEqual((bad[-1]["status"], bad[-1]["error"]), ("failed", "ValueError: bad value"))
@@ -98,6 +109,21 @@ class MagicsTest(TempDirTest):
         self.assertEqual([e["params"] for e in expand if e["type"] == "params"], [{"mode": "a"}])
         self.assertEqual(expand[-1]["status"], "failed")
         self.assertIn("'mode'", expand[-1]["error"])
+
+        for name in ("start", "span_body", "end"):
+            self.assertIsNone(results[name]["error"], name)
+        self.assertEqual(results["start_again"]["error"], "UsageError")
+        self.assertEqual(results["end_bad"]["error"], "UsageError")
+        self.assertEqual(results["end_none"]["error"], "UsageError")
+        span = read_events(runs["span"])
+        self.assertEqual(span[-1]["status"], "killed")
+        self.assertEqual(span[0]["context"]["code"]["cell"]["id"], "vscode-notebook-cell:/nb.ipynb#W1")
+        cells = json.loads((runs["span"] / "artifacts" / "notebook_cells.json").read_text())
+        # The cell that started the span, the body, the failed %mlwb_end, and the real one.
+        self.assertEqual([c["id"] for c in cells],
+                         ["vscode-notebook-cell:/nb.ipynb#W1", None, "vscode-notebook-cell:/nb.ipynb#W2", None, None])
+        self.assertIn(f"mlwb: run span ({runs['span'].name}) started", out)
+        self.assertIn(f"mlwb: run span ({runs['span'].name}) killed in ", out)
 
 
 class ImportTest(TempDirTest):

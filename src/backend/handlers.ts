@@ -5,6 +5,7 @@ import { appendRunEdit } from '../core/runs/edits';
 import type { Db } from '../core/store/database';
 import { PROTOCOL_VERSION, type BackendNotifications, type NotificationMethod, type RequestHandlers } from '../protocol/backend';
 import { WorkspaceService } from './workspaceService';
+import { CodeRequests } from './codeRequests';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
@@ -24,7 +25,9 @@ export function createHandlers(state: BackendState): RequestHandlers {
     if (!db) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
     return db;
   };
+  const code = new CodeRequests(state);
   return {
+    ...code.handlers(service, requireStore),
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(
@@ -33,6 +36,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
         );
       }
       await state.service?.close();
+      await code.reset(params.workspaceFolder);
       state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
         changed: (runIds) => state.notify('store/changed', { runIds }),
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),

@@ -6,8 +6,11 @@
 import type { Experiment, MetricPoint, Run } from '../core/runs/model';
 import type { RunDetails } from '../core/runs/details';
 import type { RunEdit } from '../core/runs/edits';
+import type { CellRun } from '../core/code/cellMatch';
+import type { EntryPoint } from '../core/code/entryPoints';
+import type { CodeDocument, CodeView } from '../core/code/runCode';
 
-export type { RunDetails, RunEdit };
+export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -40,6 +43,17 @@ export interface BackendRequests {
   'runs/details': { params: { id: string }; result: RunDetails };
   /** Rename, tag, delete or restore a run; recorded in its event log so a rebuild keeps it. */
   'runs/edit': { params: { id: string; edit: RunEdit }; result: Run };
+  /**
+   * The workspace's training entry points (docs/notebooks.md). The first call starts the watcher;
+   * `excludes` (`files.exclude` + `files.watcherExclude` patterns) restart it when they change.
+   */
+  'entryPoints/list': { params: { excludes?: string[] }; result: EntryPoint[] };
+  /** A run's code version as a document (`source`: readable, notebooks as percent scripts; `raw`: as stored). */
+  'code/get': { params: { id: string; view?: CodeView }; result: CodeDocument };
+  /** Two runs' code and a unified diff of it (`unified` is '' when equal). */
+  'code/diff': { params: { a: string; b: string; view?: CodeView }; result: { a: CodeDocument; b: CodeDocument; unified: string } };
+  /** Runs produced by the cells of the notebook at `path`, newest first, for cell status items. */
+  'notebooks/cellRuns': { params: { path: string }; result: CellRun[] };
   shutdown: { params: Record<string, never>; result: null };
 }
 
@@ -50,6 +64,8 @@ export interface BackendNotifications {
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };
   /** A warning the user should see (e.g. the file watcher fell back to polling). */
   warning: { message: string };
+  /** The list answered by `entryPoints/list` changed. */
+  'entryPoints/changed': Record<string, never>;
 }
 
 export type RequestMethod = keyof BackendRequests;

@@ -10,8 +10,10 @@ import { BackendProcess } from './backendProcess';
 export class BackendPool implements vscode.Disposable {
   private readonly backends = new Map<string, BackendProcess>();
   private readonly storeChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; runIds: string[] }>();
-  private readonly disposables: vscode.Disposable[] = [this.storeChanged];
+  private readonly entryPointsChanged = new vscode.EventEmitter<vscode.WorkspaceFolder>();
+  private readonly disposables: vscode.Disposable[] = [this.storeChanged, this.entryPointsChanged];
   readonly onDidChangeStore = this.storeChanged.event;
+  readonly onDidChangeEntryPoints = this.entryPointsChanged.event;
 
   constructor(
     private readonly extensionPath: string,
@@ -65,6 +67,7 @@ export class BackendPool implements vscode.Disposable {
         this.log.warn(`[backend ${folder.name}] ${p.message}`);
         void vscode.window.showWarningMessage(`ML Workbench: ${p.message}`);
       },
+      'entryPoints/changed': () => this.entryPointsChanged.fire(folder),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

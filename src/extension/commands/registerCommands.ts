@@ -23,7 +23,7 @@ export function commandTable(deps: CommandDeps): Record<string, (...args: never[
       );
       deps.experiments.refresh();
     },
-    'mlwb.runWithTracking': (uri?: vscode.Uri) => runWithTracking(deps.context, deps.log, uri),
+    'mlwb.runWithTracking': (uri?: vscode.Uri | { uri?: unknown }) => runWithTracking(deps.context, deps.log, uri),
     ...runCommandTable(deps.backends, deps.experiments),
   };
 }

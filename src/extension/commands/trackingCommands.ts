@@ -12,10 +12,19 @@ export async function requireTrust(action: string): Promise<boolean> {
   return false;
 }
 
-/** "Run with Tracking": the given file (editor title, explorer, CodeLens) or the active editor's. */
-export async function runWithTracking(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<void> {
+/**
+ * "Run with Tracking": the given file (editor title, explorer, CodeLens, or an Entry Points item,
+ * which passes its tree node) or the active editor's. A notebook is opened instead: its cells
+ * run in its kernel, tracked by the magics.
+ */
+export async function runWithTracking(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, arg?: vscode.Uri | { uri?: unknown }): Promise<void> {
+  const uri = arg instanceof vscode.Uri ? arg : arg?.uri instanceof vscode.Uri ? arg.uri : undefined;
+  if (uri?.path.endsWith('.ipynb')) {
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'jupyter-notebook');
+    return;
+  }
   if (!(await requireTrust('run code'))) return;
-  const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target || !target.fsPath.endsWith('.py')) {
     void vscode.window.showInformationMessage('Open a Python file (or right-click one in the Explorer) to run it with tracking.');
     return;

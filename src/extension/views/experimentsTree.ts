@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { STATUS_ICON, formatDuration, keyMetric } from '../../core/runs/format';
 import type { Experiment, Run } from '../../core/runs/model';
 import type { BackendPool } from '../backend/backendPool';
+import { EntryPointsSection, type EntryPointsNode, isEntryPointsNode } from './entryPointsTree';
 
 export type ExperimentsNode =
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
   | { kind: 'experiment'; folder: vscode.WorkspaceFolder; experiment: Experiment }
-  | { kind: 'run'; folder: vscode.WorkspaceFolder; run: Run };
+  | { kind: 'run'; folder: vscode.WorkspaceFolder; run: Run }
+  | EntryPointsNode;
 
 /**
  * Experiments → runs, read from each folder's backend. With several workspace folders the folders
@@ -18,8 +20,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private readonly subscription: vscode.Disposable;
   private refreshTimer: NodeJS.Timeout | undefined;
   private showDeleted = false;
+  private readonly entryPoints: EntryPointsSection;
 
   constructor(private readonly backends: BackendPool) {
+    this.entryPoints = new EntryPointsSection(backends, () => this.refresh());
     // Runs report many changes a second while training; refresh the tree at most ~4 times a second.
     this.subscription = backends.onDidChangeStore(() => {
       this.refreshTimer ??= setTimeout(() => {
@@ -42,10 +46,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
     if (!node) {
       const folders = this.backends.folders();
-      if (folders.length === 1) return this.experimentsOf(folders[0]!);
+      if (folders.length === 1) return this.folderChildren(folders[0]!);
       return folders.map((folder) => ({ kind: 'folder', folder }));
     }
-    if (node.kind === 'folder') return this.experimentsOf(node.folder);
+    if (node.kind === 'folder') return this.folderChildren(node.folder);
+    if (isEntryPointsNode(node)) return this.entryPoints.children(node);
     if (node.kind === 'experiment') {
       const runs = await this.backends
         .forFolder(node.folder)
@@ -62,9 +67,15 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       return item;
     }
     if (node.kind === 'experiment') return experimentItem(node.experiment);
+    if (isEntryPointsNode(node)) return this.entryPoints.treeItem(node);
     const item = runItem(node.run);
     item.command = { title: 'Open Run Details', command: 'mlwb.openRun', arguments: [{ folderUri: node.folder.uri.toString(), runId: node.run.id }] };
     return item;
+  }
+
+  private async folderChildren(folder: vscode.WorkspaceFolder): Promise<ExperimentsNode[]> {
+    const [experiments, entryPoints] = await Promise.all([this.experimentsOf(folder), this.entryPoints.rootNodes(folder)]);
+    return [...experiments, ...entryPoints];
   }
 
   private async experimentsOf(folder: vscode.WorkspaceFolder): Promise<ExperimentsNode[]> {
@@ -75,6 +86,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   dispose(): void {
     clearTimeout(this.refreshTimer);
     this.subscription.dispose();
+    this.entryPoints.dispose();
     this.changed.dispose();
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * Workspace watcher benchmark (issue 6). On a generated workspace of 100,000 files (data shards,
+ * node_modules, a virtual environment, .git, and a few real entry points) it measures, for the
+ * backend's WorkspaceWatcher and, as the baseline, a plain chokidar watch of the whole folder:
+ * time until ready, inotify watches held, idle CPU over a quiet period, and resident memory.
+ * Also the cost of one fallback scan (what runs periodically when watches run out).
+ * Prints JSON. Never asserts timings: the machine is shared and noisy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { watch } from 'chokidar';
+import { WorkspaceWatcher } from '../src/backend/workspaceWatcher';
+import { makeTempDir } from '../test/helpers/tmp';
+
+const FILES = Number(process.env['MLWB_BENCH_FILES'] ?? 100_000);
+const IDLE_MS = Number(process.env['MLWB_BENCH_IDLE_MS'] ?? 10_000);
+
+/** Lays out FILES files the way a real ML repository looks; returns how many it wrote. */
+function generate(root: string): number {
+  let n = 0;
+  const write = (rel: string, text: string) => {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    n++;
+  };
+  for (let i = 0; i < 50; i++) write(`src/pkg${i % 5}/mod${i}.py`, i < 10 ? `import mlwb\nprint(${i})\n` : `import os\n`);
+  const nb = (magic: boolean) => JSON.stringify({ cells: [{ cell_type: 'code', source: [magic ? '%load_ext mlwb\n' : 'import pandas\n'] }] });
+  for (let i = 0; i < 10; i++) write(`notebooks/nb${i}.ipynb`, nb(i < 5));
+  write('.venv/pyvenv.cfg', 'home = /usr/bin\n');
+  const parts: [string, number][] = [
+    ['.git/objects', 0.05],
+    ['node_modules', 0.1],
+    ['.venv/lib/python3.11/site-packages', 0.05],
+  ];
+  const rest = FILES - n;
+  for (const [prefix, share] of parts) {
+    const count = Math.floor(rest * share);
+    for (let i = 0; i < count; i++) write(`${prefix}/d${String(i % 100).padStart(3, '0')}/f${i}.${prefix === 'node_modules' ? 'js' : 'py'}`, 'x');
+  }
+  // Data: 400 files per shard folder.
+  for (let i = 0; n < FILES; i++) write(`data/shard_${String(Math.floor(i / 400)).padStart(3, '0')}/part-${i}.csv`, 'a,b\n1,2\n');
+  return n;
+}
+
+/** inotify watches this process holds (Linux): the `inotify wd:` lines of its inotify descriptors. */
+function inotifyWatches(): number | null {
+  try {
+    let count = 0;
+    for (const fd of fs.readdirSync('/proc/self/fd')) {
+      let target = '';
+      try {
+        target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (target !== 'anon_inode:inotify') continue;
+      count += fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+    }
+    return count;
+  } catch {
+    return null;
+  }
+}
+
+interface Measure {
+  readyMs: number;
+  inotifyWatches: number | null;
+  idleCpuPercent: number;
+  rssMiB: number;
+}
+
+async function measure(start: () => Promise<() => Promise<void>>): Promise<Measure> {
+  const t0 = performance.now();
+  const stop = await start();
+  const readyMs = performance.now() - t0;
+  const watches = inotifyWatches();
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const cpu = process.cpuUsage(cpu0);
+  const idleCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - w0)) * 100;
+  const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  await stop();
+  if (global.gc) global.gc();
+  return { readyMs: Math.round(readyMs), inotifyWatches: watches, idleCpuPercent: Number(idleCpuPercent.toFixed(3)), rssMiB: Math.round(rssMiB) };
+}
+
+async function main(): Promise<void> {
+  const tmp = makeTempDir('mlwb-bench-watch-');
+  try {
+    const t0 = performance.now();
+    const files = generate(tmp.dir);
+    const generateMs = Math.round(performance.now() - t0);
+
+    let entryPoints = 0;
+    let warnings: string[] = [];
+    let scanMs = 0;
+    const ours = await measure(async () => {
+      const w = new WorkspaceWatcher(tmp.dir, { changed: () => undefined, warn: (m) => warnings.push(m) });
+      w.start();
+      await w.ready();
+      entryPoints = w.list().length;
+      const s0 = performance.now();
+      await w.scan();
+      scanMs = Math.round(performance.now() - s0);
+      return () => w.close();
+    });
+    const oursWarnings = warnings;
+    warnings = [];
+
+    const baseline = await measure(async () => {
+      const w = watch(tmp.dir, { followSymlinks: false, ignorePermissionErrors: true });
+      w.on('error', (e) => warnings.push((e as Error).message));
+      await new Promise<void>((r) => w.once('ready', () => r()));
+      return () => w.close();
+    });
+
+    const ratio = (a: number | null, b: number | null) => (a !== null && b ? Number((a / b).toFixed(4)) : null);
+    console.log(
+      JSON.stringify(
+        {
+          bench: 'workspace watcher',
+          files,
+          generateMs,
+          idleMs: IDLE_MS,
+          workspaceWatcher: { ...ours, entryPoints, fallbackScanMs: scanMs, warnings: oursWarnings },
+          baselinePlainChokidar: { ...baseline, warnings: warnings.slice(0, 3) },
+          ratios: {
+            watches: ratio(ours.inotifyWatches, baseline.inotifyWatches),
+            readyTime: ratio(ours.readyMs, baseline.readyMs),
+            rss: ratio(ours.rssMiB, baseline.rssMiB),
+          },
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
