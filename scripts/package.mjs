@@ -73,7 +73,7 @@ delete sqliteManifest.scripts;
 writeFileSync(stagedSqlitePkg, JSON.stringify(sqliteManifest, null, 2));
 if (nodeDir) cpSync(nativeSqliteFor(nodeDir), join(stage, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
 
-run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', 'linux-x64', '--allow-missing-repository', '--skip-license', '--out', out], {
+run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', 'linux-x64', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out], {
   cwd: stage,
 });
 rmSync(stage, { recursive: true, force: true });

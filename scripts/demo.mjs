@@ -1,0 +1,77 @@
+// npm run demo [-- --port 8080] [--dir <folder>] [--vsix <prebuilt.vsix>]
+// Builds the extension, creates a demo ML project (default ${MLWB_DEMO_DIR:-~/ml-workbench-demo}) with a few
+// real tracked runs, and serves it in code-server on 127.0.0.1 until Ctrl-C.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startCodeServer } from './e2e/codeserver.mjs';
+import { createDemoWorkspace } from './e2e/demo-workspace.mjs';
+import { packageVsix, REPO_ROOT } from './e2e/package-vsix.mjs';
+import { exitOnSignals, onPath, run } from './e2e/proc.mjs';
+import { setup } from './e2e/setup.mjs';
+
+const args = process.argv.slice(2);
+const opt = (/** @type {string} */ name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const log = (/** @type {string} */ msg) => console.log(`[demo] ${msg}`);
+
+/** @type {Awaited<ReturnType<typeof startCodeServer>> | undefined} */
+let server;
+let stopping = false;
+exitOnSignals(async () => {
+  stopping = true;
+  log('stopping…');
+  await server?.stop();
+});
+
+/** A few training runs with different settings, so the views have something to show. */
+const RUNS = [
+  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline'],
+  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr'],
+  ['--lr', '1.5', '--epochs', '25', '--l2', '0.01', '--name', 'large-lr-l2'],
+];
+
+try {
+  const requestedPort = Number(opt('--port') ?? 8080);
+  if (!Number.isInteger(requestedPort) || requestedPort < 1 || requestedPort > 65535) throw new Error(`bad --port ${opt('--port')}`);
+  const dir = resolve(opt('--dir') || process.env.MLWB_DEMO_DIR || join(homedir(), 'ml-workbench-demo'));
+  const pythonPath = join(REPO_ROOT, 'python');
+
+  const paths = await setup({ log });
+  const given = opt('--vsix');
+  const vsix = given ? resolve(given) : await packageVsix({ node24Dir: paths.node24Dir, out: join(paths.cacheDir, 'demo', 'ml-workbench-demo.vsix'), log });
+  createDemoWorkspace(dir, { pythonPath });
+  log(`demo workspace: ${dir}`);
+  await trainRuns(dir, pythonPath);
+
+  server = await startCodeServer({ codeServerBin: paths.codeServerBin, vsix, folder: dir, port: requestedPort, log });
+  if (server.port !== requestedPort) log(`port ${requestedPort} is in use; using ${server.port}`);
+  const line = '='.repeat(72);
+  console.log(`\n${line}\n  ML Workbench demo is running:\n\n    ${server.url}\n\n  workspace: ${dir}\n  Press Ctrl-C to stop.\n${line}\n`);
+  const why = await server.exited;
+  if (stopping) await new Promise(() => {}); // the signal handler exits
+  console.error(`[demo] code-server ${why}; its log: ${server.logFile}`);
+  process.exit(1);
+} catch (err) {
+  console.error(`[demo] failed: ${/** @type {Error} */ (err).message}`);
+  await server?.stop();
+  process.exit(1);
+}
+
+/**
+ * Run train.py a few times with tracking on, when the Python client is in this checkout.
+ * @param {string} dir
+ * @param {string} pythonPath
+ */
+async function trainRuns(dir, pythonPath) {
+  if (!existsSync(join(pythonPath, 'mlwb'))) return log('python/mlwb is not in this checkout yet: no runs recorded (the views start empty)');
+  if (!onPath('python3')) return log('python3 not found: no runs recorded');
+  const env = { ...process.env, PYTHONPATH: pythonPath, MLWB_DIR: join(dir, '.mlwb') };
+  for (const runArgs of RUNS) {
+    log(`python3 train.py ${runArgs.join(' ')}`);
+    try {
+      await run('python3', ['train.py', ...runArgs], { cwd: dir, env, timeoutMs: 120_000 });
+    } catch (err) {
+      log(`training run failed, continuing: ${/** @type {Error} */ (err).message}`);
+    }
+  }
+}

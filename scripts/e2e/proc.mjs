@@ -1,0 +1,126 @@
+// Small process helpers for the e2e scripts: bounded runs with argument arrays, log tails.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+
+/** Process groups started here and still running: killed when this process exits. @type {Set<number>} */
+const liveGroups = new Set();
+process.once('exit', () => liveGroups.forEach((pid) => killGroup(pid)));
+
+/** @param {number | undefined} pid */
+export function trackGroup(pid) {
+  if (pid) liveGroups.add(pid);
+}
+
+/** @param {number | undefined} pid */
+export function untrackGroup(pid) {
+  if (pid) liveGroups.delete(pid);
+}
+
+/**
+ * Turn SIGINT/SIGTERM/SIGHUP into a normal exit so the 'exit' hooks (which kill our process groups) run.
+ * @param {(signal: NodeJS.Signals) => void | Promise<void>} [cleanup] awaited (bounded) before exiting
+ */
+export function exitOnSignals(cleanup) {
+  for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    process.once(sig, async () => {
+      const timer = setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 10_000);
+      try {
+        await cleanup?.(sig);
+      } finally {
+        clearTimeout(timer);
+        process.exit(sig === 'SIGINT' ? 130 : 143);
+      }
+    });
+  }
+}
+
+/**
+ * Run a command (argument array, no shell) with a hard time limit.
+ * Output goes to `logFile` when given, otherwise to this process's stdout/stderr.
+ * Rejects with the log's tail when the command fails or times out.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, logFile?: string, label?: string }} opts
+ * @returns {Promise<void>}
+ */
+export function run(cmd, args, opts) {
+  const label = opts.label ?? `${cmd} ${args.join(' ')}`;
+  return new Promise((resolve, reject) => {
+    const fd = opts.logFile ? openSync(opts.logFile, 'a') : null;
+    /** @type {import('node:child_process').StdioOptions} */
+    const stdio = fd === null ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd];
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio, detached: true });
+    trackGroup(child.pid);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, opts.timeoutMs);
+    const done = (/** @type {Error|null} */ err) => {
+      clearTimeout(timer);
+      untrackGroup(child.pid);
+      if (fd !== null) closeSync(fd);
+      if (!err) return resolve();
+      const log = opts.logFile ? `\n--- last lines of ${opts.logFile} ---\n${tail(opts.logFile, 40)}` : '';
+      reject(new Error(`${label}: ${err.message}${log}`));
+    };
+    child.on('error', (err) => done(err));
+    child.on('exit', (code, signal) => {
+      if (timedOut) done(new Error(`timed out after ${Math.round(opts.timeoutMs / 1000)} s`));
+      else if (code === 0) done(null);
+      else done(new Error(`exited with ${code ?? signal}`));
+    });
+  });
+}
+
+/**
+ * Kill a whole process group (the child was spawned with `detached: true`); ignores "no such process".
+ * @param {number | undefined} pid
+ * @param {NodeJS.Signals} [signal]
+ */
+export function killGroup(pid, signal = 'SIGKILL') {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * Last `n` lines of a text file ('' when it does not exist).
+ * @param {string} file
+ * @param {number} n
+ */
+export function tail(file, n) {
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
+}
+
+/**
+ * Path of npm's CLI script, so npm can be run by any Node binary (e.g. Node 24 for code-server).
+ * @returns {string}
+ */
+export function npmCliPath() {
+  const candidates = [
+    process.env.npm_execpath,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')),
+  ];
+  const found = candidates.find((p) => p && p.endsWith('npm-cli.js') && existsSync(p));
+  if (!found) throw new Error('cannot find npm-cli.js (is npm installed next to node?)');
+  return found;
+}
+
+/**
+ * Is an executable with this name on PATH?
+ * @param {string} name
+ */
+export function onPath(name) {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
+}

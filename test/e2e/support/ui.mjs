@@ -1,0 +1,102 @@
+// Workbench UI helpers: activity bar, view panes, command palette, output panel.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../../scripts/e2e/package-vsix.mjs';
+
+export const ACTIVITY_ENTRY = '.activitybar .action-item a[aria-label^="ML Workbench"]';
+
+/**
+ * The views of the ML Workbench container and the first sentence of each one's welcome text,
+ * read from package.json so the tests follow the wording.
+ * @returns {{ id: string, name: string, welcome: string }[]}
+ */
+export function contributedViews() {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+  /** @type {{ id: string, name: string }[]} */
+  const views = pkg.contributes?.views?.mlWorkbench ?? [];
+  /** @type {{ view: string, contents: string }[]} */
+  const welcomes = pkg.contributes?.viewsWelcome ?? [];
+  return views.map((v) => {
+    const contents = welcomes.find((w) => w.view === v.id)?.contents ?? '';
+    return { id: v.id, name: v.name, welcome: firstSentence(contents) };
+  });
+}
+
+/**
+ * First sentence of a welcome text's first line, as a user reads it (links as their label).
+ * @param {string} contents
+ */
+export function firstSentence(contents) {
+  const line = plain(contents.split('\n')[0] ?? '');
+  const m = /^.*?[.!?](\s|$)/.exec(line);
+  return (m ? m[0] : line).trim();
+}
+
+/**
+ * Text without markdown links/backticks and with collapsed whitespace.
+ * @param {string} text
+ */
+export function plain(text) {
+  return text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replaceAll('`', '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The sidebar pane of one view, found by its header.
+ * @param {import('playwright-core').Page} page
+ * @param {string} viewName
+ */
+export function pane(page, viewName) {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator(`.pane-header[aria-label="${viewName} Section"]`) });
+}
+
+/**
+ * Show the ML Workbench container in the sidebar (click its activity-bar entry unless it is already shown).
+ * @param {import('playwright-core').Page} page
+ */
+export async function openContainer(page) {
+  const entry = page.locator(ACTIVITY_ENTRY);
+  await entry.waitFor({ state: 'visible', timeout: 60_000 });
+  const title = page.locator('.part.sidebar .composite.title h2');
+  const shown = (await title.isVisible()) && /ML Workbench/i.test(await title.innerText());
+  if (!shown) await entry.click();
+  await page.locator('.part.sidebar .composite.title h2', { hasText: /ML Workbench/i }).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * Run a command from the palette as a user does: F1, type its label, Enter. Retries when the palette misses a key.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label e.g. "ML Workbench: Show Output"
+ */
+export async function runCommand(page, label) {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator(`.quick-input-widget .monaco-list-row[aria-label^="${label}"]`).first();
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-workbench').click({ position: { x: 600, y: 300 }, timeout: 5_000 }).catch(() => {});
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${label}`);
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 10_000 });
+      return;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw new Error(`could not run "${label}" from the command palette: ${/** @type {Error} */ (lastError).message}`);
+}
+
+/**
+ * The Output panel's state: the selected channel and the visible text.
+ * @param {import('playwright-core').Page} page
+ */
+export async function outputPanel(page) {
+  const select = page.locator('.part.panel select.monaco-select-box[aria-label="Switch Output"]');
+  const channel = (await select.count()) ? await select.first().evaluate((s) => /** @type {HTMLSelectElement} */ (s).value) : '';
+  const lines = page.locator('.part.panel .monaco-editor .view-lines');
+  const text = (await lines.count()) ? (await lines.first().innerText()).replace(/\u00a0/g, ' ') : '';
+  return { channel, text };
+}
