@@ -1,8 +1,8 @@
-// Bundles each process separately: the extension host, the backend, the CLI (and, later, each
-// webview). Native modules stay external and ship in node_modules, because esbuild cannot bundle
-// a `.node` file loaded by a computed path. Type-checking is its own step (`npm run typecheck`).
+// Bundles each process separately: the extension host, the backend, the CLI and each webview.
+// Native modules stay external and ship in node_modules, because esbuild cannot bundle a `.node` file
+// loaded by a computed path. Type-checking is its own step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -45,6 +45,26 @@ const bundles = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
+
+// Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
+// served under a strict CSP (src/extension/webviews/html.ts). Add a view by adding its folder name.
+const WEBVIEWS = ['runDetails'];
+for (const view of WEBVIEWS) {
+  bundles.push({
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { [view]: `webview/${view}/main.ts` },
+    outdir: 'dist/webview',
+  });
+}
+// Codicons ship as a font + stylesheet; the CSP only allows them from the extension's own files.
+mkdirSync('dist/webview/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
 
 if (watch) {
   const contexts = await Promise.all(bundles.map((b) => esbuild.context(b)));

@@ -39,7 +39,10 @@ function nativeSqliteFor(dir) {
     env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: dir },
   });
   // Prove the build loads in that runtime before caching it.
-  run(nodeBin, ['-e', `new (require(${JSON.stringify(work)}))(':memory:').prepare('select 1').get()`]);
+  // The copy has no node_modules of its own: resolve its `bindings` dependency from ours.
+  run(nodeBin, ['-e', `new (require(${JSON.stringify(work)}))(':memory:').prepare('select 1').get()`], {
+    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+  });
   mkdirSync(dirname(cached), { recursive: true });
   cpSync(join(work, 'build/Release/better_sqlite3.node'), cached);
   rmSync(work, { recursive: true, force: true });

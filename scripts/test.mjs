@@ -47,6 +47,7 @@ async function mocha(title, dir, timeout) {
 
 const tsc = ['node_modules/typescript/bin/tsc', '-p', '.'];
 if (!step('type-check and compile tests', process.execPath, tsc)) totals.failed++;
+if (!step('type-check webviews', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'webview'])) totals.failed++;
 if (!only && !step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) totals.failed++;
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 

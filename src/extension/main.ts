@@ -7,9 +7,11 @@ import { BackendPool } from './backend/backendPool';
 import { registerCommands } from './commands/registerCommands';
 import { EmptyTreeProvider } from './views/emptyTree';
 import { ExperimentsTreeProvider } from './views/experimentsTree';
+import { registerRunDetails } from './webviews/runDetails/register';
 import { registerTerminalEnvironment } from './tracking/terminalEnvironment';
 import { registerTrackedTaskProvider } from './tracking/trackedTask';
 import { MainGuardCodeLensProvider } from './tracking/mainGuardCodeLens';
+import { registerNotebookFeatures } from './notebooks/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -27,9 +29,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerTreeDataProvider('mlwb.models', empty),
     vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
     ...registerCommands({ context, backends, log, experiments }),
+    ...registerRunDetails({ backends, log, context }),
     ...registerTerminalEnvironment(context),
     registerTrackedTaskProvider(context, log),
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new MainGuardCodeLensProvider()),
+    ...registerNotebookFeatures({ context, backends, log }),
   );
 
   log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);

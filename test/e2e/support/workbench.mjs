@@ -20,7 +20,7 @@ import { makeWorkspace } from './workspace.mjs';
 /**
  * Start everything and wait until the workbench is interactive (first load can take 20–40 s on 2 cores).
  * @param {string} name  names the logs folder in the run folder
- * @param {{ mlwb?: boolean }} [opts]  passed to makeWorkspace
+ * @param {Parameters<typeof makeWorkspace>[0]} [opts]  passed to makeWorkspace
  * @returns {Promise<Workbench>}
  */
 export async function openWorkbench(name, opts = {}) {

@@ -1,0 +1,156 @@
+// Loads the built run details webview in Chromium with a fake VS Code host, under the same HTML
+// and CSP the extension serves, clicks through it, and writes screenshots.
+//   node scripts/build.mjs && node test/webview-harness/run.mjs [--only <scenario>] [--headed]
+// Screenshots: .e2e-artifacts/webview-harness/<scenario>.png. Exits 1 on a failed check, a console
+// error or a CSP violation.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { sampleDetails, sampleMetrics, sampleSvg } from './sample.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, '.e2e-artifacts/webview-harness');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (!existsSync(join(root, 'dist/webview/runDetails.js'))) throw new Error('Build first: node scripts/build.mjs');
+
+// The page template and the downsampler, straight from the TypeScript sources.
+const bundled = await esbuild.build({
+  stdin: {
+    contents: "export * from './src/extension/webviews/htmlTemplate.ts'; export { countNonFinite, downsample } from './webview/shared/series.ts';",
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+});
+const { webviewPage, downsample, countNonFinite } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+
+const OPEN_ALL = { overview: true, metrics: true, params: true, tags: true, artifacts: true, output: true, environment: true };
+const init = { folderUri: 'file:///home/ada/projects/cifar', runId: '0195a1b2c3d4e5f6a7b8c9d0e1f2a3b4' };
+function messages(details, steps, base) {
+  const metrics = Object.entries(sampleMetrics(steps))
+    .filter(([key]) => key in details.run.metrics)
+    .map(([key, points]) => ({ type: 'metric', key, points: downsample(points, 4000), total: points.length, nonFinite: countNonFinite(points) }));
+  return [{ type: 'details', details, artifactsBaseUri: `${base}/artifacts` }, ...metrics];
+}
+const scenarios = {
+  'running-dark': { theme: 'dark', status: 'running', steps: 600 },
+  'finished-light': { theme: 'light', status: 'finished', steps: 30_000, state: { init, open: OPEN_ALL, packageFilter: 'torch' } },
+  'empty-failed-dark': { theme: 'dark', status: 'failed', steps: 0, empty: true },
+  'error-dark': { theme: 'dark', error: 'Could not load run 0195a1b2: The ML Workbench backend is not running.' },
+};
+
+let origin = '';
+const server = createServer((req, res) => {
+  const url = new URL(req.url, origin);
+  const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
+  const name = url.searchParams.get('name') ?? '';
+  const sc = scenarios[name];
+  if (url.pathname === '/page.html' && sc) {
+    const nonce = 'harness' + Math.random().toString(36).slice(2);
+    let html = webviewPage({
+      cspSource: origin,
+      nonce,
+      title: 'Run details',
+      scriptUri: `${origin}/dist/webview/runDetails.js`,
+      styleUris: [`${origin}/dist/webview/runDetails.css`, `${origin}/harness/theme-${sc.theme}.css`],
+      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
+      init,
+    });
+    const fake = `<script nonce="${nonce}" src="${origin}/scenario.js?name=${name}"></script>\n    <script nonce="${nonce}" src="${origin}/harness/fake-vscode.js"></script>\n    `;
+    html = html.replace('<script nonce=', `${fake}<script nonce=`).replace('<body ', `<body class="vscode-${sc.theme}" `);
+    return send('text/html', html);
+  }
+  if (url.pathname === '/scenario.js' && sc) {
+    const details = sc.error ? null : sampleDetails({ status: sc.status, steps: sc.steps, empty: sc.empty });
+    const msgs = details ? messages(details, sc.steps, origin) : [{ type: 'error', message: sc.error }];
+    return send('text/javascript', `window.__MLWB_SCENARIO__ = ${JSON.stringify({ savedState: sc.state, messages: msgs })};`);
+  }
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  if (url.pathname.startsWith('/artifacts/plots/')) return send('image/svg+xml', sampleSvg(url.pathname, url.pathname.includes('confusion') ? 210 : 30));
+  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
+  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+  const types = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+  send(types[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: !args.includes('--headed'),
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+mkdirSync(outDir, { recursive: true });
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? '  ✓' : '  ✖'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+for (const [name, sc] of Object.entries(scenarios)) {
+  if (only && only !== name) continue;
+  console.log(name);
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
+  await page.goto(`${origin}/page.html?name=${name}`);
+  await page.waitForSelector(sc.error ? 'body[data-state=error]' : 'body[data-state=ready]', { timeout: 10_000 });
+  const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
+  check((await posted()).includes('ready'), 'posts ready');
+  if (sc.error) {
+    check(await page.isVisible('[data-testid=error-banner]'), 'error banner shown');
+  } else if (sc.empty) {
+    for (const id of ['empty-metrics', 'empty-params', 'empty-tags', 'empty-artifacts', 'empty-output']) check(await page.isVisible(`[data-testid=${id}]`), `${id} shown`);
+    check(await page.isVisible('[data-testid=run-error]'), 'failed run shows its error');
+  } else {
+    await page.waitForSelector('[data-testid=metric-chart] canvas');
+    check((await page.locator('[data-testid=metric-chart]').count()) === 4, 'one chart per metric');
+    await page.click('[data-testid=open-source]');
+    await page.click('[data-testid=show-diff]');
+    await page.click('[data-testid=artifact][data-path="config.yaml"]');
+    await page.focus('[data-testid=open-output]');
+    await page.keyboard.press('Enter');
+    const types = await posted();
+    for (const t of ['openSource', 'showDiff', 'openArtifact', 'openOutput']) check(types.includes(t), `posts ${t}`);
+    const pre = await page.$eval('[data-testid=output-log]', (el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2);
+    check(pre, 'output scrolled to the end');
+    check(await page.isVisible('[data-testid=ingest-issues]'), 'ingest issues shown');
+    const imgsLoaded = await page.$$eval('[data-testid=artifact-thumb] img', (imgs) => imgs.every((i) => i.complete && i.naturalWidth > 0));
+    check(imgsLoaded, 'image thumbnails load under the CSP');
+    if (sc.status === 'running') {
+      check(await page.isVisible('.status-icon.codicon-modifier-spin'), 'running run shows a spinner');
+      // A live update: more points, and the chart caption follows.
+      const next = sampleDetails({ status: 'running', steps: 900 });
+      await page.evaluate((msgs) => msgs.forEach((m) => window.__send(m)), messages(next, 900, origin));
+      await page.waitForFunction(() => document.querySelector('[data-metric=loss] .chart-caption')?.textContent?.startsWith('900 points'));
+      check(true, 'live update re-renders the chart');
+    } else {
+      const shown = await page.$$eval('[data-testid=packages-list] li', (li) => li.map((l) => l.textContent));
+      check(shown.length === 2 && shown.every((s) => s.includes('torch')), 'package filter restored from state');
+      check((await page.textContent('[data-metric=loss] .chart-caption')).includes('min/max per bucket'), 'long series downsampled');
+    }
+    await page.click('#section-params >> text=Params');
+    check((await page.evaluate(() => window.__state.open.params)) === false, 'section toggle persisted in state');
+    await page.click('#section-params >> text=Params');
+  }
+  await page.waitForTimeout(300);
+  const shot = join(outDir, `${name}.png`);
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`  screenshot ${shot}`);
+  check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
+  await page.close();
+}
+
+await browser.close();
+server.close();
+console.log(failures.length ? `${failures.length} check(s) failed` : 'all checks passed');
+process.exitCode = failures.length ? 1 : 0;
