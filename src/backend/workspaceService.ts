@@ -14,6 +14,7 @@ export class WorkspaceService {
   private db: Db | undefined;
   private live: LiveIngest | undefined;
   private appearTimer: NodeJS.Timeout | undefined;
+  private appearWatcher: fs.FSWatcher | undefined;
 
   constructor(
     workspaceFolder: string,
@@ -30,14 +31,28 @@ export class WorkspaceService {
   /** Opens the store and starts following the run logs, now or as soon as `.mlwb/` appears. */
   start(): void {
     if (this.store()) return;
-    this.appearTimer = setInterval(() => {
-      if (this.hasWorkspace()) {
-        clearInterval(this.appearTimer);
-        this.store();
-        this.events.changed([]);
-      }
-    }, 1000);
+    const check = () => {
+      if (!this.hasWorkspace() || this.db) return;
+      this.stopLookingForWorkspace();
+      this.store();
+      this.events.changed([]);
+    };
+    // Watching the parent folder (not recursive: one watch) sees the first run's `.mlwb/` at once;
+    // the timer covers file systems where fs.watch reports nothing.
+    try {
+      this.appearWatcher = fs.watch(path.dirname(this.paths.root), check);
+      this.appearWatcher.on('error', () => undefined);
+    } catch {
+      this.appearWatcher = undefined;
+    }
+    this.appearTimer = setInterval(check, 1000);
     this.appearTimer.unref();
+  }
+
+  private stopLookingForWorkspace(): void {
+    clearInterval(this.appearTimer);
+    this.appearWatcher?.close();
+    this.appearWatcher = undefined;
   }
 
   /** The open store, or undefined while the workspace has no `.mlwb/` folder. */
@@ -57,7 +72,7 @@ export class WorkspaceService {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.appearTimer);
+    this.stopLookingForWorkspace();
     await this.live?.close();
     this.db?.close();
     this.db = undefined;

@@ -41,15 +41,18 @@ describe('live ingest in the backend, with real Python runs', function () {
   });
 
   it('shows a run started after the backend, while it runs, and when it finishes', async () => {
+    // The script keeps its run open until the test has seen it running (it creates `go`).
+    const go = path.join(tmp.dir, 'go');
     const child = python(
       tmp.dir,
-      `import mlwb, time, sys
+      `import mlwb, os, time
 with mlwb.start_run(experiment="live", name="r1", params={"lr": 0.1}) as run:
     for i in range(5):
         run.log_metric("loss", 1.0 / (i + 1), step=i)
     print("ready", flush=True)
-    sys.stdin = None
-    time.sleep(1.5)
+    deadline = time.time() + 30
+    while not os.path.exists(${JSON.stringify(go)}) and time.time() < deadline:
+        time.sleep(0.05)
     run.log_metric("loss", 0.01, step=5)
 `,
     );
@@ -61,7 +64,8 @@ with mlwb.start_run(experiment="live", name="r1", params={"lr": 0.1}) as run:
     assert.deepEqual(running.params, { lr: '0.1' });
     const note = await backend.waitForNotification('store/changed', (p) => p.runIds.includes(running.id));
     assert.ok(note.runIds.length >= 1);
-    await new Promise((r) => child.once('exit', r));
+    fs.writeFileSync(go, '');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     const done = await waitFor('the finished run', async () => {
       const run = await backend.request('runs/get', { id: running.id });
       return run.status === 'finished' ? run : undefined;
