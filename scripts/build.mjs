@@ -37,6 +37,8 @@ const bundles = [
   // The extension host must never load native modules (see docs/architecture.md).
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [forbidNative] },
   { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE },
+  // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
+  { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -48,7 +50,7 @@ const bundles = [
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
 // served under a strict CSP (src/extension/webviews/html.ts). Add a view by adding its folder name.
-const WEBVIEWS = ['runDetails'];
+const WEBVIEWS = ['runDetails', 'compare', 'dataPreview'];
 for (const view of WEBVIEWS) {
   bundles.push({
     bundle: true,

@@ -6,6 +6,8 @@ import type { Db } from '../core/store/database';
 import { PROTOCOL_VERSION, type BackendNotifications, type NotificationMethod, type RequestHandlers } from '../protocol/backend';
 import { WorkspaceService } from './workspaceService';
 import { CodeRequests } from './codeRequests';
+import { compareRequests } from './compareRequests';
+import { DataRequests } from './dataRequests';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
@@ -26,8 +28,11 @@ export function createHandlers(state: BackendState): RequestHandlers {
     return db;
   };
   const code = new CodeRequests(state);
+  const data = new DataRequests(state);
   return {
     ...code.handlers(service, requireStore),
+    ...compareRequests(service),
+    ...data.handlers(service),
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(
@@ -37,11 +42,13 @@ export function createHandlers(state: BackendState): RequestHandlers {
       }
       await state.service?.close();
       await code.reset(params.workspaceFolder);
-      state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
+      await data.reset(params.workspaceFolder);
+      const svc: WorkspaceService = (state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
         changed: (runIds) => state.notify('store/changed', { runIds }),
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
         warn: (message) => state.notify('warning', { message }),
-      });
+        inputs: (runId, paths) => data.linkInputs(svc, runId, paths),
+      }));
       // Open (and migrate) now, so a corrupt store is reported at start-up, not on first click.
       state.service.start();
       return {

@@ -8,10 +8,12 @@ import { registerCommands } from './commands/registerCommands';
 import { EmptyTreeProvider } from './views/emptyTree';
 import { ExperimentsTreeProvider } from './views/experimentsTree';
 import { registerRunDetails } from './webviews/runDetails/register';
+import { registerCompare } from './webviews/compare/register';
 import { registerTerminalEnvironment } from './tracking/terminalEnvironment';
 import { registerTrackedTaskProvider } from './tracking/trackedTask';
 import { MainGuardCodeLensProvider } from './tracking/mainGuardCodeLens';
 import { registerNotebookFeatures } from './notebooks/register';
+import { registerDataFeatures } from './data/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -25,11 +27,12 @@ export function activate(context: vscode.ExtensionContext): void {
     backends,
     experiments,
     vscode.window.createTreeView('mlwb.experiments', { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true }),
-    vscode.window.registerTreeDataProvider('mlwb.data', empty),
+    ...registerDataFeatures({ backends, log, context }),
     vscode.window.registerTreeDataProvider('mlwb.models', empty),
     vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
     ...registerCommands({ context, backends, log, experiments }),
     ...registerRunDetails({ backends, log, context }),
+    ...registerCompare({ backends, log, context }),
     ...registerTerminalEnvironment(context),
     registerTrackedTaskProvider(context, log),
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new MainGuardCodeLensProvider()),

@@ -9,6 +9,8 @@ import type { RunEdit } from '../core/runs/edits';
 import type { CellRun } from '../core/code/cellMatch';
 import type { EntryPoint } from '../core/code/entryPoints';
 import type { CodeDocument, CodeView } from '../core/code/runCode';
+import type { RunsTable, RunsTableQuery, SampledSeries, SeriesQuery } from '../core/query';
+import type { DataRequests, DataNotifications } from './data';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -34,7 +36,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests {
+export interface BackendRequests extends DataRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
@@ -54,11 +56,21 @@ export interface BackendRequests {
   'code/diff': { params: { a: string; b: string; view?: CodeView }; result: { a: CodeDocument; b: CodeDocument; unified: string } };
   /** Runs produced by the cells of the notebook at `path`, newest first, for cell status items. */
   'notebooks/cellRuns': { params: { path: string }; result: CellRun[] };
+  /** A page of the comparison table (docs/query-language.md); a bad filter answers `filterError`. */
+  'runs/table': { params: RunsTableParams; result: RunsTableResult };
+  /** Downsampled metric series for the comparison charts (min/max per bucket keeps spikes). */
+  'runs/series': { params: SeriesQuery; result: { series: SampledSeries[] } };
   shutdown: { params: Record<string, never>; result: null };
 }
 
+/** `runsTable`'s query with string filters and order-by only (parsed expressions do not cross JSON). */
+export type RunsTableParams = Omit<RunsTableQuery, 'filter' | 'orderBy'> & { filter?: string; orderBy?: string[] };
+export type RunsTableResult =
+  | { table: RunsTable; filterError?: undefined }
+  | { table?: undefined; filterError: { message: string; reason: string; column: number; offset: number; length: number } };
+
 /** Every notification the backend sends to the extension, by method name. */
-export interface BackendNotifications {
+export interface BackendNotifications extends DataNotifications {
   /** Something in the store changed; views refresh what they show. */
   'store/changed': { runIds: string[] };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };

@@ -6,7 +6,7 @@
 import './runDetails.css';
 import type { Handlers } from '../shared/messages';
 import { append, codicon, h } from '../shared/dom';
-import { type Section, section } from '../shared/section';
+import { type Section, dataTable, section } from '../shared/section';
 import { connectWebview, readInit } from '../shared/vscodeApi';
 import {
   type FromRunDetails,
@@ -19,6 +19,7 @@ import {
 } from './protocol';
 import { type PanelActions, renderHeader, renderOverview } from './render/overview';
 import { createOutputView, renderArtifacts, renderIssues, renderParams, renderTags } from './render/sections';
+import { formatBytes } from '../dataPreview/viewModel';
 import { createPackagesView } from './render/environment';
 import { MetricsView } from './render/metrics';
 import { type RunDetailsViewModel, buildViewModel, durationText } from './viewModel';
@@ -69,6 +70,7 @@ const metricsSection = makeSection('metrics', 'Metrics');
 const params = makeSection('params', 'Params');
 const tags = makeSection('tags', 'Tags');
 const artifacts = makeSection('artifacts', 'Artifacts');
+const inputs = makeSection('inputs', 'Inputs');
 const output = makeSection('output', 'Output');
 const environment = makeSection('environment', 'Installed packages');
 const metrics = new MetricsView();
@@ -82,6 +84,7 @@ const content = h(
   metricsSection.root,
   h('div', { class: 'two-columns' }, params.root, tags.root),
   artifacts.root,
+  inputs.root,
   output.root,
   environment.root,
 );
@@ -128,6 +131,20 @@ function showDetails(details: RunDetailsData, artifactsBaseUri: string | null): 
   tags.setDescription(count(vm.tags.length));
   renderIfChanged('artifacts', vm.artifacts, () => artifacts.fill(renderArtifacts(vm, actions)));
   artifacts.setDescription(count(vm.artifacts.length));
+  const runInputs = details.inputs ?? [];
+  renderIfChanged('inputs', runInputs, () =>
+    inputs.fill(
+      runInputs.length === 0
+        ? h('p', { class: 'empty-state', 'data-testid': 'inputs-empty' }, 'No inputs logged. Call run.log_input(path) to link the data this run read to a snapshot.')
+        : dataTable({
+            testId: 'inputs-table',
+            label: 'Inputs',
+            columns: ['path', 'snapshot', 'files', 'size'],
+            rows: runInputs.map((i) => [i.path, `${i.snapshot_name ?? new Date(i.created_at).toLocaleString()} (${i.snapshot_id.slice(0, 12)})`, String(i.file_count), formatBytes(i.total_bytes)]),
+          }),
+    ),
+  );
+  inputs.setDescription(count(runInputs.length));
   outputView.update(vm);
   output.setDescription(vm.output.truncated ? 'tail' : '');
   packagesView.update(vm.packages);

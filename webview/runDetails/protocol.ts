@@ -32,6 +32,8 @@ export interface RunDetailsData {
   outputTail: string;
   outputTruncated: boolean;
   issues: { line: number; message: string }[];
+  /** Data the run read (`run.log_input`), each with the snapshot of its content. */
+  inputs?: { path: string; snapshot_id: string; snapshot_name: string | null; created_at: string; file_count: number; total_bytes: number }[];
 }
 
 /** Which run a panel shows; put in the page by the host and kept in webview state for restore. */

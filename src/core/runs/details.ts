@@ -4,6 +4,7 @@ import type { Db } from '../store/database';
 import type { RunContext } from '../ingest/events';
 import { getRun } from './queries';
 import type { Run } from './model';
+import { listInputsOfRun } from '../snapshots/lineage';
 
 export interface RunArtifact {
   /** Relative to the run's artifacts folder, with `/` separators. */
@@ -22,6 +23,17 @@ export interface RunDetails {
   outputTruncated: boolean;
   /** Lines of the event log that could not be ingested. */
   issues: { line: number; message: string }[];
+  /** Data the run read (`run.log_input`), each linked to the snapshot of its content. */
+  inputs: RunInputSummary[];
+}
+
+export interface RunInputSummary {
+  path: string;
+  snapshot_id: string;
+  snapshot_name: string | null;
+  created_at: string;
+  file_count: number;
+  total_bytes: number;
 }
 
 const OUTPUT_TAIL_BYTES = 64 * 1024;
@@ -34,7 +46,15 @@ export function getRunDetails(db: Db, runsDir: string, id: string): RunDetails {
   const issues = db.prepare('SELECT line, message FROM ingest_errors WHERE run_id = ? ORDER BY line LIMIT 100').all(id) as RunDetails['issues'];
   const runDir = path.join(runsDir, id);
   const { text, truncated } = readTail(path.join(runDir, 'output.log'), OUTPUT_TAIL_BYTES);
-  return { run, context: parseContext(row.context), artifacts, runDir, outputTail: text, outputTruncated: truncated, issues };
+  const inputs = listInputsOfRun(db, id).map((i) => ({
+    path: i.path,
+    snapshot_id: i.snapshot.id,
+    snapshot_name: i.snapshot.name,
+    created_at: i.snapshot.created_at,
+    file_count: i.snapshot.file_count,
+    total_bytes: i.snapshot.total_bytes,
+  }));
+  return { run, context: parseContext(row.context), artifacts, runDir, outputTail: text, outputTruncated: truncated, issues, inputs };
 }
 
 function parseContext(json: string | null): RunContext | null {

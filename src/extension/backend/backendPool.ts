@@ -11,7 +11,11 @@ export class BackendPool implements vscode.Disposable {
   private readonly backends = new Map<string, BackendProcess>();
   private readonly storeChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; runIds: string[] }>();
   private readonly entryPointsChanged = new vscode.EventEmitter<vscode.WorkspaceFolder>();
-  private readonly disposables: vscode.Disposable[] = [this.storeChanged, this.entryPointsChanged];
+  private readonly dataChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; datasets: string[] }>();
+  private readonly dataProgress = new vscode.EventEmitter<BackendNotifications['data/progress']>();
+  private readonly disposables: vscode.Disposable[] = [this.storeChanged, this.entryPointsChanged, this.dataChanged, this.dataProgress];
+  readonly onDidChangeData = this.dataChanged.event;
+  readonly onDataProgress = this.dataProgress.event;
   readonly onDidChangeStore = this.storeChanged.event;
   readonly onDidChangeEntryPoints = this.entryPointsChanged.event;
 
@@ -68,6 +72,8 @@ export class BackendPool implements vscode.Disposable {
         void vscode.window.showWarningMessage(`ML Workbench: ${p.message}`);
       },
       'entryPoints/changed': () => this.entryPointsChanged.fire(folder),
+      'data/changed': (p) => this.dataChanged.fire({ folder, datasets: p.datasets }),
+      'data/progress': (p) => this.dataProgress.fire(p),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

@@ -1,0 +1,9 @@
+import type * as vscode from 'vscode';
+import type { BackendPool } from '../backend/backendPool';
+import { registerDataPreview } from '../webviews/dataPreview/panel';
+import { registerData } from './commands';
+
+/** Everything for data snapshots in VS Code: the Data view, its commands, and the preview panels. */
+export function registerDataFeatures(deps: { backends: BackendPool; log: vscode.LogOutputChannel; context: vscode.ExtensionContext }): vscode.Disposable[] {
+  return [...registerData(deps.backends), ...registerDataPreview(deps)];
+}

@@ -1,0 +1,232 @@
+// Loads the built data preview webview in Chromium under the real CSP with a fake host that
+// answers page requests, clicks through its modes and writes screenshots.
+//   node scripts/build.mjs && node test/webview-harness/dataPreview.mjs [--only <scenario>] [--headed]
+// Screenshots: .e2e-artifacts/webview-harness/data-<scenario>.png. Exits 1 on a failed check,
+// a console error or a CSP violation.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, '.e2e-artifacts/webview-harness');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (!existsSync(join(root, 'dist/webview/dataPreview.js'))) throw new Error('Build first: node scripts/build.mjs');
+
+const bundled = await esbuild.build({
+  stdin: { contents: "export * from './src/extension/webviews/htmlTemplate.ts';", resolveDir: root, loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+});
+const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+
+const folderUri = 'file:///home/ada/projects/weather';
+const hist = (n, f) => ({ edges: Array.from({ length: n + 1 }, (_, i) => i * 1.5), counts: Array.from({ length: n }, (_, i) => Math.round(f(i))), sampled: false });
+const profile = {
+  name: 'weather.csv in snapshot v2',
+  format: 'csv',
+  rows: 10000,
+  columns: [
+    { name: 'id', type: 'integer', count: 10000, missing: 0, distinct: 10000, distinct_approximate: false, min: 0, max: 9999, mean: 4999.5, std: 2886.9, histogram: hist(20, () => 500) },
+    { name: 'city', type: 'string', count: 10000, missing: 12, distinct: 3, distinct_approximate: false, top: [{ value: 'oslo', count: 4000 }, { value: 'rome', count: 3500 }, { value: 'lima', count: 2488 }] },
+    { name: 'temp', type: 'number', count: 10000, missing: 230, distinct: 2931, distinct_approximate: false, min: -12.5, max: 31.2, mean: 11.84, std: 7.3, histogram: hist(20, (i) => 900 * Math.exp(-((i - 10) ** 2) / 12)) },
+    { name: 'humidity', type: 'integer', count: 10000, missing: 10000, distinct: 0, distinct_approximate: false },
+  ],
+};
+const drift = {
+  rows_a: 500,
+  rows_b: 800,
+  columns: [
+    { column: 'temp', kind: 'numeric', type_a: 'number', type_b: 'number', score: 0.41, ks: 0.41, ks_p_value: 1e-12, psi: 0.73, missing_a: 0, missing_b: 0.02, sampled: false },
+    { column: 'city', kind: 'categorical', type_a: 'string', type_b: 'string', score: 0.12, js_distance: 0.12, tvd: 0.1, missing_a: 0, missing_b: 0, sampled: false },
+    { column: 'id', kind: 'numeric', type_a: 'integer', type_b: 'integer', score: 0.03, ks: 0.03, ks_p_value: 0.9, psi: 0.004, missing_a: 0, missing_b: 0, sampled: false },
+  ],
+  columns_added: ['humidity'],
+  columns_removed: [],
+};
+const diff = {
+  a: 'a',
+  b: 'b',
+  added: ['extra.jsonl'],
+  removed: ['old/notes.txt'],
+  modified: ['weather.csv'],
+  files: [
+    { path: 'extra.jsonl', status: 'added', size_a: null, size_b: 1200 },
+    { path: 'old/notes.txt', status: 'removed', size_a: 80, size_b: null },
+    { path: 'weather.csv', status: 'modified', size_a: 14_000, size_b: 25_500 },
+  ],
+  tabular: [{ path: 'weather.csv', rows_a: 500, rows_b: 800, columns_added: ['humidity'], columns_removed: [], type_changed: [{ column: 'id', from: 'integer', to: 'string' }] }],
+};
+const scenarios = {
+  'table-dark': { theme: 'dark', init: { folderUri, mode: 'table', title: 'weather.csv @ v2', source: { snapshot: 'b', path: 'weather.csv' } }, table: 10_000 },
+  'profile-light': { theme: 'light', init: { folderUri, mode: 'profile', title: 'weather.csv @ v2', source: { path: 'data/weather.csv' } }, messages: [{ type: 'profile', profile }] },
+  'drift-dark': { theme: 'dark', init: { folderUri, mode: 'drift', title: 'Drift v1 → v2', a: 'a', b: 'b', path: 'weather.csv' }, messages: [{ type: 'drift', drift, labels: { a: 'v1', b: 'v2' }, path: 'weather.csv' }] },
+  'diff-light': { theme: 'light', init: { folderUri, mode: 'diff', title: 'Diff v1 ↔ v2', a: 'a', b: 'b' }, messages: [{ type: 'diff', diff, labels: { a: 'v1', b: 'v2' } }] },
+  'gallery-dark': { theme: 'dark', init: { folderUri, mode: 'gallery', title: 'images', source: { path: 'images' } }, gallery: 130 },
+  'error-dark': {
+    theme: 'dark',
+    init: { folderUri, mode: 'table', title: 'bad.csv', source: { path: 'data/bad.csv' } },
+    messages: [{ type: 'error', message: 'data/bad.csv: malformed CSV at line 3: a row has a different number of fields than the header (Invalid Record Length: expect 2, got 3 on line 3)' }],
+  },
+};
+
+// The fake host: records posts, answers `ready`, `loadPage` and `loadGallery` like the extension would.
+const fakeHost = `(() => {
+  const sc = window.__SCENARIO__;
+  const posted = (window.__posted = []);
+  let state;
+  const send = (m) => window.postMessage(m, '*');
+  const cities = ['oslo', 'rome', 'lima'];
+  const page = (offset, limit) => {
+    const end = Math.min(sc.table, offset + limit);
+    const rows = [];
+    for (let i = offset; i < end; i++) rows.push([i, cities[i % 3], i % 17 === 0 ? null : Math.round(((i * 0.37) % 30) * 100) / 100, i % 100]);
+    // Like CSV: the total is only known once a page reaches the end.
+    return { type: 'page', page: { name: 'weather.csv in snapshot v2', format: 'csv', columns: ['id', 'city', 'temp', 'humidity'], rows, offset, total: end >= sc.table ? sc.table : null, done: end >= sc.table } };
+  };
+  const gallery = (offset, limit) => ({ type: 'gallery', gallery: { name: 'images', offset, total: sc.gallery, items: Array.from({ length: Math.max(0, Math.min(limit, sc.gallery - offset)) }, (_, k) => ({ path: 'cls' + ((offset + k) % 4) + '/img' + (offset + k) + '.svg', size: 900 + k, uri: location.origin + '/img/' + (offset + k) + '.svg' })) } });
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) {
+      posted.push(m);
+      if (m.type === 'ready') {
+        if (sc.table) send(page(0, 200));
+        else if (sc.gallery) send(gallery(0, 48));
+        else for (const x of sc.messages) send(x);
+      }
+      if (m.type === 'loadPage') setTimeout(() => send(page(m.offset, m.limit)), 20);
+      if (m.type === 'loadGallery') send(gallery(m.offset, m.limit));
+    },
+    getState: () => state,
+    setState: (s) => { state = s; window.__state = s; },
+  });
+})();`;
+
+const svg = (n) => {
+  const hue = (n * 47) % 360;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="hsl(${hue},60%,45%)"/><circle cx="48" cy="48" r="${10 + (n % 30)}" fill="hsl(${(hue + 180) % 360},70%,70%)"/></svg>`;
+};
+
+let origin = '';
+const server = createServer((req, res) => {
+  const url = new URL(req.url, origin);
+  const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
+  const name = url.searchParams.get('name') ?? '';
+  const sc = scenarios[name];
+  if (url.pathname === '/page.html' && sc) {
+    const nonce = 'harness' + Math.random().toString(36).slice(2);
+    let html = webviewPage({
+      cspSource: origin,
+      nonce,
+      title: 'Data',
+      scriptUri: `${origin}/dist/webview/dataPreview.js`,
+      styleUris: [`${origin}/dist/webview/dataPreview.css`, `${origin}/harness/theme-${sc.theme}.css`],
+      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
+      init: sc.init,
+    });
+    const fake = `<script nonce="${nonce}" src="${origin}/scenario.js?name=${name}"></script>\n    <script nonce="${nonce}" src="${origin}/fake.js"></script>\n    `;
+    html = html.replace('<script nonce=', `${fake}<script nonce=`).replace('<body ', `<body class="vscode-${sc.theme}" `);
+    return send('text/html', html);
+  }
+  if (url.pathname === '/scenario.js' && sc) return send('text/javascript', `window.__SCENARIO__ = ${JSON.stringify(sc)};`);
+  if (url.pathname === '/fake.js') return send('text/javascript', fakeHost);
+  if (url.pathname.startsWith('/img/')) return send('image/svg+xml', svg(Number(url.pathname.slice(5).replace('.svg', ''))));
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
+  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+  const types = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+  send(types[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: !args.includes('--headed'), args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+mkdirSync(outDir, { recursive: true });
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? '  ✓' : '  ✖'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+for (const [name, sc] of Object.entries(scenarios)) {
+  if (only && only !== name) continue;
+  console.log(name);
+  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
+  await page.goto(`${origin}/page.html?name=${name}`);
+  const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
+  let shotTaken = false;
+  if (sc.table) {
+    await page.waitForSelector('[data-testid=data-grid] .vt-row');
+    check((await page.locator('.vt-row').count()) < 80, 'only the visible rows are in the DOM');
+    check(/200\+ rows · 4 columns/.test(await page.textContent('[data-testid=data-meta]')), 'row count open-ended while the end is unknown');
+    // Scroll to the bottom repeatedly: pages load until the end is known.
+    for (let i = 0; i < 80; i++) {
+      await page.$eval('.vt', (el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(30);
+      if (/10,000 rows/.test(await page.textContent('[data-testid=data-meta]'))) break;
+    }
+    check(/10,000 rows/.test(await page.textContent('[data-testid=data-meta]')), 'scrolling loads pages until the total is known');
+    const lastRow = await page.locator('.vt-row').last().innerText();
+    check(/10000/.test(lastRow), `last row shown (${lastRow.replace(/\s+/g, ' ')})`);
+    check((await page.evaluate(() => window.__posted.filter((m) => m.type === 'loadPage').length)) >= 49, 'pages requested as needed');
+    await page.$eval('.vt', (el) => (el.scrollTop = 0));
+    await page.waitForTimeout(100);
+  } else if (sc.gallery) {
+    await page.waitForSelector('[data-testid=gallery-item] img');
+    check((await page.locator('[data-testid=gallery-item]').count()) === 48, 'first page of 48 thumbnails');
+    await page.click('[data-testid=gallery-next]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=data-meta]')?.textContent?.includes('page 2 of 3'));
+    check(true, 'next page');
+    await page.waitForTimeout(200);
+    check(await page.$$eval('[data-testid=gallery-item] img', (imgs) => imgs.every((i) => i.complete && i.naturalWidth > 0)), 'thumbnails load under the CSP');
+  } else if (sc.init.mode === 'profile') {
+    await page.waitForSelector('[data-testid=profile-column]');
+    check((await page.locator('[data-testid=profile-column]').count()) === 4, 'one card per column');
+    check((await page.locator('[data-column=temp] .dp-bar').count()) === 20, 'histogram bars');
+    check(/oslo[\s\S]*4,000/.test(await page.textContent('[data-column=city] [data-testid=top-values]')), 'top values');
+    await page.screenshot({ path: join(outDir, `data-${name}.png`) });
+    await page.click('[data-testid=tab-table]');
+    check((await posted()).includes('showMode'), 'switching to rows asks the host');
+    check(await page.isVisible('[data-testid=data-loading]'), 'shows loading while the host answers');
+    shotTaken = true;
+  } else if (sc.init.mode === 'drift') {
+    await page.waitForSelector('[data-testid=drift-row]');
+    const order = await page.$$eval('[data-testid=drift-row]', (r) => r.map((x) => x.getAttribute('data-column')));
+    check(order.join() === 'temp,city,id', 'ranked by score');
+    check(await page.isVisible('[data-column=temp] .dp-level-high'), 'large PSI marked high');
+  } else if (sc.init.mode === 'diff') {
+    await page.waitForSelector('[data-testid=diff-file]');
+    check((await page.locator('[data-testid=diff-file]').count()) === 3, 'added, removed, modified listed');
+    check(/500 → 800 \(\+300\)[\s\S]*humidity[\s\S]*id: integer → string/.test(await page.textContent('[data-testid=diff-table]')), 'row count and schema change');
+    await page.click('[data-testid=diff-file][data-path="weather.csv"] button');
+    check((await posted()).includes('openDiffFile'), 'clicking a file asks the host to open it');
+  } else {
+    await page.waitForSelector('[data-testid=data-error]');
+    check(/malformed CSV at line 3/.test(await page.textContent('[data-testid=data-error]')), 'malformed CSV explained, not a blank panel');
+  }
+  await page.waitForTimeout(300);
+  await finish(page, name, problems, shotTaken);
+}
+
+async function finish(page, name, problems, shotTaken) {
+  const shot = join(outDir, `data-${name}.png`);
+  if (!shotTaken) await page.screenshot({ path: shot });
+  console.log(`  screenshot ${shot}`);
+  check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
+  await page.close();
+}
+await browser.close();
+server.close();
+if (failures.length) {
+  console.error(`\n${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('\nall checks passed');

@@ -1,0 +1,127 @@
+/**
+ * The Compare Runs table's view model, DOM-free for node tests: which columns show in which
+ * order, multi-column sort, and cell text.
+ */
+import type { Cell, ColumnInfo, CompareState } from './protocol';
+
+/** Columns the panel draws itself, before the catalogue's: selection swatch and star. */
+export const STAR_COLUMN = '__star';
+/** Attributes not worth a column: the id is in the tooltip, end time is start + duration. */
+const HIDDEN_ATTRIBUTES = new Set(['id', 'end_time']);
+
+export interface ViewColumn {
+  id: string;
+  label: string;
+  kind: ColumnInfo['kind'] | 'star';
+  numeric: boolean;
+  width: number;
+  pinned: boolean;
+}
+
+const ATTRIBUTE_LABELS: Record<string, string> = {
+  name: 'Name',
+  experiment: 'Experiment',
+  status: 'Status',
+  start_time: 'Start',
+  duration: 'Duration',
+};
+
+export function columnLabel(c: ColumnInfo): string {
+  if (c.kind === 'attribute') return ATTRIBUTE_LABELS[c.key] ?? c.key;
+  return c.key;
+}
+
+function defaultWidth(c: ColumnInfo): number {
+  if (c.kind === 'attribute') return c.key === 'name' ? 180 : c.key === 'start_time' ? 150 : 100;
+  return Math.min(160, Math.max(80, c.key.length * 8 + 24));
+}
+
+/**
+ * The visible columns: the star, then pinned columns, then the rest in the user's order
+ * (catalogue order for columns the user never moved), minus hidden ones and — with "only
+ * differing" — columns whose value is the same for every run (attributes always stay).
+ */
+export function visibleColumns(catalogue: readonly ColumnInfo[], s: Pick<CompareState, 'order' | 'hidden' | 'pinned' | 'widths' | 'onlyDiffering'>): ViewColumn[] {
+  const hidden = new Set(s.hidden);
+  const rank = new Map(s.order.map((id, i) => [id, i]));
+  const shown = catalogue
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => !HIDDEN_ATTRIBUTES.has(c.id) && !hidden.has(c.id) && (!s.onlyDiffering || c.kind === 'attribute' || c.differs))
+    .sort((a, b) => (rank.get(a.c.id) ?? s.order.length + a.i) - (rank.get(b.c.id) ?? s.order.length + b.i))
+    .map(({ c }): ViewColumn => ({
+      id: c.id,
+      label: columnLabel(c),
+      kind: c.kind,
+      numeric: c.type === 'number',
+      width: s.widths[c.id] ?? defaultWidth(c),
+      pinned: s.pinned.includes(c.id),
+    }));
+  const star: ViewColumn = { id: STAR_COLUMN, label: '', kind: 'star', numeric: false, width: 44, pinned: true };
+  return [star, ...shown.filter((c) => c.pinned), ...shown.filter((c) => !c.pinned)];
+}
+
+/** The order after moving column `id` to where `target` is (ids of every catalogue column). */
+export function reorder(current: readonly string[], id: string, target: string): string[] {
+  const list = current.filter((x) => x !== id);
+  const at = list.indexOf(target);
+  list.splice(at < 0 ? list.length : at, 0, id);
+  return list;
+}
+
+export type SortKey = CompareState['sort'][number];
+
+/**
+ * Click: sort by that column alone (a second click flips it). Shift-click: add it as the next
+ * key, flip it if present, remove it on the third click (asc → desc → off).
+ */
+export function toggleSort(sort: readonly SortKey[], id: string, additive: boolean): SortKey[] {
+  const i = sort.findIndex((k) => k.id === id);
+  if (!additive) return [{ id, desc: i >= 0 && sort.length === 1 ? !sort[0]!.desc : false }];
+  if (i < 0) return [...sort, { id, desc: false }];
+  if (!sort[i]!.desc) return sort.map((k, j) => (j === i ? { id, desc: true } : k));
+  return sort.filter((_, j) => j !== i);
+}
+
+/** MLflow order-by clauses; the run id last, so paging is stable among equal keys. */
+export function orderByClauses(sort: readonly SortKey[]): string[] {
+  return [...sort.map((k) => `${k.id} ${k.desc ? 'DESC' : 'ASC'}`), 'id ASC'];
+}
+
+export function formatCell(col: Pick<ViewColumn, 'id' | 'kind'>, v: Cell | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (col.id === 'start_time' && typeof v === 'number') return formatTime(v);
+  if (col.id === 'duration' && typeof v === 'number') return formatDuration(v);
+  if (typeof v === 'number') return formatNumber(v);
+  return v;
+}
+
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-4 || a >= 1e9)) return v.toExponential(4);
+  return String(Number(v.toPrecision(6)));
+}
+
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** A number from a cell (NaN/±Inf strings included); undefined for text or missing. */
+export function cellNumber(v: Cell | undefined): number | undefined {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return undefined;
+}
