@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MlwbError, errorMessage } from '../core/errors';
-import { openTable } from '../core/data/open';
 import type { TableProfile } from '../core/data/profile';
 import type { TableDrift } from '../core/data/drift';
 import { type TableSummary, schemaChange } from '../core/data/summary';
@@ -29,8 +28,9 @@ import { objectPath } from '../core/snapshots/objects';
 import type { Db } from '../core/store/database';
 import { ensureWorkspace } from '../core/workspace';
 import type { RequestHandlers } from '../protocol/backend';
-import { type DataSource, type DatasetSummary, type GalleryItem, type SnapshotSummary, isImagePath } from '../protocol/data';
+import { type DataSource, type DatasetSummary, type GalleryItem, type SnapshotSummary } from '../protocol/data';
 import { DataWatcher } from './dataWatcher';
+import { galleryImages, openSource, snapshotFilePath } from './dataSources';
 import type { TableRef } from './tableWorker';
 import { TableWorkerClient } from './tableWorkerClient';
 import type { BackendState } from './handlers';
@@ -206,62 +206,12 @@ export class DataRequests {
     return path.resolve(this.folder, p);
   }
 
-  /** The single file of a file snapshot when `path` is '' (or its name). */
-  private snapshotFilePath(service: WorkspaceService, snapshot: Snapshot, p: string): string {
-    if (snapshot.kind === 'file' && p === '') return loadManifest(service.paths.objectsDir, snapshot.manifest).entries[0]?.path ?? '';
-    return p;
-  }
-
   private openSource(service: WorkspaceService, source: DataSource, db: Db | undefined): TableReader {
-    if (source.snapshot) {
-      if (!db) throw new MlwbError(`No snapshot ${source.snapshot}: this workspace has no snapshots yet.`, 'NOT_FOUND');
-      const s = resolveSnapshot(db, source.snapshot);
-      return openSnapshotTable(db, service.paths, s, this.snapshotFilePath(service, s, source.path));
-    }
-    const file = this.workspaceFile(source.path);
-    if (!fs.existsSync(file)) throw new MlwbError(`${source.path}: no such file.`, 'NOT_FOUND');
-    return openTable(file, { name: source.path });
+    return openSource(service.paths, this.workspaceFile(source.path), source, db);
   }
 
   private images(service: WorkspaceService, source: DataSource, db: Db | undefined): { name: string; items: GalleryItem[] } {
-    if (source.snapshot) {
-      if (!db) throw new MlwbError(`No snapshot ${source.snapshot}.`, 'NOT_FOUND');
-      const s = resolveSnapshot(db, source.snapshot);
-      if (s.metadata_only) throw new MlwbError(`Snapshot ${s.id} is metadata-only: its images were not stored, so they cannot be shown.`, 'INVALID_ARGUMENT');
-      const prefix = source.path === '' || source.path === '.' ? '' : source.path.replace(/\/+$/, '') + '/';
-      const items = loadManifest(service.paths.objectsDir, s.manifest)
-        .entries.filter((e) => e.path.startsWith(prefix) && isImagePath(e.path) && e.sha256 !== '')
-        .map((e) => ({ path: e.path.slice(prefix.length), size: e.size, file: objectPath(service.paths.objectsDir, e.sha256) }));
-      return { name: `${source.path || s.dataset} in snapshot ${s.name ?? s.id}`, items };
-    }
-    const root = this.workspaceFile(source.path);
-    const items: GalleryItem[] = [];
-    const walk = (dir: string, rel: string): void => {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (e.name === '.git' || e.name === '.mlwb') continue;
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        const abs = path.join(dir, e.name);
-        if (e.isDirectory()) walk(abs, r);
-        else if (e.isFile() && isImagePath(e.name)) {
-          let size = 0;
-          try {
-            size = fs.statSync(abs).size;
-          } catch {
-            continue;
-          }
-          items.push({ path: r, size, file: abs });
-        }
-      }
-    };
-    walk(root, '');
-    items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { name: source.path, items };
+    return galleryImages(service.paths, this.workspaceFile(source.path), source, db);
   }
 
   /** The store, creating `.mlwb/` first (taking a snapshot is a first write like a run). */
@@ -338,8 +288,8 @@ export class DataRequests {
           const db = requireDb();
           const sa = resolveSnapshot(db, a);
           const sb = resolveSnapshot(db, b);
-          const pa = this.snapshotFilePath(service(), sa, p);
-          const pb = this.snapshotFilePath(service(), sb, pathB ?? p);
+          const pa = snapshotFilePath(service().paths, sa, p);
+          const pb = snapshotFilePath(service().paths, sb, pathB ?? p);
           const ta = ref(openSnapshotTable(db, service().paths, sa, pa));
           const tb = ref(openSnapshotTable(db, service().paths, sb, pb));
           return this.tables.run<TableDrift>({ op: 'drift', a: ta, b: tb }, signal);
