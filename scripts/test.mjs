@@ -51,8 +51,17 @@ if (!step('type-check webviews', process.execPath, ['node_modules/typescript/bin
 if (!only && !step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) totals.failed++;
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 
+if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDeps();
 if (wants('unit')) await mocha('unit tests (src/core, pure extension logic)', 'out/test/unit', 10_000);
 if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', 'out/test/integration', 60_000);
+
+/** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
+function ensurePythonTestDeps() {
+  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat'], { stdio: 'ignore' });
+  if (probe.status === 0) return;
+  console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
+  spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit' });
+}
 
 if (wants('python')) {
   console.log('\n▶ Python client tests');
