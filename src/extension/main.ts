@@ -1,6 +1,7 @@
 /**
- * Extension entry. activate() only wires objects together: backends start when a view or command
- * first needs them, and no native module is ever loaded in the extension host.
+ * Extension entry. activate() only wires objects together; it runs only when something of ours is
+ * used (a view, a command, a notebook, a workspace with `.mlwb/`). The backends start just after
+ * it returns, in their own processes: no native module is ever loaded in the extension host.
  */
 import * as vscode from 'vscode';
 import { BackendPool } from './backend/backendPool';
