@@ -5,6 +5,7 @@
  * this benchmark measures, and the generator must stay fast enough to run on every `npm run bench`.
  */
 import type { Db } from '../src/core/store/database';
+import { prng } from '../src/core/random';
 
 export interface CompareDataShape {
   runs: number;
@@ -17,17 +18,8 @@ export interface CompareDataShape {
 export const OPTIMIZERS = ['adam', 'sgd', 'adamw', 'rmsprop'];
 export const LONG_METRIC = 'curve';
 
-/** Deterministic PRNG (mulberry32) so every bench run measures the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic data, so every bench run measures the same thing. */
+export const rng = prng;
 
 export function runId(i: number): string {
   return (0x19400000000 + i).toString(16).padStart(12, '0') + i.toString(16).padStart(8, '0');

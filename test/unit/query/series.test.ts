@@ -7,6 +7,7 @@ import { invalidateTiles, refreshTiles } from '../../../src/core/query/tiles';
 import { fromJsonNumber } from '../../../src/core/runs/model';
 import { seedRuns } from '../../helpers/seed';
 import { makeTempDir } from '../../helpers/tmp';
+import { prng } from '../../../src/core/random';
 
 interface P {
   step: number;
@@ -96,7 +97,7 @@ describe('getSeriesDownsampled', () => {
             seedRuns(local, [{ id: 'r', start: START }]);
             // Steps with repeats and gaps; a clock that sometimes stalls; NaN and spikes.
             let x = seed % 1000;
-            const rand = mulberry(seed);
+            const rand = prng(seed);
             const pts: P[] = [];
             for (let i = 0; i < n; i++) {
               x += rand() < 0.05 ? 0 : rand() < 0.02 ? 1 + Math.floor(rand() * 500) : 1;
@@ -187,13 +188,3 @@ describe('getSeriesDownsampled', () => {
   });
 });
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

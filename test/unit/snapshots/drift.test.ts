@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PSI_EPSILON, categoricalDistance, ksPValue, ksStatistic, psi, quantileEdges, tableDrift } from '../../../src/core/data/drift';
 import { openTable } from '../../../src/core/data/open';
-import { prng } from '../../../src/core/data/sketch';
+import { prng } from '../../../src/core/random';
 import { makeTempDir } from '../../helpers/tmp';
 
 /** KS by brute force: the CDF gap at every observed value. */
