@@ -3,7 +3,7 @@
 // appear live, running and then finished.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, pane, runCommand } from './support/ui.mjs';
+import { expandRow, openContainer, pane, runCommand } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -74,8 +74,7 @@ async function webviewFrame(page, selector, timeoutMs = 60_000) {
   it('lists logged runs under their experiment with status icon and key metric', async function () {
     const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
     await openContainer(page);
-    await row('e2e').first().waitFor({ state: 'visible', timeout: 60_000 });
-    await row('e2e').first().click();
+    await expandRow(row('e2e').first());
     const seeded = row('seeded');
     await seeded.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await seeded.innerText(), /loss 0\.1/);
@@ -88,8 +87,13 @@ async function webviewFrame(page, selector, timeoutMs = 60_000) {
     this.timeout(120_000);
     const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
     await openContainer(page);
-    await row('seeded').click();
-    const frame = await webviewFrame(page, '[data-testid=run-title]');
+    // A click lost to a tree refresh is retried, as a person would click again.
+    let frame;
+    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
+      await row('seeded').click();
+      frame = await webviewFrame(page, '[data-testid=run-title]', 20_000).catch(() => undefined);
+    }
+    if (!frame) throw new Error('clicking the run did not open its details');
     await frame.locator('body[data-state=ready]').waitFor({ timeout: 30_000 });
     assert.equal((await frame.locator('[data-testid=run-title]').innerText()).trim(), 'seeded');
     assert.equal(await frame.locator('body').getAttribute('data-status'), 'finished');

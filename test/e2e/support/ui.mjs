@@ -100,3 +100,18 @@ export async function outputPanel(page) {
   const text = (await lines.count()) ? (await lines.first().innerText()).replace(/\u00a0/g, ' ') : '';
   return { channel, text };
 }
+
+/**
+ * Expand a tree row. A click can be lost while the tree re-renders (live updates refresh it), so
+ * this checks `aria-expanded` and clicks the twistie again until the row is open.
+ * @param {import('playwright-core').Locator} row
+ */
+export async function expandRow(row) {
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return;
+    await row.locator('.monaco-tl-twistie').click().catch(() => {});
+    await row.page().waitForTimeout(500);
+  }
+  throw new Error(`could not expand the tree row "${await row.innerText()}"`);
+}
