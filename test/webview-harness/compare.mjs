@@ -3,10 +3,10 @@
 //   npx tsc -p . && node scripts/build.mjs && node test/webview-harness/compare.mjs [--only <scenario>] [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/compare-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
 import { answer, comparePage, createStore, root } from './compareHost.mjs';
 
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -27,31 +27,23 @@ const server = createServer(async (req, res) => {
   if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
   const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
   if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  const types = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
-  send(types[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+  sendFile(res, file);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: !args.includes('--headed'), args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const browser = await launchHarnessBrowser(args);
 mkdirSync(outDir, { recursive: true });
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? '  ✓' : '  ✖'} ${what}`);
-  if (!ok) failures.push(what);
-};
+const { check, failures } = checklist();
 
 /** A page on a fresh store; `savedState` plays the state VS Code restores after a reload. */
 async function open(sc, db, savedState) {
   current = sc;
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const problems = await watchProblems(page);
   await page.exposeFunction('__hostRequest', (m) => answer(db, m));
   await page.addInitScript((s) => {
     window.__savedState = s;
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   }, savedState);
   await page.goto(`${origin}/page.html`);
   await page.waitForSelector('body[data-state=ready]', { timeout: 15_000 });

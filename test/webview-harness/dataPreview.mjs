@@ -4,11 +4,11 @@
 // Screenshots: .e2e-artifacts/webview-harness/data-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -138,28 +138,20 @@ const server = createServer((req, res) => {
   if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
   const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
   if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  const types = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
-  send(types[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+  sendFile(res, file);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: !args.includes('--headed'), args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const browser = await launchHarnessBrowser(args);
 mkdirSync(outDir, { recursive: true });
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? '  ✓' : '  ✖'} ${what}`);
-  if (!ok) failures.push(what);
-};
+const { check, failures } = checklist();
 
 for (const [name, sc] of Object.entries(scenarios)) {
   if (only && only !== name) continue;
   console.log(name);
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
+  const problems = await watchProblems(page);
   await page.goto(`${origin}/page.html?name=${name}`);
   const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
   let shotTaken = false;

@@ -1,0 +1,38 @@
+// What every webview harness shares: Debian Chromium with the project's flags, static files from
+// the repository, a checklist of named checks, and a page instrumented to report console errors,
+// page errors and CSP violations (each of which fails the scenario).
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../scripts/e2e/browser.mjs';
+
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+
+/** Sends a repository file with its content type. */
+export function sendFile(res, file) {
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+}
+
+/** Chromium for a harness run; `--headed` on the command line shows the window. */
+export function launchHarnessBrowser(args) {
+  return chromium.launch({ executablePath: process.env.MLWB_CHROMIUM || '/usr/bin/chromium', headless: !args.includes('--headed'), args: CHROMIUM_ARGS });
+}
+
+/** `check(ok, what)` prints a ✓/✖ line and remembers failures. */
+export function checklist() {
+  const failures = [];
+  const check = (ok, what) => {
+    console.log(`${ok ? '  ✓' : '  ✖'} ${what}`);
+    if (!ok) failures.push(what);
+  };
+  return { check, failures };
+}
+
+/** Collects console errors, page errors and CSP violations of `page` into the returned array. */
+export async function watchProblems(page) {
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
+  return problems;
+}
