@@ -3,7 +3,7 @@
 // the column), selects runs, and the chart draws one line per selected run.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, pane } from './support/ui.mjs';
+import { openContainer, pane, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -15,17 +15,6 @@ for i in range(12):
             run.log_metric("loss", 1.0 / (step + 1 + i), step=step)
 `;
 
-/** The webview frame (nested iframes) that contains `selector`, polled until it appears. */
-async function webviewFrame(page, selector, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview frame shows ${selector}`);
-}
 
 describe('Compare Runs panel', function () {
   /** @type {import('./support/workbench.mjs').Workbench | undefined} */

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, pane } from './support/ui.mjs';
+import { openContainer, pane, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 
 /** `mlwb …` through the built CLI, as a terminal or CI would run it. */
@@ -25,21 +25,6 @@ function mlwb(dir, ...args) {
 
 const rows = (n, extra = '') => ['id,city,temp' + (extra ? ',humidity' : ''), ...Array.from({ length: n }, (_, i) => `${i},${['oslo', 'rome', 'lima'][i % 3]},${(i * 0.37) % 30}${extra ? `,${i % 100}` : ''}`)].join('\n') + '\n';
 
-/**
- * The webview frame (nested iframes) that contains `selector`, polled until it appears.
- * @param {import('playwright-core').Page} page
- * @param {string} selector
- */
-async function webviewFrame(page, selector, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview frame shows ${selector}`);
-}
 
 describe('Data snapshots in the Data view', function () {
   /** @type {import('./support/workbench.mjs').Workbench | undefined} */

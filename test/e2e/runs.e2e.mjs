@@ -3,7 +3,7 @@
 // appear live, running and then finished.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { expandRow, openContainer, pane, runCommand } from './support/ui.mjs';
+import { expandRow, openContainer, pane, runCommand, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -51,22 +51,6 @@ except ValueError:
     const t = this.currentTest;
     await saveScreenshot(wb?.page, 'runs', t?.title ?? 'test', t?.state === 'failed');
   });
-
-  /**
- * The webview frame (nested iframes) that contains `selector`, polled until it appears.
- * @param {import('playwright-core').Page} page
- * @param {string} selector
- */
-async function webviewFrame(page, selector, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
-    }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no webview frame shows ${selector}`);
-}
 
   /** A row of the Experiments tree whose text contains `text`. */
   const row = (/** @type {string} */ text) => pane(/** @type {any} */ (wb).page, 'Experiments').locator('.monaco-list-row', { hasText: text });

@@ -115,3 +115,20 @@ export async function expandRow(row) {
   }
   throw new Error(`could not expand the tree row "${await row.innerText()}"`);
 }
+
+/**
+ * The webview frame (webviews live in nested iframes) that contains `selector`, polled until it appears.
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ * @returns {Promise<import('playwright-core').Frame>}
+ */
+export async function webviewFrame(page, selector, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview frame shows ${selector}`);
+}
