@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendNotifications, NotificationMethod } from '../../protocol/backend';
 import { BackendProcess } from './backendProcess';
+import { mlwbDirOf } from '../tracking/workspaceDirs';
 
 /**
  * One backend per workspace folder, created when something first asks for it (a view expanding,
@@ -43,7 +44,7 @@ export class BackendPool implements vscode.Disposable {
         path.join(this.extensionPath, 'dist', 'backend.js'),
         this.log,
         (method, params) => this.onNotification(folder, method, params),
-        () => configuredMlwbDir(folder),
+        () => mlwbDirOf(folder),
       );
       this.backends.set(key, backend);
     }
@@ -91,8 +92,3 @@ export class BackendPool implements vscode.Disposable {
   }
 }
 
-/** The `mlwb.workspaceDir` setting, resolved against the folder; undefined means `<folder>/.mlwb`. */
-function configuredMlwbDir(folder: vscode.WorkspaceFolder): string | undefined {
-  const value = vscode.workspace.getConfiguration('mlwb', folder).get<string>('workspaceDir')?.trim();
-  return value ? path.resolve(folder.uri.fsPath, value) : undefined;
-}
