@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { BackendPool } from '../backend/backendPool';
-import type { ExperimentsTreeProvider } from '../views/experimentsTree';
-import { runCommandTable } from './runCommands';
-import { runWithTracking } from './trackingCommands';
+import type { BackendPool } from './backend/backendPool';
+import type { ExperimentsTreeProvider } from './runs/experimentsTree';
+import { runCommandTable } from './runs/commands';
+import { runWithTracking } from './runs/tracking/runWithTracking';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;

@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { BackendPool } from './backend/backendPool';
-import { registerCommands } from './commands/registerCommands';
-import { EmptyTreeProvider } from './views/emptyTree';
-import { ExperimentsTreeProvider } from './views/experimentsTree';
-import { registerRunDetails } from './webviews/runDetails/register';
-import { registerCompare } from './webviews/compare/register';
-import { registerTerminalEnvironment } from './tracking/terminalEnvironment';
-import { registerTrackedTaskProvider } from './tracking/trackedTask';
-import { MainGuardCodeLensProvider } from './tracking/mainGuardCodeLens';
+import { registerCommands } from './commands';
+import { EmptyTreeProvider } from './shared/emptyTree';
+import { ExperimentsTreeProvider } from './runs/experimentsTree';
+import { registerRunDetails } from './runs/details/register';
+import { registerCompare } from './runs/compare/register';
+import { registerTerminalEnvironment } from './runs/tracking/terminalEnvironment';
+import { registerTrackedTaskProvider } from './runs/tracking/trackedTask';
+import { MainGuardCodeLensProvider } from './runs/tracking/mainGuardCodeLens';
 import { registerNotebookFeatures } from './notebooks/register';
 import { registerDataFeatures } from './data/register';
 

@@ -2,7 +2,7 @@
  * CSV of the comparison table (RFC 4180): fields with a comma, quote, CR or LF are quoted and
  * quotes doubled; numbers as the JSON contract has them (NaN/±Inf spelled out); missing empty.
  */
-import type { Cell } from './protocol';
+import type { Cell } from '../protocol/webview/compare';
 
 export function csvField(v: Cell | undefined): string {
   if (v === null || v === undefined) return '';

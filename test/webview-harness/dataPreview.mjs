@@ -17,7 +17,7 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 if (!existsSync(join(root, 'dist/webview/dataPreview.js'))) throw new Error('Build first: node scripts/build.mjs');
 
 const bundled = await esbuild.build({
-  stdin: { contents: "export * from './src/extension/webviews/htmlTemplate.ts';", resolveDir: root, loader: 'ts' },
+  stdin: { contents: "export * from './src/extension/shared/webview/htmlTemplate.ts';", resolveDir: root, loader: 'ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',

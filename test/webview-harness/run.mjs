@@ -20,7 +20,7 @@ if (!existsSync(join(root, 'dist/webview/runDetails.js'))) throw new Error('Buil
 // The page template and the downsampler, straight from the TypeScript sources.
 const bundled = await esbuild.build({
   stdin: {
-    contents: "export * from './src/extension/webviews/htmlTemplate.ts'; export { countNonFinite, downsample } from './webview/shared/series.ts';",
+    contents: "export * from './src/extension/shared/webview/htmlTemplate.ts'; export { countNonFinite, downsample } from './src/shared/series.ts';",
     resolveDir: root,
     loader: 'ts',
   },

@@ -2,7 +2,7 @@
  * Pure helpers of the comparison charts (node-tested): axis ticks, scales, tick labels and the
  * nearest point to the pointer.
  */
-import type { XAxis } from './protocol';
+import type { XAxis } from '../../src/protocol/webview/compare';
 import { formatDuration, formatNumber } from './viewModel';
 
 /** About `count` round tick values covering [lo, hi] (1, 2, 5 × 10^k steps). */

@@ -3,11 +3,11 @@
  * color. The backend downsamples (min/max per bucket keeps spikes); a zoom re-requests the range
  * so finer data arrives; smoothing (EMA) and log scale are applied here.
  */
-import { ema } from '../../src/core/query/downsample';
+import { ema } from '../../src/shared/downsample';
 import { codicon, h } from '../shared/dom';
 import { colorOf } from './colors';
 import { type ChartLine, LineChart } from './lineChart';
-import type { ChartSettings, CompareState, SeriesData, XAxis } from './protocol';
+import type { ChartSettings, CompareState, SeriesData, XAxis } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
 import { cellNumber } from './viewModel';
 

@@ -3,7 +3,7 @@
  * dragging headers in the grid.
  */
 import { codicon, h } from '../shared/dom';
-import type { ColumnInfo, CompareState } from './protocol';
+import type { ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
 import { columnLabel } from './viewModel';
 
 export interface ColumnPickerDeps {

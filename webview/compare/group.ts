@@ -2,7 +2,7 @@
  * Group-by for the comparison table (pure, node-tested): runs grouped by one column's value, with
  * per-group count and mean/min/max of each numeric column. Missing values form their own group.
  */
-import type { Cell } from './protocol';
+import type { Cell } from '../../src/protocol/webview/compare';
 import { cellNumber } from './viewModel';
 
 export interface Stat {

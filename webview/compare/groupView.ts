@@ -5,7 +5,7 @@
  */
 import { VirtualTable } from '../shared/virtualTable';
 import { type Group, MISSING_LABEL, groupFilter, groupRows } from './group';
-import type { CompareState, TableQuery } from './protocol';
+import type { CompareState, TableQuery } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
 import { type ViewColumn, formatDuration, formatNumber } from './viewModel';
 

@@ -4,7 +4,7 @@
  * drag zooms along x (the owner re-requests finer data for the range), double-click resets.
  */
 import { type Scale, formatX, logTicks, nearestIndex, niceTicks, project, yExtent } from './chartMath';
-import type { XAxis } from './protocol';
+import type { XAxis } from '../../src/protocol/webview/compare';
 import { formatNumber } from './viewModel';
 import { themeColor } from '../shared/theme';
 

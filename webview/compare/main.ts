@@ -4,13 +4,13 @@
  * sets lives in the webview state, so a reload or a restored panel comes back as it was.
  */
 import './compare.css';
-import type { Handlers } from '../shared/messages';
+import type { Handlers } from '../../src/shared/messages';
 import { codicon, h } from '../shared/dom';
 import { connectWebview, readInit } from '../shared/vscodeApi';
 import { ChartsView } from './charts';
 import { assignColors } from './colors';
 import { ColumnPicker } from './columnPicker';
-import { type Aggregate, type CompareState, type FromCompare, type ToCompare, initialState, isCompareInit, isCompareState, toCompareValidators } from './protocol';
+import { type Aggregate, type CompareState, type FromCompare, type ToCompare, initialState, isCompareInit, isCompareState, toCompareValidators } from '../../src/protocol/webview/compare';
 import { FilterError, Rpc } from './rpc';
 import { RowStore } from './rows';
 import { TableView } from './tableView';

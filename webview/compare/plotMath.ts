@@ -3,7 +3,7 @@
  * become positions in [0, 1], numerically when every present value is a number (params are
  * text, as in MLflow, but usually spell numbers), else as sorted categories.
  */
-import type { Cell } from './protocol';
+import type { Cell } from '../../src/protocol/webview/compare';
 import { cellNumber } from './viewModel';
 
 export interface AxisScale {

@@ -7,7 +7,7 @@ import { codicon, h } from '../shared/dom';
 import { themeColor } from '../shared/theme';
 import { colorOf } from './colors';
 import { type AxisScale, axisScale } from './plotMath';
-import type { ColumnInfo, CompareState, TableQuery } from './protocol';
+import type { ColumnInfo, CompareState, TableQuery } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
 import { formatNumber } from './viewModel';
 

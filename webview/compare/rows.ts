@@ -3,7 +3,7 @@
  * and row keys for range selection must exist before their pages load) and cells page by page
  * as the grid scrolls to them.
  */
-import type { Cell, ColumnInfo, TablePage, TableQuery } from './protocol';
+import type { Cell, ColumnInfo, TablePage, TableQuery } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
 
 export const PAGE = 100;

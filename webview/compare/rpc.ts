@@ -2,7 +2,7 @@
  * Request/response over postMessage: the page numbers its requests and the host answers with the
  * same id. Stale answers (a newer query superseded them) are dropped by the caller's generation.
  */
-import type { FilterProblem, SeriesData, SeriesRequest, TablePage, TableQuery } from './protocol';
+import type { FilterProblem, SeriesData, SeriesRequest, TablePage, TableQuery } from '../../src/protocol/webview/compare';
 
 type Pending = { resolve(v: unknown): void; reject(e: unknown): void };
 

@@ -5,8 +5,8 @@
 import { codicon } from '../shared/dom';
 import { type GridColumn, VirtualTable } from '../shared/virtualTable';
 import { colorOf } from './colors';
-import type { ColumnInfo, CompareState } from './protocol';
-import { STAR_TAG } from './protocol';
+import type { ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
+import { STAR_TAG } from '../../src/protocol/webview/compare';
 import type { RowStore } from './rows';
 import { STAR_COLUMN, type ViewColumn, formatCell, reorder, toggleSort, visibleColumns } from './viewModel';
 

@@ -2,7 +2,7 @@
  * The Compare Runs table's view model, DOM-free for node tests: which columns show in which
  * order, multi-column sort, and cell text.
  */
-import type { Cell, ColumnInfo, CompareState } from './protocol';
+import type { Cell, ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
 
 /** Columns the panel draws itself, before the catalogue's: selection swatch and star. */
 export const STAR_COLUMN = '__star';

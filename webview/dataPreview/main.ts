@@ -4,7 +4,7 @@
  * says what to show in `data-init`; errors (malformed files) replace the content with a message.
  */
 import './dataPreview.css';
-import type { Handlers } from '../shared/messages';
+import type { Handlers } from '../../src/shared/messages';
 import { codicon, h } from '../shared/dom';
 import { connectWebview, readInit } from '../shared/vscodeApi';
 import { type GridColumn, VirtualTable } from '../shared/virtualTable';
@@ -22,7 +22,7 @@ import {
   isDataPreviewInit,
   isDataPreviewState,
   toDataPreviewValidators,
-} from './protocol';
+} from '../../src/protocol/webview/dataPreview';
 import {
   PageCache,
   columnWidth,

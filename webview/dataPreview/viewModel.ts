@@ -2,7 +2,7 @@
  * DOM-free view-model of the data preview: the page cache behind the virtualized table,
  * formatting, histogram bars, drift levels. Unit-tested in test/unit/data-ui/.
  */
-import type { ColumnDriftData, DiffData, JsonCell, PageData } from './protocol';
+import type { ColumnDriftData, DiffData, JsonCell, PageData } from '../../src/protocol/webview/dataPreview';
 
 export const PAGE_SIZE = 200;
 

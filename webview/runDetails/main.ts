@@ -4,7 +4,7 @@
  * chart zoom survive live updates of a running run.
  */
 import './runDetails.css';
-import type { Handlers } from '../shared/messages';
+import type { Handlers } from '../../src/shared/messages';
 import { append, codicon, h } from '../shared/dom';
 import { type Section, dataTable, section } from '../shared/section';
 import { connectWebview, readInit } from '../shared/vscodeApi';
@@ -16,7 +16,7 @@ import {
   isRunDetailsInit,
   isRunDetailsState,
   toRunDetailsValidators,
-} from './protocol';
+} from '../../src/protocol/webview/runDetails';
 import { type PanelActions, renderHeader, renderOverview } from './render/overview';
 import { createOutputView, renderArtifacts, renderIssues, renderParams, renderTags } from './render/sections';
 import { formatBytes } from '../dataPreview/viewModel';

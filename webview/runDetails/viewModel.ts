@@ -2,9 +2,9 @@
  * RunDetailsData → what the panel displays, as plain strings and flags. DOM-free so the rules
  * (formatting, NaN/∞, quoting, image detection) are unit-tested in node.
  */
-import { STATUS_ICON, formatDuration, formatMetricValue } from '../../src/core/runs/format';
+import { STATUS_ICON, formatDuration, formatMetricValue } from '../../src/shared/format';
 import type { RunStatus } from '../../src/core/runs/model';
-import type { RunDetailsData } from './protocol';
+import type { RunDetailsData } from '../../src/protocol/webview/runDetails';
 
 export interface MetricRow {
   key: string;

@@ -4,8 +4,8 @@
  * place on new data so live runs do not flicker or lose the user's zoom.
  */
 import uPlot from 'uplot';
-import { formatMetricValue } from '../../src/core/runs/format';
-import type { ChartSeries } from './series';
+import { formatMetricValue } from '../../src/shared/format';
+import type { ChartSeries } from '../../src/shared/series';
 import { onThemeChange, themeColor } from './theme';
 
 export interface LineChartOptions {

@@ -3,7 +3,7 @@
  * handler table, and state that survives reloads (`getState`/`setState`, which the host's panel
  * serializer receives after a window reload).
  */
-import { type Handlers, type Message, type MessageMap, type Validators, createReceiver } from './messages';
+import { type Handlers, type Message, type MessageMap, type Validators, createReceiver } from '../../src/shared/messages';
 
 interface VsCodeApi<S> {
   postMessage(message: unknown): void;

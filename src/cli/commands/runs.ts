@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { getRun, getMetricPoints } from '../../core/runs/queries';
-import { formatMetricValue } from '../../core/runs/format';
+import { formatMetricValue } from '../../shared/format';
 import { fieldId } from '../../core/query/fields';
 import { type FilterExpr, type OrderKey, parseFilter, parseOrderBy } from '../../core/query/parser';
 import { queryRuns } from '../../core/query/runs';

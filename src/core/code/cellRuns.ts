@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Db } from '../store/database';
-import { keyMetric } from '../runs/format';
+import { keyMetric } from '../../shared/format';
 import { getRun } from '../runs/queries';
 import { type CellRun } from './cellMatch';
 import { parseCodeRef } from './codeRef';

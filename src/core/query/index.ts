@@ -11,4 +11,4 @@ export { type RunPage, type RunQuery, queryRuns } from './runs';
 export { type Cell, type ColumnInfo, type ColumnKind, type RunsTable, type RunsTableQuery, runsTable } from './table';
 export { type SampledSeries, type SeriesQuery, type XAxis, getSeriesDownsampled } from './series';
 export { invalidateTiles, refreshTiles } from './tiles';
-export { type DownsampleResult, downsampleMinMax, ema } from './downsample';
+export { type DownsampleResult, downsampleMinMax, ema } from '../../shared/downsample';

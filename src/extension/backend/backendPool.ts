@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendNotifications, NotificationMethod } from '../../protocol/backend';
 import { BackendProcess } from './backendProcess';
-import { mlwbDirOf } from '../tracking/workspaceDirs';
+import { mlwbDirOf } from '../shared/workspaceDirs';
 
 /**
  * One backend per workspace folder, created when something first asks for it (a view expanding,

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DataPreviewInit } from '../../../webview/dataPreview/protocol';
+import type { DataPreviewInit } from '../../protocol/webview/dataPreview';
 import { isImagePath } from '../../protocol/data';
 import { detectFormat } from '../../core/data/table';
 import type { BackendPool } from '../backend/backendPool';

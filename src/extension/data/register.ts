@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { BackendPool } from '../backend/backendPool';
-import { registerDataPreview } from '../webviews/dataPreview/panel';
+import { registerDataPreview } from './preview/panel';
 import { registerData } from './commands';
 
 /** Everything for data snapshots in VS Code: the Data view, its commands, and the preview panels. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { type CellRun, runForCell } from '../../core/code/cellMatch';
-import { STATUS_ICON } from '../../core/runs/format';
+import { STATUS_ICON } from '../../shared/format';
 import type { RunStatus } from '../../core/runs/model';
 import type { BackendPool } from '../backend/backendPool';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Run } from '../../core/runs/model';
 import type { BackendPool } from '../backend/backendPool';
-import type { ExperimentsNode } from '../views/experimentsTree';
+import type { ExperimentsNode } from '../runs/experimentsTree';
 import { codeUri } from './codeDocuments';
 
 type RunPick = { folder: vscode.WorkspaceFolder; run: Run };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { requireTrust } from '../commands/trackingCommands';
-import { selectedPython } from '../tracking/pythonInterpreter';
-import { clientDirOf } from '../tracking/workspaceDirs';
+import { requireTrust } from '../runs/tracking/runWithTracking';
+import { selectedPython } from '../shared/pythonInterpreter';
+import { clientDirOf } from '../shared/workspaceDirs';
 
 export const INSTALL_TASK_TYPE = 'mlwb-install-client';
 

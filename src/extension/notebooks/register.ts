@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendPool } from '../backend/backendPool';
-import type { ExperimentsNode } from '../views/experimentsTree';
+import type { ExperimentsNode } from '../runs/experimentsTree';
 import { RunCellStatusBarProvider } from './cellStatusBar';
 import { CODE_SCHEME, CodeContentProvider } from './codeDocuments';
 import { compareCode } from './compareCode';

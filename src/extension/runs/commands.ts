@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunEdit } from '../../protocol/backend';
 import type { BackendPool } from '../backend/backendPool';
-import type { ExperimentsNode, ExperimentsTreeProvider } from '../views/experimentsTree';
+import type { ExperimentsNode, ExperimentsTreeProvider } from './experimentsTree';
 
 type RunNode = Extract<ExperimentsNode, { kind: 'run' }>;
 

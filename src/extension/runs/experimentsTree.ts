@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { STATUS_ICON, formatDuration, keyMetric } from '../../core/runs/format';
+import { STATUS_ICON, formatDuration, keyMetric } from '../../shared/format';
 import type { Experiment, Run } from '../../core/runs/model';
 import type { BackendPool } from '../backend/backendPool';
 import { EntryPointsSection, type EntryPointsNode, isEntryPointsNode } from './entryPointsTree';

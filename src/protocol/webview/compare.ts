@@ -13,7 +13,7 @@ import {
   isRecord,
   isString,
   noPayload,
-} from '../shared/messages';
+} from '../../shared/messages';
 
 export const COMPARE_VIEW_TYPE = 'mlwb.compare';
 

@@ -13,7 +13,7 @@ import {
   isRecord,
   isString,
   noPayload,
-} from '../shared/messages';
+} from '../../shared/messages';
 
 export const DATA_PREVIEW_VIEW_TYPE = 'mlwb.dataPreview';
 

@@ -2,9 +2,9 @@
  * The run details panel's message contract, imported by the webview and by the extension host
  * (src/extension/webviews/runDetails). DOM-free and vscode-free.
  */
-import type { MetricPoint, Run } from '../../src/core/runs/model';
-import type { RunContext } from '../../src/core/ingest/events';
-import type { NonFiniteCounts } from '../shared/series';
+import type { MetricPoint, Run } from '../../core/runs/model';
+import type { RunContext } from '../../core/ingest/events';
+import type { NonFiniteCounts } from '../../shared/series';
 import {
   type NoPayload,
   type Validators,
@@ -15,7 +15,7 @@ import {
   isRecord,
   isString,
   noPayload,
-} from '../shared/messages';
+} from '../../shared/messages';
 
 export const RUN_DETAILS_VIEW_TYPE = 'mlwb.runDetails';
 

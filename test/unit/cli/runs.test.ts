@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openStore } from '../../src/core/store/database';
-import { makeTempDir } from '../helpers/tmp';
-import { seedRuns } from '../helpers/seed';
-import { cli } from '../helpers/cli';
+import { openStore } from '../../../src/core/store/database';
+import { makeTempDir } from '../../helpers/tmp';
+import { seedRuns } from '../../helpers/seed';
+import { cli } from '../../helpers/cli';
 
 describe('mlwb CLI', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -5,7 +5,7 @@ import { snapshotCommand } from '../../../src/cli/commands/snapshot';
 import { consoleOutput } from '../../../src/cli/output';
 import { cli } from '../../helpers/cli';
 import { makeTempDir } from '../../helpers/tmp';
-import { put } from './helpers';
+import { put } from '../core/snapshots/helpers';
 
 describe('mlwb snapshot', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureWorkspace, findWorkspaceDir, resolveWorkspaceDirForWrite } from '../../src/core/workspace';
-import { MlwbError } from '../../src/core/errors';
-import { makeTempDir } from '../helpers/tmp';
+import { ensureWorkspace, findWorkspaceDir, resolveWorkspaceDirForWrite } from '../../../src/core/workspace';
+import { MlwbError } from '../../../src/core/errors';
+import { makeTempDir } from '../../helpers/tmp';
 
 describe('workspace discovery', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { downsampleMinMax, ema } from '../../../src/core/query/downsample';
+import { downsampleMinMax, ema } from '../../../src/shared/downsample';
 
 /** A series: non-decreasing x (with repeats), y with NaN, ±Inf and spikes mixed in. */
 const seriesArb = fc

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { formatDuration, formatMetricValue, keyMetric } from '../../src/core/runs/format';
-import type { Run } from '../../src/core/runs/model';
+import { formatDuration, formatMetricValue, keyMetric } from '../../../src/shared/format';
+import type { Run } from '../../../src/core/runs/model';
 
 describe('run formatting', () => {
   it('formats durations at every scale', () => {

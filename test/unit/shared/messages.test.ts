@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { type Handlers, createReceiver, parseMessage } from '../../../webview/shared/messages';
+import { type Handlers, createReceiver, parseMessage } from '../../../src/shared/messages';
 import {
   type FromRunDetails,
   type ToRunDetails,
   fromRunDetailsValidators,
   isRunDetailsState,
   toRunDetailsValidators,
-} from '../../../webview/runDetails/protocol';
+} from '../../../src/protocol/webview/runDetails';
 
 describe('webview messages', () => {
   it('accepts every well-formed message from the run details page', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { type SeriesPoint, countNonFinite, downsample, toChartSeries } from '../../../webview/shared/series';
+import { type SeriesPoint, countNonFinite, downsample, toChartSeries } from '../../../src/shared/series';
 import type { JsonNumber } from '../../../src/core/runs/model';
 
 const pts = (values: JsonNumber[]): SeriesPoint[] => values.map((value, step) => ({ step, value }));

@@ -6,7 +6,7 @@ import type { MetricPoint } from '../../../src/core/runs/model';
 import { LineChart } from '../../shared/chart';
 import { emptyState, h } from '../../shared/dom';
 import { dataTable } from '../../shared/section';
-import { type NonFiniteCounts, toChartSeries } from '../../shared/series';
+import { type NonFiniteCounts, toChartSeries } from '../../../src/shared/series';
 import type { MetricRow, RunDetailsViewModel } from '../viewModel';
 
 interface Card {

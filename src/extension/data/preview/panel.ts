@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Handlers } from '../../../../webview/shared/messages';
+import type { Handlers } from '../../../shared/messages';
 import {
   DATA_PREVIEW_VIEW_TYPE,
   type DataPreviewInit,
@@ -13,15 +13,15 @@ import {
   type ToDataPreview,
   fromDataPreviewValidators,
   isDataPreviewState,
-} from '../../../../webview/dataPreview/protocol';
+} from '../../../protocol/webview/dataPreview';
 import { PAGE_SIZE } from '../../../../webview/dataPreview/viewModel';
 import type { SnapshotDiff, TableDrift, TablePageResult, TableProfile } from '../../../protocol/data';
 import { isImagePath } from '../../../protocol/data';
 import { detectFormat } from '../../../core/data/table';
 import type { BackendPool } from '../../backend/backendPool';
-import { webviewHtml, webviewOptions } from '../html';
-import { connectPanel, type PanelChannel } from '../messaging';
-import { PanelRegistry } from '../panelRegistry';
+import { webviewHtml, webviewOptions } from '../../shared/webview/html';
+import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
+import { PanelRegistry } from '../../shared/webview/panelRegistry';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.
 const fitsPage = (p: TablePageResult): PageData => p;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { RunsTable, SampledSeries } from '../../../core/query';
 import type { RunsTableParams } from '../../../protocol/backend';
-import type { Handlers } from '../../../../webview/shared/messages';
-import { buildCsv } from '../../../../webview/compare/csv';
+import type { Handlers } from '../../../shared/messages';
+import { buildCsv } from '../../../shared/csv';
 import {
   type CompareInit,
   type FromCompare,
@@ -12,10 +12,10 @@ import {
   type TableQuery,
   type ToCompare,
   fromCompareValidators,
-} from '../../../../webview/compare/protocol';
+} from '../../../protocol/webview/compare';
 import type { BackendPool } from '../../backend/backendPool';
-import { connectPanel, type PanelChannel } from '../messaging';
-import { Refresher } from '../throttle';
+import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
+import { Refresher } from '../../shared/refresher';
 import { pngBytes, safeFileName } from './target';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.

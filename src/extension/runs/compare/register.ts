@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { COMPARE_VIEW_TYPE, type CompareInit, isCompareState } from '../../../../webview/compare/protocol';
+import { COMPARE_VIEW_TYPE, type CompareInit, isCompareState } from '../../../protocol/webview/compare';
 import type { BackendPool } from '../../backend/backendPool';
-import { webviewHtml, webviewOptions } from '../html';
-import { PanelRegistry } from '../panelRegistry';
+import { webviewHtml, webviewOptions } from '../../shared/webview/html';
+import { PanelRegistry } from '../../shared/webview/panelRegistry';
 import { ComparePanel } from './panel';
 import { compareKey, titleOf, toCompareTarget } from './target';
 

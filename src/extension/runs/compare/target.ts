@@ -2,8 +2,8 @@
  * What `mlwb.compareRuns` was invoked on (pure, unit-tested): an Experiments tree node plus the
  * multi-selection VS Code passes as the second argument, or `{ folderUri, scope }` from tests.
  */
-import { isArrayOf, isNonEmptyString, isRecord, isString } from '../../../../webview/shared/messages';
-import type { CompareInit, CompareScope } from '../../../../webview/compare/protocol';
+import { isArrayOf, isNonEmptyString, isRecord, isString } from '../../../shared/messages';
+import type { CompareInit, CompareScope } from '../../../protocol/webview/compare';
 
 function folderUriOf(node: Record<string, unknown>): string | undefined {
   const folder = node['folder'];

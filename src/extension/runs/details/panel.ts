@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunDetails } from '../../../protocol/backend';
-import { countNonFinite, downsample } from '../../../../webview/shared/series';
-import type { Handlers } from '../../../../webview/shared/messages';
-import { type FromRunDetails, type RunDetailsData, type ToRunDetails, fromRunDetailsValidators } from '../../../../webview/runDetails/protocol';
+import { countNonFinite, downsample } from '../../../shared/series';
+import type { Handlers } from '../../../shared/messages';
+import { type FromRunDetails, type RunDetailsData, type ToRunDetails, fromRunDetailsValidators } from '../../../protocol/webview/runDetails';
 import type { BackendPool } from '../../backend/backendPool';
-import { connectPanel, type PanelChannel } from '../messaging';
-import { Refresher } from '../throttle';
+import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
+import { Refresher } from '../../shared/refresher';
 import { showRunDiff } from './diffDocument';
 import { metricSignature, resolveArtifact } from './target';
 

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RUN_DETAILS_VIEW_TYPE, isRunDetailsState } from '../../../../webview/runDetails/protocol';
+import { RUN_DETAILS_VIEW_TYPE, isRunDetailsState } from '../../../protocol/webview/runDetails';
 import type { BackendPool } from '../../backend/backendPool';
-import { webviewHtml, webviewOptions } from '../html';
-import { PanelRegistry } from '../panelRegistry';
+import { webviewHtml, webviewOptions } from '../../shared/webview/html';
+import { PanelRegistry } from '../../shared/webview/panelRegistry';
 import { RUN_DIFF_SCHEME, RunDiffProvider } from './diffDocument';
 import { RunDetailsPanel } from './panel';
 import { type OpenRunTarget, panelKey, toOpenRunTarget } from './target';

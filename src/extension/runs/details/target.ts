@@ -3,7 +3,7 @@
  * what `mlwb.openRun` was called with, and which artifact file a webview may open.
  */
 import * as path from 'node:path';
-import { isNonEmptyString, isRecord } from '../../../../webview/shared/messages';
+import { isNonEmptyString, isRecord } from '../../../shared/messages';
 
 export interface OpenRunTarget {
   folderUri: string;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isMainGuard } from '../../core/tracking/trackedCommand';
+import { isMainGuard } from '../../../core/tracking/trackedCommand';
 
 /** "Run with Tracking" above `if __name__ == "__main__":` in Python files. */
 export class MainGuardCodeLensProvider implements vscode.CodeLensProvider {

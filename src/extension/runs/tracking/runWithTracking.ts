@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { createTrackedTask, TASK_TYPE } from '../tracking/trackedTask';
+import { createTrackedTask, TASK_TYPE } from './trackedTask';
 
 /** Code runs only in trusted workspaces; say so instead of failing silently. */
 export async function requireTrust(action: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { clientDirOf, mlwbDirOf } from './workspaceDirs';
+import { clientDirOf, mlwbDirOf } from '../../shared/workspaceDirs';
 
 /**
  * Terminals and tasks opened in this window get the bundled client on PYTHONPATH and their

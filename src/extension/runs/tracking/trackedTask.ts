@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { trackedCommand } from '../../core/tracking/trackedCommand';
-import { selectedPython } from './pythonInterpreter';
-import { clientDirOf, mlwbDirOf } from './workspaceDirs';
+import { trackedCommand } from '../../../core/tracking/trackedCommand';
+import { selectedPython } from '../../shared/pythonInterpreter';
+import { clientDirOf, mlwbDirOf } from '../../shared/workspaceDirs';
 
 export const TASK_TYPE = 'mlwb';
 

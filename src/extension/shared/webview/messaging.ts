@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { type Handlers, type Message, type MessageMap, type Validators, createReceiver } from '../../../webview/shared/messages';
+import { type Handlers, type Message, type MessageMap, type Validators, createReceiver } from '../../../shared/messages';
 
 export interface PanelChannel<Out extends MessageMap> extends vscode.Disposable {
   /** Resolves false when the webview is gone or not loaded (the message is dropped). */

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { cellSourceHash, type CellRun, runForCell } from '../../../src/core/code/cellMatch';
-import { parseCodeRef } from '../../../src/core/code/codeRef';
-import { diffLines, unifiedDiff } from '../../../src/core/code/lineDiff';
-import { renderExecutedCells, renderNotebook } from '../../../src/core/code/render';
+import { cellSourceHash, type CellRun, runForCell } from '../../../../src/core/code/cellMatch';
+import { parseCodeRef } from '../../../../src/core/code/codeRef';
+import { diffLines, unifiedDiff } from '../../../../src/core/code/lineDiff';
+import { renderExecutedCells, renderNotebook } from '../../../../src/core/code/render';
 
 describe('diff of two code versions', () => {
   it('keeps common lines and marks changes', () => {

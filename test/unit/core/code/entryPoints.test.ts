@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { detectEntryPoint, notebookCodeCells, usesInSource } from '../../../src/core/code/entryPoints';
+import { detectEntryPoint, notebookCodeCells, usesInSource } from '../../../../src/core/code/entryPoints';
 
 const nb = (cells: { cell_type: string; source: string | string[] }[]) => JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 });
 

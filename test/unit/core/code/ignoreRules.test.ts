@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { enabledPatterns, globToRegExp } from '../../../src/core/code/glob';
-import { IgnoreRules } from '../../../src/core/code/ignoreRules';
+import { enabledPatterns, globToRegExp } from '../../../../src/core/code/glob';
+import { IgnoreRules } from '../../../../src/core/code/ignoreRules';
 
 const ROOT = path.resolve('/ws');
 const dir = { isFile: () => false, isDirectory: () => true };

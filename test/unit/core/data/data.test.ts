@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { openTable } from '../../../src/core/data/open';
-import { profileTable } from '../../../src/core/data/profile';
-import { TableError } from '../../../src/core/data/table';
-import { makeTempDir } from '../../helpers/tmp';
+import { openTable } from '../../../../src/core/data/open';
+import { profileTable } from '../../../../src/core/data/profile';
+import { TableError } from '../../../../src/core/data/table';
+import { makeTempDir } from '../../../helpers/tmp';
 
 describe('tabular readers and profiles', () => {
   let tmp: ReturnType<typeof makeTempDir>;

@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openStore, type Db } from '../../src/core/store/database';
-import { ingestRunLog } from '../../src/core/ingest/runIngestor';
-import { ingestWorkspace, rebuildStore } from '../../src/core/ingest/workspaceIngest';
-import { sweepDeadRuns } from '../../src/core/ingest/liveness';
-import { getMetricPoints, getRun, listRuns } from '../../src/core/runs/queries';
-import { ensureWorkspace, type WorkspacePaths } from '../../src/core/workspace';
-import { EventLogWriter } from '../helpers/eventLog';
-import { makeTempDir } from '../helpers/tmp';
+import { openStore, type Db } from '../../../../src/core/store/database';
+import { ingestRunLog } from '../../../../src/core/ingest/runIngestor';
+import { ingestWorkspace, rebuildStore } from '../../../../src/core/ingest/workspaceIngest';
+import { sweepDeadRuns } from '../../../../src/core/ingest/liveness';
+import { getMetricPoints, getRun, listRuns } from '../../../../src/core/runs/queries';
+import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
+import { EventLogWriter } from '../../../helpers/eventLog';
+import { makeTempDir } from '../../../helpers/tmp';
 
 describe('ingest', () => {
   let tmp: ReturnType<typeof makeTempDir>;

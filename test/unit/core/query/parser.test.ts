@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { type FilterExpr, parseFilter, parseOrderBy } from '../../../src/core/query/parser';
-import { FilterSyntaxError, formatFilterError } from '../../../src/core/query/syntaxError';
-import { fieldId } from '../../../src/core/query/fields';
+import { type FilterExpr, parseFilter, parseOrderBy } from '../../../../src/core/query/parser';
+import { FilterSyntaxError, formatFilterError } from '../../../../src/core/query/syntaxError';
+import { fieldId } from '../../../../src/core/query/fields';
 
 /** A compact rendering of the AST, so expectations read like the filter. */
 function show(e: FilterExpr | undefined): string {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { openStore, type Db } from '../../../src/core/store/database';
-import { queryRuns } from '../../../src/core/query/runs';
-import { FilterSyntaxError } from '../../../src/core/query/syntaxError';
-import { seedRuns } from '../../helpers/seed';
+import { openStore, type Db } from '../../../../src/core/store/database';
+import { queryRuns } from '../../../../src/core/query/runs';
+import { FilterSyntaxError } from '../../../../src/core/query/syntaxError';
+import { seedRuns } from '../../../helpers/seed';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { openStore, type Db } from '../../../src/core/store/database';
-import { type SampledSeries, getSeriesDownsampled } from '../../../src/core/query/series';
-import { invalidateTiles, refreshTiles } from '../../../src/core/query/tiles';
-import { fromJsonNumber } from '../../../src/core/runs/model';
-import { seedRuns } from '../../helpers/seed';
-import { makeTempDir } from '../../helpers/tmp';
-import { prng } from '../../../src/core/random';
+import { openStore, type Db } from '../../../../src/core/store/database';
+import { type SampledSeries, getSeriesDownsampled } from '../../../../src/core/query/series';
+import { invalidateTiles, refreshTiles } from '../../../../src/core/query/tiles';
+import { fromJsonNumber } from '../../../../src/core/runs/model';
+import { seedRuns } from '../../../helpers/seed';
+import { makeTempDir } from '../../../helpers/tmp';
+import { prng } from '../../../../src/core/random';
 
 interface P {
   step: number;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { openStore, type Db } from '../../../src/core/store/database';
-import { type ColumnInfo, runsTable } from '../../../src/core/query/table';
-import { seedRuns, type SeedRun } from '../../helpers/seed';
+import { openStore, type Db } from '../../../../src/core/store/database';
+import { type ColumnInfo, runsTable } from '../../../../src/core/query/table';
+import { seedRuns, type SeedRun } from '../../../helpers/seed';
 
 describe('runsTable', () => {
   let db: Db;

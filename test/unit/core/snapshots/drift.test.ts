@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PSI_EPSILON, categoricalDistance, ksPValue, ksStatistic, psi, quantileEdges, tableDrift } from '../../../src/core/data/drift';
-import { openTable } from '../../../src/core/data/open';
-import { prng } from '../../../src/core/random';
-import { makeTempDir } from '../../helpers/tmp';
+import { PSI_EPSILON, categoricalDistance, ksPValue, ksStatistic, psi, quantileEdges, tableDrift } from '../../../../src/core/data/drift';
+import { openTable } from '../../../../src/core/data/open';
+import { prng } from '../../../../src/core/random';
+import { makeTempDir } from '../../../helpers/tmp';
 
 /** KS by brute force: the CDF gap at every observed value. */
 function bruteKs(a: number[], b: number[]): number {

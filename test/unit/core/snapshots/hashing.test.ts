@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type HashRequest, hashFileSync } from '../../../src/core/snapshots/hashFile';
-import { InlineHasher, WorkerHasher } from '../../../src/core/snapshots/hasher';
-import { objectPath, tmpDir, tmpObjectPath } from '../../../src/core/snapshots/objects';
-import { makeTempDir } from '../../helpers/tmp';
+import { type HashRequest, hashFileSync } from '../../../../src/core/snapshots/hashFile';
+import { InlineHasher, WorkerHasher } from '../../../../src/core/snapshots/hasher';
+import { objectPath, tmpDir, tmpObjectPath } from '../../../../src/core/snapshots/objects';
+import { makeTempDir } from '../../../helpers/tmp';
 import { hookedFs, put } from './helpers';
 
 describe('snapshot hashing', () => {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openStore, type Db } from '../../../src/core/store/database';
-import { ensureWorkspace, type WorkspacePaths } from '../../../src/core/workspace';
-import type { HashFs } from '../../../src/core/snapshots/hashFile';
-import { makeTempDir } from '../../helpers/tmp';
+import { openStore, type Db } from '../../../../src/core/store/database';
+import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
+import type { HashFs } from '../../../../src/core/snapshots/hashFile';
+import { makeTempDir } from '../../../helpers/tmp';
 
 export interface Ws {
   dir: string;

@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSnapshot } from '../../../src/core/snapshots/create';
-import { linkRunInput, listInputsOfRun, listRunsUsingSnapshot } from '../../../src/core/snapshots/lineage';
-import { loadManifest } from '../../../src/core/snapshots/manifest';
-import { datasetStatus } from '../../../src/core/snapshots/status';
-import { listDatasets, listSnapshots, rebuildSnapshotIndex, resolveSnapshot } from '../../../src/core/snapshots/store';
-import { openStore } from '../../../src/core/store/database';
-import { seedRuns } from '../../helpers/seed';
+import { createSnapshot } from '../../../../src/core/snapshots/create';
+import { linkRunInput, listInputsOfRun, listRunsUsingSnapshot } from '../../../../src/core/snapshots/lineage';
+import { loadManifest } from '../../../../src/core/snapshots/manifest';
+import { datasetStatus } from '../../../../src/core/snapshots/status';
+import { listDatasets, listSnapshots, rebuildSnapshotIndex, resolveSnapshot } from '../../../../src/core/snapshots/store';
+import { openStore } from '../../../../src/core/store/database';
+import { seedRuns } from '../../../helpers/seed';
 import { put, type Ws, workspace } from './helpers';
 
 describe('snapshot lineage and store', () => {

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSnapshot } from '../../../src/core/snapshots/create';
-import { objectPath } from '../../../src/core/snapshots/objects';
-import { RestoreConflictError, restoreSnapshot } from '../../../src/core/snapshots/restore';
+import { createSnapshot } from '../../../../src/core/snapshots/create';
+import { objectPath } from '../../../../src/core/snapshots/objects';
+import { RestoreConflictError, restoreSnapshot } from '../../../../src/core/snapshots/restore';
 import { put, type Ws, workspace } from './helpers';
 
 function tree(root: string): Record<string, string> {

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openStore } from '../../src/core/store/database';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/core/store/migrations';
-import { MlwbError } from '../../src/core/errors';
-import { getRun, listExperiments, listRuns } from '../../src/core/runs/queries';
-import { makeTempDir } from '../helpers/tmp';
-import { seedRuns } from '../helpers/seed';
+import { openStore } from '../../../../src/core/store/database';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../../src/core/store/migrations';
+import { MlwbError } from '../../../../src/core/errors';
+import { getRun, listExperiments, listRuns } from '../../../../src/core/runs/queries';
+import { makeTempDir } from '../../../helpers/tmp';
+import { seedRuns } from '../../../helpers/seed';
 
 describe('store', () => {
   let tmp: ReturnType<typeof makeTempDir>;

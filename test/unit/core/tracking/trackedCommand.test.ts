@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { isMainGuard, trackedCommand } from '../../src/core/tracking/trackedCommand';
+import { isMainGuard, trackedCommand } from '../../../../src/core/tracking/trackedCommand';
 
 describe('Run with Tracking command line', () => {
   it('runs the script with an argument array, the client first on PYTHONPATH and MLWB_DIR set', () => {

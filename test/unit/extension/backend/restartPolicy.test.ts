@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { RestartPolicy } from '../../src/extension/backend/restartPolicy';
+import { RestartPolicy } from '../../../../src/extension/backend/restartPolicy';
 
 describe('backend restart policy', () => {
   const options = { initialDelayMs: 100, maxDelayMs: 1000, maxConsecutiveFailures: 3, healthyAfterMs: 10_000 };

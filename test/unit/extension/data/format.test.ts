@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { changeText, datasetDescription, datasetTooltip, progressMessage, progressPercent, relativeTime, snapshotDescription, snapshotTooltip } from '../../../src/extension/data/format';
-import type { DatasetSummary, Snapshot, SnapshotSummary } from '../../../src/protocol/data';
+import { changeText, datasetDescription, datasetTooltip, progressMessage, progressPercent, relativeTime, snapshotDescription, snapshotTooltip } from '../../../../src/extension/data/format';
+import type { DatasetSummary, Snapshot, SnapshotSummary } from '../../../../src/protocol/data';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 

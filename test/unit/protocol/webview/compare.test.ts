@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { parseMessage } from '../../../webview/shared/messages';
-import { fromCompareValidators, initialState, isCompareState, toCompareValidators } from '../../../webview/compare/protocol';
-import { compareKey, pngBytes, safeFileName, toCompareTarget } from '../../../src/extension/webviews/compare/target';
+import { parseMessage } from '../../../../src/shared/messages';
+import { fromCompareValidators, initialState, isCompareState, toCompareValidators } from '../../../../src/protocol/webview/compare';
+import { compareKey, pngBytes, safeFileName, toCompareTarget } from '../../../../src/extension/runs/compare/target';
 
 const query = { filter: '', orderBy: ['name ASC'], aggregate: 'last', offset: 0, limit: 100, catalogue: true };
 const folder = { uri: { toString: () => 'file:///w' } };

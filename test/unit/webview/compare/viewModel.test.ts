@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import type { ColumnInfo } from '../../../webview/compare/protocol';
-import { STAR_COLUMN, formatCell, formatDuration, orderByClauses, reorder, toggleSort, visibleColumns } from '../../../webview/compare/viewModel';
-import { assignColors, colorOf } from '../../../webview/compare/colors';
-import { buildCsv, csvField } from '../../../webview/compare/csv';
-import { formatX, nearestIndex, niceTicks, project, yExtent } from '../../../webview/compare/chartMath';
+import type { ColumnInfo } from '../../../../src/protocol/webview/compare';
+import { STAR_COLUMN, formatCell, formatDuration, orderByClauses, reorder, toggleSort, visibleColumns } from '../../../../webview/compare/viewModel';
+import { assignColors, colorOf } from '../../../../webview/compare/colors';
+import { buildCsv, csvField } from '../../../../src/shared/csv';
+import { formatX, nearestIndex, niceTicks, project, yExtent } from '../../../../webview/compare/chartMath';
 
 const col = (id: string, kind: ColumnInfo['kind'], differs = true, type: ColumnInfo['type'] = 'text'): ColumnInfo => ({ id, kind, key: id.replace(/^\w+\./, ''), type, count: 1, differs });
 const catalogue: ColumnInfo[] = [col('id', 'attribute'), col('name', 'attribute'), col('status', 'attribute'), col('end_time', 'attribute', true, 'number'), col('params.lr', 'param'), col('params.seed', 'param', false), col('metrics.loss', 'metric', true, 'number'), col('tags.owner', 'tag')];
@@ -108,7 +108,7 @@ describe('chart math', () => {
 
 describe('plot axes', () => {
   it('places numeric-looking params numerically and others as sorted categories', async () => {
-    const { axisScale } = await import('../../../webview/compare/plotMath');
+    const { axisScale } = await import('../../../../webview/compare/plotMath');
     const n = axisScale(['0.1', '0.3', null, 'NaN', 0.2]);
     assert.equal(n.kind, 'number');
     assert.deepEqual(n.pos.map((p) => (Number.isNaN(p) ? 'x' : +p.toFixed(2))), [0, 1, 'x', 'x', 0.5]);
@@ -122,7 +122,7 @@ describe('plot axes', () => {
 
 describe('group by', () => {
   it('groups runs by value with count and mean/min/max of finite numbers; missing last', async () => {
-    const { groupRows, groupFilter } = await import('../../../webview/compare/group');
+    const { groupRows, groupFilter } = await import('../../../../webview/compare/group');
     const groups = groupRows(['a', 'b', 'c', 'd', 'e'], ['10', '2', '10', null, 'x'], { 'metrics.loss': [1, 3, 'NaN', 5, null] });
     assert.deepEqual(groups.map((g) => [g.key, g.count]), [['2', 1], ['10', 2], ['x', 1], [null, 1]]);
     assert.deepEqual(groups[1]!.stats['metrics.loss'], { n: 1, mean: 1, min: 1, max: 1 });

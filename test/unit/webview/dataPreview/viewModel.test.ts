@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { PageCache, columnWidth, diffSummary, driftLevel, formatBytes, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from '../../../webview/dataPreview/viewModel';
-import { fromDataPreviewValidators, isDataPreviewInit, toDataPreviewValidators } from '../../../webview/dataPreview/protocol';
-import { parseMessage } from '../../../webview/shared/messages';
+import { PageCache, columnWidth, diffSummary, driftLevel, formatBytes, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from '../../../../webview/dataPreview/viewModel';
+import { fromDataPreviewValidators, isDataPreviewInit, toDataPreviewValidators } from '../../../../src/protocol/webview/dataPreview';
+import { parseMessage } from '../../../../src/shared/messages';
 
 describe('data preview view-model', () => {
   describe('PageCache', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { RunDetailsData } from '../../../webview/runDetails/protocol';
-import { buildViewModel, commandLine, durationText, filterPackages, formatBytes, formatDateTime, shellQuote } from '../../../webview/runDetails/viewModel';
+import type { RunDetailsData } from '../../../../src/protocol/webview/runDetails';
+import { buildViewModel, commandLine, durationText, filterPackages, formatBytes, formatDateTime, shellQuote } from '../../../../webview/runDetails/viewModel';
 
 function details(overrides: Partial<RunDetailsData['run']> = {}, context: RunDetailsData['context'] = null): RunDetailsData {
   return {

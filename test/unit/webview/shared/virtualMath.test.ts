@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { columnAt, columnRange, moveCursor, moveItem, prefixOffsets, rowRange, scrollToReveal } from '../../../webview/shared/virtualMath';
+import { columnAt, columnRange, moveCursor, moveItem, prefixOffsets, rowRange, scrollToReveal } from '../../../../webview/shared/virtualMath';
 
 describe('virtual grid math', () => {
   it('finds the visible rows with overscan, clamped to the row count', () => {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { contentSecurityPolicy, escapeHtml, webviewPage } from '../../../src/extension/webviews/htmlTemplate';
-import { type Clock, Refresher } from '../../../src/extension/webviews/throttle';
-import { metricSignature, panelKey, resolveArtifact, toOpenRunTarget } from '../../../src/extension/webviews/runDetails/target';
+import { contentSecurityPolicy, escapeHtml, webviewPage } from '../../../../../src/extension/shared/webview/htmlTemplate';
+import { type Clock, Refresher } from '../../../../../src/extension/shared/refresher';
+import { metricSignature, panelKey, resolveArtifact, toOpenRunTarget } from '../../../../../src/extension/runs/details/target';
 
 describe('webview host helpers', () => {
   describe('mlwb.openRun arguments', () => {
