@@ -3,7 +3,7 @@
  * Both sides import only this file's types, so a changed shape fails to compile on both.
  * No `vscode` and no native modules here: the file is shared by both processes.
  */
-import type { Experiment, MetricPoint, Run } from '../core/runs/model';
+import type { Experiment, MetricPoint, Run } from '../shared/runModel';
 import type { RunDetails } from '../core/runs/details';
 import type { RunEdit } from '../core/runs/edits';
 import type { CellRun } from '../core/code/cellMatch';

@@ -1,4 +1,4 @@
-import type { JsonNumber, Run, RunStatus } from '../core/runs/model';
+import type { JsonNumber, Run, RunStatus } from './runModel';
 
 /** Codicon names per status, shared by the tree, the details panel and the comparison table. */
 export const STATUS_ICON: Record<RunStatus, string> = {

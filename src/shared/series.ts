@@ -2,7 +2,7 @@
  * Metric series → chart data. DOM-free, so the host (downsampling before postMessage) and the node
  * unit tests share it with the webviews.
  */
-import type { JsonNumber } from '../core/runs/model';
+import type { JsonNumber } from './runModel';
 
 export interface SeriesPoint {
   step: number;

@@ -1,5 +1,5 @@
 import type { Db } from '../../src/core/store/database';
-import type { RunStatus } from '../../src/core/runs/model';
+import type { RunStatus } from '../../src/shared/runModel';
 
 export interface SeedRun {
   id: string;

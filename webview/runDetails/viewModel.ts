@@ -3,7 +3,7 @@
  * (formatting, NaN/∞, quoting, image detection) are unit-tested in node.
  */
 import { STATUS_ICON, formatDuration, formatMetricValue } from '../../src/shared/format';
-import type { RunStatus } from '../../src/core/runs/model';
+import type { RunStatus } from '../../src/shared/runModel';
 import type { RunDetailsData } from '../../src/protocol/webview/runDetails';
 
 export interface MetricRow {

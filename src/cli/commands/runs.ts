@@ -6,7 +6,7 @@ import { type FilterExpr, type OrderKey, parseFilter, parseOrderBy } from '../..
 import { queryRuns } from '../../core/query/runs';
 import { formatFilterError, isFilterSyntaxError } from '../../core/query/syntaxError';
 import { MlwbError } from '../../core/errors';
-import type { Run } from '../../core/runs/model';
+import type { Run } from '../../shared/runModel';
 import { type CliContext, withCurrentStore } from '../context';
 import { type Output, formatTable } from '../output';
 

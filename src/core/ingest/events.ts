@@ -3,8 +3,8 @@
  * checks that turn a parsed JSON line into one. Unknown event types and fields are ignored, as
  * the format's versioning rule requires.
  */
-import type { RunStatus } from '../runs/model';
-import { fromJsonNumber } from '../runs/model';
+import type { RunStatus } from '../../shared/runModel';
+import { fromJsonNumber } from '../../shared/runModel';
 
 export const EVENT_FORMAT_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
-import type { Run } from '../runs/model';
+import type { Run } from '../../shared/runModel';
 import { RUN_COLUMNS, type RunRow, attachDetails } from '../runs/queries';
 import { type MetricAggregate, SqlParams, checkAggregate, compileFilter, compileOrderBy } from './compile';
 import { type FilterExpr, type OrderKey, parseFilter, parseOrderBy } from './parser';

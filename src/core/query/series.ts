@@ -6,7 +6,7 @@
  */
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
-import { type JsonNumber, toJsonNumber } from '../runs/model';
+import { type JsonNumber, toJsonNumber } from '../../shared/runModel';
 import { downsampleMinMax } from '../../shared/downsample';
 import { F, TILE_FIELDS, tileWidth } from './tileMath';
 import { MIN_TILED_POINTS, type TileState, freshTiles, readTilesInRange } from './tiles';

@@ -4,7 +4,7 @@
  * cell values of one page of rows.
  */
 import type { Db } from '../store/database';
-import { type JsonNumber, toJsonNumber } from '../runs/model';
+import { type JsonNumber, toJsonNumber } from '../../shared/runModel';
 import { type MetricAggregate, checkAggregate, compileOrderBy } from './compile';
 import { type ColumnInfo, columnCatalogue, hasDeletedRuns } from './catalogue';
 import { fieldId } from './fields';

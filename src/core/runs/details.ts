@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Db } from '../store/database';
 import type { RunContext } from '../ingest/events';
 import { getRun } from './queries';
-import type { Run } from './model';
+import type { Run } from '../../shared/runModel';
 import { listInputsOfRun } from '../snapshots/lineage';
 
 export interface RunArtifact {

@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
-import { type Experiment, type MetricPoint, type MetricSummary, type Run, type RunStatus, isoOrNull, toJsonNumber } from './model';
+import { type Experiment, type MetricPoint, type MetricSummary, type Run, type RunStatus, isoOrNull, toJsonNumber } from '../../shared/runModel';
 
 /** A runs row as selected by RUN_COLUMNS (shared with src/core/query). */
 export interface RunRow {

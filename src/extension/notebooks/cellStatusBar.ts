@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type CellRun, runForCell } from '../../core/code/cellMatch';
 import { STATUS_ICON } from '../../shared/format';
-import type { RunStatus } from '../../core/runs/model';
+import type { RunStatus } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 
 /** What the item says; e2e tests look for it (docs/notebooks.md). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Run } from '../../core/runs/model';
+import type { Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import type { ExperimentsNode } from '../runs/experimentsTree';
 import { codeUri } from './codeDocuments';

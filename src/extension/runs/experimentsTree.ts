@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { STATUS_ICON, formatDuration, keyMetric } from '../../shared/format';
-import type { Experiment, Run } from '../../core/runs/model';
+import type { Experiment, Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import { EntryPointsSection, type EntryPointsNode, isEntryPointsNode } from './entryPointsTree';
 

@@ -2,7 +2,7 @@
  * The run details panel's message contract, imported by the webview and by the extension host
  * (src/extension/webviews/runDetails). DOM-free and vscode-free.
  */
-import type { MetricPoint, Run } from '../../core/runs/model';
+import type { MetricPoint, Run } from '../../shared/runModel';
 import type { RunContext } from '../../core/ingest/events';
 import type { NonFiniteCounts } from '../../shared/series';
 import {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { formatDuration, formatMetricValue, keyMetric } from '../../../src/shared/format';
-import type { Run } from '../../../src/core/runs/model';
+import type { Run } from '../../../src/shared/runModel';
 
 describe('run formatting', () => {
   it('formats durations at every scale', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { type SeriesPoint, countNonFinite, downsample, toChartSeries } from '../../../src/shared/series';
-import type { JsonNumber } from '../../../src/core/runs/model';
+import type { JsonNumber } from '../../../src/shared/runModel';
 
 const pts = (values: JsonNumber[]): SeriesPoint[] => values.map((value, step) => ({ step, value }));
 

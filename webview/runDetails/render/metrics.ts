@@ -2,7 +2,7 @@
  * Metric summaries and one chart per metric. Chart cards are kept across updates (keyed by metric)
  * so live data updates the existing uPlot instead of rebuilding the page.
  */
-import type { MetricPoint } from '../../../src/core/runs/model';
+import type { MetricPoint } from '../../../src/shared/runModel';
 import { LineChart } from '../../shared/chart';
 import { emptyState, h } from '../../shared/dom';
 import { dataTable } from '../../shared/section';

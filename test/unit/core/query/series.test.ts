@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { type SampledSeries, getSeriesDownsampled } from '../../../../src/core/query/series';
 import { invalidateTiles, refreshTiles } from '../../../../src/core/query/tiles';
-import { fromJsonNumber } from '../../../../src/core/runs/model';
+import { fromJsonNumber } from '../../../../src/shared/runModel';
 import { seedRuns } from '../../../helpers/seed';
 import { makeTempDir } from '../../../helpers/tmp';
 import { prng } from '../../../../src/core/random';
