@@ -17,6 +17,23 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/**
+ * A byte count for people: 0 B, 1023 B, 1.5 KiB, 50 MiB; '—' when unknown. The divisor is 1024,
+ * so the units are the IEC ones (KiB, not KB), the same in the CLI, the views and the panels.
+ */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
 /** A metric value for display: 4 significant digits, NaN and ±Inf spelled out. */
 export function formatMetricValue(v: JsonNumber): string {
   if (typeof v !== 'number') return v === 'Infinity' ? '∞' : v === '-Infinity' ? '-∞' : 'NaN';

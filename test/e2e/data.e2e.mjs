@@ -67,7 +67,7 @@ describe('Data snapshots in the Data view', function () {
     await dataset.click();
     const v2 = row('v2');
     await v2.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await v2.innerText(), /1 file · \d+(\.\d)? KB · ~1/);
+    assert.match(await v2.innerText(), /1 file · \d+(\.\d)? KiB · ~1/);
     assert.match(await row('v1').innerText(), /first/);
   });
 

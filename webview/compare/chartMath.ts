@@ -3,7 +3,8 @@
  * nearest point to the pointer.
  */
 import type { XAxis } from '../../src/protocol/webview/compare';
-import { formatDuration, formatNumber } from './viewModel';
+import { formatDuration } from '../../src/shared/format';
+import { formatNumber } from './viewModel';
 
 /** About `count` round tick values covering [lo, hi] (1, 2, 5 × 10^k steps). */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {

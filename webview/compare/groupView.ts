@@ -7,7 +7,8 @@ import { VirtualTable } from '../shared/virtualTable';
 import { type Group, MISSING_LABEL, groupFilter, groupRows } from './group';
 import type { CompareState, TableQuery } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
-import { type ViewColumn, formatDuration, formatNumber } from './viewModel';
+import { formatDuration } from '../../src/shared/format';
+import { type ViewColumn, formatNumber } from './viewModel';
 
 export interface GroupViewDeps {
   rpc: Rpc;

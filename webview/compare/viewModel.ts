@@ -2,6 +2,7 @@
  * The Compare Runs table's view model, DOM-free for node tests: which columns show in which
  * order, multi-column sort, and cell text.
  */
+import { formatDuration } from '../../src/shared/format';
 import type { Cell, ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
 
 /** Columns the panel draws itself, before the catalogue's: selection swatch and star. */
@@ -108,14 +109,6 @@ export function formatTime(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
 
 /** A number from a cell (NaN/±Inf strings included); undefined for text or missing. */
 export function cellNumber(v: Cell | undefined): number | undefined {

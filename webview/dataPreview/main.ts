@@ -4,6 +4,7 @@
  * says what to show in `data-init`; errors (malformed files) replace the content with a message.
  */
 import './dataPreview.css';
+import { formatBytes } from '../../src/shared/format';
 import type { Handlers } from '../../src/shared/messages';
 import { codicon, h } from '../shared/dom';
 import { connectWebview, readInit } from '../shared/vscodeApi';
@@ -28,7 +29,6 @@ import {
   columnWidth,
   diffSummary,
   driftLevel,
-  formatBytes,
   formatCell,
   formatNumber,
   formatPercent,

@@ -2,9 +2,8 @@
  * DOM-free view-model of the data preview: the page cache behind the virtualized table,
  * formatting, histogram bars, drift levels. Unit-tested in test/unit/data-ui/.
  */
-import type { ColumnDriftData, DiffData, JsonCell, PageData } from '../../src/protocol/webview/dataPreview';
+import { type ColumnDriftData, type DiffData, type JsonCell, PAGE_SIZE, type PageData } from '../../src/protocol/webview/dataPreview';
 
-export const PAGE_SIZE = 200;
 
 /**
  * Rows loaded so far, by page. The grid asks for a visible range; `missing` says which pages
@@ -92,17 +91,6 @@ export function formatNumber(v: number | null | undefined): string {
   return String(Number(v.toPrecision(6)));
 }
 
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
 
 export function formatPercent(part: number, whole: number): string {
   if (whole <= 0) return '0%';

@@ -19,7 +19,7 @@ import {
 } from '../../src/protocol/webview/runDetails';
 import { type PanelActions, renderHeader, renderOverview } from './render/overview';
 import { createOutputView, renderArtifacts, renderIssues, renderParams, renderTags } from './render/sections';
-import { formatBytes } from '../dataPreview/viewModel';
+import { formatBytes } from '../../src/shared/format';
 import { createPackagesView } from './render/environment';
 import { MetricsView } from './render/metrics';
 import { type RunDetailsViewModel, buildViewModel, durationText } from './viewModel';

@@ -2,7 +2,7 @@
  * RunDetailsData → what the panel displays, as plain strings and flags. DOM-free so the rules
  * (formatting, NaN/∞, quoting, image detection) are unit-tested in node.
  */
-import { STATUS_ICON, formatDuration, formatMetricValue } from '../../src/shared/format';
+import { STATUS_ICON, formatBytes, formatDuration, formatMetricValue } from '../../src/shared/format';
 import type { RunStatus } from '../../src/shared/runModel';
 import type { RunDetailsData } from '../../src/protocol/webview/runDetails';
 
@@ -129,17 +129,6 @@ export function formatDateTime(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
 
 /** The command as a user would retype it in a POSIX shell: `python3 train.py --lr 0.1`. */
 export function commandLine(executable: string | null, argv: readonly string[]): string {

@@ -14,6 +14,7 @@ import { restoreSnapshot } from '../../core/snapshots/restore';
 import { listSnapshots, resolveSnapshot } from '../../core/snapshots/store';
 import { type CliContext, findPaths } from '../context';
 import { type Output, consoleOutput, formatTable } from '../output';
+import { formatBytes } from '../../shared/format';
 
 export function snapshotCommand(ctx: CliContext, out: Output): Command {
   const cmd = new Command('snapshot').description('content-addressed snapshots of data files and folders');
@@ -184,14 +185,3 @@ function flags(s: Snapshot): string {
   return [s.metadata_only ? 'metadata-only' : '', s.partial ? 'partial' : ''].filter(Boolean).join(',');
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}

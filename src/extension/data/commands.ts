@@ -6,7 +6,8 @@ import { isImagePath } from '../../protocol/data';
 import { detectFormat } from '../../core/data/table';
 import type { BackendPool } from '../backend/backendPool';
 import { type DataNode, DataTreeProvider, isDatasetNode, isSnapshotNode } from './dataTree';
-import { fileCount, formatBytes, progressMessage, progressPercent, snapshotDescription, snapshotLabel } from './format';
+import { formatBytes } from '../../shared/format';
+import { fileCount, progressMessage, progressPercent, snapshotDescription, snapshotLabel } from './format';
 
 type SnapshotNode = Extract<DataNode, { kind: 'snapshot' }>;
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

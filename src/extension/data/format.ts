@@ -3,9 +3,8 @@
  * test/unit/data-ui/.
  */
 import type { DatasetSummary, SnapshotSummary } from '../../protocol/data';
-import { formatBytes } from '../../../webview/dataPreview/viewModel';
+import { formatBytes } from '../../shared/format';
 
-export { formatBytes };
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago", else the date. */
 export function relativeTime(iso: string, now = Date.now()): string {

@@ -17,6 +17,9 @@ import {
 
 export const DATA_PREVIEW_VIEW_TYPE = 'mlwb.dataPreview';
 
+/** Rows per table page: the host sends the first page with the init, the page asks for the rest. */
+export const PAGE_SIZE = 200;
+
 export type PreviewMode = 'table' | 'profile' | 'gallery' | 'drift' | 'diff';
 export const PREVIEW_MODES: readonly PreviewMode[] = ['table', 'profile', 'gallery', 'drift', 'diff'];
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatDuration, formatMetricValue, keyMetric } from '../../../src/shared/format';
+import { formatBytes, formatDuration, formatMetricValue, keyMetric } from '../../../src/shared/format';
 import type { Run } from '../../../src/shared/runModel';
 
 describe('run formatting', () => {
@@ -8,6 +8,17 @@ describe('run formatting', () => {
     assert.equal(formatDuration(12_345), '12.3 s');
     assert.equal(formatDuration(245_000), '4m 05s');
     assert.equal(formatDuration(7_380_000), '2h 03m');
+    assert.equal(formatDuration(3_723_000), '1h 02m');
+  });
+
+  it('formats byte counts in IEC units (the divisor is 1024), the same everywhere', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(50 * 1024 * 1024), '50 MiB');
+    assert.equal(formatBytes(3 * 1024 ** 4), '3.0 TiB');
+    assert.equal(formatBytes(null), '—');
+    assert.equal(formatBytes(undefined), '—');
   });
 
   it('formats metric values, spelling out non-finite ones', () => {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Handlers } from '../../../shared/messages';
 import {
   DATA_PREVIEW_VIEW_TYPE,
+  PAGE_SIZE,
   type DataPreviewInit,
   type DiffData,
   type DriftData,
@@ -14,7 +15,6 @@ import {
   fromDataPreviewValidators,
   isDataPreviewState,
 } from '../../../protocol/webview/dataPreview';
-import { PAGE_SIZE } from '../../../../webview/dataPreview/viewModel';
 import type { SnapshotDiff, TableDrift, TablePageResult, TableProfile } from '../../../protocol/data';
 import { isImagePath } from '../../../protocol/data';
 import { detectFormat } from '../../../core/data/table';

@@ -39,7 +39,7 @@ describe('Data view text', () => {
 
   it('describes a snapshot row: files, size, change, flags, runs', () => {
     const s: SnapshotSummary = { snapshot: snapshot({ name: 'v2', metadata_only: true }), change: { added: 1, removed: 0, modified: 1 }, runs: [{ run_id: 'r', run_name: 'train', status: 'finished', path: 'data', linked_at: '' }] };
-    assert.equal(snapshotDescription(s, NOW), '1 h ago · 3 files · 2.0 KB · +1 ~1 · metadata only · 1 run');
+    assert.equal(snapshotDescription(s, NOW), '1 h ago · 3 files · 2.0 KiB · +1 ~1 · metadata only · 1 run');
     const tip = snapshotTooltip(s);
     assert.match(tip, /0193501a2b3b9f1c2d3e/);
     assert.match(tip, /1 added, 0 removed, 1 modified/);
@@ -58,8 +58,8 @@ describe('Data view text', () => {
   });
 
   it('reports snapshot progress by phase', () => {
-    assert.equal(progressMessage({ phase: 'scan', files_done: 0, files_total: 10, bytes_done: 0, bytes_total: 1024 }), 'Scanning: 10 files (1.0 KB) found');
-    assert.equal(progressMessage({ phase: 'hash', files_done: 5, files_total: 10, bytes_done: 512, bytes_total: 1024 }), 'Hashing 5/10 files (512 B of 1.0 KB)');
+    assert.equal(progressMessage({ phase: 'scan', files_done: 0, files_total: 10, bytes_done: 0, bytes_total: 1024 }), 'Scanning: 10 files (1.0 KiB) found');
+    assert.equal(progressMessage({ phase: 'hash', files_done: 5, files_total: 10, bytes_done: 512, bytes_total: 1024 }), 'Hashing 5/10 files (512 B of 1.0 KiB)');
     assert.equal(progressPercent({ phase: 'hash', files_done: 5, files_total: 10, bytes_done: 512, bytes_total: 1024 }), 50);
     assert.equal(progressPercent({ phase: 'hash', files_done: 1, files_total: 4, bytes_done: 0, bytes_total: 0 }), 25);
     assert.equal(progressPercent({ phase: 'scan', files_done: 0, files_total: 4, bytes_done: 0, bytes_total: 9 }), 0);

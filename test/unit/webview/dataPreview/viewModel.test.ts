@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { PageCache, columnWidth, diffSummary, driftLevel, formatBytes, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from '../../../../webview/dataPreview/viewModel';
+import { PageCache, columnWidth, diffSummary, driftLevel, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from '../../../../webview/dataPreview/viewModel';
 import { fromDataPreviewValidators, isDataPreviewInit, toDataPreviewValidators } from '../../../../src/protocol/webview/dataPreview';
 import { parseMessage } from '../../../../src/shared/messages';
 
@@ -42,10 +42,6 @@ describe('data preview view-model', () => {
     assert.equal(formatNumber(1234567.891), '1234570');
     assert.equal(formatNumber(0.00001234), '1.234e-5');
     assert.equal(formatNumber(null), '—');
-    assert.equal(formatBytes(0), '0 B');
-    assert.equal(formatBytes(1536), '1.5 KB');
-    assert.equal(formatBytes(50 * 1024 * 1024), '50 MB');
-    assert.equal(formatBytes(null), '—');
     assert.equal(formatPercent(0, 10), '0%');
     assert.equal(formatPercent(1, 2000), '<0.1%');
     assert.equal(formatPercent(1, 3), '33%');
