@@ -193,7 +193,7 @@ export class DataRequests {
     try {
       return await work(controller.signal);
     } catch (e) {
-      if ((e as Error).name === 'AbortError' || controller.signal.aborted) throw new MlwbError('The operation was cancelled.', 'INVALID_ARGUMENT');
+      if ((e as Error).name === 'AbortError' || controller.signal.aborted) throw new MlwbError('The operation was cancelled.', 'CANCELLED');
       throw e;
     } finally {
       if (opId && this.operations.get(opId) === controller) this.operations.delete(opId);

@@ -5,6 +5,7 @@
  */
 import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { errorMessage, isMlwbError } from '../core/errors';
+import { errorCodeOf } from '../shared/errors';
 import type { BackendErrorData, BackendNotifications, NotificationMethod, RequestMethod } from '../protocol/backend';
 import { type BackendState, createHandlers } from './handlers';
 
@@ -32,7 +33,7 @@ for (const method of Object.keys(handlers) as RequestMethod[]) {
     try {
       return await handler(params ?? {});
     } catch (e) {
-      const data: BackendErrorData = { code: isMlwbError(e) ? e.code : 'INTERNAL' };
+      const data: BackendErrorData = { code: errorCodeOf(e) };
       if (!isMlwbError(e)) notify('log', { level: 'error', message: `${method} failed: ${(e as Error).stack ?? errorMessage(e)}` });
       throw new ResponseError(isMlwbError(e) ? 1 : -32603, errorMessage(e), data);
     }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MlwbError, type MlwbErrorCode } from '../core/errors';
+import { MlwbError } from '../core/errors';
+import { isErrorCode } from '../shared/errors';
 import { type FromTableWorker, type TableJob, type ToTableWorker, runJob } from './tableWorker';
 
 /**
@@ -36,7 +37,8 @@ export class TableWorkerClient {
       this.pending.delete(m.id);
       if (m.ok) p.resolve(m.result);
       else {
-        const e = m.code ? new MlwbError(m.message, m.code as MlwbErrorCode) : new Error(m.message);
+        // Only our own codes keep their meaning; an errno code (ENOENT…) is not one of them.
+        const e = isErrorCode(m.code) && m.code !== 'INTERNAL' ? new MlwbError(m.message, m.code) : new Error(m.message);
         e.name = m.name;
         p.reject(e);
       }

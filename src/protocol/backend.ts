@@ -11,6 +11,7 @@ import type { EntryPoint } from '../core/code/entryPoints';
 import type { CodeDocument, CodeView } from '../core/code/runCode';
 import type { RunsTable, RunsTableQuery, SampledSeries, SeriesQuery } from '../core/query';
 import type { DataRequests, DataNotifications } from './data';
+import type { ErrorCode } from '../shared/errors';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -92,5 +93,5 @@ export type RequestHandlers = {
 
 /** The JSON-RPC error `data` the backend attaches, so the extension can tell user errors apart. */
 export interface BackendErrorData {
-  code: string;
+  code: ErrorCode;
 }

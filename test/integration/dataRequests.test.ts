@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
+import { type BackendErrorData, PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { TestBackend } from '../helpers/backendClient';
 import { REPO_ROOT } from '../helpers/dist';
 import { makeTempDir } from '../helpers/tmp';
@@ -105,15 +105,17 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     const b = await start();
     const pending = b.request('data/create', { path: 'big', opId: 'slow' });
     const outcome = pending.then(
-      () => 'finished',
-      (e: Error) => e.message,
+      () => ({ message: 'finished', code: undefined }),
+      (e: Error & { data?: BackendErrorData }) => ({ message: e.message, code: e.data?.code }),
     );
     await new Promise((r) => setTimeout(r, 30));
     const cancelled = await b.request('data/cancel', { opId: 'slow' });
-    const message = await outcome;
+    const { message, code } = await outcome;
     // 192 MB take far longer than 30 ms to hash, so the cancel lands while the work runs.
     assert.equal(cancelled, true);
     assert.match(message, /cancelled/);
+    // Cancellation keeps its own code to the edge, so the extension reacts to it without reading text.
+    assert.equal(code, 'CANCELLED');
     assert.deepEqual(await b.request('data/snapshots', { dataset: 'big' }), []);
     const tmpObjects = path.join(tmp.dir, '.mlwb', 'objects', 'tmp');
     assert.deepEqual(fs.existsSync(tmpObjects) ? fs.readdirSync(tmpObjects) : [], [], 'no partial temp objects left');

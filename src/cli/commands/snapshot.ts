@@ -154,7 +154,7 @@ async function cancellable<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<
   try {
     return await fn(ac.signal);
   } catch (e) {
-    if ((e as Error).name === 'AbortError') throw new MlwbError('Cancelled; nothing was recorded.', 'INVALID_ARGUMENT');
+    if ((e as Error).name === 'AbortError') throw new MlwbError('Cancelled; nothing was recorded.', 'CANCELLED');
     throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);

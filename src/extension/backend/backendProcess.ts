@@ -11,14 +11,10 @@ import {
   type RequestParams,
   type RequestResult,
 } from '../../protocol/backend';
+import { errorMessage, isErrorCode } from '../../shared/errors';
+import { BackendRequestError } from '../shared/errors';
 import { RestartPolicy } from './restartPolicy';
 
-/** An error the backend raised on purpose (a user error), as opposed to a crash or a bug. */
-export class BackendRequestError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
-  }
-}
 
 type NotificationListener = <M extends NotificationMethod>(method: M, params: BackendNotifications[M]) => void;
 
@@ -59,7 +55,7 @@ export class BackendProcess implements vscode.Disposable {
     } catch (e) {
       if (e instanceof ResponseError) {
         const data = e.data as BackendErrorData | undefined;
-        throw new BackendRequestError(e.message, data?.code ?? 'INTERNAL');
+        throw new BackendRequestError(e.message, isErrorCode(data?.code) ? data.code : 'INTERNAL');
       }
       throw e;
     }
@@ -113,7 +109,7 @@ export class BackendProcess implements vscode.Disposable {
         return r;
       })
       .catch((e: unknown) => {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = errorMessage(e);
         this.log.error(`backend for ${this.folder.name} failed to initialize: ${message}`);
         void vscode.window.showErrorMessage(`ML Workbench: ${message}`, 'Show Output').then((choice) => {
           if (choice) this.log.show();

@@ -8,12 +8,12 @@ import type { BackendPool } from '../backend/backendPool';
 import { type DataNode, DataTreeProvider, isDatasetNode, isSnapshotNode } from './dataTree';
 import { formatBytes } from '../../shared/format';
 import { fileCount, progressMessage, progressPercent, snapshotDescription, snapshotLabel } from './format';
+import { reportError } from '../shared/errors';
 
 type SnapshotNode = Extract<DataNode, { kind: 'snapshot' }>;
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The Data view and its commands (snapshot, diff, preview, profile, drift, restore). */
-export function registerData(backends: BackendPool): vscode.Disposable[] {
+export function registerData(backends: BackendPool, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const tree = new DataTreeProvider(backends);
   const view = vscode.window.createTreeView('mlwb.data', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
 
@@ -87,8 +87,7 @@ export function registerData(backends: BackendPool): vscode.Disposable[] {
           (s.partial ? ` Partial: ${s.errors.length} problem(s), see the snapshot's tooltip.` : ''),
       );
     } catch (e) {
-      if (/cancelled/.test(errorText(e))) void vscode.window.showInformationMessage('ML Workbench: snapshot cancelled; nothing was recorded.');
-      else void vscode.window.showErrorMessage(`ML Workbench: snapshot failed: ${errorText(e)}`);
+      reportError(e, { action: 'snapshot failed', cancelled: 'snapshot cancelled; nothing was recorded.', log });
     }
   }
 
@@ -194,7 +193,7 @@ export function registerData(backends: BackendPool): vscode.Disposable[] {
       }
       await openPreview({ folderUri: folder.uri.toString(), mode: isDir ? 'gallery' : mode, title: path.basename(uri.fsPath) || folder.name, source: { path: rel || '.' } });
     } catch (e) {
-      void vscode.window.showErrorMessage(`ML Workbench: could not preview: ${errorText(e)}`);
+      reportError(e, { action: 'could not preview', log });
     }
   }
 
@@ -252,7 +251,7 @@ export function registerData(backends: BackendPool): vscode.Disposable[] {
       }
       tree.refresh();
     } catch (e) {
-      void vscode.window.showErrorMessage(`ML Workbench: restore failed: ${errorText(e)}`);
+      reportError(e, { action: 'restore failed', log });
     }
   }
 

@@ -5,5 +5,5 @@ import { registerData } from './commands';
 
 /** Everything for data snapshots in VS Code: the Data view, its commands, and the preview panels. */
 export function registerDataFeatures(deps: { backends: BackendPool; log: vscode.LogOutputChannel; context: vscode.ExtensionContext }): vscode.Disposable[] {
-  return [...registerData(deps.backends), ...registerDataPreview(deps)];
+  return [...registerData(deps.backends, deps.log), ...registerDataPreview(deps)];
 }

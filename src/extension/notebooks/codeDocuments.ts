@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CodeView } from '../../protocol/backend';
 import type { BackendPool } from '../backend/backendPool';
+import { errorMessage } from '../../shared/errors';
 
 /** Read-only documents holding a run's code version: `mlwb-code:/<run name>/<file>?folder=…&run=…&view=…`. */
 export const CODE_SCHEME = 'mlwb-code';
@@ -25,7 +26,7 @@ export class CodeContentProvider implements vscode.TextDocumentContentProvider {
     try {
       return (await this.backends.forFolder(folder).request('code/get', { id: runId, view })).text;
     } catch (e) {
-      return `# Could not read the code of run ${runId}: ${(e as Error).message}\n`;
+      return `# Could not read the code of run ${runId}: ${errorMessage(e)}\n`;
     }
   }
 }

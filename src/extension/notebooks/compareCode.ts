@@ -3,6 +3,7 @@ import type { Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import type { ExperimentsNode } from '../runs/experimentsTree';
 import { codeUri } from './codeDocuments';
+import { reportError } from '../shared/errors';
 
 type RunPick = { folder: vscode.WorkspaceFolder; run: Run };
 
@@ -38,7 +39,7 @@ export async function compareCode(backends: BackendPool, node?: ExperimentsNode,
     const title = da!.fileName === db!.fileName ? `${da!.fileName} (${a.run.name} ↔ ${b.run.name})` : `${a.run.name} ↔ ${b.run.name}`;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
   } catch (e) {
-    void vscode.window.showErrorMessage(`ML Workbench: ${(e as Error).message}`);
+    reportError(e);
   }
 }
 

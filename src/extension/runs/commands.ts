@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RunEdit } from '../../protocol/backend';
 import type { BackendPool } from '../backend/backendPool';
 import type { ExperimentsNode, ExperimentsTreeProvider } from './experimentsTree';
+import { reportError } from '../shared/errors';
 
 type RunNode = Extract<ExperimentsNode, { kind: 'run' }>;
 
@@ -12,7 +13,7 @@ export function runCommandTable(backends: BackendPool, tree: ExperimentsTreeProv
       await backends.forFolder(node.folder).request('runs/edit', { id: node.run.id, edit: change });
       tree.refresh();
     } catch (e) {
-      void vscode.window.showErrorMessage(`ML Workbench: ${(e as Error).message}`);
+      reportError(e);
     }
   };
   const forRun = (fn: (node: RunNode) => unknown) => (node?: ExperimentsNode) => {

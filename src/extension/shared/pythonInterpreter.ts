@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../shared/errors';
 
 /** The part of the Python extension's public API we use (ms-python.python `environments`). */
 interface PythonExtensionApi {
@@ -22,7 +23,7 @@ export async function selectedPython(resource: vscode.Uri | undefined, log: vsco
     const resolved = await envs.resolveEnvironment(envs.getActiveEnvironmentPath(resource));
     return resolved?.executable.uri?.fsPath ?? 'python3';
   } catch (e) {
-    log.warn(`Could not ask the Python extension for the interpreter; using python3 (${(e as Error).message})`);
+    log.warn(`Could not ask the Python extension for the interpreter; using python3 (${errorMessage(e)})`);
     return 'python3';
   }
 }

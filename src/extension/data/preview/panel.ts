@@ -22,6 +22,8 @@ import type { BackendPool } from '../../backend/backendPool';
 import { webviewHtml, webviewOptions } from '../../shared/webview/html';
 import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
 import { PanelRegistry } from '../../shared/webview/panelRegistry';
+import { errorMessage } from '../../../shared/errors';
+import { reportError } from '../../shared/errors';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.
 const fitsPage = (p: TablePageResult): PageData => p;
@@ -35,7 +37,6 @@ export interface DataPreviewDeps {
   context: vscode.ExtensionContext;
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** One preview panel (table/profile/gallery of a source, drift or diff of two snapshots). */
 class DataPreviewPanel implements vscode.Disposable {
@@ -92,7 +93,7 @@ class DataPreviewPanel implements vscode.Disposable {
       const diff = await this.backend.request('data/diff', { a: init.a!, b: init.b! });
       await this.channel.post({ type: 'diff', diff: fitsDiff(diff), labels });
     } catch (e) {
-      await this.channel.post({ type: 'error', message: errorText(e) });
+      await this.channel.post({ type: 'error', message: errorMessage(e) });
     }
   }
 
@@ -114,7 +115,7 @@ class DataPreviewPanel implements vscode.Disposable {
       const page = await this.backend.request('data/tablePage', { source: this.init.source!, offset, limit });
       await this.channel.post({ type: 'page', page: fitsPage(page) });
     } catch (e) {
-      await this.channel.post({ type: 'error', message: errorText(e) });
+      await this.channel.post({ type: 'error', message: errorMessage(e) });
     }
   }
 
@@ -124,7 +125,7 @@ class DataPreviewPanel implements vscode.Disposable {
       const items = g.items.map((i) => ({ path: i.path, size: i.size, uri: this.panel.webview.asWebviewUri(vscode.Uri.file(i.file)).toString() }));
       await this.channel.post({ type: 'gallery', gallery: { name: g.name, offset: g.offset, total: g.total, items } });
     } catch (e) {
-      await this.channel.post({ type: 'error', message: errorText(e) });
+      await this.channel.post({ type: 'error', message: errorMessage(e) });
     }
   }
 
@@ -192,7 +193,7 @@ export function registerDataPreview(deps: DataPreviewDeps): vscode.Disposable[] 
       }
     } catch (e) {
       panel.dispose();
-      void vscode.window.showErrorMessage(`ML Workbench: could not open the preview: ${errorText(e)}`);
+      reportError(e, { action: 'could not open the preview', log: deps.log });
     }
   }
 

@@ -17,6 +17,7 @@ import type { BackendPool } from '../../backend/backendPool';
 import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
 import { Refresher } from '../../shared/refresher';
 import { pngBytes, safeFileName } from './target';
+import { errorMessage } from '../../../shared/errors';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.
 const fitsPage = (t: RunsTable): TablePage => t;
@@ -100,7 +101,7 @@ export class ComparePanel implements vscode.Disposable {
       if (r.filterError) await this.channel.post({ type: 'tableError', requestId, problem: r.filterError });
       else await this.channel.post({ type: 'table', requestId, page: fitsPage(r.table) });
     } catch (e) {
-      await this.channel.post({ type: 'tableError', requestId, problem: { message: e instanceof Error ? e.message : String(e) } });
+      await this.channel.post({ type: 'tableError', requestId, problem: { message: errorMessage(e) } });
     }
   }
 

@@ -9,6 +9,7 @@ import { connectPanel, type PanelChannel } from '../../shared/webview/messaging'
 import { Refresher } from '../../shared/refresher';
 import { showRunDiff } from './diffDocument';
 import { metricSignature, resolveArtifact } from './target';
+import { errorMessage } from '../../../shared/errors';
 
 /** ≤ 4 refreshes per second, however often the store changes. */
 const REFRESH_INTERVAL_MS = 250;
@@ -92,7 +93,7 @@ export class RunDetailsPanel implements vscode.Disposable {
     try {
       details = await backend.request('runs/details', { id: this.runId });
     } catch (e) {
-      await this.channel.post({ type: 'error', message: `Could not load run ${this.runId}: ${e instanceof Error ? e.message : String(e)}` });
+      await this.channel.post({ type: 'error', message: `Could not load run ${this.runId}: ${errorMessage(e)}` });
       return;
     }
     this.details = details;
@@ -114,7 +115,7 @@ export class RunDetailsPanel implements vscode.Disposable {
           });
           if (delivered && generation === this.generation) this.sentMetrics.set(key, metricSignature(summary));
         } catch (e) {
-          this.deps.log.warn(`Run ${this.runId}: could not load metric ${key}: ${e instanceof Error ? e.message : String(e)}`);
+          this.deps.log.warn(`Run ${this.runId}: could not load metric ${key}: ${errorMessage(e)}`);
         }
       }),
     );

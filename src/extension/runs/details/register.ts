@@ -7,6 +7,7 @@ import { PanelRegistry } from '../../shared/webview/panelRegistry';
 import { RUN_DIFF_SCHEME, RunDiffProvider } from './diffDocument';
 import { RunDetailsPanel } from './panel';
 import { type OpenRunTarget, panelKey, toOpenRunTarget } from './target';
+import { reportError } from '../../shared/errors';
 
 export interface RunDetailsDeps {
   backends: BackendPool;
@@ -65,7 +66,7 @@ export function registerRunDetails(deps: RunDetailsDeps): vscode.Disposable[] {
       }
     } catch (e) {
       panel.dispose();
-      void vscode.window.showErrorMessage(`ML Workbench: could not open run ${target.runId}: ${e instanceof Error ? e.message : String(e)}`);
+      reportError(e, { action: `could not open run ${target.runId}`, log });
     }
   }
 
