@@ -1,35 +1,32 @@
+/**
+ * The one command table: every command id in src/extension/contributions.ts mapped to its
+ * handler. Each feature contributes its own handlers; this file only composes them, and the
+ * type demands exactly one handler per contributed id.
+ */
 import * as vscode from 'vscode';
-import type { BackendPool } from './backend/backendPool';
-import type { ExperimentsTreeProvider } from './runs/experimentsTree';
-import { runCommandTable } from './runs/commands';
-import { runWithTracking } from './runs/tracking/runWithTracking';
+import type { CommandHandlers, ExtensionKit, FeatureContribution } from './shared/commands';
 
-export interface CommandDeps {
-  readonly context: vscode.ExtensionContext;
-  readonly backends: BackendPool;
-  readonly log: vscode.LogOutputChannel;
-  readonly experiments: ExperimentsTreeProvider;
-}
-
-/** Command id → handler. Every id here is also declared in package.json `contributes.commands`. */
-export function commandTable(deps: CommandDeps): Record<string, (...args: never[]) => unknown> {
+/** The kit's commands: the Output channel and the backends. */
+export function kitCommands(kit: ExtensionKit, afterRestart: () => void): FeatureContribution<'kit'> {
   return {
-    'mlwb.showOutput': () => deps.log.show(),
-    'mlwb.refresh': () => deps.experiments.refresh(),
-    'mlwb.restartBackend': async () => {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Restarting ML Workbench backend' },
-        () => deps.backends.restartAll(),
-      );
-      deps.experiments.refresh();
+    commands: {
+      'mlwb.showOutput': () => kit.log.show(),
+      'mlwb.restartBackend': async () => {
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting ML Workbench backend' }, () => kit.backends.restartAll());
+        afterRestart();
+      },
     },
-    'mlwb.runWithTracking': (uri?: vscode.Uri | { uri?: unknown }) => runWithTracking(deps.context, deps.log, uri),
-    ...runCommandTable(deps.backends, deps.experiments),
+    disposables: [],
   };
 }
 
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  return Object.entries(commandTable(deps)).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown),
-  );
+export interface Features {
+  kit: FeatureContribution<'kit'>;
+  runs: FeatureContribution<'runs'>;
+  notebooks: FeatureContribution<'notebooks'>;
+  data: FeatureContribution<'data'>;
+}
+
+export function commandTable(features: Features): CommandHandlers {
+  return { ...features.kit.commands, ...features.runs.commands, ...features.notebooks.commands, ...features.data.commands };
 }

@@ -2,42 +2,37 @@
  * Extension entry. activate() only wires objects together; it runs only when something of ours is
  * used (a view, a command, a notebook, a workspace with `.mlwb/`). The backends start just after
  * it returns, in their own processes: no native module is ever loaded in the extension host.
+ *
+ * Each feature folder (runs/, data/, notebooks/) has a register function that returns its
+ * command handlers and disposables; the command table registers every handler in one place.
  */
 import * as vscode from 'vscode';
 import { BackendPool } from './backend/backendPool';
-import { registerCommands } from './commands';
+import { commandTable, kitCommands } from './commands';
+import { VIEW_IDS } from './contributions';
+import { registerData } from './data/register';
+import { registerNotebooks } from './notebooks/register';
+import { registerRuns } from './runs/register';
+import { type ExtensionKit, registerCommands } from './shared/commands';
 import { EmptyTreeProvider } from './shared/emptyTree';
-import { ExperimentsTreeProvider } from './runs/experimentsTree';
-import { registerRunDetails } from './runs/details/register';
-import { registerCompare } from './runs/compare/register';
-import { registerTerminalEnvironment } from './runs/tracking/terminalEnvironment';
-import { registerTrackedTaskProvider } from './runs/tracking/trackedTask';
-import { MainGuardCodeLensProvider } from './runs/tracking/mainGuardCodeLens';
-import { registerNotebookFeatures } from './notebooks/register';
-import { registerDataFeatures } from './data/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('ML Workbench', { log: true });
   const backends = new BackendPool(context.extensionPath, log);
-  const experiments = new ExperimentsTreeProvider(backends);
+  const kit: ExtensionKit = { context, backends, log };
+  const runs = registerRuns(kit);
+  const features = { kit: kitCommands(kit, runs.refresh), runs, notebooks: registerNotebooks(kit), data: registerData(kit) };
+  // Models and Deployments show their welcome content until their features land.
   const empty = new EmptyTreeProvider();
 
   context.subscriptions.push(
     log,
     backends,
-    experiments,
-    vscode.window.createTreeView('mlwb.experiments', { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true }),
-    ...registerDataFeatures({ backends, log, context }),
-    vscode.window.registerTreeDataProvider('mlwb.models', empty),
-    vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
-    ...registerCommands({ context, backends, log, experiments }),
-    ...registerRunDetails({ backends, log, context }),
-    ...registerCompare({ backends, log, context }),
-    ...registerTerminalEnvironment(context),
-    registerTrackedTaskProvider(context, log),
-    vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new MainGuardCodeLensProvider()),
-    ...registerNotebookFeatures({ context, backends, log }),
+    ...Object.values(features).flatMap((f) => f.disposables),
+    vscode.window.registerTreeDataProvider(VIEW_IDS.models, empty),
+    vscode.window.registerTreeDataProvider(VIEW_IDS.deployments, empty),
+    ...registerCommands(commandTable(features)),
   );
 
   log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -9,13 +9,15 @@ import { type DataNode, DataTreeProvider, isDatasetNode, isSnapshotNode } from '
 import { formatBytes } from '../../shared/format';
 import { fileCount, progressMessage, progressPercent, snapshotDescription, snapshotLabel } from './format';
 import { reportError } from '../shared/errors';
+import type { Contribution } from '../shared/commands';
+import { type CommandId, VIEW_IDS } from '../contributions';
 
 type SnapshotNode = Extract<DataNode, { kind: 'snapshot' }>;
 
 /** The Data view and its commands (snapshot, diff, preview, profile, drift, restore). */
-export function registerData(backends: BackendPool, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerDataView(backends: BackendPool, log: vscode.LogOutputChannel): Contribution<Exclude<CommandId<'data'>, 'mlwb.data.openPreview'>> {
   const tree = new DataTreeProvider(backends);
-  const view = vscode.window.createTreeView('mlwb.data', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const view = vscode.window.createTreeView(VIEW_IDS.data, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
 
   const folderOf = (uri: vscode.Uri): vscode.WorkspaceFolder | undefined => vscode.workspace.getWorkspaceFolder(uri);
   const openPreview = (init: DataPreviewInit) => vscode.commands.executeCommand('mlwb.data.openPreview', init);
@@ -255,15 +257,16 @@ export function registerData(backends: BackendPool, log: vscode.LogOutputChannel
     }
   }
 
-  return [
-    tree,
-    view,
-    vscode.commands.registerCommand('mlwb.data.snapshot', snapshotDataset),
-    vscode.commands.registerCommand('mlwb.data.refresh', () => tree.refresh()),
-    vscode.commands.registerCommand('mlwb.data.diff', diff),
-    vscode.commands.registerCommand('mlwb.data.preview', (arg?: unknown) => preview('table', arg)),
-    vscode.commands.registerCommand('mlwb.data.profile', (arg?: unknown) => preview('profile', arg)),
-    vscode.commands.registerCommand('mlwb.data.drift', drift),
-    vscode.commands.registerCommand('mlwb.data.restore', restore),
-  ];
+  return {
+    commands: {
+      'mlwb.data.snapshot': snapshotDataset,
+      'mlwb.data.refresh': () => tree.refresh(),
+      'mlwb.data.diff': diff,
+      'mlwb.data.preview': (arg?: unknown) => preview('table', arg),
+      'mlwb.data.profile': (arg?: unknown) => preview('profile', arg),
+      'mlwb.data.drift': drift,
+      'mlwb.data.restore': restore,
+    },
+    disposables: [tree, view],
+  };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CONTEXT_VALUES } from '../contributions';
 import type { DatasetSummary, RunUsingSnapshot, SnapshotSummary } from '../../protocol/data';
 import type { BackendPool } from '../backend/backendPool';
 import { datasetDescription, datasetTooltip, snapshotDescription, snapshotLabel, snapshotTooltip } from './format';
@@ -87,7 +88,7 @@ export class DataTreeProvider implements vscode.TreeDataProvider<DataNode>, vsco
         : d.modified
           ? new vscode.ThemeIcon(icon, new vscode.ThemeColor('gitDecoration.modifiedResourceForeground'))
           : new vscode.ThemeIcon(icon);
-      item.contextValue = d.modified ? 'dataset.modified' : 'dataset';
+      item.contextValue = d.modified ? CONTEXT_VALUES.data.modifiedDataset : CONTEXT_VALUES.data.dataset;
       return item;
     }
     if (node.kind === 'snapshot') {
@@ -97,14 +98,14 @@ export class DataTreeProvider implements vscode.TreeDataProvider<DataNode>, vsco
       item.description = snapshotDescription(node.summary);
       item.tooltip = new vscode.MarkdownString(snapshotTooltip(node.summary));
       item.iconPath = new vscode.ThemeIcon(s.partial ? 'warning' : s.metadata_only ? 'tag' : 'history');
-      item.contextValue = s.metadata_only ? 'snapshot.metadataOnly' : 'snapshot';
+      item.contextValue = s.metadata_only ? CONTEXT_VALUES.data.metadataOnlySnapshot : CONTEXT_VALUES.data.snapshot;
       return item;
     }
     const r = node.run;
     const item = new vscode.TreeItem(r.run_name ?? r.run_id, vscode.TreeItemCollapsibleState.None);
     item.description = `${r.status ?? 'unknown'} · read ${r.path}`;
     item.iconPath = new vscode.ThemeIcon('beaker');
-    item.contextValue = 'snapshotRun';
+    item.contextValue = CONTEXT_VALUES.data.snapshotRun;
     item.command = { title: 'Open Run Details', command: 'mlwb.openRun', arguments: [{ folderUri: node.folder.uri.toString(), runId: r.run_id }] };
     return item;
   }

@@ -1,9 +1,10 @@
-import type * as vscode from 'vscode';
-import type { BackendPool } from '../backend/backendPool';
+import type { ExtensionKit, FeatureContribution } from '../shared/commands';
+import { registerDataView } from './commands';
 import { registerDataPreview } from './preview/panel';
-import { registerData } from './commands';
 
 /** Everything for data snapshots in VS Code: the Data view, its commands, and the preview panels. */
-export function registerDataFeatures(deps: { backends: BackendPool; log: vscode.LogOutputChannel; context: vscode.ExtensionContext }): vscode.Disposable[] {
-  return [...registerData(deps.backends, deps.log), ...registerDataPreview(deps)];
+export function registerData(kit: ExtensionKit): FeatureContribution<'data'> {
+  const view = registerDataView(kit.backends, kit.log);
+  const preview = registerDataPreview(kit);
+  return { commands: { ...view.commands, ...preview.commands }, disposables: [...view.disposables, ...preview.disposables] };
 }

@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import type { RunEdit } from '../../protocol/backend';
 import type { BackendPool } from '../backend/backendPool';
 import type { ExperimentsNode, ExperimentsTreeProvider } from './experimentsTree';
+import type { CommandHandlers } from '../shared/commands';
 import { reportError } from '../shared/errors';
 
 type RunNode = Extract<ExperimentsNode, { kind: 'run' }>;
 
 /** Run actions from the Experiments view's context menu; each edit is recorded in the run's log. */
-export function runCommandTable(backends: BackendPool, tree: ExperimentsTreeProvider): Record<string, (node?: ExperimentsNode) => unknown> {
+type RunCommand = 'mlwb.renameRun' | 'mlwb.tagRun' | 'mlwb.deleteRun' | 'mlwb.restoreRun' | 'mlwb.copyRunId' | 'mlwb.showDeletedRuns' | 'mlwb.hideDeletedRuns';
+
+export function runCommandTable(backends: BackendPool, tree: ExperimentsTreeProvider): CommandHandlers<RunCommand> {
   const edit = async (node: RunNode, change: RunEdit) => {
     try {
       await backends.forFolder(node.folder).request('runs/edit', { id: node.run.id, edit: change });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CONTEXT_VALUES } from '../contributions';
 import { enabledPatterns } from '../../core/code/glob';
 import type { EntryPoint } from '../../protocol/backend';
 import type { BackendPool } from '../backend/backendPool';
@@ -68,7 +69,7 @@ export class EntryPointsSection implements vscode.Disposable {
       item.iconPath = new vscode.ThemeIcon('rocket');
       item.description = String(node.entries.length);
       item.tooltip = 'Python scripts and notebooks in this folder that use mlwb or MLflow';
-      item.contextValue = 'entryPoints';
+      item.contextValue = CONTEXT_VALUES.experiments.entryPoints;
       return item;
     }
     const { entry, uri } = node;
@@ -79,7 +80,7 @@ export class EntryPointsSection implements vscode.Disposable {
     item.iconPath = new vscode.ThemeIcon(entry.kind === 'notebook' ? 'notebook' : 'file-code');
     item.description = [slash > 0 ? entry.path.slice(0, slash) : undefined, entry.uses.join(', ')].filter(Boolean).join(' · ');
     item.tooltip = `${entry.path} — uses ${entry.uses.join(', ')}`;
-    item.contextValue = `entryPoint.${entry.kind}`;
+    item.contextValue = CONTEXT_VALUES.experiments.entryPoint(entry.kind);
     item.command = { title: 'Open', command: 'vscode.open', arguments: [uri] };
     return item;
   }

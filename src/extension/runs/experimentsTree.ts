@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CONTEXT_KEYS, CONTEXT_VALUES } from '../contributions';
 import { STATUS_ICON, formatDuration, keyMetric } from '../../shared/format';
 import type { Experiment, Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
@@ -39,7 +40,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   setShowDeleted(show: boolean): void {
     this.showDeleted = show;
-    void vscode.commands.executeCommand('setContext', 'mlwb.showDeletedRuns', show);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.showDeletedRuns, show);
     this.refresh();
   }
 
@@ -96,7 +97,7 @@ function experimentItem(e: Experiment): vscode.TreeItem {
   item.id = `experiment:${e.id}`;
   item.iconPath = new vscode.ThemeIcon('beaker');
   item.description = e.running_count > 0 ? `${e.run_count} runs, ${e.running_count} running` : `${e.run_count} runs`;
-  item.contextValue = 'experiment';
+  item.contextValue = CONTEXT_VALUES.experiments.experiment;
   return item;
 }
 
@@ -113,7 +114,7 @@ function runItem(run: Run): vscode.TreeItem {
   if (run.duration_ms !== null) tooltip.appendMarkdown(` · ${formatDuration(run.duration_ms)}`);
   if (run.error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(run.error)}`);
   item.tooltip = tooltip;
-  item.contextValue = deleted ? 'run.deleted' : `run.${run.status}`;
+  item.contextValue = deleted ? CONTEXT_VALUES.experiments.deletedRun : CONTEXT_VALUES.experiments.run(run.status);
   return item;
 }
 

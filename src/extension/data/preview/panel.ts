@@ -18,12 +18,12 @@ import {
 import type { SnapshotDiff, TableDrift, TablePageResult, TableProfile } from '../../../protocol/data';
 import { isImagePath } from '../../../protocol/data';
 import { detectFormat } from '../../../core/data/table';
-import type { BackendPool } from '../../backend/backendPool';
 import { webviewHtml, webviewOptions } from '../../shared/webview/html';
 import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
 import { PanelRegistry } from '../../shared/webview/panelRegistry';
 import { errorMessage } from '../../../shared/errors';
 import { reportError } from '../../shared/errors';
+import type { Contribution, ExtensionKit } from '../../shared/commands';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.
 const fitsPage = (p: TablePageResult): PageData => p;
@@ -31,11 +31,7 @@ const fitsProfile = (p: TableProfile): ProfileData => p;
 const fitsDrift = (d: TableDrift): DriftData => d;
 const fitsDiff = (d: SnapshotDiff): DiffData => d;
 
-export interface DataPreviewDeps {
-  backends: BackendPool;
-  log: vscode.LogOutputChannel;
-  context: vscode.ExtensionContext;
-}
+export type DataPreviewDeps = ExtensionKit;
 
 
 /** One preview panel (table/profile/gallery of a source, drift or diff of two snapshots). */
@@ -168,7 +164,7 @@ export function panelKey(init: DataPreviewInit): string {
 }
 
 /** The preview panels: `mlwb.data.openPreview` (internal, takes a DataPreviewInit) and the serializer. */
-export function registerDataPreview(deps: DataPreviewDeps): vscode.Disposable[] {
+export function registerDataPreview(deps: DataPreviewDeps): Contribution<'mlwb.data.openPreview'> {
   const { backends, context } = deps;
   const panels = new PanelRegistry<DataPreviewPanel>();
 
@@ -204,9 +200,8 @@ export function registerDataPreview(deps: DataPreviewDeps): vscode.Disposable[] 
     },
   };
 
-  return [
-    panels,
-    vscode.commands.registerCommand('mlwb.data.openPreview', (init: DataPreviewInit) => open(init)),
-    vscode.window.registerWebviewPanelSerializer(DATA_PREVIEW_VIEW_TYPE, serializer),
-  ];
+  return {
+    commands: { 'mlwb.data.openPreview': (init: DataPreviewInit) => open(init) },
+    disposables: [panels, vscode.window.registerWebviewPanelSerializer(DATA_PREVIEW_VIEW_TYPE, serializer)],
+  };
 }

@@ -3,17 +3,12 @@ import { COMPARE_VIEW_TYPE, type CompareInit, isCompareState } from '../../../pr
 import type { BackendPool } from '../../backend/backendPool';
 import { webviewHtml, webviewOptions } from '../../shared/webview/html';
 import { PanelRegistry } from '../../shared/webview/panelRegistry';
+import type { Contribution, ExtensionKit } from '../../shared/commands';
 import { ComparePanel } from './panel';
 import { compareKey, titleOf, toCompareTarget } from './target';
 
-export interface CompareDeps {
-  backends: BackendPool;
-  log: vscode.LogOutputChannel;
-  context: vscode.ExtensionContext;
-}
-
 /** Compare Runs: the command (tree context menu and palette), the panel serializer, live updates. */
-export function registerCompare(deps: CompareDeps): vscode.Disposable[] {
+export function registerCompare(deps: ExtensionKit): Contribution<'mlwb.compareRuns'> {
   const { backends, log, context } = deps;
   const panels = new PanelRegistry<ComparePanel>();
 
@@ -48,14 +43,16 @@ export function registerCompare(deps: CompareDeps): vscode.Disposable[] {
     },
   };
 
-  return [
-    panels,
-    vscode.commands.registerCommand('mlwb.compareRuns', compareRuns),
-    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, serializer),
-    backends.onDidChangeStore(({ folder, runIds }) => {
-      for (const p of panels.all()) if (p.folder.uri.toString() === folder.uri.toString()) p.onStoreChanged(runIds);
-    }),
-  ];
+  return {
+    commands: { 'mlwb.compareRuns': compareRuns },
+    disposables: [
+      panels,
+      vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, serializer),
+      backends.onDidChangeStore(({ folder, runIds }) => {
+        for (const p of panels.all()) if (p.folder.uri.toString() === folder.uri.toString()) p.onStoreChanged(runIds);
+      }),
+    ],
+  };
 }
 
 /** From the palette: every run of a folder, or one experiment. */

@@ -7,19 +7,14 @@ import { PanelRegistry } from '../../shared/webview/panelRegistry';
 import { RUN_DIFF_SCHEME, RunDiffProvider } from './diffDocument';
 import { RunDetailsPanel } from './panel';
 import { type OpenRunTarget, panelKey, toOpenRunTarget } from './target';
+import type { Contribution, ExtensionKit } from '../../shared/commands';
 import { reportError } from '../../shared/errors';
-
-export interface RunDetailsDeps {
-  backends: BackendPool;
-  log: vscode.LogOutputChannel;
-  context: vscode.ExtensionContext;
-}
 
 /**
  * The run details feature: `mlwb.openRun`, the panel serializer (panels come back after a window
  * reload), the read-only diff documents, and live updates from the store.
  */
-export function registerRunDetails(deps: RunDetailsDeps): vscode.Disposable[] {
+export function registerRunDetails(deps: ExtensionKit): Contribution<'mlwb.openRun'> {
   const { backends, log, context } = deps;
   const panels = new PanelRegistry<RunDetailsPanel>();
   const opening = new Set<string>();
@@ -78,15 +73,17 @@ export function registerRunDetails(deps: RunDetailsDeps): vscode.Disposable[] {
     },
   };
 
-  return [
+  return {
+    commands: { 'mlwb.openRun': openRun },
+    disposables: [
     panels,
-    vscode.commands.registerCommand('mlwb.openRun', openRun),
     vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, serializer),
     vscode.workspace.registerTextDocumentContentProvider(RUN_DIFF_SCHEME, new RunDiffProvider(backends)),
     backends.onDidChangeStore(({ folder, runIds }) => {
       for (const p of panels.all()) if (p.folder.uri.toString() === folder.uri.toString()) p.onStoreChanged(runIds);
     }),
-  ];
+    ],
+  };
 }
 
 /** From the palette: pick one of the newest runs across the workspace folders. */
