@@ -1,10 +1,7 @@
 import { cellRunsForNotebook } from '../core/code/cellRuns';
 import { unifiedDiff } from '../core/code/lineDiff';
 import { getRunCode } from '../core/code/runCode';
-import type { Db } from '../core/store/database';
-import type { RequestHandlers } from '../protocol/backend';
-import type { BackendState } from './handlers';
-import type { WorkspaceService } from './workspaceService';
+import type { BackendContext, RequestGroup } from './requestGroup';
 import { WorkspaceWatcher } from './workspaceWatcher';
 
 type CodeMethods = 'entryPoints/list' | 'code/get' | 'code/diff' | 'notebooks/cellRuns';
@@ -13,12 +10,16 @@ type CodeMethods = 'entryPoints/list' | 'code/get' | 'code/diff' | 'notebooks/ce
  * Requests about code: entry points (the workspace watcher, started on first use so a backend
  * that nobody asks costs no watches), code versions of runs, and runs per notebook cell.
  */
-export class CodeRequests {
+export class CodeRequests implements RequestGroup<CodeMethods> {
   private folder: string | undefined;
   private watcher: WorkspaceWatcher | undefined;
   private excludesKey = '';
 
-  constructor(private readonly state: BackendState) {}
+  readonly handlers: RequestGroup<CodeMethods>['handlers'];
+
+  constructor(private readonly ctx: BackendContext) {
+    this.handlers = this.table();
+  }
 
   /** Called by initialize: a new folder means a new watcher, created when first asked. */
   async reset(workspaceFolder: string): Promise<void> {
@@ -39,8 +40,8 @@ export class CodeRequests {
       this.watcher = new WorkspaceWatcher(
         this.folder,
         {
-          changed: () => this.state.notify('entryPoints/changed', {}),
-          warn: (message) => this.state.notify('warning', { message }),
+          changed: () => this.ctx.notify('entryPoints/changed', {}),
+          warn: (message) => this.ctx.notify('warning', { message }),
         },
         { excludes: excludes ?? [] },
       );
@@ -50,7 +51,9 @@ export class CodeRequests {
     return this.watcher.list();
   }
 
-  handlers(service: () => WorkspaceService, requireStore: (id: string) => Db): Pick<RequestHandlers, CodeMethods> {
+  private table(): RequestGroup<CodeMethods>['handlers'] {
+    const service = () => this.ctx.service();
+    const requireStore = (id: string) => this.ctx.requireStore(id);
     return {
       'entryPoints/list': ({ excludes }) => this.entryPoints(excludes),
       'code/get': ({ id, view }) => getRunCode(requireStore(id), service().paths, id, view),

@@ -1,6 +1,6 @@
 import { getSeriesDownsampled, isFilterSyntaxError, runsTable } from '../core/query';
-import type { RequestHandlers, RunsTableResult } from '../protocol/backend';
-import type { WorkspaceService } from './workspaceService';
+import type { RunsTableResult } from '../protocol/backend';
+import type { BackendContext, RequestGroup } from './requestGroup';
 
 type CompareMethods = 'runs/table' | 'runs/series';
 
@@ -11,8 +11,9 @@ const MAX_PAGE = 50_000;
  * Requests of the Compare Runs panel: pages of the columnar runs table and downsampled series.
  * A bad filter is an answer, not a failure: the panel shows it under its filter box, with the column.
  */
-export function compareRequests(service: () => WorkspaceService): Pick<RequestHandlers, CompareMethods> {
-  return {
+export function compareRequests(ctx: Pick<BackendContext, 'service'>): RequestGroup<CompareMethods> {
+  const service = ctx.service;
+  return { handlers: {
     'runs/table': (q): RunsTableResult => {
       const db = service().store();
       if (!db) return { table: { total: 0, offset: 0, ...(q.catalogue === false ? {} : { catalogue: [] }), ids: [], cells: {} } };
@@ -27,5 +28,5 @@ export function compareRequests(service: () => WorkspaceService): Pick<RequestHa
       const db = service().store();
       return db ? getSeriesDownsampled(db, q) : { series: [] };
     },
-  };
+  } };
 }

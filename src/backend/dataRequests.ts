@@ -27,13 +27,12 @@ import {
 import { objectPath } from '../core/snapshots/objects';
 import type { Db } from '../core/store/database';
 import { ensureWorkspace } from '../core/workspace';
-import type { RequestHandlers } from '../protocol/backend';
 import { type DataSource, type DatasetSummary, type GalleryItem, type SnapshotSummary } from '../protocol/data';
 import { DataWatcher } from './dataWatcher';
 import { galleryImages, openSource, snapshotFilePath } from './dataSources';
 import type { TableRef } from './tableWorker';
 import { TableWorkerClient } from './tableWorkerClient';
-import type { BackendState } from './handlers';
+import type { BackendContext, RequestGroup } from './requestGroup';
 import type { WorkspaceService } from './workspaceService';
 
 type DataMethods =
@@ -61,7 +60,7 @@ type Status = { modified: boolean; changes: { added: number; removed: number; ch
  * the "modified since last snapshot" marker current), long work with progress and cancel,
  * previews, profiles, drift, restore, and lineage from runs' `log_input` events.
  */
-export class DataRequests {
+export class DataRequests implements RequestGroup<DataMethods> {
   private folder: string | undefined;
   private watcher: DataWatcher | undefined;
   /** Dataset → status from file stats; dropped when the watcher hears a change. */
@@ -74,7 +73,11 @@ export class DataRequests {
   /** Tables are parsed off the main thread (see tableWorker.ts). */
   private readonly tables = new TableWorkerClient();
 
-  constructor(private readonly state: BackendState) {}
+  readonly handlers: RequestGroup<DataMethods>['handlers'];
+
+  constructor(private readonly ctx: BackendContext) {
+    this.handlers = this.table(() => ctx.service());
+  }
 
   /** Called by initialize: a new folder means a new watcher, started when the Data view asks. */
   async reset(workspaceFolder: string): Promise<void> {
@@ -98,12 +101,12 @@ export class DataRequests {
           datasets.push(r.snapshot.dataset);
           this.statuses.delete(r.snapshot.dataset);
         } catch (e) {
-          this.state.notify('log', { level: 'warn', message: `Run ${runId}: could not link input ${p}: ${errorMessage(e)}` });
+          this.ctx.notify('log', { level: 'warn', message: `Run ${runId}: could not link input ${p}: ${errorMessage(e)}` });
         }
       }
       if (datasets.length) {
-        this.state.notify('data/changed', { datasets });
-        this.state.notify('store/changed', { runIds: [runId] });
+        this.ctx.notify('data/changed', { datasets });
+        this.ctx.notify('store/changed', { runIds: [runId] });
       }
     });
   }
@@ -137,9 +140,9 @@ export class DataRequests {
         {
           changed: (names) => {
             for (const n of names) this.statuses.delete(n);
-            this.state.notify('data/changed', { datasets: names });
+            this.ctx.notify('data/changed', { datasets: names });
           },
-          warn: (message) => this.state.notify('warning', { message }),
+          warn: (message) => this.ctx.notify('warning', { message }),
         },
         { ignored: [service.paths.root] },
       );
@@ -224,7 +227,7 @@ export class DataRequests {
     return db;
   }
 
-  handlers(service: () => WorkspaceService): Pick<RequestHandlers, DataMethods> {
+  private table(service: () => WorkspaceService): RequestGroup<DataMethods>['handlers'] {
     const requireDb = (): Db => {
       const db = service().store();
       if (!db) throw new MlwbError('This workspace has no snapshots yet (no .mlwb folder).', 'NOT_FOUND');
@@ -249,10 +252,10 @@ export class DataRequests {
             name,
             metadataOnly,
             signal,
-            onProgress: opId ? (progress) => this.state.notify('data/progress', { opId, progress }) : undefined,
+            onProgress: opId ? (progress) => this.ctx.notify('data/progress', { opId, progress }) : undefined,
           });
           this.statuses.delete(result.snapshot.dataset);
-          this.state.notify('data/changed', { datasets: [result.snapshot.dataset] });
+          this.ctx.notify('data/changed', { datasets: [result.snapshot.dataset] });
           return result;
         }),
       'data/cancel': ({ opId }) => {
@@ -269,7 +272,7 @@ export class DataRequests {
           try {
             const result = await restoreSnapshot(db, service().paths, s, { to: target, force, signal });
             this.statuses.delete(s.dataset);
-            this.state.notify('data/changed', { datasets: [s.dataset] });
+            this.ctx.notify('data/changed', { datasets: [s.dataset] });
             return { result, conflicts: [], target };
           } catch (e) {
             if (e instanceof RestoreConflictError) return { result: null, conflicts: e.conflicts, target };

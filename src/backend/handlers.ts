@@ -1,13 +1,12 @@
 import { MlwbError } from '../core/errors';
-import { getMetricPoints, getRun, listExperiments, listRuns } from '../core/runs/queries';
-import { getRunDetails } from '../core/runs/details';
-import { appendRunEdit } from '../core/runs/edits';
 import type { Db } from '../core/store/database';
 import { PROTOCOL_VERSION, type BackendNotifications, type NotificationMethod, type RequestHandlers } from '../protocol/backend';
-import { WorkspaceService } from './workspaceService';
 import { CodeRequests } from './codeRequests';
 import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
+import type { BackendContext } from './requestGroup';
+import { runRequests } from './runRequests';
+import { WorkspaceService } from './workspaceService';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
@@ -16,23 +15,33 @@ export interface BackendState {
   onShutdown(): void;
 }
 
-/** The backend's request table; main.ts registers each entry with the connection. */
+/**
+ * The backend's request table, composed from request groups (src/backend/requestGroup.ts) plus
+ * the lifecycle requests (initialize, shutdown); main.ts registers each entry with the connection.
+ */
 export function createHandlers(state: BackendState): RequestHandlers {
-  const service = (): WorkspaceService => {
-    if (!state.service) throw new MlwbError('The backend is not initialized yet.', 'INVALID_ARGUMENT');
-    return state.service;
+  const ctx: BackendContext = {
+    service: () => {
+      if (!state.service) throw new MlwbError('The backend is not initialized yet.', 'INVALID_ARGUMENT');
+      return state.service;
+    },
+    requireStore: (id: string): Db => {
+      const db = ctx.service().store();
+      if (!db) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
+      return db;
+    },
+    notify: (method, params) => state.notify(method, params),
   };
-  const requireStore = (id: string): Db => {
-    const db = service().store();
-    if (!db) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
-    return db;
-  };
-  const code = new CodeRequests(state);
-  const data = new DataRequests(state);
+  const runs = runRequests(ctx);
+  const compare = compareRequests(ctx);
+  const code = new CodeRequests(ctx);
+  const data = new DataRequests(ctx);
+  const groups = [runs, compare, code, data];
   return {
-    ...code.handlers(service, requireStore),
-    ...compareRequests(service),
-    ...data.handlers(service),
+    ...runs.handlers,
+    ...compare.handlers,
+    ...code.handlers,
+    ...data.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(
@@ -41,8 +50,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
         );
       }
       await state.service?.close();
-      await code.reset(params.workspaceFolder);
-      await data.reset(params.workspaceFolder);
+      for (const g of groups) await g.reset?.(params.workspaceFolder);
       const svc: WorkspaceService = (state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
         changed: (runIds) => state.notify('store/changed', { runIds }),
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
@@ -59,23 +67,6 @@ export function createHandlers(state: BackendState): RequestHandlers {
         hasWorkspace: state.service.hasWorkspace(),
         startupMs: Math.round(Date.now() - state.startedAt),
       };
-    },
-    'experiments/list': () => {
-      const db = service().store();
-      return db ? listExperiments(db) : [];
-    },
-    'runs/list': (params) => {
-      const db = service().store();
-      return db ? listRuns(db, params) : [];
-    },
-    'runs/get': ({ id }) => getRun(requireStore(id), id),
-    'runs/metric': ({ id, key }) => getMetricPoints(requireStore(id), id, key),
-    'runs/details': ({ id }) => getRunDetails(requireStore(id), service().paths.runsDir, id),
-    'runs/edit': async ({ id, edit }) => {
-      const db = requireStore(id);
-      appendRunEdit(service().paths.runsDir, id, edit);
-      await service().refreshRun(id);
-      return getRun(db, id);
     },
     shutdown: () => {
       state.onShutdown();

@@ -6,11 +6,11 @@ import { generateCompareData } from '../../../bench/compareData';
 
 describe('compare backend requests', () => {
   let db: Db;
-  let handlers: ReturnType<typeof compareRequests>;
+  let handlers: ReturnType<typeof compareRequests>['handlers'];
   before(() => {
     db = openStore(':memory:');
     generateCompareData(db, { runs: 60, params: 4, metrics: 3, longRuns: 2, longSteps: 3000 });
-    handlers = compareRequests(() => ({ store: () => db }) as unknown as WorkspaceService);
+    handlers = compareRequests({ service: () => ({ store: () => db }) as unknown as WorkspaceService }).handlers;
   });
   after(() => db.close());
 
