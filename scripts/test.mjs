@@ -1,7 +1,8 @@
 // README's test command. Runs every layer in order and ends with one summary line
 // ("total: N passed, N failed, N skipped") that CI reads:
-//   static checks (typecheck, lint) → build → mocha unit + integration → Python client → end-to-end.
-// `--only <suite>` runs one suite (unit, integration, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+//   static checks (typecheck, lint) → build → mocha unit + integration → webview pages in Chromium
+//   → Python client (ruff, mypy, pytest) → end-to-end.
+// `--only <suite>` runs one suite (unit, integration, webview, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,13 +58,27 @@ if (wants('integration')) await mocha('integration tests (real backend and CLI p
 
 /** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
-  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat'], { stdio: 'ignore' });
+  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff'], { stdio: 'ignore' });
   if (probe.status === 0) return;
   console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
   spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit' });
 }
 
+if (wants('webview')) {
+  // The built webview pages in Chromium under the real CSP, with a stand-in host
+  // (test/webview-harness): each page counts as one test.
+  for (const page of ['run', 'compare', 'dataPreview']) {
+    if (step(`webview page: ${page}`, process.execPath, [`test/webview-harness/${page}.mjs`])) totals.passed++;
+    else totals.failed++;
+  }
+}
+
 if (wants('python')) {
+  // The client is public API: lint and type-check it (pinned in python/requirements-test.txt).
+  for (const [title, args] of [['Python client lint (ruff)', ['-m', 'ruff', 'check', 'mlwb']], ['Python client type-check (mypy)', ['-m', 'mypy']]]) {
+    if (step(title, 'python3', args, { cwd: 'python' })) totals.passed++;
+    else totals.failed++;
+  }
   console.log('\n▶ Python client tests');
   const junit = join(mkdtempSync(join(tmpdir(), 'mlwb-pytest-')), 'junit.xml');
   const r = spawnSync('python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], { stdio: 'inherit' });

@@ -82,6 +82,7 @@ class _Git:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        assert proc.stdout is not None  # stdout=PIPE above
         timer = threading.Timer(self._timeout(), proc.kill)
         timer.start()
         try:

@@ -7,7 +7,7 @@ import socket
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Literal, Mapping, Optional
 
 from . import artifacts, capture, context, events, lifecycle, validation
 from .errors import MlwbError
@@ -108,17 +108,24 @@ class Run:
 
     # --- context manager ------------------------------------------------------------
 
+    def _open_writer(self) -> Writer:
+        # None only while __init__ fails half-way; every method runs after it succeeded.
+        assert self._writer is not None, "the run's writer exists once the run has started"
+        return self._writer
+
     def __enter__(self) -> "Run":
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> "Literal[False]":
         if exc_type is None:
             self._finish("finished")
         elif issubclass(exc_type, SystemExit) and exc.code in (None, 0):
             self._finish("finished")
         else:
-            if not self._ended and self._capture is not None:
-                self._writer.append_output("".join(traceback.format_exception(exc_type, exc, tb)))
+            # Output is captured only when the writer keeps it (append_output is None otherwise).
+            output = self._open_writer().append_output
+            if not self._ended and self._capture is not None and output is not None:
+                output("".join(traceback.format_exception(exc_type, exc, tb)))
             status = "killed" if issubclass(exc_type, KeyboardInterrupt) else "failed"
             self._finish(status, lifecycle.describe(exc))
         return False
@@ -237,7 +244,7 @@ class Run:
 
     def flush(self) -> None:
         """Writes everything buffered so far to disk now."""
-        self._writer.flush()
+        self._open_writer().flush()
 
     def end(self, status: str = "finished", error: Optional[str] = None) -> None:
         """Ends the run; a second call does nothing."""

@@ -31,8 +31,10 @@ def find_workspace(cwd: Optional[os.PathLike] = None, create: bool = True) -> Pa
         path = Path(env).expanduser()
         path = path if path.is_absolute() else start / path
     else:
-        path = next((d / WORKSPACE_DIRNAME for d in _walk_up(start) if (d / WORKSPACE_DIRNAME).is_dir()), None)
-        if path is None:
+        found = next((d / WORKSPACE_DIRNAME for d in _walk_up(start) if (d / WORKSPACE_DIRNAME).is_dir()), None)
+        if found is not None:
+            path = found
+        else:
             # `.git` is a file in worktrees and submodules, hence exists() not is_dir().
             root = next((d for d in _walk_up(start) if (d / ".git").exists()), start)
             path = root / WORKSPACE_DIRNAME

@@ -151,7 +151,11 @@ for (const [name, sc] of Object.entries(scenarios)) {
     await page.press('[data-testid=filter]', 'Enter');
     await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]').textContent.replace(/\D/g, '') === String(n), SHAPE.runs);
     // Resize the Name column by its grip; the width is kept in state.
-    const grip = await page.locator('.vt-hcell[data-column-id="name"] .vt-resize').boundingBox();
+    // The header is redrawn when the filtered table arrives: wait for the grip to be laid out again.
+    const gripLocator = page.locator('.vt-hcell[data-column-id="name"] .vt-resize');
+    await gripLocator.waitFor({ state: 'visible' });
+    const grip = await gripLocator.boundingBox();
+    if (!grip) throw new Error('the Name column has no resize grip');
     await page.mouse.move(grip.x + 2, grip.y + 5);
     await page.mouse.down();
     await page.mouse.move(grip.x + 62, grip.y + 5, { steps: 4 });
