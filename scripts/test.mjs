@@ -50,6 +50,7 @@ const tsc = ['node_modules/typescript/bin/tsc', '-p', '.'];
 if (!step('type-check and compile tests', process.execPath, tsc)) totals.failed++;
 if (!step('type-check webviews', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'webview'])) totals.failed++;
 if (!only && !step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) totals.failed++;
+if (!only && !step('format check (prettier; `npm run format` fixes)', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.'])) totals.failed++;
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 
 if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDeps();
