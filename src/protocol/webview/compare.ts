@@ -1,6 +1,6 @@
 /**
  * The Compare Runs panel's message contract, imported by the webview and by the extension host
- * (src/extension/webviews/compare). DOM-free and vscode-free. The webview asks for table pages
+ * (src/extension/runs/compare). DOM-free and vscode-free. The webview asks for table pages
  * and series by request id; the host adds the panel's scope (which runs) and asks the backend.
  */
 import {
@@ -15,41 +15,18 @@ import {
   noPayload,
 } from '../../shared/messages';
 
+import type { JsonNumber } from '../../shared/runModel';
+import type { Cell, ColumnInfo, RunsTable } from '../../core/query/table';
+import type { SampledSeries, XAxis } from '../../core/query/series';
+
 export const COMPARE_VIEW_TYPE = 'mlwb.compare';
 
-/** NaN/±Inf arrive as strings (the JSON contract of the CLI). */
-export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
-export type Cell = string | JsonNumber | null;
 export type Aggregate = 'last' | 'min' | 'max';
-export type XAxis = 'step' | 'time' | 'relative';
 
-/** Restated from src/core/query (that module reads SQLite); the host checks the fit at compile time. */
-export interface ColumnInfo {
-  id: string;
-  kind: 'attribute' | 'param' | 'metric' | 'tag';
-  key: string;
-  type: 'number' | 'text';
-  count: number;
-  differs: boolean;
-}
-export interface TablePage {
-  total: number;
-  offset: number;
-  catalogue?: ColumnInfo[];
-  ids: string[];
-  cells: Record<string, Cell[]>;
-}
-export interface SeriesData {
-  runId: string;
-  key: string;
-  x: number[];
-  y: JsonNumber[];
-  count: number;
-  exact: boolean;
-  x0: number;
-  x1: number;
-  bucketWidth: number;
-}
+/** A page of the runs table and a downsampled series are the backend's own shapes (types only). */
+export type { JsonNumber, Cell, ColumnInfo, XAxis };
+export type TablePage = RunsTable;
+export type SeriesData = SampledSeries;
 /** Where a bad filter is wrong, for the message under the filter box. */
 export interface FilterProblem {
   message: string;

@@ -1,9 +1,9 @@
 /**
  * The data preview panel's message contract (table, gallery, profile, drift, snapshot diff),
- * imported by the webview and by the extension host (src/extension/webviews/dataPreview).
- * DOM-free and vscode-free. Payload shapes restate the backend's (src/protocol/data.ts) so the
- * webview compiles against the DOM only; the host assigns backend results to them.
+ * imported by the webview and by the extension host (src/extension/data/preview).
+ * DOM-free and vscode-free. Payloads are the backend's types from src/protocol/data.ts.
  */
+import type { SnapshotDiff, TableDrift, TablePageResult, TableProfile } from '../data';
 import {
   type NoPayload,
   type Validators,
@@ -37,82 +37,14 @@ export interface DataPreviewInit {
   pathB?: string;
 }
 
-export type JsonCell = string | number | boolean | null;
-
-export interface PageData {
-  name: string;
-  format: string;
-  columns: string[];
-  rows: JsonCell[][];
-  offset: number;
-  total: number | null;
-  done: boolean;
-}
-
-export interface ColumnProfileData {
-  name: string;
-  type: string;
-  count: number;
-  missing: number;
-  distinct: number;
-  distinct_approximate: boolean;
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number | null;
-  histogram?: { edges: number[]; counts: number[]; sampled: boolean };
-  top?: { value: string; count: number }[];
-  top_approximate?: boolean;
-}
-
-export interface ProfileData {
-  name: string;
-  format: string;
-  rows: number;
-  columns: ColumnProfileData[];
-}
-
-export interface ColumnDriftData {
-  column: string;
-  kind: 'numeric' | 'categorical';
-  type_a: string;
-  type_b: string;
-  score: number;
-  ks?: number;
-  ks_p_value?: number;
-  psi?: number;
-  js_distance?: number;
-  tvd?: number;
-  missing_a: number;
-  missing_b: number;
-  sampled: boolean;
-}
-
-export interface DriftData {
-  rows_a: number;
-  rows_b: number;
-  columns: ColumnDriftData[];
-  columns_added: string[];
-  columns_removed: string[];
-}
-
-export interface DiffData {
-  a: string;
-  b: string;
-  added: string[];
-  removed: string[];
-  modified: string[];
-  files: { path: string; status: 'added' | 'removed' | 'modified'; size_a: number | null; size_b: number | null }[];
-  tabular: {
-    path: string;
-    rows_a: number | null;
-    rows_b: number | null;
-    columns_added: string[];
-    columns_removed: string[];
-    type_changed: { column: string; from: string; to: string }[];
-    note?: string;
-  }[];
-}
+/** The backend's own shapes (src/protocol/data.ts), as types: nothing of core is bundled. */
+export type PageData = TablePageResult;
+export type JsonCell = PageData['rows'][number][number];
+export type ProfileData = TableProfile;
+export type ColumnProfileData = TableProfile['columns'][number];
+export type DriftData = TableDrift;
+export type ColumnDriftData = TableDrift['columns'][number];
+export type DiffData = SnapshotDiff;
 
 export interface GalleryData {
   name: string;

@@ -1,9 +1,8 @@
 /**
  * The run details panel's message contract, imported by the webview and by the extension host
- * (src/extension/webviews/runDetails). DOM-free and vscode-free.
+ * (src/extension/runs/details). DOM-free and vscode-free.
  */
-import type { MetricPoint, Run } from '../../shared/runModel';
-import type { RunContext } from '../../core/ingest/events';
+import type { MetricPoint } from '../../shared/runModel';
 import type { NonFiniteCounts } from '../../shared/series';
 import {
   type NoPayload,
@@ -17,24 +16,12 @@ import {
   noPayload,
 } from '../../shared/messages';
 
+import type { RunDetails } from '../../core/runs/details';
+
 export const RUN_DETAILS_VIEW_TYPE = 'mlwb.runDetails';
 
-/**
- * What the panel shows: the backend's `RunDetails`, restated here because that type's module
- * reads files (node:fs) and webview code compiles against the DOM only. The host assigns a
- * `RunDetails` to this type, so a change in core that breaks the panel fails to compile.
- */
-export interface RunDetailsData {
-  run: Run;
-  context: RunContext | null;
-  artifacts: { path: string; size: number | null }[];
-  runDir: string;
-  outputTail: string;
-  outputTruncated: boolean;
-  issues: { line: number; message: string }[];
-  /** Data the run read (`run.log_input`), each with the snapshot of its content. */
-  inputs?: { path: string; snapshot_id: string; snapshot_name: string | null; created_at: string; file_count: number; total_bytes: number }[];
-}
+/** What the panel shows: the backend's own `RunDetails` (a type import; nothing of core is bundled). */
+export type RunDetailsData = RunDetails;
 
 /** Which run a panel shows; put in the page by the host and kept in webview state for restore. */
 export interface RunDetailsInit {

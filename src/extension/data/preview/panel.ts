@@ -5,17 +5,12 @@ import {
   DATA_PREVIEW_VIEW_TYPE,
   PAGE_SIZE,
   type DataPreviewInit,
-  type DiffData,
-  type DriftData,
   type FromDataPreview,
-  type PageData,
   type PreviewMode,
-  type ProfileData,
   type ToDataPreview,
   fromDataPreviewValidators,
   isDataPreviewState,
 } from '../../../protocol/webview/dataPreview';
-import type { SnapshotDiff, TableDrift, TablePageResult, TableProfile } from '../../../protocol/data';
 import { isImagePath } from '../../../protocol/data';
 import { detectFormat } from '../../../core/data/table';
 import { webviewHtml, webviewOptions } from '../../shared/webview/html';
@@ -26,10 +21,6 @@ import { reportError } from '../../shared/errors';
 import type { Contribution, ExtensionKit } from '../../shared/commands';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.
-const fitsPage = (p: TablePageResult): PageData => p;
-const fitsProfile = (p: TableProfile): ProfileData => p;
-const fitsDrift = (d: TableDrift): DriftData => d;
-const fitsDiff = (d: SnapshotDiff): DiffData => d;
 
 export type DataPreviewDeps = ExtensionKit;
 
@@ -75,19 +66,19 @@ class DataPreviewPanel implements vscode.Disposable {
       if (init.mode === 'profile') {
         await this.channel.post({ type: 'loading', message: 'Profiling columns (one pass over the table)…' });
         const profile = await this.backend.request('data/profile', { source: init.source! });
-        await this.channel.post({ type: 'profile', profile: fitsProfile(profile) });
+        await this.channel.post({ type: 'profile', profile: profile });
         return;
       }
       const labels = await this.labels(init.a!, init.b!);
       if (init.mode === 'drift') {
         await this.channel.post({ type: 'loading', message: `Comparing ${init.path} between ${labels.a} and ${labels.b}…` });
         const drift = await this.backend.request('data/drift', { a: init.a!, b: init.b!, path: init.path!, pathB: init.pathB });
-        await this.channel.post({ type: 'drift', drift: fitsDrift(drift), labels, path: init.path || 'table' });
+        await this.channel.post({ type: 'drift', drift: drift, labels, path: init.path || 'table' });
         return;
       }
       await this.channel.post({ type: 'loading', message: `Comparing ${labels.a} and ${labels.b}…` });
       const diff = await this.backend.request('data/diff', { a: init.a!, b: init.b! });
-      await this.channel.post({ type: 'diff', diff: fitsDiff(diff), labels });
+      await this.channel.post({ type: 'diff', diff: diff, labels });
     } catch (e) {
       await this.channel.post({ type: 'error', message: errorMessage(e) });
     }
@@ -109,7 +100,7 @@ class DataPreviewPanel implements vscode.Disposable {
   private async page(offset: number, limit: number): Promise<void> {
     try {
       const page = await this.backend.request('data/tablePage', { source: this.init.source!, offset, limit });
-      await this.channel.post({ type: 'page', page: fitsPage(page) });
+      await this.channel.post({ type: 'page', page: page });
     } catch (e) {
       await this.channel.post({ type: 'error', message: errorMessage(e) });
     }

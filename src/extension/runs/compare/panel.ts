@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
-import type { RunsTable, SampledSeries } from '../../../core/query';
 import type { RunsTableParams } from '../../../protocol/backend';
 import type { Handlers } from '../../../shared/messages';
 import { buildCsv } from '../../../shared/csv';
 import {
   type CompareInit,
   type FromCompare,
-  type SeriesData,
   STAR_TAG,
-  type TablePage,
   type TableQuery,
   type ToCompare,
   fromCompareValidators,
@@ -20,8 +17,6 @@ import { pngBytes, safeFileName } from './target';
 import { errorMessage } from '../../../shared/errors';
 
 // Compile-time checks that the backend's shapes still fit what the webview renders.
-const fitsPage = (t: RunsTable): TablePage => t;
-const fitsSeries = (s: SampledSeries[]): SeriesData[] => s;
 
 /** Live runs notify many times a second; the page re-queries at most twice a second. */
 const CHANGE_INTERVAL_MS = 500;
@@ -55,7 +50,7 @@ export class ComparePanel implements vscode.Disposable {
       table: (m) => this.table(m.requestId, m.query),
       series: async (m) => {
         const { series } = await this.backend().request('runs/series', { ...m.request, runIds: this.inScope(m.request.runIds) });
-        await this.channel.post({ type: 'series', requestId: m.requestId, series: fitsSeries(series) });
+        await this.channel.post({ type: 'series', requestId: m.requestId, series });
       },
       star: async (m) => {
         await this.backend().request('runs/edit', { id: m.runId, edit: { field: 'tag', key: STAR_TAG, value: m.starred ? 'true' : null } });
@@ -99,7 +94,7 @@ export class ComparePanel implements vscode.Disposable {
     try {
       const r = await this.backend().request('runs/table', this.params(q));
       if (r.filterError) await this.channel.post({ type: 'tableError', requestId, problem: r.filterError });
-      else await this.channel.post({ type: 'table', requestId, page: fitsPage(r.table) });
+      else await this.channel.post({ type: 'table', requestId, page: r.table });
     } catch (e) {
       await this.channel.post({ type: 'tableError', requestId, problem: { message: errorMessage(e) } });
     }

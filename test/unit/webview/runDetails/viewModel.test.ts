@@ -26,6 +26,7 @@ function details(overrides: Partial<RunDetailsData['run']> = {}, context: RunDet
     outputTail: '',
     outputTruncated: false,
     issues: [],
+    inputs: [],
   };
 }
 
