@@ -3,6 +3,7 @@ import { CONTEXT_VALUES } from '../contributions';
 import type { DatasetSummary, RunUsingSnapshot, SnapshotSummary } from '../../protocol/data';
 import type { BackendPool } from '../backend/backendPool';
 import { datasetDescription, datasetTooltip, snapshotDescription, snapshotLabel, snapshotTooltip } from './format';
+import { Refresher } from '../shared/refresher';
 
 export type DataNode =
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
@@ -26,16 +27,11 @@ export class DataTreeProvider implements vscode.TreeDataProvider<DataNode>, vsco
   private readonly changed = new vscode.EventEmitter<DataNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly refresher = new Refresher(async () => this.refresh(), 250);
 
   constructor(private readonly backends: BackendPool) {
-    const soon = () => {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.refresh();
-      }, 250);
-    };
-    this.subscriptions = [backends.onDidChangeData(soon), backends.onDidChangeStore(soon)];
+    const soon = () => this.refresher.request();
+    this.subscriptions = [this.refresher, backends.onDidChangeData(soon), backends.onDidChangeStore(soon)];
   }
 
   refresh(): void {
@@ -111,7 +107,6 @@ export class DataTreeProvider implements vscode.TreeDataProvider<DataNode>, vsco
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

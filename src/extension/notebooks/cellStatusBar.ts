@@ -3,6 +3,7 @@ import { type CellRun, runForCell } from '../../core/code/cellMatch';
 import { STATUS_ICON } from '../../shared/format';
 import type { RunStatus } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
+import { Refresher } from '../shared/refresher';
 
 /** What the item says; e2e tests look for it (docs/notebooks.md). */
 export function cellItemText(run: CellRun): string {
@@ -20,19 +21,17 @@ export class RunCellStatusBarProvider implements vscode.NotebookCellStatusBarIte
   readonly onDidChangeCellStatusBarItems = this.changed.event;
   private readonly cache = new Map<string, Promise<CellRun[]>>();
   private readonly disposables: vscode.Disposable[];
-  private refreshTimer: NodeJS.Timeout | undefined;
+  // Training reports changes many times a second; the items need not follow faster than this.
+  private readonly refresher = new Refresher(async () => {
+    this.cache.clear();
+    this.changed.fire();
+  }, 500);
 
   constructor(private readonly backends: BackendPool) {
     this.disposables = [
       this.changed,
-      // Training reports changes many times a second; the items need not follow faster than this.
-      backends.onDidChangeStore(() => {
-        this.refreshTimer ??= setTimeout(() => {
-          this.refreshTimer = undefined;
-          this.cache.clear();
-          this.changed.fire();
-        }, 500);
-      }),
+      this.refresher,
+      backends.onDidChangeStore(() => this.refresher.request()),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.cache.delete(nb.uri.toString())),
     ];
   }
@@ -65,7 +64,6 @@ export class RunCellStatusBarProvider implements vscode.NotebookCellStatusBarIte
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -4,6 +4,7 @@ import { STATUS_ICON, formatDuration, keyMetric } from '../../shared/format';
 import type { Experiment, Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import { EntryPointsSection, type EntryPointsNode, isEntryPointsNode } from './entryPointsTree';
+import { Refresher } from '../shared/refresher';
 
 export type ExperimentsNode =
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
@@ -19,19 +20,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  // Runs report many changes a second while training; refresh the tree at most ~4 times a second.
+  private readonly refresher = new Refresher(async () => this.refresh(), 250);
   private showDeleted = false;
   private readonly entryPoints: EntryPointsSection;
 
   constructor(private readonly backends: BackendPool) {
     this.entryPoints = new EntryPointsSection(backends, () => this.refresh());
-    // Runs report many changes a second while training; refresh the tree at most ~4 times a second.
-    this.subscription = backends.onDidChangeStore(() => {
-      this.refreshTimer ??= setTimeout(() => {
-        this.refreshTimer = undefined;
-        this.refresh();
-      }, 250);
-    });
+    this.subscription = backends.onDidChangeStore(() => this.refresher.request());
   }
 
   refresh(): void {
@@ -85,7 +81,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
+    this.refresher.dispose();
     this.subscription.dispose();
     this.entryPoints.dispose();
     this.changed.dispose();
