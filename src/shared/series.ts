@@ -2,6 +2,7 @@
  * Metric series → chart data. DOM-free, so the host (downsampling before postMessage) and the node
  * unit tests share it with the webviews.
  */
+import { downsampleMinMax } from './downsample';
 import type { JsonNumber } from './runModel';
 
 export interface SeriesPoint {
@@ -73,36 +74,24 @@ export function countNonFinite(points: readonly SeriesPoint[]): NonFiniteCounts 
   return out;
 }
 
-/** Points per bucket that `downsample` may keep: first, last, min, max, first non-finite. */
-const KEPT_PER_BUCKET = 5;
-
 /**
- * At most `maxPoints` points, in order, keeping per bucket its first, last, minimum, maximum and
- * first non-finite point: spikes and divergence survive, unlike dropping every n-th point.
+ * At most `maxPoints` points, in order: the one min/max downsampler (`downsampleMinMax`, which
+ * the backend uses for Compare) applied to a point list. Per bucket of equal step width it keeps
+ * the minimum and maximum, plus the first and last drawable point and one non-finite point per
+ * bucket, so spikes and divergence survive, unlike dropping every n-th point.
  */
 export function downsample<T extends SeriesPoint>(points: readonly T[], maxPoints: number): T[] {
   if (points.length <= maxPoints) return [...points];
-  const buckets = Math.max(1, Math.floor(maxPoints / KEPT_PER_BUCKET));
-  const size = points.length / buckets;
-  const out: T[] = [];
-  for (let b = 0; b < buckets; b++) {
-    const start = Math.floor(b * size);
-    const end = Math.min(points.length, Math.floor((b + 1) * size));
-    if (end <= start) continue;
-    let min = -1;
-    let max = -1;
-    let nonFinite = -1;
-    for (let i = start; i < end; i++) {
-      const v = numericValue(points[i]!.value);
-      if (!Number.isFinite(v)) {
-        if (nonFinite < 0) nonFinite = i;
-        continue;
-      }
-      if (min < 0 || v < numericValue(points[min]!.value)) min = i;
-      if (max < 0 || v > numericValue(points[max]!.value)) max = i;
-    }
-    const keep = [...new Set([start, end - 1, min, max, nonFinite].filter((i) => i >= 0))].sort((a, c) => a - c);
-    for (const i of keep) out.push(points[i]!);
-  }
-  return out;
+  const ordered = isSortedByStep(points) ? points : [...points].sort((a, b) => a.step - b.step);
+  // downsampleMinMax keeps ≤ 2·buckets + 2 drawable points and ≤ buckets non-finite markers.
+  const buckets = Math.max(1, Math.floor((maxPoints - 2) / 3));
+  const x = ordered.map((p) => p.step);
+  // ±Inf cannot be drawn either: mark them like NaN instead of letting them be a bucket's extreme.
+  const y = ordered.map((p) => {
+    const v = numericValue(p.value);
+    return Number.isFinite(v) ? v : NaN;
+  });
+  const d = downsampleMinMax(x, y, buckets);
+  const keep = [...d.points, ...d.nans].sort((a, b) => a - b);
+  return keep.map((i) => ordered[i]!);
 }
