@@ -3,7 +3,7 @@
  * unit tests share it with the webviews.
  */
 import { downsampleMinMax } from './downsample';
-import type { JsonNumber } from './runModel';
+import { type JsonNumber, fromJsonNumber } from './runModel';
 
 export interface SeriesPoint {
   step: number;
@@ -22,10 +22,7 @@ export interface ChartSeries {
 
 /** A value as a number: JSON strings for NaN/±Inf decoded, anything else NaN. */
 export function numericValue(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (v === 'Infinity') return Infinity;
-  if (v === '-Infinity') return -Infinity;
-  return NaN;
+  return fromJsonNumber(v) ?? NaN;
 }
 
 /**

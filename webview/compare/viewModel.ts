@@ -3,6 +3,7 @@
  * order, multi-column sort, and cell text.
  */
 import { formatDuration } from '../../src/shared/format';
+import { fromJsonNumber } from '../../src/shared/runModel';
 import type { Cell, ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
 
 /** Columns the panel draws itself, before the catalogue's: selection swatch and star. */
@@ -112,9 +113,5 @@ export function formatTime(ms: number): string {
 
 /** A number from a cell (NaN/±Inf strings included); undefined for text or missing. */
 export function cellNumber(v: Cell | undefined): number | undefined {
-  if (typeof v === 'number') return v;
-  if (v === 'NaN') return NaN;
-  if (v === 'Infinity') return Infinity;
-  if (v === '-Infinity') return -Infinity;
-  return undefined;
+  return fromJsonNumber(v);
 }
