@@ -25,7 +25,11 @@ const zones = [
   zone('src/protocol', ['src/backend', 'src/cli', 'src/extension', 'webview'], 'A contract imports types and src/shared only.'),
   zone('src/backend', ['src/cli', 'src/extension', 'webview'], 'The backend process knows nothing of VS Code, the CLI or webviews.'),
   zone('src/cli', ['src/backend', 'src/extension', 'webview'], 'The CLI calls src/core directly.'),
-  zone('src/extension', ['src/backend', 'src/cli', 'webview', 'src/core/store'], 'The extension host talks to the backend over JSON-RPC (src/protocol) and to webviews by messages (src/protocol/webview).'),
+  zone(
+    'src/extension',
+    ['src/backend', 'src/cli', 'webview', 'src/core/store'],
+    'The extension host talks to the backend over JSON-RPC (src/protocol) and to webviews by messages (src/protocol/webview).',
+  ),
   zone('webview', others('webview', 'src/shared', 'src/protocol'), 'Webviews run in a browser: they import src/shared, src/protocol and webview/ only.'),
 ];
 

@@ -33,9 +33,7 @@ export function generateCompareData(db: Db, shape: CompareDataShape): void {
     const run = db.prepare(`INSERT INTO runs (id, experiment_id, name, status, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?)`);
     const param = db.prepare('INSERT INTO params VALUES (?, ?, ?)');
     const series = db.prepare('INSERT INTO metric_series (id, run_id, key) VALUES (?, ?, ?)');
-    const summary = db.prepare(
-      'INSERT INTO metric_summary (series_id, last, min, max, count, last_step, last_ts, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
-    );
+    const summary = db.prepare('INSERT INTO metric_summary (series_id, last, min, max, count, last_step, last_ts, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, 0)');
     let seriesId = 1;
     for (let i = 0; i < shape.runs; i++) {
       const id = runId(i);
@@ -46,7 +44,13 @@ export function generateCompareData(db: Db, shape: CompareDataShape): void {
         // A mix like real sweeps: numbers, categories, a constant, and a param only some runs have.
         if (p === 3 && i % 3 === 0) continue;
         const value =
-          p === 0 ? OPTIMIZERS[i % OPTIMIZERS.length]! : p === 1 ? String(10 ** -(1 + Math.floor(rand() * 5))) : p === 2 ? 'constant' : String(Math.floor(rand() * 1000));
+          p === 0
+            ? OPTIMIZERS[i % OPTIMIZERS.length]!
+            : p === 1
+              ? String(10 ** -(1 + Math.floor(rand() * 5)))
+              : p === 2
+                ? 'constant'
+                : String(Math.floor(rand() * 1000));
         param.run(id, `p${p}`, value);
       }
       for (let m = 0; m < shape.metrics; m++) {
@@ -64,13 +68,11 @@ export function generateCompareData(db: Db, shape: CompareDataShape): void {
 function generateLongSeries(db: Db, shape: CompareDataShape): void {
   const rand = rng(7);
   const t0 = Date.UTC(2026, 0, 1);
-  const firstSeries = (db.prepare('SELECT coalesce(max(id), 0) + 1 FROM metric_series').pluck().get() as number);
+  const firstSeries = db.prepare('SELECT coalesce(max(id), 0) + 1 FROM metric_series').pluck().get() as number;
   db.transaction(() => {
     const series = db.prepare('INSERT INTO metric_series (id, run_id, key) VALUES (?, ?, ?)');
     const point = db.prepare('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)');
-    const summary = db.prepare(
-      'INSERT INTO metric_summary (series_id, last, min, max, count, last_step, last_ts, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const summary = db.prepare('INSERT INTO metric_summary (series_id, last, min, max, count, last_step, last_ts, nan_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     for (let r = 0; r < shape.longRuns; r++) {
       const sid = firstSeries + r;
       const start = t0 + r * 60_000;

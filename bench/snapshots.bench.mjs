@@ -41,7 +41,9 @@ try {
   const gen = generate(data, FILES, BYTES);
   results.dataset = { files: FILES, bytes: gen.bytes, generate_s: gen.seconds };
 
-  const sha = timed(() => run('bash', ['-c', `find data -type f -print0 | xargs -0 -P${cores} -n ${Math.max(1, Math.ceil(FILES / (cores * 8)))} sha256sum > /dev/null`], root));
+  const sha = timed(() =>
+    run('bash', ['-c', `find data -type f -print0 | xargs -0 -P${cores} -n ${Math.max(1, Math.ceil(FILES / (cores * 8)))} sha256sum > /dev/null`], root),
+  );
   results.sha256sum = { seconds: sha.seconds, mb_per_s: mbps(gen.bytes, sha.seconds), command: `find | xargs -0 -P${cores} sha256sum` };
 
   const meta = snapshot(root, 'meta', ['--metadata-only']);
@@ -100,9 +102,7 @@ function generate(dir, count, totalBytes) {
 }
 
 function snapshot(cwd, wsName, flags, target = 'data') {
-  const r = timed(() =>
-    run(process.execPath, [cliJs, 'snapshot', 'create', target, '--json', ...flags], cwd, { MLWB_DIR: path.join(cwd, `${wsName}.mlwb`) }),
-  );
+  const r = timed(() => run(process.execPath, [cliJs, 'snapshot', 'create', target, '--json', ...flags], cwd, { MLWB_DIR: path.join(cwd, `${wsName}.mlwb`) }));
   const out = JSON.parse(r.stdout);
   log(`mlwb snapshot ${target} ${flags.join(' ')}: ${r.seconds}s (${out.stats.hashed_files} hashed, ${out.stats.reused_files} unchanged)`);
   return { seconds: r.seconds, ...out.stats, partial: out.partial };
@@ -120,7 +120,12 @@ function dvcAdd(rootDir, data, mlwbCopySeconds) {
     const r = timed(() => run('dvc', ['add', '-q', 'data'], repoDir));
     const again = timed(() => run('dvc', ['add', '-q', 'data'], repoDir));
     log(`dvc add: ${r.seconds}s, unchanged ${again.seconds}s`);
-    return { version: spawnSync('dvc', ['--version'], { encoding: 'utf8' }).stdout.trim(), add_s: r.seconds, add_unchanged_s: again.seconds, mlwb_content_copy_speedup: round(r.seconds / mlwbCopySeconds) };
+    return {
+      version: spawnSync('dvc', ['--version'], { encoding: 'utf8' }).stdout.trim(),
+      add_s: r.seconds,
+      add_unchanged_s: again.seconds,
+      mlwb_content_copy_speedup: round(r.seconds / mlwbCopySeconds),
+    };
   } finally {
     fs.renameSync(path.join(repoDir, 'data'), data);
   }

@@ -55,7 +55,10 @@ function inotifyWatches(): number | null {
         continue;
       }
       if (target !== 'anon_inode:inotify') continue;
-      count += fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+      count += fs
+        .readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('inotify wd:')).length;
     }
     return count;
   } catch {

@@ -12,7 +12,12 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const list = (dir, suffix) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f)) : []);
+const list = (dir, suffix) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(suffix))
+        .map((f) => join(dir, f))
+    : [];
 const benches = [...list('out/bench', '.bench.js'), ...list('bench', '.bench.mjs')].filter((f) => !filter || f.includes(filter)).sort();
 let failed = 0;
 for (const file of benches) {

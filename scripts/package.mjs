@@ -58,9 +58,16 @@ function nativeSqliteFor(dir) {
   if (!nodeVersion) throw new Error(`No Node at ${nodeBin}`);
   const headers = headersFor(dir, nodeVersion);
   const sqlitePkg = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8'));
-  const cached = join(cacheRoot, 'native', `better-sqlite3-${sqlitePkg.version}-headers-${headers.version}-runtime-${nodeVersion}-linux-x64`, 'better_sqlite3.node');
+  const cached = join(
+    cacheRoot,
+    'native',
+    `better-sqlite3-${sqlitePkg.version}-headers-${headers.version}-runtime-${nodeVersion}-linux-x64`,
+    'better_sqlite3.node',
+  );
   if (existsSync(cached)) return cached;
-  console.log(`compiling better-sqlite3 ${sqlitePkg.version} with Node ${headers.version} headers for Node ${nodeVersion} (once; cached in ${dirname(cached)})…`);
+  console.log(
+    `compiling better-sqlite3 ${sqlitePkg.version} with Node ${headers.version} headers for Node ${nodeVersion} (once; cached in ${dirname(cached)})…`,
+  );
   const work = join(cacheRoot, 'native', 'work');
   rmSync(work, { recursive: true, force: true });
   cpSync(join(root, 'node_modules/better-sqlite3'), work, { recursive: true, filter: (s) => !s.includes('/build/') });
@@ -112,8 +119,22 @@ delete sqliteManifest.scripts;
 writeFileSync(stagedSqlitePkg, JSON.stringify(sqliteManifest, null, 2));
 if (nodeDir) cpSync(nativeSqliteFor(nodeDir), join(stage, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
 
-run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', 'linux-x64', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out], {
-  cwd: stage,
-});
+run(
+  process.execPath,
+  [
+    join(root, 'node_modules/@vscode/vsce/vsce'),
+    'package',
+    '--target',
+    'linux-x64',
+    '--allow-missing-repository',
+    '--no-rewrite-relative-links',
+    '--skip-license',
+    '--out',
+    out,
+  ],
+  {
+    cwd: stage,
+  },
+);
 rmSync(stage, { recursive: true, force: true });
 console.log(`VSIX: ${out}`);

@@ -29,7 +29,9 @@ function step(title, command, commandArgs, options = {}) {
 /** Files under `dir` whose name ends with `suffix` (node:fs globSync needs Node 22). */
 function findFiles(dir, suffix) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith(suffix))
+    .map((f) => join(dir, f));
 }
 
 async function mocha(title, dir, timeout) {
@@ -50,7 +52,8 @@ const tsc = ['node_modules/typescript/bin/tsc', '-p', '.'];
 if (!step('type-check and compile tests', process.execPath, tsc)) totals.failed++;
 if (!step('type-check webviews', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'webview'])) totals.failed++;
 if (!only && !step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) totals.failed++;
-if (!only && !step('format check (prettier; `npm run format` fixes)', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.'])) totals.failed++;
+if (!only && !step('format check (prettier; `npm run format` fixes)', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']))
+  totals.failed++;
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 
 if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDeps();
@@ -76,7 +79,10 @@ if (wants('webview')) {
 
 if (wants('python')) {
   // The client is public API: lint and type-check it (pinned in python/requirements-test.txt).
-  for (const [title, args] of [['Python client lint (ruff)', ['-m', 'ruff', 'check', 'mlwb']], ['Python client type-check (mypy)', ['-m', 'mypy']]]) {
+  for (const [title, args] of [
+    ['Python client lint (ruff)', ['-m', 'ruff', 'check', 'mlwb']],
+    ['Python client type-check (mypy)', ['-m', 'mypy']],
+  ]) {
     if (step(title, 'python3', args, { cwd: 'python' })) totals.passed++;
     else totals.failed++;
   }

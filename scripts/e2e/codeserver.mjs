@@ -77,7 +77,18 @@ export async function startCodeServer(opts) {
     }
     for (let attempt = 1; ; attempt++) {
       const port = await freePort(opts.port);
-      const args = [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened', resolve(opts.folder)];
+      const args = [
+        ...common,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--ignore-last-opened',
+        resolve(opts.folder),
+      ];
       const fd = openSync(logFile, 'a');
       const child = spawn(opts.codeServerBin, args, { env, stdio: ['ignore', fd, fd], detached: true });
       closeSync(fd);

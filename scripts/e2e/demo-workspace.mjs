@@ -65,10 +65,16 @@ function notebook() {
   const code = (/** @type {string} */ text) => ({ cell_type: 'code', execution_count: null, id: `cell-${++n}`, metadata: {}, outputs: [], source: src(text) });
   return {
     cells: [
-      md('# Explore the demo data\n\nThe kernel needs the `mlwb` client importable (see README.md). `%%mlwb_run` turns a cell into a tracked run: its params, metrics and code show up in the ML Workbench sidebar.'),
+      md(
+        '# Explore the demo data\n\nThe kernel needs the `mlwb` client importable (see README.md). `%%mlwb_run` turns a cell into a tracked run: its params, metrics and code show up in the ML Workbench sidebar.',
+      ),
       code('%load_ext mlwb'),
-      code('from collections import Counter\nfrom train import load, fit\n\nX, y = load("data/train.csv")\nX_val, y_val = load("data/test.csv")\nprint(len(X), "training rows,", len(X_val), "validation rows; labels:", dict(Counter(y)))'),
-      code('%%mlwb_run --experiment notebook --name baseline --param lr=0.3 --param epochs=30\nimport mlwb\n\nw, b, final = fit(X, y, X_val, y_val, lr=0.3, epochs=30,\n                  on_epoch=lambda epoch, m: mlwb.log_metrics(m, step=epoch))\nprint("weights", [round(v, 3) for v in w], "bias", round(b, 3))\n%mlwb_log final_val_accuracy={final["val_accuracy"]}'),
+      code(
+        'from collections import Counter\nfrom train import load, fit\n\nX, y = load("data/train.csv")\nX_val, y_val = load("data/test.csv")\nprint(len(X), "training rows,", len(X_val), "validation rows; labels:", dict(Counter(y)))',
+      ),
+      code(
+        '%%mlwb_run --experiment notebook --name baseline --param lr=0.3 --param epochs=30\nimport mlwb\n\nw, b, final = fit(X, y, X_val, y_val, lr=0.3, epochs=30,\n                  on_epoch=lambda epoch, m: mlwb.log_metrics(m, step=epoch))\nprint("weights", [round(v, 3) for v in w], "bias", round(b, 3))\n%mlwb_log final_val_accuracy={final["val_accuracy"]}',
+      ),
       md('Change `lr` or `epochs` above and run the cell again: every execution is a new run you can compare with the others.'),
     ],
     metadata: {

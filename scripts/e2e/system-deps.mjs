@@ -33,9 +33,7 @@ export async function ensureSystemDeps({ build, log }) {
   const pkgs = missing.map((d) => d.pkg);
   const list = missing.map((d) => `  ${d.pkg} (${d.why})`).join('\n');
   if (process.getuid?.() !== 0) {
-    throw new Error(
-      `missing system packages:\n${list}\ninstall them with:\n  sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}`,
-    );
+    throw new Error(`missing system packages:\n${list}\ninstall them with:\n  sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}`);
   }
   log(`installing system packages: ${pkgs.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

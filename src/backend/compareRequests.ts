@@ -13,20 +13,22 @@ const MAX_PAGE = 50_000;
  */
 export function compareRequests(ctx: Pick<BackendContext, 'service'>): RequestGroup<CompareMethods> {
   const service = ctx.service;
-  return { handlers: {
-    'runs/table': (q): RunsTableResult => {
-      const db = service().store();
-      if (!db) return { table: { total: 0, offset: 0, ...(q.catalogue === false ? {} : { catalogue: [] }), ids: [], cells: {} } };
-      try {
-        return { table: runsTable(db, { ...q, limit: Math.min(q.limit ?? 100, MAX_PAGE) }) };
-      } catch (e) {
-        if (!isFilterSyntaxError(e)) throw e;
-        return { filterError: { message: e.message, reason: e.reason, column: e.column, offset: e.offset, length: e.length } };
-      }
+  return {
+    handlers: {
+      'runs/table': (q): RunsTableResult => {
+        const db = service().store();
+        if (!db) return { table: { total: 0, offset: 0, ...(q.catalogue === false ? {} : { catalogue: [] }), ids: [], cells: {} } };
+        try {
+          return { table: runsTable(db, { ...q, limit: Math.min(q.limit ?? 100, MAX_PAGE) }) };
+        } catch (e) {
+          if (!isFilterSyntaxError(e)) throw e;
+          return { filterError: { message: e.message, reason: e.reason, column: e.column, offset: e.offset, length: e.length } };
+        }
+      },
+      'runs/series': (q) => {
+        const db = service().store();
+        return db ? getSeriesDownsampled(db, q) : { series: [] };
+      },
     },
-    'runs/series': (q) => {
-      const db = service().store();
-      return db ? getSeriesDownsampled(db, q) : { series: [] };
-    },
-  } };
+  };
 }

@@ -154,7 +154,10 @@ export class DataRequests implements RequestGroup<DataMethods> {
     const db = service.store();
     if (!db) return [];
     const list = listDatasets(db);
-    this.watch(service, list.map((d) => d.dataset));
+    this.watch(
+      service,
+      list.map((d) => d.dataset),
+    );
     return Promise.all(
       list.map(async (d) => {
         const abs = datasetPath(service.paths, d.dataset);
@@ -281,11 +284,18 @@ export class DataRequests implements RequestGroup<DataMethods> {
         }),
       'data/tablePage': async ({ source, offset, limit }) => {
         const table = ref(this.openSource(service(), source, service().store()));
-        const page = await this.tables.run<TablePage>({ op: 'page', table, offset: Math.max(0, Math.floor(offset)), limit: Math.min(Math.max(1, Math.floor(limit)), 5000) });
+        const page = await this.tables.run<TablePage>({
+          op: 'page',
+          table,
+          offset: Math.max(0, Math.floor(offset)),
+          limit: Math.min(Math.max(1, Math.floor(limit)), 5000),
+        });
         return { ...page, name: table.name, format: table.format };
       },
       'data/profile': ({ source, opId }) =>
-        this.operation(opId, (signal) => this.tables.run<TableProfile>({ op: 'profile', table: ref(this.openSource(service(), source, service().store())) }, signal)),
+        this.operation(opId, (signal) =>
+          this.tables.run<TableProfile>({ op: 'profile', table: ref(this.openSource(service(), source, service().store())) }, signal),
+        ),
       'data/drift': ({ a, b, path: p, pathB, opId }) =>
         this.operation(opId, (signal) => {
           const db = requireDb();
@@ -316,7 +326,10 @@ export class DataRequests implements RequestGroup<DataMethods> {
     const entries = (s: Snapshot) => new Map(loadManifest(service.paths.objectsDir, s.manifest).entries.map((e) => [e.path, e]));
     const ea = entries(sa);
     const eb = entries(sb);
-    const side = async (s: Snapshot, e: { path: string; size: number; sha256: string } | undefined): Promise<{ summary?: TableSummary; note?: string } | undefined> => {
+    const side = async (
+      s: Snapshot,
+      e: { path: string; size: number; sha256: string } | undefined,
+    ): Promise<{ summary?: TableSummary; note?: string } | undefined> => {
       if (!e) return undefined;
       const format = detectFormat(e.path)!;
       const label = `${e.path} in snapshot ${s.id}`;

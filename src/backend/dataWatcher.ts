@@ -58,7 +58,9 @@ export class DataWatcher {
       this.watcher.on('error', (e) => {
         if (this.warned) return;
         this.warned = true;
-        this.events.warn(`Watching datasets for changes failed (${e instanceof Error ? e.message : String(e)}); the Data view's "modified" markers may be stale until you refresh it.`);
+        this.events.warn(
+          `Watching datasets for changes failed (${e instanceof Error ? e.message : String(e)}); the Data view's "modified" markers may be stale until you refresh it.`,
+        );
       });
     } else {
       this.watcher.add(added);

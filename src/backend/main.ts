@@ -50,7 +50,9 @@ function shutdown(): void {
   };
   // Never hang on the way out: the store is WAL, so an abrupt exit loses nothing committed.
   setTimeout(exit, 1000).unref();
-  void Promise.resolve(state.service?.close()).catch(() => undefined).then(exit);
+  void Promise.resolve(state.service?.close())
+    .catch(() => undefined)
+    .then(exit);
 }
 
 // The extension host closing our stdin means it is gone: never outlive it.

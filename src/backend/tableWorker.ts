@@ -54,10 +54,18 @@ if (parentPort) {
     }
     const controller = new AbortController();
     running.set(m.id, controller);
-    runJob(m.job, controller.signal).then(
-      (result) => port.postMessage({ id: m.id, ok: true, result } satisfies FromTableWorker),
-      (e: unknown) =>
-        port.postMessage({ id: m.id, ok: false, message: errorMessage(e), name: (e as Error)?.name ?? 'Error', code: (e as { code?: string })?.code } satisfies FromTableWorker),
-    ).finally(() => running.delete(m.id));
+    runJob(m.job, controller.signal)
+      .then(
+        (result) => port.postMessage({ id: m.id, ok: true, result } satisfies FromTableWorker),
+        (e: unknown) =>
+          port.postMessage({
+            id: m.id,
+            ok: false,
+            message: errorMessage(e),
+            name: (e as Error)?.name ?? 'Error',
+            code: (e as { code?: string })?.code,
+          } satisfies FromTableWorker),
+      )
+      .finally(() => running.delete(m.id));
   });
 }

@@ -73,8 +73,7 @@ export function ensureWorkspace(mlwbDir: string): WorkspacePaths {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
       throw new MlwbError(
-        `Cannot write the ML Workbench folder ${paths.root}: the folder is read-only (${code}). ` +
-          'Make it writable, or set MLWB_DIR to a writable folder.',
+        `Cannot write the ML Workbench folder ${paths.root}: the folder is read-only (${code}). ` + 'Make it writable, or set MLWB_DIR to a writable folder.',
         'WORKSPACE_NOT_WRITABLE',
       );
     }

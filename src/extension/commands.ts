@@ -12,7 +12,9 @@ export function kitCommands(kit: ExtensionKit, afterRestart: () => void): Featur
     commands: {
       'mlwb.showOutput': () => kit.log.show(),
       'mlwb.restartBackend': async () => {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting ML Workbench backend' }, () => kit.backends.restartAll());
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting ML Workbench backend' }, () =>
+          kit.backends.restartAll(),
+        );
         afterRestart();
       },
     },

@@ -83,7 +83,10 @@ export interface DataRequests {
   'data/cancel': { params: { opId: string }; result: boolean };
   'data/diff': { params: { a: string; b: string; opId?: string }; result: SnapshotDiff };
   /** Without `force`, local changes that would be overwritten come back as `conflicts` and nothing is written. */
-  'data/restore': { params: { snapshot: string; to?: string; force?: boolean; opId?: string }; result: { result: RestoreResult | null; conflicts: string[]; target: string } };
+  'data/restore': {
+    params: { snapshot: string; to?: string; force?: boolean; opId?: string };
+    result: { result: RestoreResult | null; conflicts: string[]; target: string };
+  };
   'data/tablePage': { params: { source: DataSource; offset: number; limit: number }; result: TablePageResult };
   'data/profile': { params: { source: DataSource; opId?: string }; result: TableProfile };
   /** Drift of one table between two snapshots (A is the reference). */

@@ -11,7 +11,11 @@ export function csvField(v: CsvCell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function buildCsv(columns: readonly { id: string; label: string }[], ids: readonly string[], cells: Readonly<Record<string, readonly CsvCell[]>>): string {
+export function buildCsv(
+  columns: readonly { id: string; label: string }[],
+  ids: readonly string[],
+  cells: Readonly<Record<string, readonly CsvCell[]>>,
+): string {
   const lines = [columns.map((c) => csvField(c.label)).join(',')];
   for (let r = 0; r < ids.length; r++) lines.push(columns.map((c) => csvField(cells[c.id]?.[r])).join(','));
   return lines.join('\r\n') + '\r\n';

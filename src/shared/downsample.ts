@@ -29,12 +29,7 @@ export interface DownsampleResult {
  *
  * `x` must be non-decreasing (series arrive sorted by step or time). Ties in y keep the first.
  */
-export function downsampleMinMax(
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  buckets: number,
-  range?: readonly [number, number],
-): DownsampleResult {
+export function downsampleMinMax(x: ArrayLike<number>, y: ArrayLike<number>, buckets: number, range?: readonly [number, number]): DownsampleResult {
   if (!Number.isInteger(buckets) || buckets < 1) throw new RangeError(`buckets must be a whole number ≥ 1, got ${buckets}`);
   if (x.length !== y.length) throw new RangeError('x and y must have the same length');
   if (range && !(range[0] <= range[1])) throw new RangeError(`range must be [x0, x1] with x0 ≤ x1, got [${range[0]}, ${range[1]}]`);

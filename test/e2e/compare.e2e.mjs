@@ -15,7 +15,6 @@ for i in range(12):
             run.log_metric("loss", 1.0 / (step + 1 + i), step=step)
 `;
 
-
 describe('Compare Runs panel', function () {
   /** @type {import('./support/workbench.mjs').Workbench | undefined} */
   let wb;

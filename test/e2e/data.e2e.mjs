@@ -23,8 +23,11 @@ function mlwb(dir, ...args) {
   return r.stdout;
 }
 
-const rows = (n, extra = '') => ['id,city,temp' + (extra ? ',humidity' : ''), ...Array.from({ length: n }, (_, i) => `${i},${['oslo', 'rome', 'lima'][i % 3]},${(i * 0.37) % 30}${extra ? `,${i % 100}` : ''}`)].join('\n') + '\n';
-
+const rows = (n, extra = '') =>
+  [
+    'id,city,temp' + (extra ? ',humidity' : ''),
+    ...Array.from({ length: n }, (_, i) => `${i},${['oslo', 'rome', 'lima'][i % 3]},${(i * 0.37) % 30}${extra ? `,${i % 100}` : ''}`),
+  ].join('\n') + '\n';
 
 describe('Data snapshots in the Data view', function () {
   /** @type {import('./support/workbench.mjs').Workbench | undefined} */

@@ -85,7 +85,7 @@ except ValueError:
     const chart = frame.locator('[data-testid=metric-chart][data-metric=loss]');
     await chart.waitFor({ timeout: 30_000 });
     assert.match(await chart.locator('.chart-caption').innerText(), /5 points/);
-    assert.equal(await chart.locator('canvas').count() > 0, true, 'the chart draws on a canvas');
+    assert.equal((await chart.locator('canvas').count()) > 0, true, 'the chart draws on a canvas');
   });
 
   it('"Run with Tracking" runs the open script as a task and the run appears live, then finishes', async function () {
@@ -103,7 +103,11 @@ except ValueError:
     const live = row('live-run');
     await live.waitFor({ state: 'visible', timeout: 60_000 });
     // The task terminal shows the script's command line.
-    await page.locator('.part.panel .terminal-tab, .part.panel .single-terminal-tab, .part.panel [aria-label*="live.py"]').first().waitFor({ state: 'attached', timeout: 30_000 }).catch(() => {});
+    await page
+      .locator('.part.panel .terminal-tab, .part.panel .single-terminal-tab, .part.panel [aria-label*="live.py"]')
+      .first()
+      .waitFor({ state: 'attached', timeout: 30_000 })
+      .catch(() => {});
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline && (await live.locator('.codicon-pass').count()) === 0) await page.waitForTimeout(500);
     assert.equal(await live.locator('.codicon-pass').count(), 1, `run did not finish; row shows: ${await live.innerText()}`);

@@ -23,6 +23,16 @@ export class EventLogWriter {
   }
 
   start(extra: object = {}): this {
-    return this.write({ v: 1, type: 'run_start', ts: 1_700_000_000_000, run_id: this.runId, experiment: 'exp', name: 'run-a', pid: 1, host: 'elsewhere', ...extra });
+    return this.write({
+      v: 1,
+      type: 'run_start',
+      ts: 1_700_000_000_000,
+      run_id: this.runId,
+      experiment: 'exp',
+      name: 'run-a',
+      pid: 1,
+      host: 'elsewhere',
+      ...extra,
+    });
   }
 }

@@ -29,9 +29,15 @@ export function seedRuns(db: Db, runs: SeedRun[]): void {
       // A running run was seen just now, so the dead-run sweep leaves it alone.
       const lastSeen = status === 'running' ? Date.now() : start;
       const end = status === 'running' ? null : r.end === undefined ? start + 1000 : r.end;
-      db.prepare(
-        'INSERT INTO runs (id, experiment_id, name, status, start_time, end_time, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(r.id, experimentId, r.name ?? r.id, status, start, end, lastSeen);
+      db.prepare('INSERT INTO runs (id, experiment_id, name, status, start_time, end_time, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        r.id,
+        experimentId,
+        r.name ?? r.id,
+        status,
+        start,
+        end,
+        lastSeen,
+      );
       for (const [k, v] of Object.entries(r.params ?? {})) db.prepare('INSERT INTO params VALUES (?, ?, ?)').run(r.id, k, v);
       for (const [k, v] of Object.entries(r.tags ?? {})) db.prepare('INSERT INTO tags VALUES (?, ?, ?)').run(r.id, k, v);
       for (const [key, values] of Object.entries(r.metrics ?? {})) {

@@ -44,13 +44,22 @@ describe('backend process over JSON-RPC', function () {
     backend = new TestBackend(tmp.dir);
     assert.equal((await init(backend)).hasWorkspace, true);
     const experiments = await backend.request('experiments/list', {});
-    assert.deepEqual(experiments.map((e) => [e.name, e.run_count]), [['mnist', 2]]);
+    assert.deepEqual(
+      experiments.map((e) => [e.name, e.run_count]),
+      [['mnist', 2]],
+    );
     const runs = await backend.request('runs/list', { experiment: 'mnist' });
-    assert.deepEqual(runs.map((r) => r.id), ['b', 'a']);
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      ['b', 'a'],
+    );
     const run = await backend.request('runs/get', { id: 'a' });
     assert.equal(run.metrics['loss']!.last, 0.4);
     const points = await backend.request('runs/metric', { id: 'a', key: 'loss' });
-    assert.deepEqual(points.map((p) => p.value), [0.9, 0.4]);
+    assert.deepEqual(
+      points.map((p) => p.value),
+      [0.9, 0.4],
+    );
   });
 
   it('reports a corrupt store as a user error naming the file, and keeps running', async () => {

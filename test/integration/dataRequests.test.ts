@@ -54,7 +54,10 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     const first = await b.request('data/create', { path: 'data', name: 'v1', opId: 'op1' });
     assert.equal(first.snapshot.dataset, 'data');
     assert.equal(first.snapshot.file_count, 2);
-    assert.ok(b.notifications.some((n) => n.method === 'data/progress' && (n.params as { opId: string }).opId === 'op1'), 'progress notified');
+    assert.ok(
+      b.notifications.some((n) => n.method === 'data/progress' && (n.params as { opId: string }).opId === 'op1'),
+      'progress notified',
+    );
     await b.waitForNotification('data/changed', (p) => p.datasets.includes('data'));
 
     fs.writeFileSync(path.join(tmp.dir, 'data', 'train.csv'), 'x,label,w\n1,a,0.5\n2,b,0.1\n3,a,0.2\n40,c,0.3\n');
@@ -67,7 +70,10 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     assert.equal(datasets[0]!.snapshots, 2);
     assert.equal(datasets[0]!.modified, false);
     const snapshots = await b.request('data/snapshots', { dataset: 'data' });
-    assert.deepEqual(snapshots.map((s) => s.snapshot.id), [second.snapshot.id, first.snapshot.id]);
+    assert.deepEqual(
+      snapshots.map((s) => s.snapshot.id),
+      [second.snapshot.id, first.snapshot.id],
+    );
     assert.deepEqual(snapshots[0]!.change, { added: 1, removed: 0, modified: 1 });
     assert.equal(snapshots[1]!.change, null);
 
@@ -94,7 +100,10 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     assert.ok(drift.columns.some((c) => c.column === 'x' && c.kind === 'numeric' && c.psi !== undefined));
 
     const detail = await b.request('data/snapshot', { id: first.snapshot.id });
-    assert.deepEqual(detail.files.map((f) => f.path), ['notes.txt', 'train.csv']);
+    assert.deepEqual(
+      detail.files.map((f) => f.path),
+      ['notes.txt', 'train.csv'],
+    );
   });
 
   it('cancels a long snapshot: the request fails as cancelled and nothing is recorded', async () => {
@@ -161,17 +170,26 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     const b = await start();
     const g = await b.request('data/images', { source: { path: 'imgs' }, offset: 1, limit: 1 });
     assert.equal(g.total, 3);
-    assert.deepEqual(g.items.map((i) => i.path), ['b.png']);
+    assert.deepEqual(
+      g.items.map((i) => i.path),
+      ['b.png'],
+    );
     const s = await b.request('data/create', { path: 'imgs' });
     const gs = await b.request('data/images', { source: { snapshot: s.snapshot.id, path: '' }, offset: 0, limit: 10 });
-    assert.deepEqual(gs.items.map((i) => i.path), ['a.jpg', 'b.png', 'sub/c.gif']);
+    assert.deepEqual(
+      gs.items.map((i) => i.path),
+      ['a.jpg', 'b.png', 'sub/c.gif'],
+    );
     assert.ok(gs.items.every((i) => i.file.includes(`${path.sep}objects${path.sep}`)));
   });
 
   it('links a run to the snapshot of the data it logged with run.log_input', async function () {
     const b = await start();
     const s = await b.request('data/create', { path: 'data', name: 'v1' });
-    const code = await python(tmp.dir, `import mlwb\nwith mlwb.start_run(experiment="e", name="reader") as run:\n    run.log_input("data")\n    run.log_metric("loss", 0.5)\n`);
+    const code = await python(
+      tmp.dir,
+      `import mlwb\nwith mlwb.start_run(experiment="e", name="reader") as run:\n    run.log_input("data")\n    run.log_metric("loss", 0.5)\n`,
+    );
     assert.equal(code, 0);
     const runs = await until(async () => {
       const list = await b.request('runs/list', {});
@@ -186,6 +204,9 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     assert.equal(details.inputs[0]!.path, 'data');
     const snaps = await b.request('data/snapshots', { dataset: 'data' });
     assert.equal(snaps.length, 1);
-    assert.deepEqual(snaps[0]!.runs.map((r) => [r.run_id, r.run_name]), [[runId, 'reader']]);
+    assert.deepEqual(
+      snaps[0]!.runs.map((r) => [r.run_id, r.run_name]),
+      [[runId, 'reader']],
+    );
   });
 });

@@ -71,7 +71,10 @@ describe('notebooks: magics in a real kernel, stored code, cell runs, Compare Co
     const raw = await backend.request('code/get', { id: byName.get('tuned')!.id, view: 'raw' });
     const stored = JSON.parse(raw.text) as { cells: { source: string[]; outputs: unknown[] }[] };
     assert.match(stored.cells[1]!.source.join(''), /--name tuned --param lr=0\.2/);
-    assert.deepEqual(stored.cells.map((c) => c.outputs.length), [0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(
+      stored.cells.map((c) => c.outputs.length),
+      [0, 0, 0, 0, 0, 0],
+    );
     const objectName = crypto.createHash('sha256').update(raw.text).digest('hex');
     assert.ok(fs.existsSync(path.join(tmp.dir, '.mlwb', 'objects', objectName.slice(0, 2), objectName.slice(2))));
 
@@ -166,7 +169,10 @@ describe('entry points: the workspace watcher', function () {
     assert.equal(watcher.isDegraded, true);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /ENOSPC.*scan every 0 s.*fs\.inotify\.max_user_watches/s);
-    assert.deepEqual(watcher.list().map((e) => e.path), ['nb/explore.ipynb', 'outputs/copy.py', 'train.py']);
+    assert.deepEqual(
+      watcher.list().map((e) => e.path),
+      ['nb/explore.ipynb', 'outputs/copy.py', 'train.py'],
+    );
     fs.writeFileSync(path.join(tmp.dir, 'late.py'), 'from mlwb import start_run\n');
     const deadline = Date.now() + 5_000;
     while ((!watcher.list().some((e) => e.path === 'late.py') || changes === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -29,7 +29,13 @@ describe('mlwb snapshot as a process', () => {
     assert.deepEqual([first.file_count, first.stats.hashed_files], [120, 120]);
     const show = JSON.parse(mlwb('snapshot', 'show', first.id, '--json')) as { files: { path: string; sha256: string }[] };
     for (const f of show.files) {
-      assert.equal(f.sha256, crypto.createHash('sha256').update(fs.readFileSync(path.join(data, f.path))).digest('hex'));
+      assert.equal(
+        f.sha256,
+        crypto
+          .createHash('sha256')
+          .update(fs.readFileSync(path.join(data, f.path)))
+          .digest('hex'),
+      );
     }
     fs.writeFileSync(path.join(data, 'f000.bin'), 'changed');
     const second = JSON.parse(mlwb('snapshot', 'create', 'data', '--json')) as { id: string; stats: { hashed_files: number; reused_files: number } };

@@ -16,7 +16,11 @@ if (!existsSync(join(root, 'dist/webview/compare.js'))) throw new Error('Build f
 
 const init = { folderUri: 'file:///home/ada/projects/cifar', scope: {}, title: 'Compare: all runs' };
 const SHAPE = { runs: 3000, params: 20, metrics: 20, longRuns: 6, longSteps: 20_000 };
-const scenarios = { 'table-dark': { theme: 'dark', shape: SHAPE }, 'restored-light': { theme: 'light', shape: SHAPE, restore: true }, 'empty-dark': { theme: 'dark', shape: { ...SHAPE, runs: 0 } } };
+const scenarios = {
+  'table-dark': { theme: 'dark', shape: SHAPE },
+  'restored-light': { theme: 'light', shape: SHAPE, restore: true },
+  'empty-dark': { theme: 'dark', shape: { ...SHAPE, runs: 0 } },
+};
 
 let origin = '';
 let current = { theme: 'dark' };
@@ -59,124 +63,137 @@ for (const [name, sc] of Object.entries(scenarios)) {
   const store = createStore(sc.shape);
   let saved;
   if (sc.restore) {
-    saved = { init, filter: "params.p0 = 'adam'", sort: [{ id: 'metrics.m1', desc: true }], aggregate: 'max', order: [], hidden: [], pinned: ['name'], widths: { name: 220 }, onlyDiffering: true, selected: ['0000019400000000000000000', 'x'].slice(0, 0), colors: {}, chart: { metrics: ['curve'], xAxis: 'relative', smoothing: 0.6, log: true } };
+    saved = {
+      init,
+      filter: "params.p0 = 'adam'",
+      sort: [{ id: 'metrics.m1', desc: true }],
+      aggregate: 'max',
+      order: [],
+      hidden: [],
+      pinned: ['name'],
+      widths: { name: 220 },
+      onlyDiffering: true,
+      selected: ['0000019400000000000000000', 'x'].slice(0, 0),
+      colors: {},
+      chart: { metrics: ['curve'], xAxis: 'relative', smoothing: 0.6, log: true },
+    };
   }
   const { page, problems } = await open(sc, store.db, saved);
   try {
-  if (sc.shape.runs === 0) {
-    check(await page.isVisible('[data-testid=empty]'), 'empty state says how to get runs');
-  } else if (!sc.restore) {
-    await page.waitForSelector('.vt-row .vt-cell:not(.loading)');
-    check((await count(page)) === SHAPE.runs, `counts ${SHAPE.runs} runs`);
-    const rows = await rowCount(page);
-    check(rows > 5 && rows < 80, `only visible rows are in the DOM (${rows})`);
-    const cells = await page.locator('.vt-row').first().locator('.vt-cell').count();
-    check(cells < 30, `only visible columns are in the DOM (${cells} of ${await page.locator('.vt-hcell').count()})`);
-    // Sort: click Name, then shift-click a metric.
-    await page.click('.vt-hcell[data-column-id="name"]');
-    await page.click('.vt-hcell[data-column-id="metrics.m0"]', { modifiers: ['Shift'] });
-    const sort = await page.evaluate(() => window.__state.sort);
-    check(sort.length === 2 && sort[0].id === 'name' && sort[1].id === 'metrics.m0', 'shift-click adds a second sort key');
-    await page.waitForFunction(() => document.querySelector('.vt-row .vt-cell[aria-colindex="2"]')?.textContent === 'run-0');
-    check(true, 'rows follow the sort (run-0 first by name)');
-    // Bad filter, then a good one.
-    await page.fill('[data-testid=filter]', 'metrics.m0 <');
-    await page.press('[data-testid=filter]', 'Enter');
-    await page.waitForSelector('[data-testid=filter-error]:not([hidden])');
-    check(/column \d+/.test(await page.textContent('[data-testid=filter-error]')), 'bad filter shows the error with its column');
-    await page.fill('[data-testid=filter]', "metrics.m0 < 0.5 and params.p0 = 'adam'");
-    await page.press('[data-testid=filter]', 'Enter');
-    await page.waitForSelector('[data-testid=filter-error][hidden]', { state: 'attached' });
-    const filtered = await count(page);
-    check(filtered > 0 && filtered < SHAPE.runs, `filter narrows the table (${filtered})`);
-    await page.fill('[data-testid=filter]', '');
-    await page.press('[data-testid=filter]', 'Enter');
-    await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]').textContent.replace(/\D/g, '') === String(n), SHAPE.runs);
-    // Select three runs (click, shift-click) that have the long 'curve' metric.
-    await page.click('.vt-hcell[data-column-id="name"]');
-    await page.click('.vt-row[data-row="0"] .vt-cell[aria-colindex="2"]', { timeout: 5000 });
-    await page.click('.vt-row[data-row="2"] .vt-cell[aria-colindex="2"]', { modifiers: ['Shift'] });
-    check((await page.evaluate(() => window.__state.selected.length)) === 3, 'shift-click selects a range');
-    // The first metric ('curve', the long one) is charted by default; add another.
-    await page.selectOption('[data-testid=add-metric]', 'm0');
-    await page.waitForSelector('[data-metric=m0] canvas');
-    await page.waitForFunction(() => document.querySelector('[data-metric=curve] .chart-caption')?.textContent?.includes('runs'));
-    const caption = await page.textContent('[data-metric=curve] .chart-caption');
-    check(caption.includes('min/max per bucket'), `long series downsampled (${caption})`);
-    const colors = await page.evaluate(() => Object.values(window.__state.colors));
-    check(new Set(colors).size === 3, 'each selected run has its own color');
-    // Keyboard: the grid moves its active cell and scrolls.
-    await page.focus('.vt');
-    await page.keyboard.press('Control+End');
-    await page.waitForFunction(() => document.querySelector('.vt').scrollTop > 1000);
-    check(await page.isVisible('.vt-active'), 'Ctrl+End moves to the last row, scrolled into view');
-    await page.keyboard.press('Control+Home');
-    await page.keyboard.press('PageDown');
-    // Rows ~10..100: past the first page, and not the last row the Ctrl+End frame may still show.
-    await page.waitForFunction(() => {
-      const row = Number(document.querySelector('.vt-active')?.closest('.vt-row')?.dataset.row);
-      return row > 10 && row < 100;
-    });
-    check((await page.getAttribute('.vt-active', 'aria-colindex')) === '1', 'Ctrl+Home, then PageDown moves a page down in the first column');
-    // Star, CSV, PNG post to the host.
-    await page.click('.vt-row[data-row="1"] [data-testid=star]');
-    await page.click('[data-testid=export-csv]');
-    await page.click('[data-metric=curve] [data-testid=save-png]');
-    const types = await page.evaluate(() => window.__posted.map((m) => m.type));
-    for (const t of ['star', 'exportCsv', 'savePng']) check(types.includes(t), `posts ${t}`);
-    const png = await page.evaluate(() => window.__posted.find((m) => m.type === 'savePng').dataUrl.length);
-    check(png > 1000, 'chart PNG has content');
-    // Only differing columns hides the constant param p2.
-    await page.check('[data-testid=only-differing]');
-    check((await page.locator('.vt-hcell[data-column-id="params.p2"]').count()) === 0, 'only differing hides a constant param');
-    // Parallel coordinates and scatter over every filtered run.
-    await page.click('[data-testid=plots] > summary');
-    await page.waitForFunction(() => document.querySelector('.plots')?.dataset.points !== undefined);
-    check((await page.getAttribute('.plots', 'data-points')) === String(SHAPE.runs), 'plots draw every filtered run');
-    const inked = await page.$eval('[data-testid=scatter]', (c) => c.toDataURL().length);
-    check(inked > 5000, 'scatter has points');
-    await page.locator('[data-testid=plots]').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(outDir, 'compare-plots-dark.png') });
-    await page.click('[data-testid=plots] > summary');
-    // Group by the optimizer: one row per value with means; Enter drills into a group.
-    await page.selectOption('[data-testid=group-by]', 'params.p0');
-    await page.waitForSelector('[data-testid=group-table] .vt[data-groups="4"] .vt-row');
-    check(await page.isHidden('[data-testid=runs-table]'), 'grouping replaces the runs table with 4 groups');
-    await page.screenshot({ path: join(outDir, 'compare-grouped-dark.png') });
-    await page.focus('[data-testid=group-table] .vt');
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid=run-count]').textContent.startsWith('750 '));
-    check((await page.inputValue('[data-testid=filter]')) === "params.p0 = 'adam'", 'Enter on a group filters the table to it');
-    await page.fill('[data-testid=filter]', '');
-    await page.press('[data-testid=filter]', 'Enter');
-    await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]').textContent.replace(/\D/g, '') === String(n), SHAPE.runs);
-    // Resize the Name column by its grip; the width is kept in state.
-    // The header is redrawn when the filtered table arrives: wait for the grip to be laid out again.
-    const gripLocator = page.locator('.vt-hcell[data-column-id="name"] .vt-resize');
-    await gripLocator.waitFor({ state: 'visible' });
-    const grip = await gripLocator.boundingBox();
-    if (!grip) throw new Error('the Name column has no resize grip');
-    await page.mouse.move(grip.x + 2, grip.y + 5);
-    await page.mouse.down();
-    await page.mouse.move(grip.x + 62, grip.y + 5, { steps: 4 });
-    await page.mouse.up();
-    const width = await page.evaluate(() => window.__state.widths.name);
-    check(width >= 230 && width <= 250, `dragging the grip resizes the column (${width} px)`);
-    // A live update re-queries and keeps the selection.
-    const before = await page.evaluate(() => window.__posted.filter((m) => m.type === 'table').length);
-    await page.evaluate(() => window.__send({ type: 'changed', runIds: [] }));
-    await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'table').length > n, before);
-    check((await page.evaluate(() => window.__state.selected.length)) === 3, 'a live update re-queries and keeps the selection');
-    await page.click('[data-testid=columns-button]');
-    check(await page.isVisible('[data-testid=column-picker]'), 'column picker opens');
-    await page.keyboard.press('Escape');
-  } else {
-    await page.waitForSelector('.vt-row .vt-cell:not(.loading)');
-    check((await page.inputValue('[data-testid=filter]')) === "params.p0 = 'adam'", 'filter restored');
-    check((await page.getAttribute('.vt-hcell[data-column-id="metrics.m1"]', 'data-sorted')) === 'desc', 'sort restored');
-    check((await page.inputValue('[data-testid=aggregate]')) === 'max', 'metric summary restored');
-    check(await page.isChecked('[data-testid=log-scale]'), 'chart settings restored');
-  }
+    if (sc.shape.runs === 0) {
+      check(await page.isVisible('[data-testid=empty]'), 'empty state says how to get runs');
+    } else if (!sc.restore) {
+      await page.waitForSelector('.vt-row .vt-cell:not(.loading)');
+      check((await count(page)) === SHAPE.runs, `counts ${SHAPE.runs} runs`);
+      const rows = await rowCount(page);
+      check(rows > 5 && rows < 80, `only visible rows are in the DOM (${rows})`);
+      const cells = await page.locator('.vt-row').first().locator('.vt-cell').count();
+      check(cells < 30, `only visible columns are in the DOM (${cells} of ${await page.locator('.vt-hcell').count()})`);
+      // Sort: click Name, then shift-click a metric.
+      await page.click('.vt-hcell[data-column-id="name"]');
+      await page.click('.vt-hcell[data-column-id="metrics.m0"]', { modifiers: ['Shift'] });
+      const sort = await page.evaluate(() => window.__state.sort);
+      check(sort.length === 2 && sort[0].id === 'name' && sort[1].id === 'metrics.m0', 'shift-click adds a second sort key');
+      await page.waitForFunction(() => document.querySelector('.vt-row .vt-cell[aria-colindex="2"]')?.textContent === 'run-0');
+      check(true, 'rows follow the sort (run-0 first by name)');
+      // Bad filter, then a good one.
+      await page.fill('[data-testid=filter]', 'metrics.m0 <');
+      await page.press('[data-testid=filter]', 'Enter');
+      await page.waitForSelector('[data-testid=filter-error]:not([hidden])');
+      check(/column \d+/.test(await page.textContent('[data-testid=filter-error]')), 'bad filter shows the error with its column');
+      await page.fill('[data-testid=filter]', "metrics.m0 < 0.5 and params.p0 = 'adam'");
+      await page.press('[data-testid=filter]', 'Enter');
+      await page.waitForSelector('[data-testid=filter-error][hidden]', { state: 'attached' });
+      const filtered = await count(page);
+      check(filtered > 0 && filtered < SHAPE.runs, `filter narrows the table (${filtered})`);
+      await page.fill('[data-testid=filter]', '');
+      await page.press('[data-testid=filter]', 'Enter');
+      await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]').textContent.replace(/\D/g, '') === String(n), SHAPE.runs);
+      // Select three runs (click, shift-click) that have the long 'curve' metric.
+      await page.click('.vt-hcell[data-column-id="name"]');
+      await page.click('.vt-row[data-row="0"] .vt-cell[aria-colindex="2"]', { timeout: 5000 });
+      await page.click('.vt-row[data-row="2"] .vt-cell[aria-colindex="2"]', { modifiers: ['Shift'] });
+      check((await page.evaluate(() => window.__state.selected.length)) === 3, 'shift-click selects a range');
+      // The first metric ('curve', the long one) is charted by default; add another.
+      await page.selectOption('[data-testid=add-metric]', 'm0');
+      await page.waitForSelector('[data-metric=m0] canvas');
+      await page.waitForFunction(() => document.querySelector('[data-metric=curve] .chart-caption')?.textContent?.includes('runs'));
+      const caption = await page.textContent('[data-metric=curve] .chart-caption');
+      check(caption.includes('min/max per bucket'), `long series downsampled (${caption})`);
+      const colors = await page.evaluate(() => Object.values(window.__state.colors));
+      check(new Set(colors).size === 3, 'each selected run has its own color');
+      // Keyboard: the grid moves its active cell and scrolls.
+      await page.focus('.vt');
+      await page.keyboard.press('Control+End');
+      await page.waitForFunction(() => document.querySelector('.vt').scrollTop > 1000);
+      check(await page.isVisible('.vt-active'), 'Ctrl+End moves to the last row, scrolled into view');
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('PageDown');
+      // Rows ~10..100: past the first page, and not the last row the Ctrl+End frame may still show.
+      await page.waitForFunction(() => {
+        const row = Number(document.querySelector('.vt-active')?.closest('.vt-row')?.dataset.row);
+        return row > 10 && row < 100;
+      });
+      check((await page.getAttribute('.vt-active', 'aria-colindex')) === '1', 'Ctrl+Home, then PageDown moves a page down in the first column');
+      // Star, CSV, PNG post to the host.
+      await page.click('.vt-row[data-row="1"] [data-testid=star]');
+      await page.click('[data-testid=export-csv]');
+      await page.click('[data-metric=curve] [data-testid=save-png]');
+      const types = await page.evaluate(() => window.__posted.map((m) => m.type));
+      for (const t of ['star', 'exportCsv', 'savePng']) check(types.includes(t), `posts ${t}`);
+      const png = await page.evaluate(() => window.__posted.find((m) => m.type === 'savePng').dataUrl.length);
+      check(png > 1000, 'chart PNG has content');
+      // Only differing columns hides the constant param p2.
+      await page.check('[data-testid=only-differing]');
+      check((await page.locator('.vt-hcell[data-column-id="params.p2"]').count()) === 0, 'only differing hides a constant param');
+      // Parallel coordinates and scatter over every filtered run.
+      await page.click('[data-testid=plots] > summary');
+      await page.waitForFunction(() => document.querySelector('.plots')?.dataset.points !== undefined);
+      check((await page.getAttribute('.plots', 'data-points')) === String(SHAPE.runs), 'plots draw every filtered run');
+      const inked = await page.$eval('[data-testid=scatter]', (c) => c.toDataURL().length);
+      check(inked > 5000, 'scatter has points');
+      await page.locator('[data-testid=plots]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(outDir, 'compare-plots-dark.png') });
+      await page.click('[data-testid=plots] > summary');
+      // Group by the optimizer: one row per value with means; Enter drills into a group.
+      await page.selectOption('[data-testid=group-by]', 'params.p0');
+      await page.waitForSelector('[data-testid=group-table] .vt[data-groups="4"] .vt-row');
+      check(await page.isHidden('[data-testid=runs-table]'), 'grouping replaces the runs table with 4 groups');
+      await page.screenshot({ path: join(outDir, 'compare-grouped-dark.png') });
+      await page.focus('[data-testid=group-table] .vt');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('[data-testid=run-count]').textContent.startsWith('750 '));
+      check((await page.inputValue('[data-testid=filter]')) === "params.p0 = 'adam'", 'Enter on a group filters the table to it');
+      await page.fill('[data-testid=filter]', '');
+      await page.press('[data-testid=filter]', 'Enter');
+      await page.waitForFunction((n) => document.querySelector('[data-testid=run-count]').textContent.replace(/\D/g, '') === String(n), SHAPE.runs);
+      // Resize the Name column by its grip; the width is kept in state.
+      // The header is redrawn when the filtered table arrives: wait for the grip to be laid out again.
+      const gripLocator = page.locator('.vt-hcell[data-column-id="name"] .vt-resize');
+      await gripLocator.waitFor({ state: 'visible' });
+      const grip = await gripLocator.boundingBox();
+      if (!grip) throw new Error('the Name column has no resize grip');
+      await page.mouse.move(grip.x + 2, grip.y + 5);
+      await page.mouse.down();
+      await page.mouse.move(grip.x + 62, grip.y + 5, { steps: 4 });
+      await page.mouse.up();
+      const width = await page.evaluate(() => window.__state.widths.name);
+      check(width >= 230 && width <= 250, `dragging the grip resizes the column (${width} px)`);
+      // A live update re-queries and keeps the selection.
+      const before = await page.evaluate(() => window.__posted.filter((m) => m.type === 'table').length);
+      await page.evaluate(() => window.__send({ type: 'changed', runIds: [] }));
+      await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'table').length > n, before);
+      check((await page.evaluate(() => window.__state.selected.length)) === 3, 'a live update re-queries and keeps the selection');
+      await page.click('[data-testid=columns-button]');
+      check(await page.isVisible('[data-testid=column-picker]'), 'column picker opens');
+      await page.keyboard.press('Escape');
+    } else {
+      await page.waitForSelector('.vt-row .vt-cell:not(.loading)');
+      check((await page.inputValue('[data-testid=filter]')) === "params.p0 = 'adam'", 'filter restored');
+      check((await page.getAttribute('.vt-hcell[data-column-id="metrics.m1"]', 'data-sorted')) === 'desc', 'sort restored');
+      check((await page.inputValue('[data-testid=aggregate]')) === 'max', 'metric summary restored');
+      check(await page.isChecked('[data-testid=log-scale]'), 'chart settings restored');
+    }
   } catch (e) {
     check(false, `${e.message.split('\n')[0]}${problems.length ? ` (${problems.join(' | ')})` : ''}`);
   }

@@ -60,7 +60,13 @@ export function answer(db, message, scope = {}) {
 /** The page as the extension serves it (same template and CSP), with the fake host injected first. */
 export async function comparePage(origin, { theme = 'dark', init }) {
   const esbuild = await import('esbuild');
-  const bundled = await esbuild.build({ entryPoints: [join(root, 'src/extension/shared/webview/htmlTemplate.ts')], bundle: true, platform: 'node', format: 'esm', write: false });
+  const bundled = await esbuild.build({
+    entryPoints: [join(root, 'src/extension/shared/webview/htmlTemplate.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+  });
   const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
   const nonce = 'harness' + Math.random().toString(36).slice(2);
   let html = webviewPage({

@@ -26,15 +26,55 @@ const bundled = await esbuild.build({
 const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
 
 const folderUri = 'file:///home/ada/projects/weather';
-const hist = (n, f) => ({ edges: Array.from({ length: n + 1 }, (_, i) => i * 1.5), counts: Array.from({ length: n }, (_, i) => Math.round(f(i))), sampled: false });
+const hist = (n, f) => ({
+  edges: Array.from({ length: n + 1 }, (_, i) => i * 1.5),
+  counts: Array.from({ length: n }, (_, i) => Math.round(f(i))),
+  sampled: false,
+});
 const profile = {
   name: 'weather.csv in snapshot v2',
   format: 'csv',
   rows: 10000,
   columns: [
-    { name: 'id', type: 'integer', count: 10000, missing: 0, distinct: 10000, distinct_approximate: false, min: 0, max: 9999, mean: 4999.5, std: 2886.9, histogram: hist(20, () => 500) },
-    { name: 'city', type: 'string', count: 10000, missing: 12, distinct: 3, distinct_approximate: false, top: [{ value: 'oslo', count: 4000 }, { value: 'rome', count: 3500 }, { value: 'lima', count: 2488 }] },
-    { name: 'temp', type: 'number', count: 10000, missing: 230, distinct: 2931, distinct_approximate: false, min: -12.5, max: 31.2, mean: 11.84, std: 7.3, histogram: hist(20, (i) => 900 * Math.exp(-((i - 10) ** 2) / 12)) },
+    {
+      name: 'id',
+      type: 'integer',
+      count: 10000,
+      missing: 0,
+      distinct: 10000,
+      distinct_approximate: false,
+      min: 0,
+      max: 9999,
+      mean: 4999.5,
+      std: 2886.9,
+      histogram: hist(20, () => 500),
+    },
+    {
+      name: 'city',
+      type: 'string',
+      count: 10000,
+      missing: 12,
+      distinct: 3,
+      distinct_approximate: false,
+      top: [
+        { value: 'oslo', count: 4000 },
+        { value: 'rome', count: 3500 },
+        { value: 'lima', count: 2488 },
+      ],
+    },
+    {
+      name: 'temp',
+      type: 'number',
+      count: 10000,
+      missing: 230,
+      distinct: 2931,
+      distinct_approximate: false,
+      min: -12.5,
+      max: 31.2,
+      mean: 11.84,
+      std: 7.3,
+      histogram: hist(20, (i) => 900 * Math.exp(-((i - 10) ** 2) / 12)),
+    },
     { name: 'humidity', type: 'integer', count: 10000, missing: 10000, distinct: 0, distinct_approximate: false },
   ],
 };
@@ -42,9 +82,44 @@ const drift = {
   rows_a: 500,
   rows_b: 800,
   columns: [
-    { column: 'temp', kind: 'numeric', type_a: 'number', type_b: 'number', score: 0.41, ks: 0.41, ks_p_value: 1e-12, psi: 0.73, missing_a: 0, missing_b: 0.02, sampled: false },
-    { column: 'city', kind: 'categorical', type_a: 'string', type_b: 'string', score: 0.12, js_distance: 0.12, tvd: 0.1, missing_a: 0, missing_b: 0, sampled: false },
-    { column: 'id', kind: 'numeric', type_a: 'integer', type_b: 'integer', score: 0.03, ks: 0.03, ks_p_value: 0.9, psi: 0.004, missing_a: 0, missing_b: 0, sampled: false },
+    {
+      column: 'temp',
+      kind: 'numeric',
+      type_a: 'number',
+      type_b: 'number',
+      score: 0.41,
+      ks: 0.41,
+      ks_p_value: 1e-12,
+      psi: 0.73,
+      missing_a: 0,
+      missing_b: 0.02,
+      sampled: false,
+    },
+    {
+      column: 'city',
+      kind: 'categorical',
+      type_a: 'string',
+      type_b: 'string',
+      score: 0.12,
+      js_distance: 0.12,
+      tvd: 0.1,
+      missing_a: 0,
+      missing_b: 0,
+      sampled: false,
+    },
+    {
+      column: 'id',
+      kind: 'numeric',
+      type_a: 'integer',
+      type_b: 'integer',
+      score: 0.03,
+      ks: 0.03,
+      ks_p_value: 0.9,
+      psi: 0.004,
+      missing_a: 0,
+      missing_b: 0,
+      sampled: false,
+    },
   ],
   columns_added: ['humidity'],
   columns_removed: [],
@@ -60,18 +135,45 @@ const diff = {
     { path: 'old/notes.txt', status: 'removed', size_a: 80, size_b: null },
     { path: 'weather.csv', status: 'modified', size_a: 14_000, size_b: 25_500 },
   ],
-  tabular: [{ path: 'weather.csv', rows_a: 500, rows_b: 800, columns_added: ['humidity'], columns_removed: [], type_changed: [{ column: 'id', from: 'integer', to: 'string' }] }],
+  tabular: [
+    {
+      path: 'weather.csv',
+      rows_a: 500,
+      rows_b: 800,
+      columns_added: ['humidity'],
+      columns_removed: [],
+      type_changed: [{ column: 'id', from: 'integer', to: 'string' }],
+    },
+  ],
 };
 const scenarios = {
   'table-dark': { theme: 'dark', init: { folderUri, mode: 'table', title: 'weather.csv @ v2', source: { snapshot: 'b', path: 'weather.csv' } }, table: 10_000 },
-  'profile-light': { theme: 'light', init: { folderUri, mode: 'profile', title: 'weather.csv @ v2', source: { path: 'data/weather.csv' } }, messages: [{ type: 'profile', profile }] },
-  'drift-dark': { theme: 'dark', init: { folderUri, mode: 'drift', title: 'Drift v1 → v2', a: 'a', b: 'b', path: 'weather.csv' }, messages: [{ type: 'drift', drift, labels: { a: 'v1', b: 'v2' }, path: 'weather.csv' }] },
-  'diff-light': { theme: 'light', init: { folderUri, mode: 'diff', title: 'Diff v1 ↔ v2', a: 'a', b: 'b' }, messages: [{ type: 'diff', diff, labels: { a: 'v1', b: 'v2' } }] },
+  'profile-light': {
+    theme: 'light',
+    init: { folderUri, mode: 'profile', title: 'weather.csv @ v2', source: { path: 'data/weather.csv' } },
+    messages: [{ type: 'profile', profile }],
+  },
+  'drift-dark': {
+    theme: 'dark',
+    init: { folderUri, mode: 'drift', title: 'Drift v1 → v2', a: 'a', b: 'b', path: 'weather.csv' },
+    messages: [{ type: 'drift', drift, labels: { a: 'v1', b: 'v2' }, path: 'weather.csv' }],
+  },
+  'diff-light': {
+    theme: 'light',
+    init: { folderUri, mode: 'diff', title: 'Diff v1 ↔ v2', a: 'a', b: 'b' },
+    messages: [{ type: 'diff', diff, labels: { a: 'v1', b: 'v2' } }],
+  },
   'gallery-dark': { theme: 'dark', init: { folderUri, mode: 'gallery', title: 'images', source: { path: 'images' } }, gallery: 130 },
   'error-dark': {
     theme: 'dark',
     init: { folderUri, mode: 'table', title: 'bad.csv', source: { path: 'data/bad.csv' } },
-    messages: [{ type: 'error', message: 'data/bad.csv: malformed CSV at line 3: a row has a different number of fields than the header (Invalid Record Length: expect 2, got 3 on line 3)' }],
+    messages: [
+      {
+        type: 'error',
+        message:
+          'data/bad.csv: malformed CSV at line 3: a row has a different number of fields than the header (Invalid Record Length: expect 2, got 3 on line 3)',
+      },
+    ],
   },
 };
 
@@ -197,7 +299,10 @@ for (const [name, sc] of Object.entries(scenarios)) {
   } else if (sc.init.mode === 'diff') {
     await page.waitForSelector('[data-testid=diff-file]');
     check((await page.locator('[data-testid=diff-file]').count()) === 3, 'added, removed, modified listed');
-    check(/500 → 800 \(\+300\)[\s\S]*humidity[\s\S]*id: integer → string/.test(await page.textContent('[data-testid=diff-table]')), 'row count and schema change');
+    check(
+      /500 → 800 \(\+300\)[\s\S]*humidity[\s\S]*id: integer → string/.test(await page.textContent('[data-testid=diff-table]')),
+      'row count and schema change',
+    );
     await page.click('[data-testid=diff-file][data-path="weather.csv"] button');
     check((await posted()).includes('openDiffFile'), 'clicking a file asks the host to open it');
   } else {

@@ -97,7 +97,8 @@ for (const [name, sc] of Object.entries(scenarios)) {
   if (sc.error) {
     check(await page.isVisible('[data-testid=error-banner]'), 'error banner shown');
   } else if (sc.empty) {
-    for (const id of ['empty-metrics', 'empty-params', 'empty-tags', 'empty-artifacts', 'empty-output']) check(await page.isVisible(`[data-testid=${id}]`), `${id} shown`);
+    for (const id of ['empty-metrics', 'empty-params', 'empty-tags', 'empty-artifacts', 'empty-output'])
+      check(await page.isVisible(`[data-testid=${id}]`), `${id} shown`);
     check(await page.isVisible('[data-testid=run-error]'), 'failed run shows its error');
   } else {
     await page.waitForSelector('[data-testid=metric-chart] canvas');

@@ -38,7 +38,13 @@ export function sampleDetails(o) {
           argv: ['train.py', '--lr', '0.001', '--note', "ada's run"],
           cwd: '/home/ada/projects/cifar',
           source: { path: '/home/ada/projects/cifar/train.py', kind: 'script' },
-          git: { commit: '3f9c2e1a7b4d5c6e8f901234567890abcdef1234', branch: 'main', dirty: true, diff: 'diff --git a/train.py b/train.py\n-lr = 0.01\n+lr = 0.001\n', root: '/home/ada/projects/cifar' },
+          git: {
+            commit: '3f9c2e1a7b4d5c6e8f901234567890abcdef1234',
+            branch: 'main',
+            dirty: true,
+            diff: 'diff --git a/train.py b/train.py\n-lr = 0.01\n+lr = 0.001\n',
+            root: '/home/ada/projects/cifar',
+          },
           packages: ['numpy==2.1.3', 'torch==2.5.1', 'torchvision==0.20.1', 'pillow==11.0.0', 'tqdm==4.67.1', 'mlwb==0.1.0', 'scipy==1.14.1', 'pandas==2.2.3'],
         },
     artifacts: o.empty
@@ -50,7 +56,9 @@ export function sampleDetails(o) {
           { path: 'config.yaml', size: 412 },
         ],
     runDir: '/home/ada/projects/cifar/.mlwb/runs/0195a1b2c3d4e5f6a7b8c9d0e1f2a3b4',
-    outputTail: o.empty ? '' : Array.from({ length: 60 }, (_, i) => `epoch ${Math.floor(i / 3) + 1} batch ${(i % 3) * 100}: loss=${lossAt(i * 5).toFixed(4)}`).join('\n') + '\n',
+    outputTail: o.empty
+      ? ''
+      : Array.from({ length: 60 }, (_, i) => `epoch ${Math.floor(i / 3) + 1} batch ${(i % 3) * 100}: loss=${lossAt(i * 5).toFixed(4)}`).join('\n') + '\n',
     outputTruncated: !o.empty,
     issues: o.empty ? [] : [{ line: 1042, message: 'invalid JSON: Unexpected token } in JSON at position 17' }],
   };
@@ -66,12 +74,19 @@ export function sampleMetrics(steps) {
   return {
     loss: range(steps).map((i) => ({ step: i, value: lossAt(i) + (i === 200 ? 1.5 : 0), timestamp: t(i) })),
     'val/accuracy': range(steps, 10).map((i) => ({ step: i, value: accAt(i), timestamp: t(i) })),
-    grad_norm: range(steps).map((i) => ({ step: i, value: i === 150 ? 'Infinity' : i > steps - 20 ? 'NaN' : 0.5 + Math.abs(Math.sin(i / 11)), timestamp: t(i) })),
+    grad_norm: range(steps).map((i) => ({
+      step: i,
+      value: i === 150 ? 'Infinity' : i > steps - 20 ? 'NaN' : 0.5 + Math.abs(Math.sin(i / 11)),
+      timestamp: t(i),
+    })),
     lr: [{ step: 0, value: 0.001, timestamp: t(0) }],
   };
 }
 
 export function sampleSvg(title, hue) {
-  const cells = Array.from({ length: 16 }, (_, k) => `<rect x="${(k % 4) * 25}" y="${Math.floor(k / 4) * 25}" width="24" height="24" fill="hsl(${hue},70%,${30 + ((k * 37) % 50)}%)"/>`).join('');
+  const cells = Array.from(
+    { length: 16 },
+    (_, k) => `<rect x="${(k % 4) * 25}" y="${Math.floor(k / 4) * 25}" width="24" height="24" fill="hsl(${hue},70%,${30 + ((k * 37) % 50)}%)"/>`,
+  ).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="200" height="200"><title>${title}</title>${cells}</svg>`;
 }

@@ -32,7 +32,10 @@ export class ChartsView {
   private charts = new Map<string, ChartEntry>();
   private generation = 0;
 
-  constructor(readonly element: HTMLElement, private readonly d: ChartsDeps) {
+  constructor(
+    readonly element: HTMLElement,
+    private readonly d: ChartsDeps,
+  ) {
     this.controls = h('div', { class: 'chart-controls' });
     this.grid = h('div', { class: 'chart-grid', 'data-testid': 'charts' });
     element.append(this.controls, this.grid);
@@ -51,9 +54,20 @@ export class ChartsView {
   renderControls(): void {
     const s = this.settings();
     const keys = this.d.metricKeys();
-    const add = h('select', { 'aria-label': 'Add a metric chart', 'data-testid': 'add-metric' }, h('option', { value: '' }, 'Add metric chart…'), ...keys.filter((k) => !s.metrics.includes(k)).map((k) => h('option', { value: k }, k)));
+    const add = h(
+      'select',
+      { 'aria-label': 'Add a metric chart', 'data-testid': 'add-metric' },
+      h('option', { value: '' }, 'Add metric chart…'),
+      ...keys.filter((k) => !s.metrics.includes(k)).map((k) => h('option', { value: k }, k)),
+    );
     add.addEventListener('change', () => add.value && this.set({ metrics: [...s.metrics, add.value] }));
-    const axis = h('select', { 'aria-label': 'X axis', 'data-testid': 'x-axis' }, ...(['step', 'time', 'relative'] as XAxis[]).map((a) => h('option', { value: a, selected: a === s.xAxis }, a === 'step' ? 'Step' : a === 'time' ? 'Wall time' : 'Relative time')));
+    const axis = h(
+      'select',
+      { 'aria-label': 'X axis', 'data-testid': 'x-axis' },
+      ...(['step', 'time', 'relative'] as XAxis[]).map((a) =>
+        h('option', { value: a, selected: a === s.xAxis }, a === 'step' ? 'Step' : a === 'time' ? 'Wall time' : 'Relative time'),
+      ),
+    );
     axis.addEventListener('change', () => this.set({ xAxis: axis.value as XAxis }));
     const smooth = h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: s.smoothing, 'aria-label': 'Smoothing', 'data-testid': 'smoothing' });
     const smoothLabel = h('span', { class: 'muted' }, s.smoothing.toFixed(2));
@@ -76,7 +90,13 @@ export class ChartsView {
     const s = this.settings();
     const selected = this.d.state().selected;
     if (selected.length === 0 || s.metrics.length === 0) {
-      this.grid.replaceChildren(h('p', { class: 'empty-state', 'data-testid': 'charts-empty' }, selected.length === 0 ? 'Select runs in the table (click, Shift/Ctrl+click, Ctrl+A) to chart their metrics.' : 'Add a metric chart above.'));
+      this.grid.replaceChildren(
+        h(
+          'p',
+          { class: 'empty-state', 'data-testid': 'charts-empty' },
+          selected.length === 0 ? 'Select runs in the table (click, Shift/Ctrl+click, Ctrl+A) to chart their metrics.' : 'Add a metric chart above.',
+        ),
+      );
       return;
     }
     this.grid.replaceChildren();
@@ -95,7 +115,12 @@ export class ChartsView {
     const remove = h('button', { class: 'icon-button', title: `Remove ${key}`, 'aria-label': `Remove ${key}` }, codicon('close'));
     const png = h('button', { class: 'icon-button', title: 'Save as PNG', 'aria-label': 'Save as PNG', 'data-testid': 'save-png' }, codicon('device-camera'));
     const caption = h('span', { class: 'muted chart-caption' });
-    const card = h('div', { class: 'chart-card', 'data-testid': 'metric-chart', 'data-metric': key }, h('div', { class: 'chart-title' }, h('strong', null, key), caption, h('span', { class: 'spacer' }), png, remove), body);
+    const card = h(
+      'div',
+      { class: 'chart-card', 'data-testid': 'metric-chart', 'data-metric': key },
+      h('div', { class: 'chart-title' }, h('strong', null, key), caption, h('span', { class: 'spacer' }), png, remove),
+      body,
+    );
     this.grid.append(card);
     const entry: ChartEntry = {
       caption,

@@ -16,7 +16,10 @@ export class ColumnPicker {
   private readonly popup = h('div', { class: 'column-picker', role: 'dialog', 'aria-label': 'Columns', 'data-testid': 'column-picker', hidden: true });
   private search = '';
 
-  constructor(button: HTMLElement, private readonly d: ColumnPickerDeps) {
+  constructor(
+    button: HTMLElement,
+    private readonly d: ColumnPickerDeps,
+  ) {
     button.after(this.popup);
     button.addEventListener('click', () => {
       this.popup.hidden = !this.popup.hidden;
@@ -51,7 +54,12 @@ export class ColumnPicker {
     });
     const hideAll = h('button', { class: 'link-button' }, 'Hide params, metrics and tags');
     hideAll.addEventListener('click', () => {
-      this.d.patch({ hidden: this.d.catalogue().filter((c) => c.kind !== 'attribute').map((c) => c.id) });
+      this.d.patch({
+        hidden: this.d
+          .catalogue()
+          .filter((c) => c.kind !== 'attribute')
+          .map((c) => c.id),
+      });
       fill();
     });
     fill();
@@ -68,12 +76,30 @@ export class ColumnPicker {
       const hidden = this.d.state().hidden.filter((x) => x !== c.id);
       this.d.patch({ hidden: box.checked ? hidden : [...hidden, c.id] });
     });
-    const pin = h('button', { class: `icon-button${pinned ? ' on' : ''}`, title: pinned ? 'Unpin' : 'Pin to the left', 'aria-pressed': String(pinned) }, codicon(pinned ? 'pinned' : 'pin'));
+    const pin = h(
+      'button',
+      { class: `icon-button${pinned ? ' on' : ''}`, title: pinned ? 'Unpin' : 'Pin to the left', 'aria-pressed': String(pinned) },
+      codicon(pinned ? 'pinned' : 'pin'),
+    );
     pin.addEventListener('click', () => {
       const list = this.d.state().pinned.filter((x) => x !== c.id);
       this.d.patch({ pinned: pinned ? list : [...list, c.id] });
       this.render();
     });
-    return h('li', null, h('label', null, box, ' ', h('span', { class: `kind kind-${c.kind}` }, c.kind[0]!.toUpperCase()), ' ', columnLabel(c), c.kind !== 'attribute' && !c.differs ? h('span', { class: 'muted' }, ' (same for all)') : null), pin);
+    return h(
+      'li',
+      null,
+      h(
+        'label',
+        null,
+        box,
+        ' ',
+        h('span', { class: `kind kind-${c.kind}` }, c.kind[0]!.toUpperCase()),
+        ' ',
+        columnLabel(c),
+        c.kind !== 'attribute' && !c.differs ? h('span', { class: 'muted' }, ' (same for all)') : null,
+      ),
+      pin,
+    );
   }
 }

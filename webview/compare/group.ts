@@ -22,7 +22,11 @@ export interface Group {
 
 export const MISSING_LABEL = '(none)';
 
-export function groupRows(ids: readonly string[], groupValues: readonly (Cell | undefined)[], columns: Readonly<Record<string, readonly (Cell | undefined)[]>>): Group[] {
+export function groupRows(
+  ids: readonly string[],
+  groupValues: readonly (Cell | undefined)[],
+  columns: Readonly<Record<string, readonly (Cell | undefined)[]>>,
+): Group[] {
   const groups = new Map<string | null, Group>();
   const sums = new Map<Group, Record<string, number>>();
   ids.forEach((id, r) => {

@@ -28,12 +28,20 @@ export class GroupView {
   private cols: ViewColumn[] = [];
   private generation = 0;
 
-  constructor(host: HTMLElement, private readonly d: GroupViewDeps) {
+  constructor(
+    host: HTMLElement,
+    private readonly d: GroupViewDeps,
+  ) {
     this.grid = new VirtualTable(host, {
       label: 'Run groups',
       rowKey: (r) => this.groups[r]?.key ?? MISSING_LABEL,
       renderHeader: (col, el) => {
-        el.textContent = col.id === '__group' ? (this.d.state().groupBy ?? '') : col.id === '__count' ? 'Runs' : `${this.cols.find((c) => c.id === col.id)?.label ?? col.id} (mean)`;
+        el.textContent =
+          col.id === '__group'
+            ? (this.d.state().groupBy ?? '')
+            : col.id === '__count'
+              ? 'Runs'
+              : `${this.cols.find((c) => c.id === col.id)?.label ?? col.id} (mean)`;
         el.title = col.id;
       },
       renderCell: (r, col, el) => this.cell(r, col.id, el),

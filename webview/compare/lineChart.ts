@@ -30,7 +30,13 @@ export class LineChart {
 
   constructor(
     private readonly host: HTMLElement,
-    private readonly opts: { xAxis: XAxis; log: boolean; range?: [number, number] | undefined; onZoom(range: [number, number] | undefined): void; onPick?(runId: string): void },
+    private readonly opts: {
+      xAxis: XAxis;
+      log: boolean;
+      range?: [number, number] | undefined;
+      onZoom(range: [number, number] | undefined): void;
+      onPick?(runId: string): void;
+    },
   ) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'line-chart';

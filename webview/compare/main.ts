@@ -10,7 +10,16 @@ import { connectWebview, readInit } from '../shared/vscodeApi';
 import { ChartsView } from './charts';
 import { assignColors } from './colors';
 import { ColumnPicker } from './columnPicker';
-import { type Aggregate, type CompareState, type FromCompare, type ToCompare, initialState, isCompareInit, isCompareState, toCompareValidators } from '../../src/protocol/webview/compare';
+import {
+  type Aggregate,
+  type CompareState,
+  type FromCompare,
+  type ToCompare,
+  initialState,
+  isCompareInit,
+  isCompareState,
+  toCompareValidators,
+} from '../../src/protocol/webview/compare';
 import { FilterError, Rpc } from './rpc';
 import { RowStore } from './rows';
 import { TableView } from './tableView';
@@ -51,21 +60,45 @@ const filter = h('input', {
   value: state().filter,
 });
 const problem = h('div', { class: 'filter-error', role: 'alert', 'data-testid': 'filter-error', hidden: true });
-const aggregate = h('select', { 'aria-label': 'Metric summary', 'data-testid': 'aggregate' }, ...(['last', 'min', 'max'] as const).map((a) => h('option', { value: a, selected: state().aggregate === a }, `Metrics: ${a}`)));
+const aggregate = h(
+  'select',
+  { 'aria-label': 'Metric summary', 'data-testid': 'aggregate' },
+  ...(['last', 'min', 'max'] as const).map((a) => h('option', { value: a, selected: state().aggregate === a }, `Metrics: ${a}`)),
+);
 const differing = h('input', { type: 'checkbox', checked: state().onlyDiffering, 'data-testid': 'only-differing' });
 const count = h('span', { class: 'muted run-count', 'data-testid': 'run-count' });
-const columnsButton = h('button', { class: 'icon-button', title: 'Choose and pin columns', 'data-testid': 'columns-button' }, codicon('list-selection'), ' Columns');
+const columnsButton = h(
+  'button',
+  { class: 'icon-button', title: 'Choose and pin columns', 'data-testid': 'columns-button' },
+  codicon('list-selection'),
+  ' Columns',
+);
 const csvButton = h('button', { class: 'icon-button', title: 'Export the filtered table as CSV', 'data-testid': 'export-csv' }, codicon('export'), ' CSV');
 const groupBy = h('select', { 'aria-label': 'Group by', 'data-testid': 'group-by' });
 const tableHost = h('div', { class: 'table-host', 'data-testid': 'runs-table' });
 const groupHost = h('div', { class: 'table-host', 'data-testid': 'group-table', hidden: true });
 const empty = h('div', { class: 'empty-state compare-empty', 'data-testid': 'empty', hidden: true });
 const plotsHost = h('div', { class: 'plots' });
-const plotsToggle = h('details', { class: 'plots-section', 'data-testid': 'plots' }, h('summary', null, 'Parallel coordinates and scatter (all filtered runs)'), plotsHost);
+const plotsToggle = h(
+  'details',
+  { class: 'plots-section', 'data-testid': 'plots' },
+  h('summary', null, 'Parallel coordinates and scatter (all filtered runs)'),
+  plotsHost,
+);
 const chartsHost = h('section', { class: 'charts', 'aria-label': 'Charts' });
 const app = document.getElementById('app') ?? document.body;
 app.append(
-  h('div', { class: 'toolbar' }, h('div', { class: 'filter-box' }, filter, problem), aggregate, h('label', null, differing, ' Only differing columns'), groupBy, columnsButton, csvButton, count),
+  h(
+    'div',
+    { class: 'toolbar' },
+    h('div', { class: 'filter-box' }, filter, problem),
+    aggregate,
+    h('label', null, differing, ' Only differing columns'),
+    groupBy,
+    columnsButton,
+    csvButton,
+    count,
+  ),
   tableHost,
   groupHost,
   empty,
@@ -169,7 +202,13 @@ async function reload(live = false): Promise<void> {
   empty.hidden = !nothing;
   empty.replaceChildren(
     h('p', null, 'No runs to compare yet.'),
-    h('p', { class: 'muted' }, 'Log one from Python: ', h('code', null, 'with mlwb.start_run(experiment="demo", params={"lr": 0.1}) as run: run.log_metric("loss", 0.5, step=1)'), ', or run a script with “ML Workbench: Run with Tracking”.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Log one from Python: ',
+      h('code', null, 'with mlwb.start_run(experiment="demo", params={"lr": 0.1}) as run: run.log_metric("loss", 0.5, step=1)'),
+      ', or run a script with “ML Workbench: Run with Tracking”.',
+    ),
   );
   tableHost.hidden = nothing;
   if (first && state().chart.metrics.length === 0) {
@@ -188,7 +227,10 @@ async function reload(live = false): Promise<void> {
 function renderGroupBy(): void {
   const by = state().groupBy;
   const options = rows.catalogue.filter((c) => c.kind === 'param' || c.kind === 'tag');
-  groupBy.replaceChildren(h('option', { value: '' }, 'No grouping'), ...options.map((c) => h('option', { value: c.id, selected: c.id === by }, `Group by ${c.id}`)));
+  groupBy.replaceChildren(
+    h('option', { value: '' }, 'No grouping'),
+    ...options.map((c) => h('option', { value: c.id, selected: c.id === by }, `Group by ${c.id}`)),
+  );
   const grouped = !!by && !tableHost.hidden;
   groupHost.hidden = !grouped;
   if (by) tableHost.hidden = true;

@@ -31,8 +31,14 @@ export class PlotsView {
   private readonly scatter = h('canvas', { class: 'plot-canvas', 'data-testid': 'scatter', 'aria-label': 'Scatter plot' });
   private generation = 0;
 
-  constructor(readonly element: HTMLElement, private readonly d: PlotsDeps) {
-    element.append(this.controls, h('div', { class: 'chart-grid' }, h('div', { class: 'chart-card' }, this.parallel), h('div', { class: 'chart-card' }, this.scatter)));
+  constructor(
+    readonly element: HTMLElement,
+    private readonly d: PlotsDeps,
+  ) {
+    element.append(
+      this.controls,
+      h('div', { class: 'chart-grid' }, h('div', { class: 'chart-card' }, this.parallel), h('div', { class: 'chart-card' }, this.scatter)),
+    );
   }
 
   settings(): PlotSettings {
@@ -51,20 +57,34 @@ export class PlotsView {
 
   private renderControls(): void {
     const s = this.settings();
-    const ids = this.d.catalogue().filter((c) => c.kind !== 'attribute' || c.type === 'number').map((c) => c.id);
+    const ids = this.d
+      .catalogue()
+      .filter((c) => c.kind !== 'attribute' || c.type === 'number')
+      .map((c) => c.id);
     const pick = (label: string, value: string, testid: string, on: (v: string) => void) => {
       const sel = h('select', { 'aria-label': label, 'data-testid': testid }, ...ids.map((id) => h('option', { value: id, selected: id === value }, id)));
       sel.addEventListener('change', () => on(sel.value));
       return h('label', null, `${label} `, sel);
     };
-    const add = h('select', { 'aria-label': 'Add an axis', 'data-testid': 'add-axis' }, h('option', { value: '' }, 'Add axis…'), ...ids.filter((id) => !s.axes.includes(id)).map((id) => h('option', { value: id }, id)));
+    const add = h(
+      'select',
+      { 'aria-label': 'Add an axis', 'data-testid': 'add-axis' },
+      h('option', { value: '' }, 'Add axis…'),
+      ...ids.filter((id) => !s.axes.includes(id)).map((id) => h('option', { value: id }, id)),
+    );
     add.addEventListener('change', () => add.value && this.set({ axes: [...s.axes, add.value] }));
     const chips = s.axes.map((id) => {
       const b = h('button', { class: 'icon-button chip', title: `Remove axis ${id}` }, id, codicon('close'));
       b.addEventListener('click', () => this.set({ axes: s.axes.filter((a) => a !== id) }));
       return b;
     });
-    this.controls.replaceChildren(h('span', { class: 'muted' }, 'Parallel axes:'), ...chips, add, pick('Scatter x', s.scatterX, 'scatter-x', (v) => this.set({ scatterX: v })), pick('y', s.scatterY, 'scatter-y', (v) => this.set({ scatterY: v })));
+    this.controls.replaceChildren(
+      h('span', { class: 'muted' }, 'Parallel axes:'),
+      ...chips,
+      add,
+      pick('Scatter x', s.scatterX, 'scatter-x', (v) => this.set({ scatterX: v })),
+      pick('y', s.scatterY, 'scatter-y', (v) => this.set({ scatterY: v })),
+    );
   }
 
   async refresh(): Promise<void> {
@@ -81,7 +101,8 @@ export class PlotsView {
     // Unselected first, so selected runs are drawn on top.
     const order = page.ids.map((_, i) => i).sort((a, b) => Number(selected.has(page.ids[a]!)) - Number(selected.has(page.ids[b]!)));
     const muted = themeColor('--vscode-disabledForeground', 'rgba(128,128,128,0.5)');
-    const paint: Paint = (i) => (selected.has(page.ids[i]!) ? { color: colorOf(st.colors[page.ids[i]!] ?? 0), alpha: 0.9 } : { color: muted, alpha: selected.size > 0 ? 0.25 : 0.6 });
+    const paint: Paint = (i) =>
+      selected.has(page.ids[i]!) ? { color: colorOf(st.colors[page.ids[i]!] ?? 0), alpha: 0.9 } : { color: muted, alpha: selected.size > 0 ? 0.25 : 0.6 };
     drawParallel(this.parallel, s.axes, scales, order, paint);
     drawScatter(this.scatter, scales.get(s.scatterX), scales.get(s.scatterY), s.scatterX, s.scatterY, order, paint);
     this.element.dataset['points'] = String(page.ids.length);
@@ -103,7 +124,8 @@ function setup(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; w: num
   return { g, w, hgt };
 }
 
-const label = (s: AxisScale | undefined, end: 'min' | 'max') => (!s ? '' : s.kind === 'number' ? formatNumber(s[end]) : (end === 'min' ? s.categories[0] : s.categories[s.categories.length - 1]) ?? '');
+const label = (s: AxisScale | undefined, end: 'min' | 'max') =>
+  !s ? '' : s.kind === 'number' ? formatNumber(s[end]) : ((end === 'min' ? s.categories[0] : s.categories[s.categories.length - 1]) ?? '');
 
 function drawParallel(canvas: HTMLCanvasElement, axes: string[], scales: Map<string, AxisScale>, order: number[], paint: Paint): void {
   const c = setup(canvas);
@@ -145,7 +167,15 @@ function drawParallel(canvas: HTMLCanvasElement, axes: string[], scales: Map<str
   });
 }
 
-function drawScatter(canvas: HTMLCanvasElement, sx: AxisScale | undefined, sy: AxisScale | undefined, xId: string, yId: string, order: number[], paint: Paint): void {
+function drawScatter(
+  canvas: HTMLCanvasElement,
+  sx: AxisScale | undefined,
+  sy: AxisScale | undefined,
+  xId: string,
+  yId: string,
+  order: number[],
+  paint: Paint,
+): void {
   const c = setup(canvas);
   if (!c || !sx || !sy) return;
   const { g, w, hgt } = c;

@@ -16,7 +16,9 @@ export class Rpc {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly send: (m: { type: 'table'; requestId: number; query: TableQuery } | { type: 'series'; requestId: number; request: SeriesRequest }) => void) {}
+  constructor(
+    private readonly send: (m: { type: 'table'; requestId: number; query: TableQuery } | { type: 'series'; requestId: number; request: SeriesRequest }) => void,
+  ) {}
 
   table(query: TableQuery): Promise<TablePage> {
     const requestId = this.next++;

@@ -29,7 +29,10 @@ export class TableView {
   private readonly stars = new Map<string, boolean>();
   private starColumn: string | undefined;
 
-  constructor(host: HTMLElement, private readonly d: TableViewDeps) {
+  constructor(
+    host: HTMLElement,
+    private readonly d: TableViewDeps,
+  ) {
     this.grid = new VirtualTable(host, {
       label: 'Runs',
       rowKey: (r) => d.rows.id(r),
@@ -65,7 +68,9 @@ export class TableView {
     const s = this.d.state();
     this.columns = visibleColumns(this.d.rows.catalogue, s);
     this.starColumn = this.d.rows.catalogue.find((c: ColumnInfo) => c.kind === 'tag' && c.key === STAR_TAG)?.id;
-    this.grid.setColumns(this.columns.map((c): GridColumn => ({ id: c.id, width: c.width, pinned: c.pinned, align: c.numeric ? 'right' : 'left', fixed: c.id === STAR_COLUMN })));
+    this.grid.setColumns(
+      this.columns.map((c): GridColumn => ({ id: c.id, width: c.width, pinned: c.pinned, align: c.numeric ? 'right' : 'left', fixed: c.id === STAR_COLUMN })),
+    );
     this.grid.setRowCount(this.d.rows.total);
   }
 
@@ -106,7 +111,8 @@ export class TableView {
       return;
     }
     const v = this.d.rows.cell(r, col.id);
-    if (col.id === 'status' && typeof v === 'string') el.append(codicon(STATUS_ICON[v] ?? 'circle-outline', `status-${v}${v === 'running' ? ' codicon-modifier-spin' : ''}`));
+    if (col.id === 'status' && typeof v === 'string')
+      el.append(codicon(STATUS_ICON[v] ?? 'circle-outline', `status-${v}${v === 'running' ? ' codicon-modifier-spin' : ''}`));
     const text = formatCell({ id: col.id, kind: 'param' }, v);
     el.append(text);
     if (col.id === 'name' && id) el.title = `${text} (${id})`;

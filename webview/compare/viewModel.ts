@@ -43,7 +43,10 @@ function defaultWidth(c: ColumnInfo): number {
  * (catalogue order for columns the user never moved), minus hidden ones and — with "only
  * differing" — columns whose value is the same for every run (attributes always stay).
  */
-export function visibleColumns(catalogue: readonly ColumnInfo[], s: Pick<CompareState, 'order' | 'hidden' | 'pinned' | 'widths' | 'onlyDiffering'>): ViewColumn[] {
+export function visibleColumns(
+  catalogue: readonly ColumnInfo[],
+  s: Pick<CompareState, 'order' | 'hidden' | 'pinned' | 'widths' | 'onlyDiffering'>,
+): ViewColumn[] {
   const hidden = new Set(s.hidden);
   const rank = new Map(s.order.map((id, i) => [id, i]));
   const shown = catalogue
@@ -109,7 +112,6 @@ export function formatTime(ms: number): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
-
 
 /** A number from a cell (NaN/±Inf strings included); undefined for text or missing. */
 export function cellNumber(v: Cell | undefined): number | undefined {

@@ -24,17 +24,7 @@ import {
   isDataPreviewState,
   toDataPreviewValidators,
 } from '../../src/protocol/webview/dataPreview';
-import {
-  PageCache,
-  columnWidth,
-  diffSummary,
-  driftLevel,
-  formatCell,
-  formatNumber,
-  formatPercent,
-  histogramBars,
-  rowChange,
-} from './viewModel';
+import { PageCache, columnWidth, diffSummary, driftLevel, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from './viewModel';
 
 const GALLERY_PAGE = 48;
 const app = document.getElementById('app') ?? document.body;
@@ -67,14 +57,13 @@ renderHeader(init.mode);
 function renderHeader(mode: DataPreviewInit['mode']): void {
   const tabs =
     mode === 'table' || mode === 'profile'
-      ? h(
-          'div',
-          { class: 'dp-tabs', role: 'tablist' },
-          tab('table', 'table', 'Rows', mode),
-          tab('profile', 'graph', 'Profile', mode),
-        )
+      ? h('div', { class: 'dp-tabs', role: 'tablist' }, tab('table', 'table', 'Rows', mode), tab('profile', 'graph', 'Profile', mode))
       : null;
-  header.replaceChildren(h('h1', { class: 'dp-title', 'data-testid': 'data-title' }, init.title), h('span', { class: 'dp-meta', 'data-testid': 'data-meta' }), tabs ?? '');
+  header.replaceChildren(
+    h('h1', { class: 'dp-title', 'data-testid': 'data-title' }, init.title),
+    h('span', { class: 'dp-meta', 'data-testid': 'data-meta' }),
+    tabs ?? '',
+  );
 }
 
 function tab(mode: 'table' | 'profile', icon: string, label: string, current: string): HTMLElement {
@@ -138,7 +127,13 @@ function showPage(page: PageData): void {
     content.replaceChildren(host);
     const columns: GridColumn[] = [
       { id: '#', width: Math.max(48, 10 * String(page.total ?? 1000).length + 16), pinned: true, align: 'right', fixed: true },
-      ...page.columns.map((name, i) => ({ id: `c${i}`, width: columnWidth(name, page.rows.slice(0, 50).map((r) => r[i] ?? null)) })),
+      ...page.columns.map((name, i) => ({
+        id: `c${i}`,
+        width: columnWidth(
+          name,
+          page.rows.slice(0, 50).map((r) => r[i] ?? null),
+        ),
+      })),
     ];
     grid = new VirtualTable(host, {
       label: `Rows of ${page.name}`,
@@ -184,13 +179,17 @@ function showProfile(p: ProfileData): void {
       ['missing', `${c.missing.toLocaleString('en-US')} (${formatPercent(c.missing, c.count)})`],
       ['distinct', `${c.distinct_approximate ? '≈' : ''}${c.distinct.toLocaleString('en-US')}`],
     ];
-    if (c.min !== undefined) stats.push(['min', formatNumber(c.min)], ['max', formatNumber(c.max)], ['mean', formatNumber(c.mean)], ['std', formatNumber(c.std)]);
+    if (c.min !== undefined)
+      stats.push(['min', formatNumber(c.min)], ['max', formatNumber(c.max)], ['mean', formatNumber(c.mean)], ['std', formatNumber(c.std)]);
     const histogram = c.histogram
       ? h(
           'div',
           { class: 'dp-hist', role: 'img', 'aria-label': `Histogram of ${c.name}`, 'data-testid': 'histogram' },
           ...histogramBars(c.histogram.counts).map((height, i) => {
-            const bar = h('div', { class: 'dp-bar', title: `[${formatNumber(c.histogram!.edges[i])}, ${formatNumber(c.histogram!.edges[i + 1])}): ${c.histogram!.counts[i]}` });
+            const bar = h('div', {
+              class: 'dp-bar',
+              title: `[${formatNumber(c.histogram!.edges[i])}, ${formatNumber(c.histogram!.edges[i + 1])}): ${c.histogram!.counts[i]}`,
+            });
             bar.style.height = `${height}%`;
             return bar;
           }),
@@ -203,7 +202,13 @@ function showProfile(p: ProfileData): void {
           ...c.top.map((t) => {
             const fill = h('span', { class: 'dp-top-fill' });
             fill.style.width = formatPercent(t.count, c.count - c.missing).replace('<', '');
-            return h('li', null, fill, h('span', { class: 'dp-top-value' }, t.value === '' ? '(empty)' : t.value), h('span', { class: 'dp-top-count' }, t.count.toLocaleString('en-US')));
+            return h(
+              'li',
+              null,
+              fill,
+              h('span', { class: 'dp-top-value' }, t.value === '' ? '(empty)' : t.value),
+              h('span', { class: 'dp-top-count' }, t.count.toLocaleString('en-US')),
+            );
           }),
         )
       : null;
@@ -251,7 +256,11 @@ function showDrift(d: DriftData, labels: PairLabels, path: string): void {
     d.columns_removed.length ? h('p', null, `Columns only in ${labels.a}: ${d.columns_removed.join(', ')}`) : null,
   ];
   content.replaceChildren(
-    h('p', { class: 'dp-note' }, 'Columns ranked by how much they moved: score is the KS statistic for numbers and the Jensen–Shannon distance for categories. PSI ≥ 0.25 is a large shift.'),
+    h(
+      'p',
+      { class: 'dp-note' },
+      'Columns ranked by how much they moved: score is the KS statistic for numbers and the Jensen–Shannon distance for categories. PSI ≥ 0.25 is a large shift.',
+    ),
     table,
     ...extra.filter((e) => e !== null),
   );
@@ -299,7 +308,11 @@ function showDiff(d: DiffData, labels: PairLabels): void {
       : h(
           'table',
           { class: 'dp-table', 'data-testid': 'diff-files' },
-          h('thead', null, h('tr', null, h('th', null, 'change'), h('th', null, 'path'), h('th', null, `size in ${labels.a}`), h('th', null, `size in ${labels.b}`))),
+          h(
+            'thead',
+            null,
+            h('tr', null, h('th', null, 'change'), h('th', null, 'path'), h('th', null, `size in ${labels.a}`), h('th', null, `size in ${labels.b}`)),
+          ),
           h('tbody', null, ...files),
         ),
     tabular.length
@@ -307,7 +320,12 @@ function showDiff(d: DiffData, labels: PairLabels): void {
           'div',
           null,
           h('h2', null, 'Tables'),
-          h('table', { class: 'dp-table' }, h('thead', null, h('tr', null, h('th', null, 'table'), h('th', null, 'rows'), h('th', null, 'schema'))), h('tbody', null, ...tabular)),
+          h(
+            'table',
+            { class: 'dp-table' },
+            h('thead', null, h('tr', null, h('th', null, 'table'), h('th', null, 'rows'), h('th', null, 'schema'))),
+            h('tbody', null, ...tabular),
+          ),
         )
       : '',
   );
@@ -337,7 +355,9 @@ function showGallery(g: GalleryData): void {
     ),
   );
   content.replaceChildren(
-    g.total === 0 ? h('p', { class: 'empty-state', 'data-testid': 'gallery-empty' }, 'No images (png, jpg, gif, webp, bmp, svg) in this folder.') : h('div', { class: 'dp-gallery' }, ...tiles),
+    g.total === 0
+      ? h('p', { class: 'empty-state', 'data-testid': 'gallery-empty' }, 'No images (png, jpg, gif, webp, bmp, svg) in this folder.')
+      : h('div', { class: 'dp-gallery' }, ...tiles),
     g.total > GALLERY_PAGE ? nav : '',
   );
   content.scrollTop = 0;

@@ -4,7 +4,6 @@
  */
 import { type ColumnDriftData, type DiffData, type JsonCell, PAGE_SIZE, type PageData } from '../../src/protocol/webview/dataPreview';
 
-
 /**
  * Rows loaded so far, by page. The grid asks for a visible range; `missing` says which pages
  * to request (each once). While the end is unknown (CSV, JSONL) the grid shows one extra page
@@ -90,7 +89,6 @@ export function formatNumber(v: number | null | undefined): string {
   if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return v.toExponential(3);
   return String(Number(v.toPrecision(6)));
 }
-
 
 export function formatPercent(part: number, whole: number): string {
   if (whole <= 0) return '0%';

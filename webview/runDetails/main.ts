@@ -135,12 +135,21 @@ function showDetails(details: RunDetailsData, artifactsBaseUri: string | null): 
   renderIfChanged('inputs', runInputs, () =>
     inputs.fill(
       runInputs.length === 0
-        ? h('p', { class: 'empty-state', 'data-testid': 'inputs-empty' }, 'No inputs logged. Call run.log_input(path) to link the data this run read to a snapshot.')
+        ? h(
+            'p',
+            { class: 'empty-state', 'data-testid': 'inputs-empty' },
+            'No inputs logged. Call run.log_input(path) to link the data this run read to a snapshot.',
+          )
         : dataTable({
             testId: 'inputs-table',
             label: 'Inputs',
             columns: ['path', 'snapshot', 'files', 'size'],
-            rows: runInputs.map((i) => [i.path, `${i.snapshot_name ?? new Date(i.created_at).toLocaleString()} (${i.snapshot_id.slice(0, 12)})`, String(i.file_count), formatBytes(i.total_bytes)]),
+            rows: runInputs.map((i) => [
+              i.path,
+              `${i.snapshot_name ?? new Date(i.created_at).toLocaleString()} (${i.snapshot_id.slice(0, 12)})`,
+              String(i.file_count),
+              formatBytes(i.total_bytes),
+            ]),
           }),
     ),
   );

@@ -105,7 +105,8 @@ export function buildViewModel(d: RunDetailsData, artifactsBaseUri: string | nul
       path: a.path,
       name: baseName(a.path),
       size: a.size === null ? '' : formatBytes(a.size),
-      previewUri: artifactsBaseUri && IMAGE.test(a.path) ? `${artifactsBaseUri.replace(/\/$/, '')}/${a.path.split('/').map(encodeURIComponent).join('/')}` : null,
+      previewUri:
+        artifactsBaseUri && IMAGE.test(a.path) ? `${artifactsBaseUri.replace(/\/$/, '')}/${a.path.split('/').map(encodeURIComponent).join('/')}` : null,
     })),
     output: { text: d.outputTail, truncated: d.outputTruncated },
     issues: d.issues,
@@ -128,7 +129,6 @@ export function formatDateTime(iso: string): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
-
 
 /** The command as a user would retype it in a POSIX shell: `python3 train.py --lr 0.1`. */
 export function commandLine(executable: string | null, argv: readonly string[]): string {

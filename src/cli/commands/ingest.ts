@@ -34,7 +34,15 @@ export function ingestCommand(ctx: CliContext, out: Output): Command {
           db.close();
         }
       }
-      const summary = { runs: result.runs.length, changed: result.changedRunIds.length, events: result.events, points: result.points, killed, backup: backup ?? null, issues: result.issues };
+      const summary = {
+        runs: result.runs.length,
+        changed: result.changedRunIds.length,
+        events: result.events,
+        points: result.points,
+        killed,
+        backup: backup ?? null,
+        issues: result.issues,
+      };
       if (opts.json) return out.json(summary);
       out.line(`ingested ${summary.events} events (${summary.points} metric points) from ${summary.changed} of ${summary.runs} runs`);
       if (backup) out.line(`previous store kept as ${backup}`);

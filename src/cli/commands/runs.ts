@@ -25,13 +25,16 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
     .action((opts: { json?: boolean; experiment?: string; deleted?: boolean; limit?: number; filter?: string; orderBy?: string[] }) => {
       // Check the expressions before touching the store, so a typo fails fast even in an empty folder.
       const query = checkedQuery(out, opts.filter, opts.orderBy);
-      const list = withCurrentStore<Run[]>(ctx, [], (db) =>
-        queryRuns(db, {
-          ...query,
-          experimentNames: opts.experiment !== undefined ? [opts.experiment] : undefined,
-          includeDeleted: opts.deleted,
-          limit: opts.limit,
-        }).runs,
+      const list = withCurrentStore<Run[]>(
+        ctx,
+        [],
+        (db) =>
+          queryRuns(db, {
+            ...query,
+            experimentNames: opts.experiment !== undefined ? [opts.experiment] : undefined,
+            includeDeleted: opts.deleted,
+            limit: opts.limit,
+          }).runs,
       );
       if (opts.json) return out.json(list);
       if (list.length === 0) {

@@ -56,11 +56,12 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
     .option('--dataset <path>', 'only snapshots of this file or folder')
     .action(async (opts: { json?: boolean; dataset?: string }) => {
       const paths = findPaths(ctx);
-      const list = paths && fs.existsSync(paths.storeFile)
-        ? await withDb(paths, async (db) =>
-            listSnapshots(db, { dataset: opts.dataset !== undefined ? datasetName(paths, path.resolve(ctx.cwd, opts.dataset)) : undefined }),
-          )
-        : [];
+      const list =
+        paths && fs.existsSync(paths.storeFile)
+          ? await withDb(paths, async (db) =>
+              listSnapshots(db, { dataset: opts.dataset !== undefined ? datasetName(paths, path.resolve(ctx.cwd, opts.dataset)) : undefined }),
+            )
+          : [];
       if (opts.json) return out.json(list);
       if (list.length === 0) return out.line('No snapshots yet. Take one with `mlwb snapshot create <path>`.');
       out.line(
@@ -82,7 +83,8 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
         const runs = listRunsUsingSnapshot(db, s.id);
         if (opts.json) return out.json({ snapshot: s, files, runs });
         out.line(`${s.id} — ${s.dataset}${s.name ? ` (${s.name})` : ''} — ${s.created_at} — ${s.file_count} files, ${formatBytes(s.total_bytes)} ${flags(s)}`);
-        for (const f of files) out.line(`  ${f.sha256.slice(0, 12) || '(dir link)  '}  ${formatBytes(f.size).padStart(9)}  ${f.path}${f.link ? ` -> ${f.link}` : ''}`);
+        for (const f of files)
+          out.line(`  ${f.sha256.slice(0, 12) || '(dir link)  '}  ${formatBytes(f.size).padStart(9)}  ${f.path}${f.link ? ` -> ${f.link}` : ''}`);
         for (const r of runs) out.line(`  used by run ${r.run_id}${r.run_name ? ` (${r.run_name})` : ''} as ${r.path}`);
         printIssues(out, s);
       });
@@ -98,7 +100,12 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
         if (opts.json) return out.json({ added: d.added, removed: d.removed, modified: d.modified });
         if (d.files.length === 0) return out.line(`No differences between ${d.a} and ${d.b}.`);
         const size = (n: number | null) => (n === null ? '' : formatBytes(n));
-        out.line(formatTable(['STATUS', 'PATH', 'SIZE A', 'SIZE B'], d.files.map((f) => [f.status, f.path, size(f.size_a), size(f.size_b)])));
+        out.line(
+          formatTable(
+            ['STATUS', 'PATH', 'SIZE A', 'SIZE B'],
+            d.files.map((f) => [f.status, f.path, size(f.size_a), size(f.size_b)]),
+          ),
+        );
         for (const t of d.tabular) {
           const parts = [`rows ${t.rows_a ?? '—'} → ${t.rows_b ?? '—'}`];
           if (t.columns_added.length) parts.push(`columns added: ${t.columns_added.join(', ')}`);
@@ -122,7 +129,9 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
           restoreSnapshot(db, paths, ref, { to: opts.to !== undefined ? path.resolve(ctx.cwd, opts.to) : undefined, force: opts.force, signal }),
         );
         if (opts.json) return out.json(r);
-        out.line(`Restored ${r.written.length} file(s) of ${r.snapshot} into ${r.target} (${r.unchanged} already up to date${r.overwritten.length ? `, ${r.overwritten.length} overwritten` : ''}).`);
+        out.line(
+          `Restored ${r.written.length} file(s) of ${r.snapshot} into ${r.target} (${r.unchanged} already up to date${r.overwritten.length ? `, ${r.overwritten.length} overwritten` : ''}).`,
+        );
       });
     });
 
@@ -166,7 +175,10 @@ function progressPrinter(out: Output): ((p: SnapshotProgress) => void) | undefin
   if (out !== consoleOutput || !process.stderr.isTTY) return undefined;
   return (p) => {
     const pct = p.bytes_total ? Math.floor((100 * p.bytes_done) / p.bytes_total) : 0;
-    const text = p.phase === 'scan' ? `scanning… ${p.files_total} files` : `${p.phase} ${pct}% — ${p.files_done}/${p.files_total} files, ${formatBytes(p.bytes_done)}/${formatBytes(p.bytes_total)}`;
+    const text =
+      p.phase === 'scan'
+        ? `scanning… ${p.files_total} files`
+        : `${p.phase} ${pct}% — ${p.files_done}/${p.files_total} files, ${formatBytes(p.bytes_done)}/${formatBytes(p.bytes_total)}`;
     process.stderr.write(`\r\x1b[2K${text}`);
   };
 }
@@ -184,4 +196,3 @@ function printIssues(out: Output, s: Snapshot): void {
 function flags(s: Snapshot): string {
   return [s.metadata_only ? 'metadata-only' : '', s.partial ? 'partial' : ''].filter(Boolean).join(',');
 }
-

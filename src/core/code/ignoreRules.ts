@@ -7,9 +7,23 @@ import { globToRegExp } from './glob';
  * notebooks, which would otherwise show up twice.
  */
 export const IGNORED_DIR_NAMES: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn', 'node_modules', '.mlwb',
-  'venv', '.venv', 'env', '__pypackages__', 'site-packages',
-  '__pycache__', '.ipynb_checkpoints', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '.mlwb',
+  'venv',
+  '.venv',
+  'env',
+  '__pypackages__',
+  'site-packages',
+  '__pycache__',
+  '.ipynb_checkpoints',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
 ]);
 
 /** Files that can be entry points; every other file is left unwatched, which keeps watchers few. */

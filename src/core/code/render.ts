@@ -28,7 +28,14 @@ export function renderNotebook(json: string): string | undefined {
     const src = cellSource(c).replace(/\r\n?/g, '\n').replace(/\n+$/, '');
     if (c.cell_type === 'code') return `# %% cell ${i + 1}\n${src}`;
     const kind = c.cell_type === 'markdown' ? 'markdown' : 'raw';
-    const body = src === '' ? '' : '\n' + src.split('\n').map((l) => (l ? `# ${l}` : '#')).join('\n');
+    const body =
+      src === ''
+        ? ''
+        : '\n' +
+          src
+            .split('\n')
+            .map((l) => (l ? `# ${l}` : '#'))
+            .join('\n');
     return `# %% [${kind}] cell ${i + 1}${body}`;
   });
   return parts.join('\n\n') + '\n';
@@ -43,14 +50,16 @@ export interface ExecutedCell {
 
 /** The cells a run executed, each headed by where it came from. */
 export function renderExecutedCells(cells: readonly ExecutedCell[]): string {
-  return cells
-    .map((c) => {
-      const where = [
-        c.executionCount !== null ? `execution ${c.executionCount}` : undefined,
-        c.savedIndex === null ? 'not in the saved notebook (unsaved edits)' : c.savedIndex !== undefined ? `cell ${c.savedIndex + 1}` : undefined,
-      ].filter(Boolean);
-      const src = c.source === null ? '# (source not stored)' : c.source.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
-      return `# %% executed${where.length ? ` (${where.join(', ')})` : ''}\n${src}`;
-    })
-    .join('\n\n') + '\n';
+  return (
+    cells
+      .map((c) => {
+        const where = [
+          c.executionCount !== null ? `execution ${c.executionCount}` : undefined,
+          c.savedIndex === null ? 'not in the saved notebook (unsaved edits)' : c.savedIndex !== undefined ? `cell ${c.savedIndex + 1}` : undefined,
+        ].filter(Boolean);
+        const src = c.source === null ? '# (source not stored)' : c.source.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+        return `# %% executed${where.length ? ` (${where.join(', ')})` : ''}\n${src}`;
+      })
+      .join('\n\n') + '\n'
+  );
 }

@@ -53,7 +53,13 @@ export function getRunCode(db: Db, paths: WorkspacePaths, runId: string, view: C
   const ref = codeRefOf(db, runId);
   const base = ref?.path ? path.basename(ref.path) : `${run.name}.py`;
   const doc = (text: string, available: boolean, fileName = base): CodeDocument => ({
-    runId, runName: run.name, kind: ref?.kind ?? null, path: ref?.path ?? null, fileName, text, available,
+    runId,
+    runName: run.name,
+    kind: ref?.kind ?? null,
+    path: ref?.path ?? null,
+    fileName,
+    text,
+    available,
   });
   if (!ref) return doc(`# Run "${run.name}" recorded no code (it was tracked before code capture, or with MLWB_CAPTURE_CODE=0).\n`, false);
   const file = readCodeObject(paths.objectsDir, ref.object);

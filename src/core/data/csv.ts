@@ -8,7 +8,11 @@ const BATCH = 2000;
 /** CSV and TSV through csv-parse (RFC 4180 quoting, BOM); the first record is the header. */
 export class CsvTable implements TableReader {
   readonly untyped = true;
-  constructor(readonly file: string, readonly name: string, readonly format: 'csv' | 'tsv') {}
+  constructor(
+    readonly file: string,
+    readonly name: string,
+    readonly format: 'csv' | 'tsv',
+  ) {}
 
   async *batches(signal?: AbortSignal): AsyncGenerator<Batch> {
     const input = fs.createReadStream(this.file);

@@ -159,7 +159,15 @@ export function columnDrift(a: ColumnAccumulator, b: ColumnAccumulator): ColumnD
     const x = a.sample.values();
     const y = b.sample.values();
     const ks = ksStatistic(x, y);
-    return { ...base, kind: 'numeric', score: ks, ks, ks_p_value: ksPValue(ks, x.length, y.length), psi: psi(x, y), sampled: a.sample.sampled || b.sample.sampled };
+    return {
+      ...base,
+      kind: 'numeric',
+      score: ks,
+      ks,
+      ks_p_value: ksPValue(ks, x.length, y.length),
+      psi: psi(x, y),
+      sampled: a.sample.sampled || b.sample.sampled,
+    };
   }
   const d = categoricalDistance(categoryCounts(a), categoryCounts(b));
   return { ...base, kind: 'categorical', score: d.js_distance, ...d, sampled: false };

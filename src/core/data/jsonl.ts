@@ -9,7 +9,10 @@ const BATCH = 2000;
 export class JsonlTable implements TableReader {
   readonly format = 'jsonl' as const;
   readonly untyped = false;
-  constructor(readonly file: string, readonly name: string) {}
+  constructor(
+    readonly file: string,
+    readonly name: string,
+  ) {}
 
   async *batches(signal?: AbortSignal): AsyncGenerator<Batch> {
     const input = fs.createReadStream(this.file, { encoding: 'utf8' });

@@ -10,7 +10,10 @@ export class ParquetTable implements TableReader {
   readonly format = 'parquet' as const;
   readonly untyped = false;
   private meta: Promise<{ metadata: FileMetaData; columns: ColumnSchema[] }> | undefined;
-  constructor(readonly file: string, readonly name: string) {}
+  constructor(
+    readonly file: string,
+    readonly name: string,
+  ) {}
 
   async *batches(signal?: AbortSignal): AsyncGenerator<Batch> {
     const { metadata, columns } = await this.metadata();

@@ -63,7 +63,10 @@ export class ColumnAccumulator {
   readonly categories = new Map<string, number>();
   untracked = 0;
 
-  constructor(readonly name: string, private readonly opts: Required<Pick<ProfileOptions, 'distinctCap' | 'categoryCap' | 'sampleSize'>>) {
+  constructor(
+    readonly name: string,
+    private readonly opts: Required<Pick<ProfileOptions, 'distinctCap' | 'categoryCap' | 'sampleSize'>>,
+  ) {
     this.sample = new Reservoir(opts.sampleSize);
     this.distinct = new DistinctCounter(opts.distinctCap);
   }
@@ -127,7 +130,10 @@ export class ColumnAccumulator {
       p.std = this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null;
       p.histogram = histogram(this.sample.values(), this.min, this.max, bins, this.sample.sampled);
     } else if (!this.numeric) {
-      p.top = [...this.categories].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, topN).map(([value, count]) => ({ value, count }));
+      p.top = [...this.categories]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, topN)
+        .map(([value, count]) => ({ value, count }));
       p.top_approximate = this.untracked > 0;
     }
     return p;
@@ -135,7 +141,13 @@ export class ColumnAccumulator {
 }
 
 /** Equal-width bins over [min, max]; the last bin includes max. */
-export function histogram(values: ArrayLike<number>, min: number, max: number, bins: number, sampled: boolean): { edges: number[]; counts: number[]; sampled: boolean } {
+export function histogram(
+  values: ArrayLike<number>,
+  min: number,
+  max: number,
+  bins: number,
+  sampled: boolean,
+): { edges: number[]; counts: number[]; sampled: boolean } {
   if (min === max) return { edges: [min, max], counts: [values.length], sampled };
   const width = (max - min) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width));

@@ -12,7 +12,10 @@ export class Reservoir {
   private filled = 0;
   seen = 0;
   private readonly random: () => number;
-  constructor(readonly capacity: number, seed = 0x5eed) {
+  constructor(
+    readonly capacity: number,
+    seed = 0x5eed,
+  ) {
     this.data = new Float64Array(capacity);
     this.random = prng(seed);
   }

@@ -27,8 +27,6 @@ export function schemaChange(a: readonly ColumnSchema[], b: readonly ColumnSchem
   return {
     columns_added: b.filter((c) => !ta.has(c.name)).map((c) => c.name),
     columns_removed: a.filter((c) => !tb.has(c.name)).map((c) => c.name),
-    type_changed: a
-      .filter((c) => tb.has(c.name) && tb.get(c.name) !== c.type)
-      .map((c) => ({ column: c.name, from: c.type, to: tb.get(c.name)! })),
+    type_changed: a.filter((c) => tb.has(c.name) && tb.get(c.name) !== c.type).map((c) => ({ column: c.name, from: c.type, to: tb.get(c.name)! })),
   };
 }

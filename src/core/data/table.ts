@@ -46,7 +46,11 @@ export interface TableReader {
 
 /** A malformed or unreadable table; the message names the file and, when known, the line or row. */
 export class TableError extends MlwbError {
-  constructor(message: string, readonly file: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
     super(message, 'INVALID_ARGUMENT');
     this.name = 'TableError';
   }

@@ -168,8 +168,7 @@ export class EventApplier {
     let a = this.summaries.get(seriesId);
     if (!a) {
       const row = this.s.summary.get(seriesId) as
-        | { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number }
-        | undefined;
+        { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number } | undefined;
       a = row
         ? { last: row.last, min: row.min, max: row.max, count: row.count, lastStep: row.last_step, lastTs: row.last_ts, nanCount: row.nan_count }
         : { last: null, min: null, max: null, count: 0, lastStep: -Infinity, lastTs: 0, nanCount: 0 };
@@ -227,9 +226,7 @@ function prepareStatements(db: Db) {
     insertParam: p('INSERT OR IGNORE INTO params (run_id, key, value) VALUES (?, ?, ?)'),
     upsertTag: p('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value'),
     deleteTag: p('DELETE FROM tags WHERE run_id = ? AND key = ?'),
-    upsertArtifact: p(
-      'INSERT INTO artifacts (run_id, path, size) VALUES (?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size',
-    ),
+    upsertArtifact: p('INSERT INTO artifacts (run_id, path, size) VALUES (?, ?, ?) ON CONFLICT (run_id, path) DO UPDATE SET size = excluded.size'),
     insertSeries: p('INSERT OR IGNORE INTO metric_series (run_id, key) VALUES (?, ?)'),
     seriesId: p('SELECT id FROM metric_series WHERE run_id = ? AND key = ?'),
     insertPoint: p('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)'),

@@ -193,7 +193,7 @@ function parseLines(text: string, firstLine: number, file: string): ParsedChunk 
 
 function findNextNewline(fd: number, from: number, fileSize: number): number {
   const buf = Buffer.allocUnsafe(1024 * 1024);
-  for (let pos = from; pos < fileSize; ) {
+  for (let pos = from; pos < fileSize;) {
     const n = fs.readSync(fd, buf, 0, buf.length, pos);
     const i = buf.indexOf(NEWLINE);
     if (i >= 0 && i < n) return pos + i;

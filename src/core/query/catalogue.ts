@@ -10,7 +10,6 @@ import type { Db } from '../store/database';
 import type { MetricAggregate } from './compile';
 import { fieldId } from './fields';
 
-
 export type ColumnKind = 'attribute' | 'param' | 'metric' | 'tag';
 
 export interface ColumnInfo {

@@ -2,22 +2,11 @@ import { FilterSyntaxError } from './syntaxError';
 import type { Token } from './lexer';
 
 /** What a filter or order-by identifier refers to. */
-export type Field =
-  | { entity: 'metric' | 'param' | 'tag'; key: string }
-  | { entity: 'attribute'; key: AttributeName; type: AttributeType; sql: string };
+export type Field = { entity: 'metric' | 'param' | 'tag'; key: string } | { entity: 'attribute'; key: AttributeName; type: AttributeType; sql: string };
 
 export type AttributeType = 'text' | 'number' | 'time';
 
-export type AttributeName =
-  | 'id'
-  | 'name'
-  | 'experiment'
-  | 'experiment_id'
-  | 'status'
-  | 'start_time'
-  | 'end_time'
-  | 'duration'
-  | 'lifecycle';
+export type AttributeName = 'id' | 'name' | 'experiment' | 'experiment_id' | 'status' | 'start_time' | 'end_time' | 'duration' | 'lifecycle';
 
 interface AttributeDef {
   readonly type: AttributeType;
@@ -69,12 +58,7 @@ export function resolveField(tok: Extract<Token, { kind: 'ident' }>, src: string
   if (tok.prefix !== undefined) {
     const e = PREFIXES[tok.prefix.toLowerCase()];
     if (!e) {
-      throw new FilterSyntaxError(
-        `Unknown field type "${tok.prefix}": use metrics., params., tags. or attributes.`,
-        src,
-        tok.offset,
-        tok.prefix.length,
-      );
+      throw new FilterSyntaxError(`Unknown field type "${tok.prefix}": use metrics., params., tags. or attributes.`, src, tok.offset, tok.prefix.length);
     }
     entity = e;
   }
@@ -82,8 +66,7 @@ export function resolveField(tok: Extract<Token, { kind: 'ident' }>, src: string
   const name = ATTRIBUTE_BY_NAME.get(tok.key.toLowerCase());
   if (!name) {
     throw new FilterSyntaxError(
-      `Unknown attribute "${tok.key}" (known: ${Object.keys(ATTRIBUTES).join(', ')}; ` +
-        'metrics, params and tags need their prefix, e.g. metrics.loss)',
+      `Unknown attribute "${tok.key}" (known: ${Object.keys(ATTRIBUTES).join(', ')}; ` + 'metrics, params and tags need their prefix, e.g. metrics.loss)',
       src,
       tok.offset,
       tok.end - tok.offset,

@@ -101,11 +101,7 @@ function readKey(src: string, at: number, prefix: string): { value: string; quot
   BARE_KEY.lastIndex = at;
   const m = BARE_KEY.exec(src);
   if (!m) {
-    throw new FilterSyntaxError(
-      `Expected a key after "${prefix}." (quote keys with special characters: ${prefix}.\`my key\`)`,
-      src,
-      at,
-    );
+    throw new FilterSyntaxError(`Expected a key after "${prefix}." (quote keys with special characters: ${prefix}.\`my key\`)`, src, at);
   }
   return { value: m[0], quoted: false, end: at + m[0].length };
 }

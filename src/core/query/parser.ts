@@ -111,7 +111,12 @@ class Parser {
       const inner = this.orExpr();
       const close = this.next();
       if (!(close.kind === 'punct' && close.value === ')')) {
-        throw new FilterSyntaxError(`Expected ")" to close the "(" at column ${t.offset + 1}, found ${describe(close, this.src)}`, this.src, close.offset, close.end - close.offset);
+        throw new FilterSyntaxError(
+          `Expected ")" to close the "(" at column ${t.offset + 1}, found ${describe(close, this.src)}`,
+          this.src,
+          close.offset,
+          close.end - close.offset,
+        );
       }
       return inner;
     }
@@ -160,7 +165,12 @@ class Parser {
         const negated = this.acceptKeyword('not');
         if (!this.acceptKeyword('null')) {
           const n = this.peek();
-          throw new FilterSyntaxError(`Expected NULL after ${name} IS${negated ? ' NOT' : ''}, found ${describe(n, this.src)}`, this.src, n.offset, n.end - n.offset);
+          throw new FilterSyntaxError(
+            `Expected NULL after ${name} IS${negated ? ' NOT' : ''}, found ${describe(n, this.src)}`,
+            this.src,
+            n.offset,
+            n.end - n.offset,
+          );
         }
         return { kind: 'null', field, negated, offset };
       }
@@ -176,7 +186,12 @@ class Parser {
   private list(field: Field, name: string): Literal[] {
     const open = this.next();
     if (!(open.kind === 'punct' && open.value === '(')) {
-      throw new FilterSyntaxError(`Expected "(" to start the list of values after ${name} IN, found ${describe(open, this.src)}`, this.src, open.offset, open.end - open.offset);
+      throw new FilterSyntaxError(
+        `Expected "(" to start the list of values after ${name} IN, found ${describe(open, this.src)}`,
+        this.src,
+        open.offset,
+        open.end - open.offset,
+      );
     }
     const values: Literal[] = [];
     for (;;) {

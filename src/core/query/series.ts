@@ -71,7 +71,8 @@ export function getSeriesDownsampled(db: Db, q: SeriesQuery): { series: SampledS
     throw new MlwbError(`buckets must be a whole number from 1 to ${MAX_BUCKETS}, got ${buckets}.`, 'INVALID_ARGUMENT');
   }
   const xAxis = q.xAxis ?? 'step';
-  if (xAxis !== 'step' && xAxis !== 'time' && xAxis !== 'relative') throw new MlwbError(`Unknown x axis "${String(xAxis)}": use step, time or relative.`, 'INVALID_ARGUMENT');
+  if (xAxis !== 'step' && xAxis !== 'time' && xAxis !== 'relative')
+    throw new MlwbError(`Unknown x axis "${String(xAxis)}": use step, time or relative.`, 'INVALID_ARGUMENT');
   if (q.range && !(Number.isFinite(q.range[0]) && Number.isFinite(q.range[1]) && q.range[0] <= q.range[1])) {
     throw new MlwbError('range must be two finite numbers [x0, x1] with x0 ≤ x1.', 'INVALID_ARGUMENT');
   }
@@ -220,8 +221,14 @@ function representatives(
 /** Adds the true first and last points (of the step range, or of the series) so lines start and end where the data does. */
 function addEndpoints(db: Db, seriesId: number, points: Points, stepRange: [number, number] | undefined): void {
   const [lo, hi] = stepRange ?? [-Infinity, Infinity];
-  const first = db.prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step >= ? ORDER BY step, rowid LIMIT 1').raw().get(seriesId, lo) as [number, number, number | null] | undefined;
-  const last = db.prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step <= ? ORDER BY step DESC, rowid DESC LIMIT 1').raw().get(seriesId, hi) as [number, number, number | null] | undefined;
+  const first = db
+    .prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step >= ? ORDER BY step, rowid LIMIT 1')
+    .raw()
+    .get(seriesId, lo) as [number, number, number | null] | undefined;
+  const last = db
+    .prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step <= ? ORDER BY step DESC, rowid DESC LIMIT 1')
+    .raw()
+    .get(seriesId, hi) as [number, number, number | null] | undefined;
   if (first && !(points.step.length && points.step[0]! <= first[0])) {
     points.step.unshift(first[0]);
     points.ts.unshift(first[1]);
@@ -259,7 +266,10 @@ function readPoints(db: Db, seriesId: number, axis: 'step' | 'ts', stored: [numb
   const points: Points = { step: [], ts: [], value: [] };
   // all() costs about half of iterate() per row; without tiles this is the whole series, which
   // only a read-only store or a locked one makes us read for a long series.
-  for (const [step, ts, value] of db.prepare(sql + ' ORDER BY step, rowid').raw().all(...args) as [number, number, number | null][]) {
+  for (const [step, ts, value] of db
+    .prepare(sql + ' ORDER BY step, rowid')
+    .raw()
+    .all(...args) as [number, number, number | null][]) {
     points.step.push(step);
     points.ts.push(ts);
     points.value.push(value === null ? NaN : value);

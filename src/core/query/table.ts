@@ -46,10 +46,7 @@ export function runsTable(db: Db, q: RunsTableQuery = {}): RunsTable {
   const limit = Math.max(0, Math.floor(q.limit ?? DEFAULT_PAGE));
   // Every matching id in order, once: the filter is evaluated a single time for the count, the
   // page and the catalogue (each catalogue query would otherwise evaluate it again).
-  const ids = db
-    .prepare(`SELECT r.id FROM ${sel.from} ${order.joins} WHERE ${sel.where} ORDER BY ${order.terms}`)
-    .pluck()
-    .all(sel.params.values) as string[];
+  const ids = db.prepare(`SELECT r.id FROM ${sel.from} ${order.joins} WHERE ${sel.where} ORDER BY ${order.terms}`).pluck().all(sel.params.values) as string[];
   const pageIds = ids.slice(offset, offset + limit);
   const byId = new Map(
     (
@@ -68,7 +65,13 @@ export function runsTable(db: Db, q: RunsTableQuery = {}): RunsTable {
     catalogue = columnCatalogue(db, { ids, everyRun }, aggregate);
   }
   const wanted = q.columns ? new Set(q.columns) : catalogue ? new Set(catalogue.map((c) => c.id)) : undefined;
-  return { total: ids.length, offset, ...(catalogue ? { catalogue } : {}), ids: pageIds, cells: pageCells(db, rows, aggregate, wanted, q.columns !== undefined) };
+  return {
+    total: ids.length,
+    offset,
+    ...(catalogue ? { catalogue } : {}),
+    ids: pageIds,
+    cells: pageCells(db, rows, aggregate, wanted, q.columns !== undefined),
+  };
 }
 
 interface PageRow {
@@ -116,10 +119,16 @@ function pageCells(db: Db, rows: PageRow[], aggregate: MetricAggregate, wanted: 
   const only = (column: string) => (keys ? `AND ${column} IN (SELECT value FROM json_each(?))` : '');
   const args = (entity: 'param' | 'tag' | 'metric') => (keys ? [ids, JSON.stringify(keys[entity])] : [ids]);
   const inIds = 'IN (SELECT value FROM json_each(?))';
-  for (const [entity, table] of [['param', 'params'], ['tag', 'tags']] as const) {
+  for (const [entity, table] of [
+    ['param', 'params'],
+    ['tag', 'tags'],
+  ] as const) {
     if (keys && keys[entity].length === 0) continue;
     const sql = `SELECT run_id, key, value FROM ${table} WHERE run_id ${inIds} ${only('key')}`;
-    for (const [runId, key, value] of db.prepare(sql).raw().iterate(...args(entity)) as Iterable<[string, string, string]>) {
+    for (const [runId, key, value] of db
+      .prepare(sql)
+      .raw()
+      .iterate(...args(entity)) as Iterable<[string, string, string]>) {
       const c = column(fieldId(entity, key));
       if (c) c[index.get(runId)!] = value;
     }

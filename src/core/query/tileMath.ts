@@ -128,8 +128,10 @@ export function mergeLevel(tiles: Float64Array): Float64Array {
     d[o + F.loTs] = Math.min(d[o + F.loTs]!, tiles[i + F.loTs]!);
     d[o + F.hiTs] = Math.max(d[o + F.hiTs]!, tiles[i + F.hiTs]!);
     // `!(a >= b)` is true when the kept value is NaN (an all-NaN tile so far): take the new one.
-    if (!(tiles[i + F.minVal]! >= d[o + F.minVal]!) && !Number.isNaN(tiles[i + F.minVal]!)) d.set(tiles.subarray(i + F.minStep, i + F.minVal + 1), o + F.minStep);
-    if (!(tiles[i + F.maxVal]! <= d[o + F.maxVal]!) && !Number.isNaN(tiles[i + F.maxVal]!)) d.set(tiles.subarray(i + F.maxStep, i + F.maxVal + 1), o + F.maxStep);
+    if (!(tiles[i + F.minVal]! >= d[o + F.minVal]!) && !Number.isNaN(tiles[i + F.minVal]!))
+      d.set(tiles.subarray(i + F.minStep, i + F.minVal + 1), o + F.minStep);
+    if (!(tiles[i + F.maxVal]! <= d[o + F.maxVal]!) && !Number.isNaN(tiles[i + F.maxVal]!))
+      d.set(tiles.subarray(i + F.maxStep, i + F.maxVal + 1), o + F.maxStep);
   }
   return out.view();
 }

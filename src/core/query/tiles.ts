@@ -60,7 +60,14 @@ export function freshTiles(db: Db, s: SeriesSummary): TileState | undefined {
 }
 
 function toState(row: StateRow): TileState {
-  return { count: row.count, min_step: row.min_step, max_step: row.max_step, min_ts: row.min_ts, max_ts: row.max_ts, levelTiles: JSON.parse(row.level_tiles) as number[] };
+  return {
+    count: row.count,
+    min_step: row.min_step,
+    max_step: row.max_step,
+    min_ts: row.min_ts,
+    max_ts: row.max_ts,
+    levelTiles: JSON.parse(row.level_tiles) as number[],
+  };
 }
 
 function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
@@ -78,7 +85,7 @@ function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
     }
   }
   // Inside this write transaction no point can arrive, so every point of the series is ≤ this.
-  const maxRowid = (db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number);
+  const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
   buildLevel0(db, s.id, from);
   const levelTiles = [countTiles(db, s.id, 0)];
   for (let level = 1; level < MAX_LEVELS && levelTiles[level - 1]! > TOP_LEVEL_TILES; level++) {

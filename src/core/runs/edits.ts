@@ -5,9 +5,7 @@ import type { EditEvent } from '../ingest/events';
 
 /** What a user can change about a run after the fact. */
 export type RunEdit =
-  | { field: 'name'; value: string }
-  | { field: 'lifecycle'; value: 'active' | 'deleted' }
-  | { field: 'tag'; key: string; value: string | null };
+  { field: 'name'; value: string } | { field: 'lifecycle'; value: 'active' | 'deleted' } | { field: 'tag'; key: string; value: string | null };
 
 const MAX_NAME = 250;
 const MAX_TAG_VALUE = 8000;

@@ -70,21 +70,19 @@ export function listRuns(db: Db, options: ListRunsOptions = {}): Run[] {
 }
 
 export function getRun(db: Db, id: string): Run {
-  const row = db
-    .prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`)
-    .get(id) as RunRow | undefined;
+  const row = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`).get(id) as RunRow | undefined;
   if (!row) throw new MlwbError(`No run with id ${id}.`, 'NOT_FOUND');
   return attachDetails(db, [row])[0]!;
 }
 
 export function getMetricPoints(db: Db, runId: string, key: string): MetricPoint[] {
-  const series = db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?').get(runId, key) as
-    | { id: number }
-    | undefined;
+  const series = db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?').get(runId, key) as { id: number } | undefined;
   if (!series) throw new MlwbError(`Run ${runId} has no metric "${key}".`, 'NOT_FOUND');
-  const points = db
-    .prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? ORDER BY step, ts, rowid')
-    .all(series.id) as { step: number; ts: number; value: number | null }[];
+  const points = db.prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? ORDER BY step, ts, rowid').all(series.id) as {
+    step: number;
+    ts: number;
+    value: number | null;
+  }[];
   return points.map((p) => ({ step: p.step, value: toJsonNumber(p.value), timestamp: new Date(p.ts).toISOString() }));
 }
 

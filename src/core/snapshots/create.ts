@@ -74,8 +74,16 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
       return;
     }
     const p = baseline?.entries.get(f.rel);
-    if (p && p.size === f.size && p.mtime_ns === f.mtime_ns && p.inode === f.inode && p.link === f.link && p.sha256 !== '' &&
-        !isRacy(p.mtime_ns, baseline!.startedMs) && (!baseline!.checkObjects || hasObject(paths.objectsDir, p.sha256))) {
+    if (
+      p &&
+      p.size === f.size &&
+      p.mtime_ns === f.mtime_ns &&
+      p.inode === f.inode &&
+      p.link === f.link &&
+      p.sha256 !== '' &&
+      !isRacy(p.mtime_ns, baseline!.startedMs) &&
+      (!baseline!.checkObjects || hasObject(paths.objectsDir, p.sha256))
+    ) {
       entries[i] = entryOf(f, p.sha256);
       bytesDone += f.size;
       reusedFiles++;
@@ -101,7 +109,14 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
       const tmp = tmpObjectPath(paths.objectsDir);
       inFlight.add(tmp);
       const outcome: HashOutcome = await hasher.hash(
-        { file: f.abs, objectsDir: storeContent ? paths.objectsDir : null, tmp, tmpDir: tmpDir(paths.objectsDir), bufSize: BUF_SIZE, reportEvery: REPORT_EVERY },
+        {
+          file: f.abs,
+          objectsDir: storeContent ? paths.objectsDir : null,
+          tmp,
+          tmpDir: tmpDir(paths.objectsDir),
+          bufSize: BUF_SIZE,
+          reportEvery: REPORT_EVERY,
+        },
         (b) => {
           bytesDone += b;
           report(false);
@@ -112,9 +127,20 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
       if (outcome.ok) {
         hashedBytes += outcome.size;
         if (outcome.stored) storedObjects++;
-        entries[i] = manifestEntry({ path: f.rel, size: outcome.size, mtime_ns: outcome.mtime_ns, inode: outcome.inode, sha256: outcome.sha256, mode: outcome.mode, link: f.link });
+        entries[i] = manifestEntry({
+          path: f.rel,
+          size: outcome.size,
+          mtime_ns: outcome.mtime_ns,
+          inode: outcome.inode,
+          sha256: outcome.sha256,
+          mode: outcome.mode,
+          link: f.link,
+        });
       } else if (outcome.kind === 'store') {
-        throw new MlwbError(`Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`, 'WORKSPACE_NOT_WRITABLE');
+        throw new MlwbError(
+          `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
+          'WORKSPACE_NOT_WRITABLE',
+        );
       } else {
         bytesDone += f.size;
         issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });

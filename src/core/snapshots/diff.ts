@@ -60,7 +60,13 @@ export interface DiffOptions {
   signal?: AbortSignal;
 }
 
-export async function diffSnapshots(db: Db, paths: WorkspacePaths, refA: string | Snapshot, refB: string | Snapshot, options: DiffOptions = {}): Promise<SnapshotDiff> {
+export async function diffSnapshots(
+  db: Db,
+  paths: WorkspacePaths,
+  refA: string | Snapshot,
+  refB: string | Snapshot,
+  options: DiffOptions = {},
+): Promise<SnapshotDiff> {
   const sa = typeof refA === 'string' ? resolveSnapshot(db, refA) : refA;
   const sb = typeof refB === 'string' ? resolveSnapshot(db, refB) : refB;
   const ma = loadManifest(paths.objectsDir, sa.manifest);
@@ -80,9 +86,7 @@ export async function diffSnapshots(db: Db, paths: WorkspacePaths, refA: string 
         path: f.path,
         rows_a: a?.summary?.rows ?? null,
         rows_b: b?.summary?.rows ?? null,
-        ...(a?.summary && b?.summary
-          ? schemaChange(a.summary.columns, b.summary.columns)
-          : { columns_added: [], columns_removed: [], type_changed: [] }),
+        ...(a?.summary && b?.summary ? schemaChange(a.summary.columns, b.summary.columns) : { columns_added: [], columns_removed: [], type_changed: [] }),
       };
       if (notes.length) change.note = notes.join('; ');
       tabular.push(change);

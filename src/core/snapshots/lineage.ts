@@ -58,8 +58,13 @@ function findInAncestor(db: Db, paths: WorkspacePaths, abs: string, dataset: str
       // Same stats as when the ancestor was snapshotted: its hash still holds, no need to read.
       const entry = indexedFile(db, latest.manifest, rel);
       const now = fs.statSync(abs, { bigint: true });
-      if (entry && entry.size === Number(now.size) && entry.mtime_ns === now.mtimeNs.toString() && entry.inode === now.ino.toString() &&
-          !isRacy(entry.mtime_ns, Date.parse(latest.created_at))) {
+      if (
+        entry &&
+        entry.size === Number(now.size) &&
+        entry.mtime_ns === now.mtimeNs.toString() &&
+        entry.inode === now.ino.toString() &&
+        !isRacy(entry.mtime_ns, Date.parse(latest.created_at))
+      ) {
         return latest;
       }
     }
@@ -72,7 +77,12 @@ function findInAncestor(db: Db, paths: WorkspacePaths, abs: string, dataset: str
 }
 
 function hashNow(paths: WorkspacePaths, abs: string): string | undefined {
-  const r = hashFileSync(fs, crypto, { file: abs, objectsDir: null, tmp: '', tmpDir: tmpDir(paths.objectsDir), bufSize: 1 << 20, reportEvery: 0 }, () => undefined);
+  const r = hashFileSync(
+    fs,
+    crypto,
+    { file: abs, objectsDir: null, tmp: '', tmpDir: tmpDir(paths.objectsDir), bufSize: 1 << 20, reportEvery: 0 },
+    () => undefined,
+  );
   return r.ok ? r.sha256 : undefined;
 }
 

@@ -34,7 +34,10 @@ export function loadManifest(objectsDir: string, hash: string): Manifest {
     throw new MlwbError(`The manifest object ${objectPath(objectsDir, hash)} is corrupt (not JSON).`, 'INVALID_ARGUMENT');
   }
   if (m.version !== MANIFEST_VERSION) {
-    throw new MlwbError(`The manifest ${hash} has format version ${String(m.version)}; this ML Workbench reads version ${MANIFEST_VERSION}.`, 'INVALID_ARGUMENT');
+    throw new MlwbError(
+      `The manifest ${hash} has format version ${String(m.version)}; this ML Workbench reads version ${MANIFEST_VERSION}.`,
+      'INVALID_ARGUMENT',
+    );
   }
   return m;
 }

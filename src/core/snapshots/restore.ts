@@ -32,10 +32,19 @@ export interface RestoreResult {
 
 /** Raised, before anything is written, when restoring would overwrite local changes. */
 export class RestoreConflictError extends MlwbError {
-  constructor(readonly target: string, readonly conflicts: string[]) {
-    const shown = conflicts.slice(0, 20).map((c) => `  ${c}`).join('\n');
+  constructor(
+    readonly target: string,
+    readonly conflicts: string[],
+  ) {
+    const shown = conflicts
+      .slice(0, 20)
+      .map((c) => `  ${c}`)
+      .join('\n');
     const more = conflicts.length > 20 ? `\n  … and ${conflicts.length - 20} more` : '';
-    super(`Restoring into ${target} would overwrite ${conflicts.length} locally changed file(s):\n${shown}${more}\nUse --force to overwrite them.`, 'INVALID_ARGUMENT');
+    super(
+      `Restoring into ${target} would overwrite ${conflicts.length} locally changed file(s):\n${shown}${more}\nUse --force to overwrite them.`,
+      'INVALID_ARGUMENT',
+    );
     this.name = 'RestoreConflictError';
   }
 }
@@ -59,7 +68,10 @@ export async function restoreSnapshot(db: Db, paths: WorkspacePaths, ref: string
   };
   const missing = manifest.entries.filter((e) => e.sha256 !== '' && e.link === undefined && !fs.existsSync(objectPath(paths.objectsDir, e.sha256)));
   if (missing.length) {
-    throw new MlwbError(`Snapshot ${s.id} cannot be restored: ${missing.length} object(s) are missing from ${paths.objectsDir} (first: ${missing[0]!.path}).`, 'NOT_FOUND');
+    throw new MlwbError(
+      `Snapshot ${s.id} cannot be restored: ${missing.length} object(s) are missing from ${paths.objectsDir} (first: ${missing[0]!.path}).`,
+      'NOT_FOUND',
+    );
   }
 
   const todo: ManifestEntry[] = [];

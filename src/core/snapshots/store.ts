@@ -50,8 +50,18 @@ export function insertSnapshot(db: Db, s: Snapshot, entries: readonly ManifestEn
       `INSERT INTO snapshots (id, dataset, name, created_at, kind, file_count, total_bytes, manifest, content_hash, metadata_only, partial, errors)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
-      s.id, s.dataset, s.name, Date.parse(s.created_at), s.kind, s.file_count, s.total_bytes, s.manifest, s.content_hash,
-      s.metadata_only ? 1 : 0, s.partial ? 1 : 0, JSON.stringify(s.errors),
+      s.id,
+      s.dataset,
+      s.name,
+      Date.parse(s.created_at),
+      s.kind,
+      s.file_count,
+      s.total_bytes,
+      s.manifest,
+      s.content_hash,
+      s.metadata_only ? 1 : 0,
+      s.partial ? 1 : 0,
+      JSON.stringify(s.errors),
     );
     const known = db.prepare('SELECT 1 FROM snapshot_files WHERE manifest = ? LIMIT 1').get(s.manifest);
     if (known) return;
@@ -114,16 +124,13 @@ export function findSnapshotWithFile(db: Db, dataset: string, relPath: string, s
 /** The indexed entry of one file in a manifest (size, mtime, inode, hash), for incremental checks. */
 export function indexedFile(db: Db, manifest: string, relPath: string): Pick<ManifestEntry, 'sha256' | 'size' | 'mtime_ns' | 'inode'> | undefined {
   return db.prepare('SELECT sha256, size, mtime_ns, inode FROM snapshot_files WHERE manifest = ? AND path = ?').get(manifest, relPath) as
-    | Pick<ManifestEntry, 'sha256' | 'size' | 'mtime_ns' | 'inode'>
-    | undefined;
+    Pick<ManifestEntry, 'sha256' | 'size' | 'mtime_ns' | 'inode'> | undefined;
 }
 
 /** Datasets that contain `dataset` (ancestor folders), deepest first. */
 export function ancestorDatasets(db: Db, dataset: string): string[] {
   const all = (db.prepare('SELECT DISTINCT dataset FROM snapshots').all() as { dataset: string }[]).map((r) => r.dataset);
-  return all
-    .filter((d) => d !== dataset && (d === '.' || dataset.startsWith(d.endsWith('/') ? d : d + '/')))
-    .sort((a, b) => b.length - a.length);
+  return all.filter((d) => d !== dataset && (d === '.' || dataset.startsWith(d.endsWith('/') ? d : d + '/'))).sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -159,7 +166,10 @@ export function rebuildSnapshotIndex(db: Db, paths: WorkspacePaths, loadEntries:
   const dir = snapshotRecordsDir(paths);
   if (!fs.existsSync(dir)) return 0;
   let added = 0;
-  for (const name of fs.readdirSync(dir).filter((n) => /^[0-9a-f]+\.json$/.test(n)).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => /^[0-9a-f]+\.json$/.test(n))
+    .sort()) {
     let s: Snapshot;
     try {
       s = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as Snapshot;

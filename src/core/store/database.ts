@@ -14,8 +14,7 @@ export interface OpenStoreOptions {
   readonly migrations?: readonly Migration[];
 }
 
-const REBUILD_HINT =
-  'Move it aside (or delete it) and run `mlwb ingest` to rebuild it from the run event logs in .mlwb/runs/.';
+const REBUILD_HINT = 'Move it aside (or delete it) and run `mlwb ingest` to rebuild it from the run event logs in .mlwb/runs/.';
 
 /**
  * Opens `.mlwb/store.db` in WAL mode and applies pending migrations.
@@ -48,10 +47,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Db {
       db.pragma('foreign_keys = ON');
       migrate(db, version, migrations);
     } else if (version < latest) {
-      throw new MlwbError(
-        `The store ${file} needs an upgrade (schema ${version} → ${latest}); open it once without read-only mode.`,
-        'STORE_READ_ONLY',
-      );
+      throw new MlwbError(`The store ${file} needs an upgrade (schema ${version} → ${latest}); open it once without read-only mode.`, 'STORE_READ_ONLY');
     }
     return db;
   } catch (e) {

@@ -91,4 +91,3 @@ export class BackendPool implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
-

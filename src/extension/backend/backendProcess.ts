@@ -15,7 +15,6 @@ import { errorMessage, isErrorCode } from '../../shared/errors';
 import { BackendRequestError } from '../shared/errors';
 import { RestartPolicy } from './restartPolicy';
 
-
 type NotificationListener = <M extends NotificationMethod>(method: M, params: BackendNotifications[M]) => void;
 
 /**

@@ -51,13 +51,26 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
     type ModeItem = vscode.QuickPickItem & { metadataOnly: boolean };
     const mode = await vscode.window.showQuickPick<ModeItem>(
       [
-        { label: '$(files) Copy content', description: 'default', detail: 'Store the files in .mlwb/objects (deduplicated): can be restored, previewed, diffed and profiled.', metadataOnly: false },
-        { label: '$(tag) Metadata only', detail: 'Record hashes and stats only, for data too large to copy: cannot be restored or previewed.', metadataOnly: true },
+        {
+          label: '$(files) Copy content',
+          description: 'default',
+          detail: 'Store the files in .mlwb/objects (deduplicated): can be restored, previewed, diffed and profiled.',
+          metadataOnly: false,
+        },
+        {
+          label: '$(tag) Metadata only',
+          detail: 'Record hashes and stats only, for data too large to copy: cannot be restored or previewed.',
+          metadataOnly: true,
+        },
       ],
       { title: `Snapshot ${vscode.workspace.asRelativePath(uri)}`, placeHolder: 'How to snapshot (default: copy content)' },
     );
     if (!mode) return;
-    const name = await vscode.window.showInputBox({ title: 'Snapshot name (optional)', prompt: 'Leave empty to name the snapshot by its time', placeHolder: 'e.g. v2-cleaned' });
+    const name = await vscode.window.showInputBox({
+      title: 'Snapshot name (optional)',
+      prompt: 'Leave empty to name the snapshot by its time',
+      placeHolder: 'e.g. v2-cleaned',
+    });
     if (name === undefined) return;
     const backend = backends.forFolder(folder);
     const opId = crypto.randomUUID();
@@ -102,8 +115,7 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
     const second = await pickSnapshot(`${title}: compare ${snapshotLabel(first.summary.snapshot)} with`, first);
     return second ? order(first, second) : undefined;
   }
-  const order = (a: SnapshotNode, b: SnapshotNode): [SnapshotNode, SnapshotNode] =>
-    a.summary.snapshot.id <= b.summary.snapshot.id ? [a, b] : [b, a];
+  const order = (a: SnapshotNode, b: SnapshotNode): [SnapshotNode, SnapshotNode] => (a.summary.snapshot.id <= b.summary.snapshot.id ? [a, b] : [b, a]);
 
   async function pickSnapshot(title: string, other?: SnapshotNode): Promise<SnapshotNode | undefined> {
     type Item = vscode.QuickPickItem & { node?: SnapshotNode };
@@ -116,7 +128,12 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
           if (other && dataset.dataset !== other.dataset.dataset) continue;
           for (const summary of await backend.request('data/snapshots', { dataset: dataset.dataset })) {
             if (other && summary.snapshot.id === other.summary.snapshot.id) continue;
-            out.push({ label: snapshotLabel(summary.snapshot), description: dataset.dataset, detail: `${summary.snapshot.id} · ${snapshotDescription(summary)}`, node: { kind: 'snapshot', folder, dataset, summary } });
+            out.push({
+              label: snapshotLabel(summary.snapshot),
+              description: dataset.dataset,
+              detail: `${summary.snapshot.id} · ${snapshotDescription(summary)}`,
+              node: { kind: 'snapshot', folder, dataset, summary },
+            });
           }
         }
       }
@@ -146,9 +163,12 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
     const images = files.filter((f) => isImagePath(f.path)).length;
     type Item = vscode.QuickPickItem & { value: { path: string; gallery: boolean } };
     const items: Item[] = tables.map((f) => ({ label: f.path, description: formatBytes(f.size), value: { path: f.path, gallery: false } }));
-    if (allowGallery && images > 0) items.unshift({ label: '$(file-media) Image gallery', description: `${images} images`, value: { path: '', gallery: true } });
+    if (allowGallery && images > 0)
+      items.unshift({ label: '$(file-media) Image gallery', description: `${images} images`, value: { path: '', gallery: true } });
     if (items.length === 0) {
-      void vscode.window.showInformationMessage(`ML Workbench: snapshot ${snapshotLabel(snapshot)} has no tables (CSV, TSV, JSONL, Parquet)${allowGallery ? ' or images' : ''}.`);
+      void vscode.window.showInformationMessage(
+        `ML Workbench: snapshot ${snapshotLabel(snapshot)} has no tables (CSV, TSV, JSONL, Parquet)${allowGallery ? ' or images' : ''}.`,
+      );
       return undefined;
     }
     if (items.length === 1) return items[0]!.value;
@@ -178,7 +198,14 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
       }
       let uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       if (!uri || uri.scheme !== 'file') {
-        uri = (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, title: 'Preview Data', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
+        uri = (
+          await vscode.window.showOpenDialog({
+            canSelectFiles: true,
+            canSelectFolders: true,
+            title: 'Preview Data',
+            defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+          })
+        )?.[0];
       }
       if (!uri) return;
       const folder = folderOf(uri);
@@ -193,7 +220,12 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
         void vscode.window.showInformationMessage(`ML Workbench: ${rel} is not a table; preview shows CSV, TSV, JSONL and Parquet files, and image folders.`);
         return;
       }
-      await openPreview({ folderUri: folder.uri.toString(), mode: isDir ? 'gallery' : mode, title: path.basename(uri.fsPath) || folder.name, source: { path: rel || '.' } });
+      await openPreview({
+        folderUri: folder.uri.toString(),
+        mode: isDir ? 'gallery' : mode,
+        title: path.basename(uri.fsPath) || folder.name,
+        source: { path: rel || '.' },
+      });
     } catch (e) {
       reportError(e, { action: 'could not preview', log });
     }
@@ -217,19 +249,27 @@ export function registerDataView(backends: BackendPool, log: vscode.LogOutputCha
 
   async function restore(arg?: unknown): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('ML Workbench: restoring a snapshot writes files, which needs a trusted workspace. Trust this folder first (Manage Workspace Trust).');
+      void vscode.window.showWarningMessage(
+        'ML Workbench: restoring a snapshot writes files, which needs a trusted workspace. Trust this folder first (Manage Workspace Trust).',
+      );
       return;
     }
     const node = isSnapshotNode(arg) ? arg : await pickSnapshot('Restore Snapshot');
     if (!node) return;
     const s = node.summary.snapshot;
     if (s.metadata_only) {
-      void vscode.window.showWarningMessage(`ML Workbench: snapshot ${snapshotLabel(s)} is metadata-only: its content was not stored, so it cannot be restored.`);
+      void vscode.window.showWarningMessage(
+        `ML Workbench: snapshot ${snapshotLabel(s)} is metadata-only: its content was not stored, so it cannot be restored.`,
+      );
       return;
     }
     const ok = await vscode.window.showWarningMessage(
       `Restore ${s.dataset} to snapshot ${snapshotLabel(s)}?`,
-      { modal: true, detail: 'Files are written back from the snapshot; files not in it are left in place. You are asked again before any locally changed file is overwritten.' },
+      {
+        modal: true,
+        detail:
+          'Files are written back from the snapshot; files not in it are left in place. You are asked again before any locally changed file is overwritten.',
+      },
       'Restore',
     );
     if (ok !== 'Restore') return;

@@ -89,7 +89,10 @@ export class DataTreeProvider implements vscode.TreeDataProvider<DataNode>, vsco
     }
     if (node.kind === 'snapshot') {
       const s = node.summary.snapshot;
-      const item = new vscode.TreeItem(snapshotLabel(s), node.summary.runs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(
+        snapshotLabel(s),
+        node.summary.runs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
       item.id = `snapshot:${node.folder.uri.toString()}:${s.id}`;
       item.description = snapshotDescription(node.summary);
       item.tooltip = new vscode.MarkdownString(snapshotTooltip(node.summary));

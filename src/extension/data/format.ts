@@ -5,7 +5,6 @@
 import type { DatasetSummary, SnapshotSummary } from '../../protocol/data';
 import { formatBytes } from '../../shared/format';
 
-
 /** "just now", "5 min ago", "3 h ago", "2 days ago", else the date. */
 export function relativeTime(iso: string, now = Date.now()): string {
   const t = Date.parse(iso);
@@ -21,7 +20,9 @@ export function relativeTime(iso: string, now = Date.now()): string {
 /** "+2 −1 ~3" (added, removed, modified), '' when nothing changed, 'first' for a first snapshot. */
 export function changeText(change: SnapshotSummary['change']): string {
   if (!change) return 'first';
-  const parts = [change.added ? `+${change.added}` : '', change.removed ? `−${change.removed}` : '', change.modified ? `~${change.modified}` : ''].filter(Boolean);
+  const parts = [change.added ? `+${change.added}` : '', change.removed ? `−${change.removed}` : '', change.modified ? `~${change.modified}` : ''].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(' ') : 'unchanged';
 }
 
@@ -57,7 +58,9 @@ export function snapshotTooltip(x: SnapshotSummary): string {
     '',
     `${new Date(s.created_at).toLocaleString()} · ${fileCount(s.file_count)} · ${formatBytes(s.total_bytes)}`,
     '',
-    x.change ? `Since the previous snapshot: ${x.change.added} added, ${x.change.removed} removed, ${x.change.modified} modified` : 'First snapshot of this dataset',
+    x.change
+      ? `Since the previous snapshot: ${x.change.added} added, ${x.change.removed} removed, ${x.change.modified} modified`
+      : 'First snapshot of this dataset',
   ];
   if (s.metadata_only) lines.push('', 'Metadata only: hashes were recorded, content was not copied (cannot be restored or previewed).');
   if (s.partial) lines.push('', `Partial: ${s.errors.filter((e) => e.kind !== 'skipped' && e.kind !== 'loop').length} file(s) could not be captured.`);
@@ -81,7 +84,13 @@ export function datasetDescription(d: DatasetSummary, now = Date.now()): string 
 }
 
 export function datasetTooltip(d: DatasetSummary): string {
-  const lines = [`**${escapeMarkdown(d.dataset)}**`, '', `\`${escapeMarkdown(d.path)}\``, '', `${d.snapshots} snapshot(s); latest ${new Date(d.latest.created_at).toLocaleString()}`];
+  const lines = [
+    `**${escapeMarkdown(d.dataset)}**`,
+    '',
+    `\`${escapeMarkdown(d.path)}\``,
+    '',
+    `${d.snapshots} snapshot(s); latest ${new Date(d.latest.created_at).toLocaleString()}`,
+  ];
   if (!d.exists) lines.push('', 'The dataset no longer exists on disk; restore a snapshot to bring it back.');
   else if (d.modified && d.changes) {
     lines.push('', `Modified since the last snapshot: ${d.changes.added} added, ${d.changes.removed} removed, ${d.changes.changed} changed (from file stats).`);

@@ -13,9 +13,7 @@ type RunPick = { folder: vscode.WorkspaceFolder; run: Run };
  * fewer, the missing runs are picked from a list.
  */
 export async function compareCode(backends: BackendPool, node?: ExperimentsNode, nodes?: readonly ExperimentsNode[]): Promise<void> {
-  const selected = (nodes && nodes.length > 0 ? nodes : node ? [node] : []).filter(
-    (n): n is Extract<ExperimentsNode, { kind: 'run' }> => n?.kind === 'run',
-  );
+  const selected = (nodes && nodes.length > 0 ? nodes : node ? [node] : []).filter((n): n is Extract<ExperimentsNode, { kind: 'run' }> => n?.kind === 'run');
   if (selected.length > 2) {
     void vscode.window.showInformationMessage('Compare Code compares two runs: select exactly two.');
     return;
@@ -47,7 +45,10 @@ async function pickRun(backends: BackendPool, exclude: string | undefined, which
   const items = (
     await Promise.all(
       backends.folders().map(async (folder) => {
-        const runs = await backends.forFolder(folder).request('runs/list', { limit: 1000 }).catch(() => [] as Run[]);
+        const runs = await backends
+          .forFolder(folder)
+          .request('runs/list', { limit: 1000 })
+          .catch(() => [] as Run[]);
         return runs.filter((r) => r.id !== exclude).map((run) => ({ folder, run }));
       }),
     )

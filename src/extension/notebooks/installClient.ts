@@ -23,7 +23,7 @@ export function displayCommand(python: string, clientDir: string): string {
  */
 export async function installClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, resource?: vscode.Uri): Promise<void> {
   if (!(await requireTrust('install packages'))) return;
-  const target = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri ?? vscode.window.activeNotebookEditor?.notebook.uri;
+  const target = resource instanceof vscode.Uri ? resource : (vscode.window.activeTextEditor?.document.uri ?? vscode.window.activeNotebookEditor?.notebook.uri);
   const python = await selectedPython(target, log);
   const dir = clientDirOf(context);
   const folder = (target && vscode.workspace.getWorkspaceFolder(target)) ?? vscode.workspace.workspaceFolders?.[0];
@@ -50,6 +50,9 @@ export async function installClient(context: vscode.ExtensionContext, log: vscod
   const choice =
     code === 0
       ? await vscode.window.showInformationMessage(`Installed the mlwb client into ${python}. ${elsewhere}`, 'Copy Command')
-      : await vscode.window.showErrorMessage(`Installing the mlwb client into ${python} failed (exit ${code ?? '?'}); see the task's terminal. ${elsewhere}`, 'Copy Command');
+      : await vscode.window.showErrorMessage(
+          `Installing the mlwb client into ${python} failed (exit ${code ?? '?'}); see the task's terminal. ${elsewhere}`,
+          'Copy Command',
+        );
   if (choice) await vscode.env.clipboard.writeText(shown);
 }

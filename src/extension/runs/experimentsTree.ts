@@ -49,9 +49,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (node.kind === 'folder') return this.folderChildren(node.folder);
     if (isEntryPointsNode(node)) return this.entryPoints.children(node);
     if (node.kind === 'experiment') {
-      const runs = await this.backends
-        .forFolder(node.folder)
-        .request('runs/list', { experiment: node.experiment.name, includeDeleted: this.showDeleted });
+      const runs = await this.backends.forFolder(node.folder).request('runs/list', { experiment: node.experiment.name, includeDeleted: this.showDeleted });
       return runs.map((run) => ({ kind: 'run', folder: node.folder, run }));
     }
     return [];

@@ -3,17 +3,7 @@
  * (src/extension/runs/compare). DOM-free and vscode-free. The webview asks for table pages
  * and series by request id; the host adds the panel's scope (which runs) and asks the backend.
  */
-import {
-  type NoPayload,
-  type Validators,
-  isArrayOf,
-  isBoolean,
-  isFiniteNumber,
-  isNonEmptyString,
-  isRecord,
-  isString,
-  noPayload,
-} from '../../shared/messages';
+import { type NoPayload, type Validators, isArrayOf, isBoolean, isFiniteNumber, isNonEmptyString, isRecord, isString, noPayload } from '../../shared/messages';
 
 import type { JsonNumber } from '../../shared/runModel';
 import type { Cell, ColumnInfo, RunsTable } from '../../core/query/table';

@@ -4,16 +4,7 @@
  * DOM-free and vscode-free. Payloads are the backend's types from src/protocol/data.ts.
  */
 import type { SnapshotDiff, TableDrift, TablePageResult, TableProfile } from '../data';
-import {
-  type NoPayload,
-  type Validators,
-  isArrayOf,
-  isFiniteNumber,
-  isNonEmptyString,
-  isRecord,
-  isString,
-  noPayload,
-} from '../../shared/messages';
+import { type NoPayload, type Validators, isArrayOf, isFiniteNumber, isNonEmptyString, isRecord, isString, noPayload } from '../../shared/messages';
 
 export const DATA_PREVIEW_VIEW_TYPE = 'mlwb.dataPreview';
 

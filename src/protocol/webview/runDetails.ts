@@ -4,17 +4,7 @@
  */
 import type { MetricPoint } from '../../shared/runModel';
 import type { NonFiniteCounts } from '../../shared/series';
-import {
-  type NoPayload,
-  type Validators,
-  isArrayOf,
-  isBoolean,
-  isFiniteNumber,
-  isNonEmptyString,
-  isRecord,
-  isString,
-  noPayload,
-} from '../../shared/messages';
+import { type NoPayload, type Validators, isArrayOf, isBoolean, isFiniteNumber, isNonEmptyString, isRecord, isString, noPayload } from '../../shared/messages';
 
 import type { RunDetails } from '../../core/runs/details';
 
@@ -86,11 +76,5 @@ export function isRunDetailsInit(v: unknown): v is RunDetailsInit {
 }
 
 export function isRunDetailsState(v: unknown): v is RunDetailsState {
-  return (
-    isRecord(v) &&
-    isRunDetailsInit(v['init']) &&
-    isRecord(v['open']) &&
-    Object.values(v['open']).every(isBoolean) &&
-    isString(v['packageFilter'])
-  );
+  return isRecord(v) && isRunDetailsInit(v['init']) && isRecord(v['open']) && Object.values(v['open']).every(isBoolean) && isString(v['packageFilter']);
 }

@@ -37,7 +37,11 @@ export function firstSentence(contents) {
  * @param {string} text
  */
 export function plain(text) {
-  return text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replaceAll('`', '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replaceAll('`', '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -74,7 +78,10 @@ export async function runCommand(page, label) {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await page.keyboard.press('Escape');
-      await page.locator('.monaco-workbench').click({ position: { x: 600, y: 300 }, timeout: 5_000 }).catch(() => {});
+      await page
+        .locator('.monaco-workbench')
+        .click({ position: { x: 600, y: 300 }, timeout: 5_000 })
+        .catch(() => {});
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(`>${label}`);
@@ -110,7 +117,10 @@ export async function expandRow(row) {
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   for (let attempt = 0; attempt < 8; attempt++) {
     if ((await row.getAttribute('aria-expanded')) === 'true') return;
-    await row.locator('.monaco-tl-twistie').click().catch(() => {});
+    await row
+      .locator('.monaco-tl-twistie')
+      .click()
+      .catch(() => {});
     await row.page().waitForTimeout(500);
   }
   throw new Error(`could not expand the tree row "${await row.innerText()}"`);
@@ -126,7 +136,13 @@ export async function webviewFrame(page, selector, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     await page.waitForTimeout(250);
   }

@@ -30,7 +30,11 @@ describe('compare backend requests', () => {
   });
 
   it('downsamples series with the requested buckets and range', async () => {
-    const { series } = await handlers['runs/series']({ runIds: ['bogus', ...db.prepare('SELECT run_id FROM metric_series WHERE key = ? ORDER BY run_id').pluck().all('curve') as string[]], keys: ['curve'], buckets: 100 });
+    const { series } = await handlers['runs/series']({
+      runIds: ['bogus', ...(db.prepare('SELECT run_id FROM metric_series WHERE key = ? ORDER BY run_id').pluck().all('curve') as string[])],
+      keys: ['curve'],
+      buckets: 100,
+    });
     assert.equal(series.length, 2);
     assert.ok(series.every((s) => s.x.length <= 2 * 100 + 2 && !s.exact));
     const zoomed = await handlers['runs/series']({ runIds: [series[0]!.runId], keys: ['curve'], buckets: 100, range: [0, 50] });

@@ -40,7 +40,10 @@ describe('mlwb CLI', () => {
     fs.mkdirSync(path.join(tmp.dir, 'src'));
     const r = await cli(path.join(tmp.dir, 'src'), ['runs', 'list', '--json']);
     const runs = JSON.parse(r.stdout) as Record<string, unknown>[];
-    assert.deepEqual(runs.map((x) => x['id']), ['r2', 'r1']);
+    assert.deepEqual(
+      runs.map((x) => x['id']),
+      ['r2', 'r1'],
+    );
     const r1 = runs[1]!;
     assert.equal(r1['name'], 'baseline');
     assert.equal(r1['experiment'], 'exp');
@@ -58,7 +61,14 @@ describe('mlwb CLI', () => {
     const r = await cli(tmp.dir, ['runs', 'show', 'r1', '--json', '--metric', 'loss']);
     assert.equal(r.code, 0, r.stderr);
     const run = JSON.parse(r.stdout) as { points: { step: number; value: unknown; timestamp: string }[] };
-    assert.deepEqual(run.points.map((p) => [p.step, p.value]), [[0, 1], [1, 0.5], [2, 'NaN']]);
+    assert.deepEqual(
+      run.points.map((p) => [p.step, p.value]),
+      [
+        [0, 1],
+        [1, 0.5],
+        [2, 'NaN'],
+      ],
+    );
     assert.match(run.points[0]!.timestamp, /^\d{4}-\d\d-\d\dT/);
   });
 

@@ -26,14 +26,20 @@ describe('mlwb runs list --filter / --order-by', () => {
     const r = await cli(tmp.dir, ['runs', 'list', '--filter', "metrics.loss < 0.3 and params.optimizer = 'adam'", '--order-by', 'metrics.loss ASC', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const runs = JSON.parse(r.stdout) as { id: string; metrics: Record<string, { last: number }>; params: Record<string, string> }[];
-    assert.deepEqual(runs.map((x) => x.id), ['r1', 'r3']);
+    assert.deepEqual(
+      runs.map((x) => x.id),
+      ['r1', 'r3'],
+    );
     assert.deepEqual(runs[0]!.metrics['loss'], { last: 0.2, min: 0.2, max: 0.9, count: 2, last_step: 1 });
     assert.deepEqual(runs[0]!.params, { optimizer: 'adam' });
   });
 
   it('takes several order-by clauses, with --limit', async () => {
     const r = await cli(tmp.dir, ['runs', 'list', '--order-by', 'params.optimizer DESC', 'metrics.loss', '-n', '3', '--json']);
-    assert.deepEqual((JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id), ['r2', 'r1', 'r3']);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id),
+      ['r2', 'r1', 'r3'],
+    );
     const text = await cli(tmp.dir, ['runs', 'list', '--order-by', 'metrics.loss DESC']);
     assert.match(text.stdout.split('\n')[0]!, /METRICS\.LOSS$/);
     assert.match(text.stdout.split('\n')[1]!, /^r4 .* 0\.5$/);

@@ -54,7 +54,10 @@ describe('mlwb snapshot', () => {
     assert.match(text.stdout, /a\.csv: rows 1 → 2; columns added: z/);
 
     const show = JSON.parse((await cli(tmp.dir, ['snapshot', 'show', s1.id, '--json'])).stdout) as { files: { path: string }[]; runs: unknown[] };
-    assert.deepEqual(show.files.map((f) => f.path), ['a.csv', 'b.txt']);
+    assert.deepEqual(
+      show.files.map((f) => f.path),
+      ['a.csv', 'b.txt'],
+    );
     assert.deepEqual(show.runs, []);
   });
 
@@ -91,7 +94,7 @@ describe('mlwb snapshot', () => {
     assert.match(missing.stderr, /no such file or folder/);
   });
 
-  it('prints a partial snapshot\'s problems per file', async () => {
+  it("prints a partial snapshot's problems per file", async () => {
     fs.symlinkSync('nowhere', path.join(tmp.dir, 'data/dangling'));
     const r = await cli(tmp.dir, ['snapshot', 'create', 'data']);
     assert.equal(r.code, 0);

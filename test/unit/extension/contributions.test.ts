@@ -44,9 +44,13 @@ describe('contributions: ids in code match package.json', () => {
   });
 
   it('names the contributed views', () => {
-    const contributed = Object.values(manifest.contributes.views).flat().map((v) => v.id).sort();
+    const contributed = Object.values(manifest.contributes.views)
+      .flat()
+      .map((v) => v.id)
+      .sort();
     assert.deepEqual(Object.values(VIEW_IDS).sort(), contributed);
-    for (const when of whenClauses) for (const m of when.matchAll(/\bview\s*==\s*([\w.]+)/g)) assert.ok(contributed.includes(m[1]!), `unknown view in: ${when}`);
+    for (const when of whenClauses)
+      for (const m of when.matchAll(/\bview\s*==\s*([\w.]+)/g)) assert.ok(contributed.includes(m[1]!), `unknown view in: ${when}`);
     for (const v of Object.values(VIEW_IDS)) assert.ok(manifest.activationEvents.includes(`onView:${v}`), `no onView activation for ${v}`);
   });
 
@@ -63,7 +67,10 @@ describe('contributions: ids in code match package.json', () => {
         checked++;
         if (t.op === '=~') {
           const re = new RegExp(t.operand.slice(1, -1));
-          assert.ok(values.some((v) => re.test(v)), `${e.command}: ${t.operand} matches no contextValue of ${view} (${values.join(', ')})`);
+          assert.ok(
+            values.some((v) => re.test(v)),
+            `${e.command}: ${t.operand} matches no contextValue of ${view} (${values.join(', ')})`,
+          );
         } else {
           assert.ok(values.includes(t.operand), `${e.command}: viewItem ${t.op} ${t.operand} is not a contextValue of ${view} (${values.join(', ')})`);
         }

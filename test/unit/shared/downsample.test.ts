@@ -40,7 +40,10 @@ describe('downsampleMinMax', () => {
         assert.ok(d.points.length <= 2 * buckets + 2, `${d.points.length} points for ${buckets} buckets`);
         if (!d.exact) assert.ok(d.nans.length <= buckets);
         for (let i = 1; i < d.points.length; i++) assert.ok(d.points[i]! > d.points[i - 1]! && x[d.points[i]!]! >= x[d.points[i - 1]!]!);
-        assert.ok(ys.every((v) => !Number.isNaN(v)), 'NaN is never drawn as a point');
+        assert.ok(
+          ys.every((v) => !Number.isNaN(v)),
+          'NaN is never drawn as a point',
+        );
         assert.equal(d.nans.length > 0, y.some(Number.isNaN), 'a NaN in the data is always marked');
         assert.ok(d.nans.every((i) => Number.isNaN(y[i]!)));
       }),
@@ -54,26 +57,35 @@ describe('downsampleMinMax', () => {
         fc.pre(x.length <= 2 * buckets + 2);
         const d = downsampleMinMax(x, y, buckets);
         assert.ok(d.exact);
-        assert.deepEqual([...d.points, ...d.nans].sort((a, b) => a - b), x.map((_, i) => i));
+        assert.deepEqual(
+          [...d.points, ...d.nans].sort((a, b) => a - b),
+          x.map((_, i) => i),
+        );
       }),
     );
   });
 
   it('respects a range: only points inside it, with the extremes inside it (property)', () => {
     fc.assert(
-      fc.property(seriesArb, fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), ({ x, y }, buckets, a, b) => {
-        fc.pre(x.length > 0);
-        const lo = x[0]!;
-        const span = x[x.length - 1]! - lo;
-        const range: [number, number] = [lo + span * Math.min(a, b), lo + span * Math.max(a, b)];
-        const d = downsampleMinMax(x, y, buckets, range);
-        const inside = x.map((_, i) => i).filter((i) => x[i]! >= range[0] && x[i]! <= range[1]);
-        assert.equal(d.count, inside.length);
-        assert.deepEqual([d.x0, d.x1], range);
-        for (const i of [...d.points, ...d.nans]) assert.ok(x[i]! >= range[0] && x[i]! <= range[1]);
-        const ys = d.points.map((i) => y[i]!);
-        for (const e of extremes(inside.map((i) => y[i]!))) assert.ok(ys.includes(e));
-      }),
+      fc.property(
+        seriesArb,
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        ({ x, y }, buckets, a, b) => {
+          fc.pre(x.length > 0);
+          const lo = x[0]!;
+          const span = x[x.length - 1]! - lo;
+          const range: [number, number] = [lo + span * Math.min(a, b), lo + span * Math.max(a, b)];
+          const d = downsampleMinMax(x, y, buckets, range);
+          const inside = x.map((_, i) => i).filter((i) => x[i]! >= range[0] && x[i]! <= range[1]);
+          assert.equal(d.count, inside.length);
+          assert.deepEqual([d.x0, d.x1], range);
+          for (const i of [...d.points, ...d.nans]) assert.ok(x[i]! >= range[0] && x[i]! <= range[1]);
+          const ys = d.points.map((i) => y[i]!);
+          for (const e of extremes(inside.map((i) => y[i]!))) assert.ok(ys.includes(e));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -64,15 +64,27 @@ describe('downsampling', () => {
     values[900_000] = 'NaN';
     const out = downsample(pts(values), 2000);
     assert.ok(out.length <= 2000, `${out.length} points`);
-    assert.ok(out.some((p) => p.value === 1e9), 'max spike kept');
-    assert.ok(out.some((p) => p.value === -1e9), 'min spike kept');
-    assert.ok(out.some((p) => p.value === 'NaN'), 'NaN kept as a gap');
+    assert.ok(
+      out.some((p) => p.value === 1e9),
+      'max spike kept',
+    );
+    assert.ok(
+      out.some((p) => p.value === -1e9),
+      'min spike kept',
+    );
+    assert.ok(
+      out.some((p) => p.value === 'NaN'),
+      'NaN kept as a gap',
+    );
     assert.equal(out[0]!.step, 0);
     assert.equal(out[out.length - 1]!.step, 999_999);
   });
 
   it('returns an ordered subsequence within bounds that contains the extremes (property)', () => {
-    const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), fc.constantFrom<JsonNumber>('NaN', 'Infinity', '-Infinity'));
+    const value = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+      fc.constantFrom<JsonNumber>('NaN', 'Infinity', '-Infinity'),
+    );
     fc.assert(
       fc.property(fc.array(value, { maxLength: 400 }), fc.integer({ min: 5, max: 100 }), (values, max) => {
         const input = pts(values);

@@ -59,11 +59,9 @@ export class MetricsView {
     card.chart.setData(toChartSeries(points));
     const notes: string[] = [`${total.toLocaleString()} point${total === 1 ? '' : 's'}`];
     if (total > points.length) notes.push(`showing ${points.length.toLocaleString()} (min/max per bucket)`);
-    const hidden = [
-      nonFinite.nan && `${nonFinite.nan} NaN`,
-      nonFinite.posInf && `${nonFinite.posInf} +∞`,
-      nonFinite.negInf && `${nonFinite.negInf} −∞`,
-    ].filter(Boolean);
+    const hidden = [nonFinite.nan && `${nonFinite.nan} NaN`, nonFinite.posInf && `${nonFinite.posInf} +∞`, nonFinite.negInf && `${nonFinite.negInf} −∞`].filter(
+      Boolean,
+    );
     if (hidden.length) notes.push(`${hidden.join(', ')} not drawn (gaps)`);
     card.caption.textContent = notes.join(' · ');
     card.root.querySelector('.chart')?.setAttribute('aria-label', `Chart of ${key}: ${notes.join(', ')}`);
@@ -78,7 +76,12 @@ export class MetricsView {
 function createCard(key: string): Card {
   const plot = h('div', { class: 'chart', role: 'img', 'aria-label': `Chart of ${key}` });
   const caption = h('span', { class: 'muted chart-caption' }, 'loading…');
-  const root = h('figure', { class: 'chart-card', 'data-testid': 'metric-chart', 'data-metric': key }, h('figcaption', null, h('strong', null, key), ' ', caption), plot);
+  const root = h(
+    'figure',
+    { class: 'chart-card', 'data-testid': 'metric-chart', 'data-metric': key },
+    h('figcaption', null, h('strong', null, key), ' ', caption),
+    plot,
+  );
   return { root, caption, chart: new LineChart(plot, { label: key }) };
 }
 

@@ -17,7 +17,11 @@ export function statusIcon(vm: RunDetailsViewModel): HTMLElement {
 }
 
 export function renderHeader(vm: RunDetailsViewModel, actions: PanelActions): HTMLElement {
-  const refresh = h('vscode-button', { secondary: true, icon: 'refresh', 'data-testid': 'refresh', title: 'Reload this run', onclick: () => actions.refresh() }, 'Refresh');
+  const refresh = h(
+    'vscode-button',
+    { secondary: true, icon: 'refresh', 'data-testid': 'refresh', title: 'Reload this run', onclick: () => actions.refresh() },
+    'Refresh',
+  );
   return h(
     'header',
     { class: 'run-header' },
@@ -27,7 +31,8 @@ export function renderHeader(vm: RunDetailsViewModel, actions: PanelActions): HT
       statusIcon(vm),
       h('h1', { 'data-testid': 'run-title' }, vm.name),
       h('vscode-badge', { class: `status-badge status-${vm.status}`, 'data-testid': 'run-status', 'data-status': vm.status }, vm.status),
-      vm.lifecycle === 'deleted' && h('vscode-badge', { 'data-testid': 'run-deleted', title: 'Deleted runs can be restored from the Experiments view' }, 'deleted'),
+      vm.lifecycle === 'deleted' &&
+        h('vscode-badge', { 'data-testid': 'run-deleted', title: 'Deleted runs can be restored from the Experiments view' }, 'deleted'),
       h('span', { class: 'spacer' }),
       refresh,
     ),
@@ -81,11 +86,20 @@ function gitCell(vm: RunDetailsViewModel, actions: PanelActions): Child {
     git.branch && h('span', { class: 'muted' }, ` on ${git.branch} `),
     h(
       'vscode-badge',
-      { 'data-testid': 'git-dirty', 'data-dirty': String(git.dirty), class: git.dirty ? 'dirty' : 'clean', title: git.dirty ? 'Uncommitted changes when the run started' : 'Working tree matched the commit' },
+      {
+        'data-testid': 'git-dirty',
+        'data-dirty': String(git.dirty),
+        class: git.dirty ? 'dirty' : 'clean',
+        title: git.dirty ? 'Uncommitted changes when the run started' : 'Working tree matched the commit',
+      },
       git.dirty ? 'dirty' : 'clean',
     ),
     git.hasDiff &&
-      h('vscode-button', { secondary: true, icon: 'diff', 'data-testid': 'show-diff', onclick: () => actions.showDiff() }, git.diffTruncated ? 'Show diff (truncated)' : 'Show diff'),
+      h(
+        'vscode-button',
+        { secondary: true, icon: 'diff', 'data-testid': 'show-diff', onclick: () => actions.showDiff() },
+        git.diffTruncated ? 'Show diff (truncated)' : 'Show diff',
+      ),
   );
 }
 

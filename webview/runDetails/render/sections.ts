@@ -6,9 +6,17 @@ import type { PanelActions } from './overview';
 
 export function renderParams(vm: RunDetailsViewModel): Child {
   if (vm.params.length === 0) {
-    return emptyState(['No params logged — pass ', h('code', null, 'params={...}'), ' to mlwb.start_run(...) or call ', h('code', null, 'run.log_params({...})'), '.'], 'empty-params');
+    return emptyState(
+      ['No params logged — pass ', h('code', null, 'params={...}'), ' to mlwb.start_run(...) or call ', h('code', null, 'run.log_params({...})'), '.'],
+      'empty-params',
+    );
   }
-  return dataTable({ columns: ['Param', 'Value'], rows: vm.params.map(([k, v]) => [k, h('code', { class: 'wrap' }, v)]), testId: 'params-table', label: 'Params' });
+  return dataTable({
+    columns: ['Param', 'Value'],
+    rows: vm.params.map(([k, v]) => [k, h('code', { class: 'wrap' }, v)]),
+    testId: 'params-table',
+    label: 'Params',
+  });
 }
 
 export function renderTags(vm: RunDetailsViewModel): Child {
@@ -34,7 +42,14 @@ export function renderArtifacts(vm: RunDetailsViewModel, actions: PanelActions):
 function thumbnail(a: ArtifactRow, actions: PanelActions): HTMLElement {
   return h(
     'button',
-    { type: 'button', class: 'thumbnail', title: `Open ${a.path}`, 'data-testid': 'artifact-thumb', 'data-path': a.path, onclick: () => actions.openArtifact(a.path) },
+    {
+      type: 'button',
+      class: 'thumbnail',
+      title: `Open ${a.path}`,
+      'data-testid': 'artifact-thumb',
+      'data-path': a.path,
+      onclick: () => actions.openArtifact(a.path),
+    },
     h('img', { src: a.previewUri, alt: a.path, loading: 'lazy' }),
     h('span', { class: 'thumbnail-label' }, a.name),
   );

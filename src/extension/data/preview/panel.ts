@@ -24,7 +24,6 @@ import type { Contribution, ExtensionKit } from '../../shared/commands';
 
 export type DataPreviewDeps = ExtensionKit;
 
-
 /** One preview panel (table/profile/gallery of a source, drift or diff of two snapshots). */
 class DataPreviewPanel implements vscode.Disposable {
   private readonly channel: PanelChannel<ToDataPreview>;
@@ -142,7 +141,9 @@ class DataPreviewPanel implements vscode.Disposable {
       } satisfies DataPreviewInit);
       return;
     }
-    void vscode.window.showInformationMessage(`ML Workbench: ${relPath} is ${isImagePath(relPath) ? 'an image' : 'not a table'}; preview shows tables (CSV, TSV, JSONL, Parquet) and image folders.`);
+    void vscode.window.showInformationMessage(
+      `ML Workbench: ${relPath} is ${isImagePath(relPath) ? 'an image' : 'not a table'}; preview shows tables (CSV, TSV, JSONL, Parquet) and image folders.`,
+    );
   }
 
   dispose(): void {
@@ -151,7 +152,15 @@ class DataPreviewPanel implements vscode.Disposable {
 }
 
 export function panelKey(init: DataPreviewInit): string {
-  return JSON.stringify([init.folderUri, init.mode === 'profile' ? 'table' : init.mode, init.source?.snapshot ?? '', init.source?.path ?? '', init.a ?? '', init.b ?? '', init.path ?? '']);
+  return JSON.stringify([
+    init.folderUri,
+    init.mode === 'profile' ? 'table' : init.mode,
+    init.source?.snapshot ?? '',
+    init.source?.path ?? '',
+    init.a ?? '',
+    init.b ?? '',
+    init.path ?? '',
+  ]);
 }
 
 /** The preview panels: `mlwb.data.openPreview` (internal, takes a DataPreviewInit) and the serializer. */
@@ -172,7 +181,10 @@ export function registerDataPreview(deps: DataPreviewDeps): Contribution<'mlwb.d
   async function open(init: DataPreviewInit): Promise<void> {
     const existing = panels.get(panelKey(init));
     if (existing) return existing.panel.reveal();
-    const panel = vscode.window.createWebviewPanel(DATA_PREVIEW_VIEW_TYPE, init.title, vscode.ViewColumn.Active, { enableFindWidget: true, retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(DATA_PREVIEW_VIEW_TYPE, init.title, vscode.ViewColumn.Active, {
+      enableFindWidget: true,
+      retainContextWhenHidden: false,
+    });
     try {
       if (!(await attach(panel, init))) {
         panel.dispose();

@@ -2,14 +2,7 @@ import * as vscode from 'vscode';
 import type { RunsTableParams } from '../../../protocol/backend';
 import type { Handlers } from '../../../shared/messages';
 import { buildCsv } from '../../../shared/csv';
-import {
-  type CompareInit,
-  type FromCompare,
-  STAR_TAG,
-  type TableQuery,
-  type ToCompare,
-  fromCompareValidators,
-} from '../../../protocol/webview/compare';
+import { type CompareInit, type FromCompare, STAR_TAG, type TableQuery, type ToCompare, fromCompareValidators } from '../../../protocol/webview/compare';
 import type { BackendPool } from '../../backend/backendPool';
 import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
 import { Refresher } from '../../shared/refresher';

@@ -63,6 +63,10 @@ export function pngBytes(dataUrl: string): Buffer | undefined {
 
 /** A file name without path separators or characters file systems reject. */
 export function safeFileName(name: string, ext: string): string {
-  const base = name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/^\.+/, '').slice(0, 120) || 'export';
+  const base =
+    name
+      .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 120) || 'export';
   return `${base}.${ext}`;
 }

@@ -76,12 +76,12 @@ export function registerRunDetails(deps: ExtensionKit): Contribution<'mlwb.openR
   return {
     commands: { 'mlwb.openRun': openRun },
     disposables: [
-    panels,
-    vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, serializer),
-    vscode.workspace.registerTextDocumentContentProvider(RUN_DIFF_SCHEME, new RunDiffProvider(backends)),
-    backends.onDidChangeStore(({ folder, runIds }) => {
-      for (const p of panels.all()) if (p.folder.uri.toString() === folder.uri.toString()) p.onStoreChanged(runIds);
-    }),
+      panels,
+      vscode.window.registerWebviewPanelSerializer(RUN_DETAILS_VIEW_TYPE, serializer),
+      vscode.workspace.registerTextDocumentContentProvider(RUN_DIFF_SCHEME, new RunDiffProvider(backends)),
+      backends.onDidChangeStore(({ folder, runIds }) => {
+        for (const p of panels.all()) if (p.folder.uri.toString() === folder.uri.toString()) p.onStoreChanged(runIds);
+      }),
     ],
   };
 }
@@ -110,8 +110,15 @@ async function pickRun(backends: BackendPool): Promise<OpenRunTarget | undefined
   };
   // Passing the promise shows the picker at once, busy, while the backends answer.
   const withEmptyState = items().then((list): Item[] =>
-    list.length > 0 ? list : [{ label: 'No runs yet', detail: 'Log one from Python: with mlwb.start_run(experiment="demo") as run: run.log_metric("loss", 0.1)' }],
+    list.length > 0
+      ? list
+      : [{ label: 'No runs yet', detail: 'Log one from Python: with mlwb.start_run(experiment="demo") as run: run.log_metric("loss", 0.1)' }],
   );
-  const picked = await vscode.window.showQuickPick(withEmptyState, { title: 'Open Run Details', placeHolder: 'Select a run', matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(withEmptyState, {
+    title: 'Open Run Details',
+    placeHolder: 'Select a run',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.target;
 }

@@ -8,9 +8,7 @@ export class MainGuardCodeLensProvider implements vscode.CodeLensProvider {
     for (let i = 0; i < document.lineCount; i++) {
       const line = document.lineAt(i);
       if (isMainGuard(line.text)) {
-        lenses.push(
-          new vscode.CodeLens(line.range, { title: '$(play) Run with Tracking', command: 'mlwb.runWithTracking', arguments: [document.uri] }),
-        );
+        lenses.push(new vscode.CodeLens(line.range, { title: '$(play) Run with Tracking', command: 'mlwb.runWithTracking', arguments: [document.uri] }));
       }
     }
     return lenses;

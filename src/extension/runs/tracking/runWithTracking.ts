@@ -4,10 +4,7 @@ import { createTrackedTask, TASK_TYPE } from './trackedTask';
 /** Code runs only in trusted workspaces; say so instead of failing silently. */
 export async function requireTrust(action: string): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
-  const choice = await vscode.window.showWarningMessage(
-    `ML Workbench does not ${action} in an untrusted workspace.`,
-    'Manage Workspace Trust',
-  );
+  const choice = await vscode.window.showWarningMessage(`ML Workbench does not ${action} in an untrusted workspace.`, 'Manage Workspace Trust');
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }

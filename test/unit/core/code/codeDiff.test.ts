@@ -7,7 +7,10 @@ import { renderExecutedCells, renderNotebook } from '../../../../src/core/code/r
 describe('diff of two code versions', () => {
   it('keeps common lines and marks changes', () => {
     const ops = diffLines(['a', 'b', 'c', 'd'], ['a', 'x', 'c', 'd', 'e']);
-    assert.deepEqual(ops.map((o) => o.op + o.line), [' a', '-b', '+x', ' c', ' d', '+e']);
+    assert.deepEqual(
+      ops.map((o) => o.op + o.line),
+      [' a', '-b', '+x', ' c', ' d', '+e'],
+    );
   });
 
   it('writes unified diffs with hunk headers like diff -u', () => {
@@ -19,9 +22,23 @@ describe('diff of two code versions', () => {
     assert.equal(
       out,
       [
-        '--- a/train.py', '+++ b/train.py',
-        '@@ -1,5 +1,5 @@', ' line 1', '-line 2', '+changed 2', ' line 3', ' line 4', ' line 5',
-        '@@ -13,7 +13,6 @@', ' line 13', ' line 14', ' line 15', '-line 16', ' line 17', ' line 18', ' line 19',
+        '--- a/train.py',
+        '+++ b/train.py',
+        '@@ -1,5 +1,5 @@',
+        ' line 1',
+        '-line 2',
+        '+changed 2',
+        ' line 3',
+        ' line 4',
+        ' line 5',
+        '@@ -13,7 +13,6 @@',
+        ' line 13',
+        ' line 14',
+        ' line 15',
+        '-line 16',
+        ' line 17',
+        ' line 18',
+        ' line 19',
         '',
       ].join('\n'),
     );
@@ -71,7 +88,14 @@ describe('rendering code versions', () => {
 });
 
 describe('matching cells to runs', () => {
-  const run = (runId: string, startTime: string, cells: CellRun['cells']): CellRun => ({ runId, name: runId, status: 'finished', startTime, keyMetric: null, cells });
+  const run = (runId: string, startTime: string, cells: CellRun['cells']): CellRun => ({
+    runId,
+    name: runId,
+    status: 'finished',
+    startTime,
+    keyMetric: null,
+    cells,
+  });
 
   it('hashes cell text the way the Python client does', () => {
     // python3 -c 'import hashlib; print(hashlib.sha256(b"x = 1").hexdigest())'

@@ -37,7 +37,15 @@ describe('entry point detection', () => {
   });
 
   it('reads code cells of a notebook, joined when stored as lists', () => {
-    assert.deepEqual(notebookCodeCells(nb([{ cell_type: 'code', source: ['a\n', 'b'] }, { cell_type: 'raw', source: 'c' }])), ['a\nb']);
+    assert.deepEqual(
+      notebookCodeCells(
+        nb([
+          { cell_type: 'code', source: ['a\n', 'b'] },
+          { cell_type: 'raw', source: 'c' },
+        ]),
+      ),
+      ['a\nb'],
+    );
     assert.equal(notebookCodeCells('[]'), undefined);
   });
 });

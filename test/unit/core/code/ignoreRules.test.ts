@@ -50,7 +50,18 @@ describe('watcher ignore rules', () => {
   const ignored = (rel: string, stats?: typeof dir) => rules.ignores(path.join(ROOT, ...rel.split('/')), stats);
 
   it('skips version control, dependencies, virtual environments, .mlwb and caches at any depth', () => {
-    for (const d of ['.git', 'node_modules', 'venv', '.venv', 'env', '__pypackages__', 'lib/python3.11/site-packages', '.mlwb', 'nb/.ipynb_checkpoints', 'pkg/__pycache__']) {
+    for (const d of [
+      '.git',
+      'node_modules',
+      'venv',
+      '.venv',
+      'env',
+      '__pypackages__',
+      'lib/python3.11/site-packages',
+      '.mlwb',
+      'nb/.ipynb_checkpoints',
+      'pkg/__pycache__',
+    ]) {
       assert.ok(ignored(d, dir), d);
       assert.ok(ignored(`${d}/x.py`, file), `${d}/x.py`);
       assert.ok(ignored(`${d}/x.py`), `${d}/x.py without stats`);

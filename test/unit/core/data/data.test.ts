@@ -22,7 +22,10 @@ describe('tabular readers and profiles', () => {
     const t = openTable(file('t.csv', `n,label\n${rows}\n`));
     const p1 = await t.readPage(3, 4);
     assert.deepEqual(p1.columns, ['n', 'label']);
-    assert.deepEqual(p1.rows.map((r) => r[0]), ['3', '4', '5', '6']);
+    assert.deepEqual(
+      p1.rows.map((r) => r[0]),
+      ['3', '4', '5', '6'],
+    );
     assert.equal(p1.rows[0]![1], 'v 3, quoted');
     assert.equal(p1.done, false);
     const p2 = await t.readPage(8, 5);
@@ -52,7 +55,10 @@ describe('tabular readers and profiles', () => {
     const t = openTable(file('t.jsonl', '{"a":1,"b":"x"}\n\n{"c":true}\n'));
     const p = await t.readPage(0, 10);
     assert.deepEqual(p.columns, ['a', 'b', 'c']);
-    assert.deepEqual(p.rows, [[1, 'x', null], [null, null, true]]);
+    assert.deepEqual(p.rows, [
+      [1, 'x', null],
+      [null, null, true],
+    ]);
     await assert.rejects(openTable(file('bad.jsonl', '{"a":1}\n{"a":\n')).readPage(0, 10), /bad\.jsonl: line 2 is not valid JSON/);
     await assert.rejects(openTable(file('arr.jsonl', '[1,2]\n')).readPage(0, 10), /line 1 is not a JSON object/);
   });
@@ -68,10 +74,20 @@ describe('tabular readers and profiles', () => {
     const t = openTable(file('t.parquet', new Uint8Array(buf)));
     assert.deepEqual(await t.quickInfo(), {
       rows: 25,
-      columns: [{ name: 'id', type: 'integer' }, { name: 'score', type: 'number' }, { name: 'name', type: 'string' }],
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'score', type: 'number' },
+        { name: 'name', type: 'string' },
+      ],
     });
     const p = await t.readPage(20, 10);
-    assert.deepEqual(p.rows, [[20, 10, 'n2'], [21, 10.5, 'n0'], [22, 11, 'n1'], [23, 11.5, 'n2'], [24, 12, 'n0']]);
+    assert.deepEqual(p.rows, [
+      [20, 10, 'n2'],
+      [21, 10.5, 'n0'],
+      [22, 11, 'n1'],
+      [23, 11.5, 'n2'],
+      [24, 12, 'n0'],
+    ]);
     assert.deepEqual([p.total, p.done], [25, true]);
     const prof = await profileTable(t);
     assert.equal(prof.rows, 25);
@@ -98,7 +114,11 @@ describe('tabular readers and profiles', () => {
     assert.ok(Math.abs(score!.mean! - mean) < 1e-12 && Math.abs(score!.std! - std) < 1e-12);
     assert.deepEqual(score!.histogram, { edges: [0.5, 1.5, 2.5], counts: [1, 2], sampled: false });
     assert.equal(city!.type, 'string');
-    assert.deepEqual(city!.top, [{ value: 'Paris', count: 3 }, { value: 'Lyon', count: 1 }, { value: 'Nice', count: 1 }]);
+    assert.deepEqual(city!.top, [
+      { value: 'Paris', count: 3 },
+      { value: 'Lyon', count: 1 },
+      { value: 'Nice', count: 1 },
+    ]);
     assert.equal(city!.top_approximate, false);
     assert.deepEqual([flag!.type, flag!.distinct], ['boolean', 2]);
     assert.deepEqual([empty!.type, empty!.missing], ['empty', 5]);

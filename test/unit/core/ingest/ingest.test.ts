@@ -54,7 +54,15 @@ describe('ingest', () => {
     // last = value at the highest step; min/max ignore NaN but keep infinities.
     assert.deepEqual(run.metrics['loss'], { last: 'Infinity', min: 0.5, max: 'Infinity', count: 4, last_step: 2 });
     assert.deepEqual(run.metrics['acc'], { last: 'NaN', min: 'NaN', max: 'NaN', count: 1, last_step: 1 });
-    assert.deepEqual(getMetricPoints(db, RUN, 'loss').map((p) => [p.step, p.value]), [[0, 0.9], [1, 0.5], [1, 0.7], [2, 'Infinity']]);
+    assert.deepEqual(
+      getMetricPoints(db, RUN, 'loss').map((p) => [p.step, p.value]),
+      [
+        [0, 0.9],
+        [1, 0.5],
+        [1, 0.7],
+        [2, 'Infinity'],
+      ],
+    );
     assert.deepEqual(db.prepare('SELECT path, size FROM artifacts').all(), [{ path: 'plots/loss.png', size: 10 }]);
   });
 
@@ -89,7 +97,10 @@ describe('ingest', () => {
       .raw('{"type":"metric","ts":3,"key":"x","value":3,"step":2},{"type":"heartbeat","ts":4}\n')
       .write({ type: 'metric', ts: 5, key: 'x', value: 2, step: 3 }, { type: 'artifact', ts: 6, path: '../../etc/passwd', size: 1 });
     const r = ingest();
-    assert.deepEqual(r.issues.map((i) => i.line), [3, 4, 5, 7]);
+    assert.deepEqual(
+      r.issues.map((i) => i.line),
+      [3, 4, 5, 7],
+    );
     assert.ok(r.issues.every((i) => i.file.endsWith(path.join(RUN, 'events.jsonl'))));
     assert.match(r.issues[0]!.message, /not valid JSON/);
     assert.match(r.issues[1]!.message, /metric value must be a number/);

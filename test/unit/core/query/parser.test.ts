@@ -120,7 +120,13 @@ describe('filter parser (MLflow search syntax)', () => {
   });
 
   it('gives every column an id that parses back to it', () => {
-    for (const [entity, key] of [['metric', 'val loss'], ['param', 'a-b'], ['tag', 'it`s'], ['metric', 'train/loss'], ['param', '1st']] as const) {
+    for (const [entity, key] of [
+      ['metric', 'val loss'],
+      ['param', 'a-b'],
+      ['tag', 'it`s'],
+      ['metric', 'train/loss'],
+      ['param', '1st'],
+    ] as const) {
       const id = fieldId(entity, key);
       const [k] = parseOrderBy(id);
       assert.deepEqual([k!.field.entity, k!.field.key], [entity, key], id);

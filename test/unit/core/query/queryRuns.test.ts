@@ -12,10 +12,43 @@ describe('queryRuns', () => {
   beforeEach(() => {
     db = openStore(':memory:');
     seedRuns(db, [
-      { id: 'a', experiment: 'mnist', name: 'adam-small', start: T0, params: { optimizer: 'adam', lr: '0.01', layers: '2' }, tags: { team: 'Vision' }, metrics: { loss: [1, 0.2], acc: [0.5, 0.9] } },
-      { id: 'b', experiment: 'mnist', name: 'sgd-big', start: T0 + DAY, params: { optimizer: 'sgd', lr: '1e-1', layers: '10' }, tags: { team: 'vision' }, metrics: { loss: [1, 0.5], acc: [0.4, NaN] } },
-      { id: 'c', experiment: 'mnist', name: 'Adam-big', start: T0 + 2 * DAY, status: 'failed', params: { optimizer: 'adam', lr: '0.001', layers: 'deep' }, metrics: { loss: [0.1, NaN] } },
-      { id: 'd', experiment: 'cifar', name: 'running', start: T0 + 3 * DAY, status: 'running', end: null, params: { optimizer: 'adamw', 'batch size': '32' }, metrics: { 'val loss': [0.3] } },
+      {
+        id: 'a',
+        experiment: 'mnist',
+        name: 'adam-small',
+        start: T0,
+        params: { optimizer: 'adam', lr: '0.01', layers: '2' },
+        tags: { team: 'Vision' },
+        metrics: { loss: [1, 0.2], acc: [0.5, 0.9] },
+      },
+      {
+        id: 'b',
+        experiment: 'mnist',
+        name: 'sgd-big',
+        start: T0 + DAY,
+        params: { optimizer: 'sgd', lr: '1e-1', layers: '10' },
+        tags: { team: 'vision' },
+        metrics: { loss: [1, 0.5], acc: [0.4, NaN] },
+      },
+      {
+        id: 'c',
+        experiment: 'mnist',
+        name: 'Adam-big',
+        start: T0 + 2 * DAY,
+        status: 'failed',
+        params: { optimizer: 'adam', lr: '0.001', layers: 'deep' },
+        metrics: { loss: [0.1, NaN] },
+      },
+      {
+        id: 'd',
+        experiment: 'cifar',
+        name: 'running',
+        start: T0 + 3 * DAY,
+        status: 'running',
+        end: null,
+        params: { optimizer: 'adamw', 'batch size': '32' },
+        metrics: { 'val loss': [0.3] },
+      },
       { id: 'e', experiment: 'cifar', name: 'no-metrics', start: T0 + 4 * DAY, params: { optimizer: "it's" } },
     ]);
   });
@@ -76,7 +109,7 @@ describe('queryRuns', () => {
     assert.deepEqual(ids('params.`batch size` = 32'), ['d']);
     assert.deepEqual(ids(`params.optimizer = 'it''s'`), ['e']);
     assert.deepEqual(ids(`params.optimizer = "x' OR 1=1 --"`), []);
-    assert.equal((db.prepare('SELECT count(*) FROM runs').pluck().get() as number), 5);
+    assert.equal(db.prepare('SELECT count(*) FROM runs').pluck().get() as number, 5);
   });
 
   it('orders by metrics, params and attributes with missing values last', () => {
@@ -94,7 +127,10 @@ describe('queryRuns', () => {
     const page1 = queryRuns(db, { orderBy: 'metrics.loss', limit: 2 });
     const page2 = queryRuns(db, { orderBy: 'metrics.loss', limit: 2, offset: 2 });
     const past = queryRuns(db, { orderBy: 'metrics.loss', limit: 2, offset: 10 });
-    assert.deepEqual([...page1.runs, ...page2.runs].map((r) => r.id), all.slice(0, 4));
+    assert.deepEqual(
+      [...page1.runs, ...page2.runs].map((r) => r.id),
+      all.slice(0, 4),
+    );
     assert.deepEqual([page1.total, page2.total, past.total, past.runs.length], [5, 5, 5, 0]);
     assert.equal(queryRuns(db, { filter: 'metrics.loss < 0', limit: 2 }).total, 0);
     assert.deepEqual([queryRuns(db, { limit: 0 }).total, queryRuns(db, { limit: 0 }).runs], [5, []], 'a count alone');
@@ -109,17 +145,35 @@ describe('queryRuns', () => {
   });
 
   it('restricts by experiment, run ids and lifecycle', () => {
-    assert.deepEqual(queryRuns(db, { experimentNames: ['cifar'] }).runs.map((r) => r.id), ['e', 'd']);
+    assert.deepEqual(
+      queryRuns(db, { experimentNames: ['cifar'] }).runs.map((r) => r.id),
+      ['e', 'd'],
+    );
     const cifar = db.prepare(`SELECT id FROM experiments WHERE name = 'cifar'`).pluck().get() as number;
-    assert.deepEqual(queryRuns(db, { experimentIds: [cifar], filter: 'params.optimizer LIKE "a%"' }).runs.map((r) => r.id), ['d']);
-    assert.deepEqual(queryRuns(db, { runIds: ['a', 'e', 'nope'] }).runs.map((r) => r.id), ['e', 'a']);
+    assert.deepEqual(
+      queryRuns(db, { experimentIds: [cifar], filter: 'params.optimizer LIKE "a%"' }).runs.map((r) => r.id),
+      ['d'],
+    );
+    assert.deepEqual(
+      queryRuns(db, { runIds: ['a', 'e', 'nope'] }).runs.map((r) => r.id),
+      ['e', 'a'],
+    );
     db.prepare(`UPDATE runs SET lifecycle = 'deleted' WHERE id = 'e'`).run();
-    assert.deepEqual(queryRuns(db, { experimentNames: ['cifar'] }).runs.map((r) => r.id), ['d']);
-    assert.deepEqual(queryRuns(db, { experimentNames: ['cifar'], includeDeleted: true }).runs.map((r) => r.id), ['e', 'd']);
+    assert.deepEqual(
+      queryRuns(db, { experimentNames: ['cifar'] }).runs.map((r) => r.id),
+      ['d'],
+    );
+    assert.deepEqual(
+      queryRuns(db, { experimentNames: ['cifar'], includeDeleted: true }).runs.map((r) => r.id),
+      ['e', 'd'],
+    );
   });
 
   it('throws FilterSyntaxError for bad expressions and rejects bad paging', () => {
-    assert.throws(() => queryRuns(db, { filter: 'metrics.loss 0.3' }), (e: unknown) => e instanceof FilterSyntaxError && e.column === 14);
+    assert.throws(
+      () => queryRuns(db, { filter: 'metrics.loss 0.3' }),
+      (e: unknown) => e instanceof FilterSyntaxError && e.column === 14,
+    );
     assert.throws(() => queryRuns(db, { orderBy: 'metrics.loss up' }), FilterSyntaxError);
     assert.throws(() => queryRuns(db, { limit: -1 }), /non-negative/);
     assert.throws(() => queryRuns(db, { orderBy: 'metrics.loss', metricAggregate: 'avg; DROP TABLE runs' as never }), /Unknown metric summary/);

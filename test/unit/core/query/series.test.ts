@@ -24,8 +24,14 @@ function addPoints(db: Db, runId: string, key: string, points: P[]): number {
     const id = db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?').pluck().get(runId, key) as number;
     const insert = db.prepare('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)');
     for (const p of points) insert.run(id, p.step, p.ts, Number.isNaN(p.value) ? null : p.value);
-    const s = db.prepare('SELECT count(*) AS count, max(step) AS last_step FROM metric_points WHERE series_id = ?').get(id) as { count: number; last_step: number };
-    const last = db.prepare('SELECT value, ts FROM metric_points WHERE series_id = ? ORDER BY step DESC, rowid DESC LIMIT 1').get(id) as { value: number | null; ts: number };
+    const s = db.prepare('SELECT count(*) AS count, max(step) AS last_step FROM metric_points WHERE series_id = ?').get(id) as {
+      count: number;
+      last_step: number;
+    };
+    const last = db.prepare('SELECT value, ts FROM metric_points WHERE series_id = ? ORDER BY step DESC, rowid DESC LIMIT 1').get(id) as {
+      value: number | null;
+      ts: number;
+    };
     db.prepare(
       `INSERT OR REPLACE INTO metric_summary (series_id, last, min, max, count, last_step, last_ts)
        SELECT ?, ?, min(value), max(value), ?, ?, ? FROM metric_points WHERE series_id = ?`,
@@ -44,7 +50,10 @@ describe('getSeriesDownsampled', () => {
   let db: Db;
   beforeEach(() => {
     db = openStore(':memory:');
-    seedRuns(db, [{ id: 'r1', start: START }, { id: 'r2', start: START + 5000 }]);
+    seedRuns(db, [
+      { id: 'r1', start: START },
+      { id: 'r2', start: START + 5000 },
+    ]);
   });
   afterEach(() => db.close());
 
@@ -74,7 +83,12 @@ describe('getSeriesDownsampled', () => {
   });
 
   it('serves time and relative axes, with ranges in their units', () => {
-    addPoints(db, 'r2', 'acc', curve(10_000).map((p) => ({ ...p, ts: START + 5000 + p.step * 10 })));
+    addPoints(
+      db,
+      'r2',
+      'acc',
+      curve(10_000).map((p) => ({ ...p, ts: START + 5000 + p.step * 10 })),
+    );
     const [time] = getSeriesDownsampled(db, { runIds: ['r2'], keys: ['acc'], xAxis: 'time', buckets: 50 }).series;
     assert.deepEqual([time!.x0, time!.x1], [START + 5000, START + 5000 + 99_990]);
     const [rel] = getSeriesDownsampled(db, { runIds: ['r2'], keys: ['acc'], xAxis: 'relative', buckets: 50, range: [20_000, 30_000] }).series;
@@ -120,7 +134,10 @@ describe('getSeriesDownsampled', () => {
             assert.equal(s!.count, inside.length);
             assert.ok(s!.x.length <= 2 * buckets + 2);
             assert.ok(s!.nanX.length <= (s!.exact ? inside.length : buckets));
-            assert.equal(s!.nanX.length > 0, inside.some((p) => Number.isNaN(p.value)));
+            assert.equal(
+              s!.nanX.length > 0,
+              inside.some((p) => Number.isNaN(p.value)),
+            );
             for (let i = 1; i < s!.x.length; i++) assert.ok(s!.x[i]! >= s!.x[i - 1]!);
             if (range) assert.ok([...s!.x, ...s!.nanX].every((v) => v >= range[0] && v <= range[1]));
           } finally {
@@ -138,7 +155,10 @@ describe('getSeriesDownsampled', () => {
     // New points at the end, and a late one in the middle (an out-of-order step).
     addPoints(db, 'r1', 'loss', [...curve(3_000, 9_000, (i) => Math.cos(i)), { step: 4_000, ts: START + 1, value: 99 }]);
     const extended = getSeriesDownsampled(db, { runIds: ['r1'], keys: ['loss'], buckets: 64 }).series[0];
-    const tiles = () => db.prepare('SELECT level, chunk, min_step, max_step, min_ts, max_ts, tiles, hex(data) FROM metric_tile_chunks WHERE series_id = ? ORDER BY level, chunk').all(id);
+    const tiles = () =>
+      db
+        .prepare('SELECT level, chunk, min_step, max_step, min_ts, max_ts, tiles, hex(data) FROM metric_tile_chunks WHERE series_id = ? ORDER BY level, chunk')
+        .all(id);
     const incremental = tiles();
     invalidateTiles(db, [id]);
     assert.equal(db.prepare('SELECT count(*) FROM metric_tile_chunks').pluck().get(), 0);
@@ -154,14 +174,22 @@ describe('getSeriesDownsampled', () => {
       const file = path.join(tmp.dir, 'store.db');
       const w = openStore(file);
       seedRuns(w, [{ id: 'a' }, { id: 'b' }]);
-      addPoints(w, 'a', 'm', curve(5_000, 0, (i) => (i === 4_444 ? 9 : 0)));
+      addPoints(
+        w,
+        'a',
+        'm',
+        curve(5_000, 0, (i) => (i === 4_444 ? 9 : 0)),
+      );
       addPoints(w, 'b', 'm', curve(3));
       addPoints(w, 'b', 'k', curve(3));
       w.close();
       const r = openStore(file, { readonly: true });
       try {
         const out = getSeriesDownsampled(r, { runIds: ['b', 'a', 'nope'], keys: ['m', 'k', 'absent'], buckets: 20 }).series;
-        assert.deepEqual(out.map((s) => `${s.runId}/${s.key}`), ['b/m', 'b/k', 'a/m']);
+        assert.deepEqual(
+          out.map((s) => `${s.runId}/${s.key}`),
+          ['b/m', 'b/k', 'a/m'],
+        );
         assert.ok(values(out[2]!).includes(9));
         assert.equal(r.prepare('SELECT count(*) FROM metric_tile_state').pluck().get(), 0);
       } finally {
@@ -187,4 +215,3 @@ describe('getSeriesDownsampled', () => {
     assert.throws(() => getSeriesDownsampled(db, { runIds: [], keys: [], range: [2, 1] }), /range must be/);
   });
 });
-

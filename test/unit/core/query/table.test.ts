@@ -8,7 +8,14 @@ describe('runsTable', () => {
   beforeEach(() => {
     db = openStore(':memory:');
     seedRuns(db, [
-      { id: 'a', experiment: 'x', start: 1000, params: { opt: 'adam', same: '1', 'odd key': 'v' }, tags: { t: 'x' }, metrics: { loss: [0.5], const: [1], nan: [NaN] } },
+      {
+        id: 'a',
+        experiment: 'x',
+        start: 1000,
+        params: { opt: 'adam', same: '1', 'odd key': 'v' },
+        tags: { t: 'x' },
+        metrics: { loss: [0.5], const: [1], nan: [NaN] },
+      },
       { id: 'b', experiment: 'x', start: 2000, params: { opt: 'sgd', same: '1' }, metrics: { loss: [0.3], const: [1], nan: [NaN] } },
       { id: 'c', experiment: 'x', start: 3000, params: { opt: 'adam', same: '1' }, metrics: { loss: [0.4], const: [1], nan: [2] } },
     ]);
@@ -20,22 +27,41 @@ describe('runsTable', () => {
   it('describes every column with run counts and whether values differ', () => {
     const t = runsTable(db, { orderBy: 'metrics.loss' });
     const cols = byId(t.catalogue);
-    assert.deepEqual(t.catalogue!.map((c) => c.id), [
-      'id', 'name', 'experiment', 'status', 'start_time', 'end_time', 'duration',
-      'params.`odd key`', 'params.opt', 'params.same',
-      'metrics.const', 'metrics.loss', 'metrics.nan',
-      'tags.t',
-    ]);
     assert.deepEqual(
-      Object.fromEntries(Object.entries(cols).map(([id, c]) => [id, [c.count, c.differs]])),
-      {
-        id: [3, true], name: [3, true], experiment: [3, false], status: [3, false],
-        start_time: [3, true], end_time: [3, true], duration: [3, false],
-        'params.`odd key`': [1, true], 'params.opt': [3, true], 'params.same': [3, false],
-        'metrics.const': [3, false], 'metrics.loss': [3, true], 'metrics.nan': [3, true],
-        'tags.t': [1, true],
-      },
+      t.catalogue!.map((c) => c.id),
+      [
+        'id',
+        'name',
+        'experiment',
+        'status',
+        'start_time',
+        'end_time',
+        'duration',
+        'params.`odd key`',
+        'params.opt',
+        'params.same',
+        'metrics.const',
+        'metrics.loss',
+        'metrics.nan',
+        'tags.t',
+      ],
     );
+    assert.deepEqual(Object.fromEntries(Object.entries(cols).map(([id, c]) => [id, [c.count, c.differs]])), {
+      id: [3, true],
+      name: [3, true],
+      experiment: [3, false],
+      status: [3, false],
+      start_time: [3, true],
+      end_time: [3, true],
+      duration: [3, false],
+      'params.`odd key`': [1, true],
+      'params.opt': [3, true],
+      'params.same': [3, false],
+      'metrics.const': [3, false],
+      'metrics.loss': [3, true],
+      'metrics.nan': [3, true],
+      'tags.t': [1, true],
+    });
     assert.deepEqual([cols['metrics.loss']!.type, cols['params.opt']!.type, cols['start_time']!.type], ['number', 'text', 'number']);
   });
 
@@ -52,7 +78,14 @@ describe('runsTable', () => {
     const next = runsTable(db, { orderBy: 'metrics.loss', limit: 2, offset: 2, catalogue: false, columns });
     assert.equal(next.catalogue, undefined);
     assert.deepEqual(next.ids, ['a']);
-    assert.deepEqual(next.cells, { name: ['a'], 'params.opt': ['adam'], 'params.`odd key`': ['v'], 'metrics.loss': [0.5], 'tags.absent': [null], 'not a column': [null] });
+    assert.deepEqual(next.cells, {
+      name: ['a'],
+      'params.opt': ['adam'],
+      'params.`odd key`': ['v'],
+      'metrics.loss': [0.5],
+      'tags.absent': [null],
+      'not a column': [null],
+    });
   });
 
   it('describes only the runs the filter keeps', () => {
@@ -85,7 +118,13 @@ describe('runsTable', () => {
     const all = runsTable(db, {}).catalogue!;
     assert.deepEqual(runsTable(db, { runIds: runs.map((r) => r.id) }).catalogue, all);
     // Compare the scoped routes against a brute-force computation over the selected runs.
-    for (const filter of ['params.opt = "adam"', 'params.lr IN ("1", "2")', 'metrics.loss > 0.5', 'params.lr != "0"', 'params.lr = "3" and params.opt = "sgd"']) {
+    for (const filter of [
+      'params.opt = "adam"',
+      'params.lr IN ("1", "2")',
+      'metrics.loss > 0.5',
+      'params.lr != "0"',
+      'params.lr = "3" and params.opt = "sgd"',
+    ]) {
       const t = runsTable(db, { filter, limit: 1000 });
       const expected = bruteForce(t.ids.map((id) => runs.find((r) => r.id === id)!));
       const got = t.catalogue!.filter((c) => c.kind !== 'attribute').map((c) => [c.id, c.count, c.differs]);

@@ -36,7 +36,10 @@ describe('snapshot create', () => {
     assert.equal(s.partial, false);
     assert.equal(sha256Hex(readObject(ws.paths.objectsDir, s.manifest)), s.manifest, 'the manifest is content-addressed');
     const m = loadManifest(ws.paths.objectsDir, s.manifest);
-    assert.deepEqual(m.entries.map((e) => e.path), ['a.txt', 'b.csv', 'sub/c.bin']);
+    assert.deepEqual(
+      m.entries.map((e) => e.path),
+      ['a.txt', 'b.csv', 'sub/c.bin'],
+    );
     const a = m.entries[0]!;
     assert.equal(a.sha256, sha('alpha'));
     assert.equal(a.size, 5);
@@ -115,9 +118,18 @@ describe('snapshot create', () => {
     fs.symlinkSync('missing-target.txt', path.join(data, 'dangling'));
     const { snapshot: s } = await createSnapshot(ws.db, ws.paths, data, { hasher: new InlineHasher(io) });
     assert.equal(s.partial, true);
-    assert.deepEqual(s.errors.map((e) => [e.path, e.kind]), [['b.csv', 'unreadable'], ['dangling', 'broken-link']]);
+    assert.deepEqual(
+      s.errors.map((e) => [e.path, e.kind]),
+      [
+        ['b.csv', 'unreadable'],
+        ['dangling', 'broken-link'],
+      ],
+    );
     assert.match(s.errors[0]!.message, /EACCES/);
-    assert.deepEqual(loadManifest(ws.paths.objectsDir, s.manifest).entries.map((e) => e.path), ['a.txt', 'sub/c.bin']);
+    assert.deepEqual(
+      loadManifest(ws.paths.objectsDir, s.manifest).entries.map((e) => e.path),
+      ['a.txt', 'sub/c.bin'],
+    );
   });
 
   it('fails the snapshot (not the file) when objects cannot be written', async () => {
@@ -135,7 +147,10 @@ describe('snapshot create', () => {
     };
     const { snapshot: s } = await createSnapshot(ws.db, ws.paths, data, { hasher: new InlineHasher(io) });
     assert.equal(s.partial, true);
-    assert.deepEqual(s.errors.map((e) => [e.path, e.kind]), [['a.txt', 'changed']]);
+    assert.deepEqual(
+      s.errors.map((e) => [e.path, e.kind]),
+      [['a.txt', 'changed']],
+    );
   });
 
   it('skips FIFOs with a note, without blocking or going partial', async function () {
@@ -143,7 +158,10 @@ describe('snapshot create', () => {
     execFileSync('mkfifo', [path.join(data, 'pipe')]);
     const { snapshot: s } = await createSnapshot(ws.db, ws.paths, data);
     assert.equal(s.partial, false);
-    assert.deepEqual(s.errors.map((e) => [e.path, e.kind]), [['pipe', 'skipped']]);
+    assert.deepEqual(
+      s.errors.map((e) => [e.path, e.kind]),
+      [['pipe', 'skipped']],
+    );
   });
 
   it('ends on symlink loops and records links inside the root as links', async () => {
@@ -164,7 +182,13 @@ describe('snapshot create', () => {
       assert.equal(byPath.get('sub/up')!.link, '..');
       assert.equal(byPath.get('sub/up')!.sha256, '');
       assert.equal(byPath.get('ext/ext.txt')!.link, undefined, 'content from outside is captured as a file');
-      assert.deepEqual(s.errors.map((e) => [e.path, e.kind]), [['ext/again', 'loop'], ['self', 'loop']]);
+      assert.deepEqual(
+        s.errors.map((e) => [e.path, e.kind]),
+        [
+          ['ext/again', 'loop'],
+          ['self', 'loop'],
+        ],
+      );
       assert.equal(s.partial, false);
     } finally {
       outside.cleanup();
@@ -175,7 +199,10 @@ describe('snapshot create', () => {
     const { snapshot: one } = await createSnapshot(ws.db, ws.paths, path.join(data, 'a.txt'));
     assert.equal(one.kind, 'file');
     assert.equal(one.dataset, 'data/a.txt');
-    assert.deepEqual(loadManifest(ws.paths.objectsDir, one.manifest).entries.map((e) => e.path), ['a.txt']);
+    assert.deepEqual(
+      loadManifest(ws.paths.objectsDir, one.manifest).entries.map((e) => e.path),
+      ['a.txt'],
+    );
     put(ws.dir, '.git/HEAD', 'ref');
     const { snapshot: root } = await createSnapshot(ws.db, ws.paths, ws.dir);
     assert.equal(root.dataset, '.');

@@ -8,17 +8,34 @@ import { openSnapshotTable, snapshotTableDrift } from '../../../../src/core/snap
 import type { Manifest, ManifestEntry } from '../../../../src/core/snapshots/model';
 import { put, type Ws, workspace } from './helpers';
 
-const entry = (p: string, sha: string, size = 1, link?: string): ManifestEntry => ({ path: p, size, mtime_ns: '0', inode: '0', sha256: sha, mode: 0o644, ...(link ? { link } : {}) });
+const entry = (p: string, sha: string, size = 1, link?: string): ManifestEntry => ({
+  path: p,
+  size,
+  mtime_ns: '0',
+  inode: '0',
+  sha256: sha,
+  mode: 0o644,
+  ...(link ? { link } : {}),
+});
 const manifest = (...entries: ManifestEntry[]): Manifest => ({ version: 1, kind: 'dir', entries });
 
 describe('snapshot diff', () => {
   it('finds added, removed and modified paths (content or link target), ignoring stats', () => {
     const a = manifest(entry('keep', 'k'), entry('gone', 'g', 4), entry('edit', 'e1', 2), entry('l', 'x', 1, 't1'), entry('touched', 't'));
-    const b = manifest(entry('keep', 'k'), entry('edit', 'e2', 3), entry('l', 'x', 1, 't2'), entry('new', 'n', 5), { ...entry('touched', 't'), mtime_ns: '99' });
+    const b = manifest(entry('keep', 'k'), entry('edit', 'e2', 3), entry('l', 'x', 1, 't2'), entry('new', 'n', 5), {
+      ...entry('touched', 't'),
+      mtime_ns: '99',
+    });
     const d = diffManifests(a, b);
     assert.deepEqual([d.added, d.removed, d.modified], [['new'], ['gone'], ['edit', 'l']]);
-    assert.deepEqual(d.files.find((f) => f.path === 'edit'), { path: 'edit', status: 'modified', size_a: 2, size_b: 3 });
-    assert.deepEqual(d.files.find((f) => f.path === 'gone'), { path: 'gone', status: 'removed', size_a: 4, size_b: null });
+    assert.deepEqual(
+      d.files.find((f) => f.path === 'edit'),
+      { path: 'edit', status: 'modified', size_a: 2, size_b: 3 },
+    );
+    assert.deepEqual(
+      d.files.find((f) => f.path === 'gone'),
+      { path: 'gone', status: 'removed', size_a: 4, size_b: null },
+    );
   });
 
   describe('between stored snapshots', () => {
@@ -47,7 +64,12 @@ describe('snapshot diff', () => {
       assert.deepEqual([d.added, d.removed, d.modified], [['new.tsv'], ['events.jsonl'], ['p.parquet', 't.csv']]);
       const t = new Map(d.tabular.map((x) => [x.path, x]));
       assert.deepEqual(t.get('t.csv'), {
-        path: 't.csv', rows_a: 2, rows_b: 3, columns_added: ['city'], columns_removed: ['name'], type_changed: [{ column: 'score', from: 'number', to: 'string' }],
+        path: 't.csv',
+        rows_a: 2,
+        rows_b: 3,
+        columns_added: ['city'],
+        columns_removed: ['name'],
+        type_changed: [{ column: 'score', from: 'number', to: 'string' }],
       });
       assert.deepEqual([t.get('p.parquet')!.rows_a, t.get('p.parquet')!.rows_b], [3, 7]);
       assert.deepEqual([t.get('new.tsv')!.rows_a, t.get('new.tsv')!.rows_b], [null, 1]);
@@ -79,9 +101,18 @@ describe('tables inside snapshots', () => {
     put(data, 't.csv', ['v,c', ...Array.from({ length: 50 }, (_, i) => `${i + 100},${i % 2 ? 'a' : 'b'}`)].join('\n'), false);
     const { snapshot: b } = await createSnapshot(ws.db, ws.paths, data);
     const page = await openSnapshotTable(ws.db, ws.paths, a.id, 't.csv').readPage(0, 2);
-    assert.deepEqual(page.rows, [['0', 'a'], ['1', 'a']]);
+    assert.deepEqual(page.rows, [
+      ['0', 'a'],
+      ['1', 'a'],
+    ]);
     const d = await snapshotTableDrift(ws.db, ws.paths, a.id, b.id, 't.csv');
-    assert.deepEqual(d.columns.map((c) => [c.column, c.score]), [['v', 1], ['c', d.columns[1]!.js_distance]]);
+    assert.deepEqual(
+      d.columns.map((c) => [c.column, c.score]),
+      [
+        ['v', 1],
+        ['c', d.columns[1]!.js_distance],
+      ],
+    );
     assert.throws(() => openSnapshotTable(ws.db, ws.paths, a.id, 'nope.csv'), /has no file nope\.csv/);
   });
 });

@@ -46,9 +46,14 @@ describe('drift measures', () => {
     const m = (o: Record<string, number>) => new Map(Object.entries(o));
     assert.deepEqual(categoricalDistance(m({ a: 1 }), m({ b: 1 })), { js_distance: 1, tvd: 1 });
     assert.deepEqual(categoricalDistance(m({ a: 5, b: 5 }), m({ a: 1, b: 1 })), { js_distance: 0, tvd: 0 });
-    const [p, q] = [[0.5, 0.5], [0.75, 0.25]];
+    const [p, q] = [
+      [0.5, 0.5],
+      [0.75, 0.25],
+    ];
     const mid = [0.625, 0.375];
-    const jsd = 0.5 * (p[0]! * Math.log2(p[0]! / mid[0]!) + p[1]! * Math.log2(p[1]! / mid[1]!)) + 0.5 * (q[0]! * Math.log2(q[0]! / mid[0]!) + q[1]! * Math.log2(q[1]! / mid[1]!));
+    const jsd =
+      0.5 * (p[0]! * Math.log2(p[0]! / mid[0]!) + p[1]! * Math.log2(p[1]! / mid[1]!)) +
+      0.5 * (q[0]! * Math.log2(q[0]! / mid[0]!) + q[1]! * Math.log2(q[1]! / mid[1]!));
     const d = categoricalDistance(m({ a: 2, b: 2 }), m({ a: 3, b: 1 }));
     assert.ok(Math.abs(d.js_distance - Math.sqrt(jsd)) < 1e-12);
     assert.ok(Math.abs(d.tvd - 0.25) < 1e-12);
@@ -63,7 +68,10 @@ describe('drift measures', () => {
       fs.writeFileSync(path.join(tmp.dir, 'a.csv'), rows(0, ['Paris', 'Lyon']));
       fs.writeFileSync(path.join(tmp.dir, 'b.csv'), rows(3, ['Paris', 'Paris', 'Paris', 'Nice']).replace(',gone', ',added'));
       const d = await tableDrift(openTable(path.join(tmp.dir, 'a.csv')), openTable(path.join(tmp.dir, 'b.csv')));
-      assert.deepEqual(d.columns.map((c) => c.column), ['city', 'x', 'same']);
+      assert.deepEqual(
+        d.columns.map((c) => c.column),
+        ['city', 'x', 'same'],
+      );
       const [city, x, same] = d.columns;
       assert.equal(city!.kind, 'categorical');
       assert.equal(x!.kind, 'numeric');

@@ -91,9 +91,19 @@ describe('snapshot hashing', () => {
       let bytes = 0;
       const viaPool = await Promise.all(files.map((f) => pool.hash({ ...req(f), reportEvery: 65536 }, (b) => (bytes += b))));
       const viaInline = await Promise.all(files.map((f) => inline.hash(req(f), () => undefined)));
-      assert.deepEqual(viaPool.map((r) => r.ok && r.sha256), viaInline.map((r) => r.ok && r.sha256));
-      assert.deepEqual(viaPool.map((r) => r.ok && r.sha256), files.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')));
-      assert.equal(bytes, files.reduce((n, f) => n + fs.statSync(f).size, 0), 'byte progress adds up');
+      assert.deepEqual(
+        viaPool.map((r) => r.ok && r.sha256),
+        viaInline.map((r) => r.ok && r.sha256),
+      );
+      assert.deepEqual(
+        viaPool.map((r) => r.ok && r.sha256),
+        files.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')),
+      );
+      assert.equal(
+        bytes,
+        files.reduce((n, f) => n + fs.statSync(f).size, 0),
+        'byte progress adds up',
+      );
     } finally {
       await pool.close();
     }

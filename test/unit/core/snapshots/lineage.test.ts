@@ -38,7 +38,10 @@ describe('snapshot lineage and store', () => {
       ['run1', 'baseline', 'data/train.csv'],
       ['run2', 'run2', 'data/train.csv'],
     ]);
-    assert.deepEqual(listInputsOfRun(ws.db, 'run3').map((i) => [i.path, i.snapshot.id]), [['data/train.csv', third.snapshot.id]]);
+    assert.deepEqual(
+      listInputsOfRun(ws.db, 'run3').map((i) => [i.path, i.snapshot.id]),
+      [['data/train.csv', third.snapshot.id]],
+    );
   });
 
   it('links a file to the snapshot of its enclosing folder when the content matches', async () => {
@@ -71,7 +74,10 @@ describe('snapshot lineage and store', () => {
     assert.equal(resolveSnapshot(ws.db, 'data@latest').id, b.id);
     assert.equal(resolveSnapshot(ws.db, 'data/@latest').id, b.id);
     assert.throws(() => resolveSnapshot(ws.db, 'zzz'), /No snapshot "zzz"/);
-    assert.deepEqual(listDatasets(ws.db).map((d) => [d.dataset, d.snapshots, d.latest.id]), [['data', 2, b.id]]);
+    assert.deepEqual(
+      listDatasets(ws.db).map((d) => [d.dataset, d.snapshots, d.latest.id]),
+      [['data', 2, b.id]],
+    );
   });
 
   it('rebuilds the snapshot table from .mlwb/snapshots/*.json', async () => {

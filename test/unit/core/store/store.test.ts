@@ -155,13 +155,22 @@ describe('store', () => {
         { id: 'other', experiment: 'e2', start: 1500 },
       ]);
       const runs = listRuns(db, { experiment: 'e1' });
-      assert.deepEqual(runs.map((r) => r.id), ['new', 'old']);
+      assert.deepEqual(
+        runs.map((r) => r.id),
+        ['new', 'old'],
+      );
       assert.deepEqual(runs[1]!.params, { lr: '0.1' });
       assert.deepEqual(runs[1]!.metrics['loss'], { last: 2, min: 1, max: 3, count: 3, last_step: 2 });
       assert.deepEqual(runs[0]!.tags, { kind: 'x' });
       assert.equal(runs[0]!.metrics['loss']!.last, 'Infinity');
       assert.equal(getRun(db, 'old').experiment, 'e1');
-      assert.deepEqual(listExperiments(db).map((e) => [e.name, e.run_count]), [['e1', 2], ['e2', 1]]);
+      assert.deepEqual(
+        listExperiments(db).map((e) => [e.name, e.run_count]),
+        [
+          ['e1', 2],
+          ['e2', 1],
+        ],
+      );
       db.close();
     });
 
@@ -169,7 +178,10 @@ describe('store', () => {
       const db = openStore(file);
       seedRuns(db, [{ id: 'a' }, { id: 'b' }]);
       db.prepare(`UPDATE runs SET lifecycle = 'deleted' WHERE id = 'a'`).run();
-      assert.deepEqual(listRuns(db).map((r) => r.id), ['b']);
+      assert.deepEqual(
+        listRuns(db).map((r) => r.id),
+        ['b'],
+      );
       assert.equal(listRuns(db, { includeDeleted: true }).length, 2);
       db.close();
     });

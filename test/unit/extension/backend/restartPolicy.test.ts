@@ -7,7 +7,10 @@ describe('backend restart policy', () => {
   it('backs off exponentially up to the cap, then gives up', () => {
     const p = new RestartPolicy({ ...options, maxConsecutiveFailures: 6 });
     const delays = [1, 2, 3, 4, 5, 6].map(() => p.onCrash(10));
-    assert.deepEqual(delays.map((d) => (d.action === 'restart' ? d.delayMs : -1)), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      delays.map((d) => (d.action === 'restart' ? d.delayMs : -1)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
     assert.deepEqual(p.onCrash(10), { action: 'give-up', failures: 6 });
   });
 

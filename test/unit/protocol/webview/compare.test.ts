@@ -9,7 +9,12 @@ const folder = { uri: { toString: () => 'file:///w' } };
 describe('compare messages', () => {
   it('accepts well-formed messages from the page', () => {
     assert.ok(parseMessage({ type: 'table', requestId: 1, query }, fromCompareValidators));
-    assert.ok(parseMessage({ type: 'series', requestId: 2, request: { runIds: ['a'], keys: ['loss'], xAxis: 'time', buckets: 500, range: [0, 10] } }, fromCompareValidators));
+    assert.ok(
+      parseMessage(
+        { type: 'series', requestId: 2, request: { runIds: ['a'], keys: ['loss'], xAxis: 'time', buckets: 500, range: [0, 10] } },
+        fromCompareValidators,
+      ),
+    );
     assert.ok(parseMessage({ type: 'star', runId: 'a', starred: true }, fromCompareValidators));
     assert.ok(parseMessage({ type: 'exportCsv', query, columns: [{ id: 'name', label: 'Name' }] }, fromCompareValidators));
     assert.ok(parseMessage({ type: 'savePng', dataUrl: 'data:image/png;base64,AAAA', name: 'loss' }, fromCompareValidators));
@@ -17,8 +22,14 @@ describe('compare messages', () => {
 
   it('rejects malformed ones', () => {
     assert.equal(parseMessage({ type: 'table', requestId: 1, query: { ...query, aggregate: 'mean' } }, fromCompareValidators), undefined);
-    assert.equal(parseMessage({ type: 'series', requestId: 2, request: { runIds: [''], keys: [], xAxis: 'step', buckets: 1 } }, fromCompareValidators), undefined);
-    assert.equal(parseMessage({ type: 'series', requestId: 2, request: { runIds: ['a'], keys: [], xAxis: 'epoch', buckets: 1 } }, fromCompareValidators), undefined);
+    assert.equal(
+      parseMessage({ type: 'series', requestId: 2, request: { runIds: [''], keys: [], xAxis: 'step', buckets: 1 } }, fromCompareValidators),
+      undefined,
+    );
+    assert.equal(
+      parseMessage({ type: 'series', requestId: 2, request: { runIds: ['a'], keys: [], xAxis: 'epoch', buckets: 1 } }, fromCompareValidators),
+      undefined,
+    );
     assert.equal(parseMessage({ type: 'savePng', dataUrl: 'data:text/html;base64,AAAA', name: 'x' }, fromCompareValidators), undefined);
     assert.equal(parseMessage({ type: 'star', runId: 'a', starred: 'yes' }, fromCompareValidators), undefined);
     assert.equal(parseMessage({ type: 'table', requestId: 1, page: { ids: 'x', cells: {} } }, toCompareValidators), undefined);

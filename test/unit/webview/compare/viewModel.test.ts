@@ -5,8 +5,24 @@ import { assignColors, colorOf } from '../../../../webview/compare/colors';
 import { buildCsv, csvField } from '../../../../src/shared/csv';
 import { formatX, nearestIndex, niceTicks, project, yExtent } from '../../../../webview/compare/chartMath';
 
-const col = (id: string, kind: ColumnInfo['kind'], differs = true, type: ColumnInfo['type'] = 'text'): ColumnInfo => ({ id, kind, key: id.replace(/^\w+\./, ''), type, count: 1, differs });
-const catalogue: ColumnInfo[] = [col('id', 'attribute'), col('name', 'attribute'), col('status', 'attribute'), col('end_time', 'attribute', true, 'number'), col('params.lr', 'param'), col('params.seed', 'param', false), col('metrics.loss', 'metric', true, 'number'), col('tags.owner', 'tag')];
+const col = (id: string, kind: ColumnInfo['kind'], differs = true, type: ColumnInfo['type'] = 'text'): ColumnInfo => ({
+  id,
+  kind,
+  key: id.replace(/^\w+\./, ''),
+  type,
+  count: 1,
+  differs,
+});
+const catalogue: ColumnInfo[] = [
+  col('id', 'attribute'),
+  col('name', 'attribute'),
+  col('status', 'attribute'),
+  col('end_time', 'attribute', true, 'number'),
+  col('params.lr', 'param'),
+  col('params.seed', 'param', false),
+  col('metrics.loss', 'metric', true, 'number'),
+  col('tags.owner', 'tag'),
+];
 const base = { order: [], hidden: [], pinned: ['name'], widths: {}, onlyDiffering: false };
 
 describe('compare view model', () => {
@@ -17,8 +33,17 @@ describe('compare view model', () => {
   });
 
   it('applies the user order, hidden columns, widths and only-differing', () => {
-    const cols = visibleColumns(catalogue, { ...base, order: ['metrics.loss', 'status'], hidden: ['tags.owner'], widths: { 'params.lr': 333 }, onlyDiffering: true });
-    assert.deepEqual(cols.map((c) => c.id), [STAR_COLUMN, 'name', 'metrics.loss', 'status', 'params.lr']);
+    const cols = visibleColumns(catalogue, {
+      ...base,
+      order: ['metrics.loss', 'status'],
+      hidden: ['tags.owner'],
+      widths: { 'params.lr': 333 },
+      onlyDiffering: true,
+    });
+    assert.deepEqual(
+      cols.map((c) => c.id),
+      [STAR_COLUMN, 'name', 'metrics.loss', 'status', 'params.lr'],
+    );
     assert.equal(cols.find((c) => c.id === 'params.lr')?.width, 333);
   });
 
@@ -33,7 +58,10 @@ describe('compare view model', () => {
     s = toggleSort(s, 'name', false);
     assert.deepEqual(s, [{ id: 'name', desc: true }]);
     s = toggleSort(s, 'metrics.loss', true);
-    assert.deepEqual(s, [{ id: 'name', desc: true }, { id: 'metrics.loss', desc: false }]);
+    assert.deepEqual(s, [
+      { id: 'name', desc: true },
+      { id: 'metrics.loss', desc: false },
+    ]);
     s = toggleSort(s, 'metrics.loss', true);
     assert.deepEqual(s[1], { id: 'metrics.loss', desc: true });
     s = toggleSort(s, 'metrics.loss', true);
@@ -58,7 +86,10 @@ describe('run colors', () => {
     assert.deepEqual(a, { r1: 0, r2: 1, r3: 2 });
     const b = assignColors(a, ['r3', 'r4']);
     assert.deepEqual(b, { r3: 2, r4: 0 });
-    const many = assignColors({}, Array.from({ length: 300 }, (_, i) => `r${i}`));
+    const many = assignColors(
+      {},
+      Array.from({ length: 300 }, (_, i) => `r${i}`),
+    );
     assert.equal(new Set(Object.values(many)).size, 300);
   });
 
@@ -76,7 +107,14 @@ describe('CSV export', () => {
     assert.equal(csvField('two\nlines'), '"two\nlines"');
     assert.equal(csvField(null), '');
     assert.equal(csvField('NaN'), 'NaN');
-    const csv = buildCsv([{ id: 'name', label: 'name' }, { id: 'metrics.loss', label: 'metrics.loss' }], ['r1', 'r2'], { name: ['a, b', 'c'], 'metrics.loss': [0.5, null] });
+    const csv = buildCsv(
+      [
+        { id: 'name', label: 'name' },
+        { id: 'metrics.loss', label: 'metrics.loss' },
+      ],
+      ['r1', 'r2'],
+      { name: ['a, b', 'c'], 'metrics.loss': [0.5, null] },
+    );
     assert.equal(csv, 'name,metrics.loss\r\n"a, b",0.5\r\nc,\r\n');
   });
 });
@@ -110,7 +148,10 @@ describe('plot axes', () => {
     const { axisScale } = await import('../../../../webview/compare/plotMath');
     const n = axisScale(['0.1', '0.3', null, 'NaN', 0.2]);
     assert.equal(n.kind, 'number');
-    assert.deepEqual(n.pos.map((p) => (Number.isNaN(p) ? 'x' : +p.toFixed(2))), [0, 1, 'x', 'x', 0.5]);
+    assert.deepEqual(
+      n.pos.map((p) => (Number.isNaN(p) ? 'x' : +p.toFixed(2))),
+      [0, 1, 'x', 'x', 0.5],
+    );
     const c = axisScale(['sgd', 'adam', 'sgd', undefined]);
     assert.equal(c.kind, 'category');
     assert.deepEqual(c.categories, ['adam', 'sgd']);
@@ -123,7 +164,15 @@ describe('group by', () => {
   it('groups runs by value with count and mean/min/max of finite numbers; missing last', async () => {
     const { groupRows, groupFilter } = await import('../../../../webview/compare/group');
     const groups = groupRows(['a', 'b', 'c', 'd', 'e'], ['10', '2', '10', null, 'x'], { 'metrics.loss': [1, 3, 'NaN', 5, null] });
-    assert.deepEqual(groups.map((g) => [g.key, g.count]), [['2', 1], ['10', 2], ['x', 1], [null, 1]]);
+    assert.deepEqual(
+      groups.map((g) => [g.key, g.count]),
+      [
+        ['2', 1],
+        ['10', 2],
+        ['x', 1],
+        [null, 1],
+      ],
+    );
     assert.deepEqual(groups[1]!.stats['metrics.loss'], { n: 1, mean: 1, min: 1, max: 1 });
     assert.equal(groups[1]!.runIds.join(), 'a,c');
     assert.equal(groups[2]!.stats['metrics.loss'], undefined);

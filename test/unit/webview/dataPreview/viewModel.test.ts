@@ -1,5 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { PageCache, columnWidth, diffSummary, driftLevel, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from '../../../../webview/dataPreview/viewModel';
+import {
+  PageCache,
+  columnWidth,
+  diffSummary,
+  driftLevel,
+  formatCell,
+  formatNumber,
+  formatPercent,
+  histogramBars,
+  rowChange,
+} from '../../../../webview/dataPreview/viewModel';
 import { fromDataPreviewValidators, isDataPreviewInit, toDataPreviewValidators } from '../../../../src/protocol/webview/dataPreview';
 import { parseMessage } from '../../../../src/shared/messages';
 
@@ -16,7 +26,16 @@ describe('data preview view-model', () => {
       assert.deepEqual(c.missing(0, 25), [], 'requested pages are not asked again');
       assert.equal(c.cell(3, 1), 'x3');
       assert.equal(c.cell(12, 0), undefined);
-      c.add({ columns: ['a', 'b'], rows: [[10, 'x10'], [11, null]], offset: 10, total: null, done: true });
+      c.add({
+        columns: ['a', 'b'],
+        rows: [
+          [10, 'x10'],
+          [11, null],
+        ],
+        offset: 10,
+        total: null,
+        done: true,
+      });
       assert.equal(c.known, true);
       assert.equal(c.rowCount(), 12);
       assert.equal(c.cell(11, 1), null);
@@ -82,7 +101,12 @@ describe('data preview view-model', () => {
       assert.equal(parseMessage({ type: 'showMode', mode: 'evil' }, fromDataPreviewValidators), undefined);
       assert.equal(parseMessage({ type: 'openDiffFile', path: '' }, fromDataPreviewValidators), undefined);
       assert.ok(parseMessage({ type: 'error', message: 'bad CSV at line 3' }, toDataPreviewValidators));
-      assert.ok(parseMessage({ type: 'page', page: { columns: ['a'], rows: [[1]], offset: 0, total: 1, done: true, name: 'x', format: 'csv' } }, toDataPreviewValidators));
+      assert.ok(
+        parseMessage(
+          { type: 'page', page: { columns: ['a'], rows: [[1]], offset: 0, total: 1, done: true, name: 'x', format: 'csv' } },
+          toDataPreviewValidators,
+        ),
+      );
     });
 
     it('validates panel init per mode (restored state must be complete)', () => {

@@ -56,20 +56,30 @@ describe('run details view model', () => {
 
   it('sorts params and tags by key, numbers in natural order', () => {
     const vm = buildViewModel(details({ params: { b: '2', a10: 'x', a9: 'y' }, tags: { z: '1', m: '2' } }), null);
-    assert.deepEqual(vm.params, [['a9', 'y'], ['a10', 'x'], ['b', '2']]);
-    assert.deepEqual(vm.tags, [['m', '2'], ['z', '1']]);
+    assert.deepEqual(vm.params, [
+      ['a9', 'y'],
+      ['a10', 'x'],
+      ['b', '2'],
+    ]);
+    assert.deepEqual(vm.tags, [
+      ['m', '2'],
+      ['z', '1'],
+    ]);
   });
 
   it('reads source, git, command line, Python and packages from the context', () => {
     const vm = buildViewModel(
-      details({ source: { path: '/w/train.py', kind: 'script' } }, {
-        python_version: '3.12.1',
-        executable: '/venv/bin/python3',
-        argv: ['train.py', '--name', 'my run'],
-        cwd: '/w',
-        git: { commit: 'abcdef0123456789', branch: 'main', dirty: true, diff: '+x\n', diff_truncated: true } as never,
-        packages: ['torch==2.5.1', 'numpy==2.1.0'],
-      }),
+      details(
+        { source: { path: '/w/train.py', kind: 'script' } },
+        {
+          python_version: '3.12.1',
+          executable: '/venv/bin/python3',
+          argv: ['train.py', '--name', 'my run'],
+          cwd: '/w',
+          git: { commit: 'abcdef0123456789', branch: 'main', dirty: true, diff: '+x\n', diff_truncated: true } as never,
+          packages: ['torch==2.5.1', 'numpy==2.1.0'],
+        },
+      ),
       null,
     );
     assert.deepEqual(vm.source, { path: '/w/train.py', label: 'train.py', kind: 'script' });

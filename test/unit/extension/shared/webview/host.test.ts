@@ -17,7 +17,15 @@ describe('webview host helpers', () => {
     });
 
     it('rejects anything else', () => {
-      for (const arg of [undefined, null, 'r1', {}, { runId: 'r1' }, { kind: 'experiment', folder: {}, run: { id: 'r' } }, { kind: 'run', folder: { uri: {} }, run: { id: 'r' } }]) {
+      for (const arg of [
+        undefined,
+        null,
+        'r1',
+        {},
+        { runId: 'r1' },
+        { kind: 'experiment', folder: {}, run: { id: 'r' } },
+        { kind: 'run', folder: { uri: {} }, run: { id: 'r' } },
+      ]) {
         assert.equal(toOpenRunTarget(arg), undefined, JSON.stringify(arg));
       }
     });
@@ -159,10 +167,14 @@ describe('webview host helpers', () => {
     it('keeps going after a failed run and stops when disposed', async () => {
       const clock = fakeClock();
       let runs = 0;
-      const r = new Refresher(async () => {
-        runs++;
-        throw new Error('backend down');
-      }, 250, clock);
+      const r = new Refresher(
+        async () => {
+          runs++;
+          throw new Error('backend down');
+        },
+        250,
+        clock,
+      );
       r.request();
       await clock.advance(300);
       r.request();
