@@ -10,6 +10,7 @@ import { hashFileSync } from './hashFile';
 import type { Snapshot } from './model';
 import { ancestorDatasets, findSnapshotWithFile, getSnapshot, indexedFile, latestSnapshot } from './store';
 import { tmpDir } from './objects';
+import { appendLineageRecord } from './rebuild';
 
 export interface LinkResult {
   snapshot: Snapshot;
@@ -44,7 +45,9 @@ export async function linkRunInput(db: Db, paths: WorkspacePaths, runId: string,
     snapshot = r.snapshot;
     created = !r.reused;
   }
-  db.prepare('INSERT OR IGNORE INTO run_inputs (run_id, snapshot_id, path, linked_at) VALUES (?, ?, ?, ?)').run(runId, snapshot.id, dataset, Date.now());
+  const linkedAt = Date.now();
+  const added = db.prepare('INSERT OR IGNORE INTO run_inputs (run_id, snapshot_id, path, linked_at) VALUES (?, ?, ?, ?)').run(runId, snapshot.id, dataset, linkedAt);
+  if (added.changes > 0) appendLineageRecord(paths, { run_id: runId, snapshot_id: snapshot.id, path: dataset, linked_at: linkedAt });
   return { snapshot, path: dataset, created };
 }
 

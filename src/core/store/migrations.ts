@@ -216,6 +216,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 13: version 1's CHECK (path NOT LIKE '..%') refused legal names such as `..notes.txt`,
+    // and one such artifact made every later ingest of every run fail. SQLite cannot alter a
+    // CHECK, so the table is rebuilt; the new check refuses only real traversal (a `..` segment).
+    version: 4,
+    description: 'artifacts: accept names that merely start with "..", refuse only ".." path segments',
+    sql: `
+      CREATE TABLE artifacts_v4 (
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        path    TEXT NOT NULL CHECK (
+          length(path) > 0 AND path NOT LIKE '/%' AND path <> '..' AND path NOT LIKE '../%'
+          AND path NOT LIKE '%/../%' AND path NOT LIKE '%/..'
+        ),
+        size    INTEGER,
+        PRIMARY KEY (run_id, path)
+      ) WITHOUT ROWID;
+      INSERT INTO artifacts_v4 (run_id, path, size) SELECT run_id, path, size FROM artifacts;
+      DROP TABLE artifacts;
+      ALTER TABLE artifacts_v4 RENAME TO artifacts;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
