@@ -39,6 +39,11 @@ function listRunLogs(paths: WorkspacePaths): RunLog[] {
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+function logSize(paths: WorkspacePaths, runId: string): number | undefined {
+  const st = fs.statSync(path.join(paths.runsDir, runId, 'events.jsonl'), { throwIfNoEntry: false });
+  return st?.isFile() ? st.size : undefined;
+}
+
 /** Run folders that hold an event log, oldest first. */
 export function listRunIds(paths: WorkspacePaths): string[] {
   return listRunLogs(paths).map((r) => r.id);
@@ -51,10 +56,15 @@ export function listRunIds(paths: WorkspacePaths): string[] {
  */
 export function ingestWorkspace(db: Db, paths: WorkspacePaths, runIds?: readonly string[], options?: IngestOptions): WorkspaceIngestResult {
   const out: WorkspaceIngestResult = { runs: [], changedRunIds: [], events: 0, points: 0, issues: [] };
-  const logs: RunLog[] = runIds ? runIds.map((id) => ({ id, size: undefined })) : listRunLogs(paths);
+  const logs: RunLog[] = runIds ? runIds.map((id) => ({ id, size: logSize(paths, id) })) : listRunLogs(paths);
+  // One query for a full pass; a look-up per run for a short list.
   const committed = runIds ? undefined : committedOffsets(db);
+  const offsetOf = db.prepare('SELECT byte_offset FROM ingest_offsets WHERE run_id = ?').pluck();
   for (const { id, size } of logs) {
-    if (committed && size !== undefined && committed.get(id) === size) continue;
+    if (size !== undefined && (committed ? committed.get(id) : (offsetOf.get(id) as number | undefined)) === size) {
+      out.runs.push({ runId: id, events: 0, points: 0, issues: [], inputs: [], unchanged: true, more: false });
+      continue;
+    }
     let r: RunIngestResult;
     try {
       r = ingestRunLog(db, paths.runsDir, id, options);

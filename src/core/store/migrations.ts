@@ -221,7 +221,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // and one such artifact made every later ingest of every run fail. SQLite cannot alter a
     // CHECK, so the table is rebuilt; the new check refuses only real traversal (a `..` segment).
     version: 4,
-    description: 'artifacts: accept names that merely start with "..", refuse only ".." path segments',
+    description: 'artifacts: accept names that merely start with "..", refuse only ".." path segments; catch-up checkpoint',
     sql: `
       CREATE TABLE artifacts_v4 (
         run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -235,6 +235,16 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO artifacts_v4 (run_id, path, size) SELECT run_id, path, size FROM artifacts;
       DROP TABLE artifacts;
       ALTER TABLE artifacts_v4 RENAME TO artifacts;
+
+      -- Where the last full catch-up left off (src/core/ingest/catchUp.ts), so read commands need
+      -- not stat every run's log when nothing changed. Deleting it only costs one full pass.
+      -- Runs whose logs may still grow by themselves, found without a scan of every run.
+      CREATE INDEX runs_unsettled ON runs (id) WHERE end_source IS NOT 'log';
+      CREATE INDEX ingest_offsets_unread ON ingest_offsets (run_id) WHERE byte_offset <> file_size;
+      CREATE TABLE ingest_checkpoint (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
     `,
   },
 ];
