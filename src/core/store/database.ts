@@ -15,7 +15,7 @@ export interface OpenStoreOptions {
 }
 
 const REBUILD_HINT =
-  'Move it aside (or delete it) and run `mlwb ingest` to rebuild it from the run event logs in .mlwb/runs/.';
+  'Run `mlwb ingest --rebuild` to rebuild it from the run event logs in .mlwb/runs/ (the damaged file is kept as a backup).';
 
 /**
  * Opens `.mlwb/store.db` in WAL mode and applies pending migrations.
