@@ -238,6 +238,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- Where the last full catch-up left off (src/core/ingest/catchUp.ts), so read commands need
       -- not stat every run's log when nothing changed. Deleting it only costs one full pass.
+      -- Every listing's default order (newest first), so a page of it reads only its own rows.
+      CREATE INDEX runs_by_start ON runs (start_time DESC, id DESC);
       -- Runs whose logs may still grow by themselves, found without a scan of every run.
       CREATE INDEX runs_unsettled ON runs (id) WHERE end_source IS NOT 'log';
       CREATE INDEX ingest_offsets_unread ON ingest_offsets (run_id) WHERE byte_offset <> file_size;
