@@ -33,7 +33,7 @@ import { DataWatcher } from './dataWatcher';
 import { galleryImages, openSource, snapshotFilePath } from './dataSources';
 import type { TableRef } from './tableWorker';
 import { TableWorkerClient } from './tableWorkerClient';
-import type { BackendState } from './handlers';
+import { type BackendState, requireTrust } from './handlers';
 import type { WorkspaceService } from './workspaceService';
 
 type DataMethods =
@@ -244,6 +244,7 @@ export class DataRequests {
       },
       'data/create': ({ path: target, name, metadataOnly, opId }) =>
         this.operation(opId, async (signal) => {
+          requireTrust(this.state, 'Taking a snapshot');
           const db = this.storeForWrite(service());
           const result = await createSnapshot(db, service().paths, this.workspaceFile(target), {
             name,
@@ -263,6 +264,7 @@ export class DataRequests {
       'data/diff': ({ a, b, opId }) => this.operation(opId, (signal) => this.diff(requireDb(), service(), a, b, signal)),
       'data/restore': ({ snapshot, to, force, opId }) =>
         this.operation(opId, async (signal) => {
+          requireTrust(this.state, 'Restoring a snapshot');
           const db = requireDb();
           const s = resolveSnapshot(db, snapshot);
           const target = to ? this.workspaceFile(to) : datasetPath(service().paths, s.dataset);

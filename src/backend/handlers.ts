@@ -11,9 +11,18 @@ import { DataRequests } from './dataRequests';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
+  /** VS Code's workspace trust, as the extension last said; untrusted until it says otherwise. */
+  trusted?: boolean;
   readonly startedAt: number;
   notify<M extends NotificationMethod>(method: M, params: BackendNotifications[M]): void;
   onShutdown(): void;
+}
+
+/** Refuses work that writes to the workspace or reads paths a log names, in an untrusted workspace. */
+export function requireTrust(state: BackendState, what: string): void {
+  if (!state.trusted) {
+    throw new MlwbError(`${what} needs a trusted workspace: in an untrusted workspace ML Workbench only reads runs. Trust the folder to enable it.`, 'WORKSPACE_UNTRUSTED');
+  }
 }
 
 /** The backend's request table; main.ts registers each entry with the connection. */
@@ -41,6 +50,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
         );
       }
       await state.service?.close();
+      state.trusted = params.trusted === true;
       await code.reset(params.workspaceFolder);
       await data.reset(params.workspaceFolder);
       const svc: WorkspaceService = (state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
@@ -48,6 +58,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
         warn: (message) => state.notify('warning', { message }),
         inputs: (runId, paths) => data.linkInputs(svc, runId, paths),
+        trusted: () => state.trusted === true,
       }));
       // Open (and migrate) now, so a corrupt store is reported at start-up, not on first click.
       state.service.start();
@@ -72,10 +83,18 @@ export function createHandlers(state: BackendState): RequestHandlers {
     'runs/metric': ({ id, key }) => getMetricPoints(requireStore(id), id, key),
     'runs/details': ({ id }) => getRunDetails(requireStore(id), service().paths.runsDir, id),
     'runs/edit': async ({ id, edit }) => {
+      requireTrust(state, 'Editing a run');
       const db = requireStore(id);
       appendRunEdit(service().paths.runsDir, id, edit);
       await service().refreshRun(id);
       return getRun(db, id);
+    },
+    'workspace/trust': ({ trusted }) => {
+      const granted = trusted && !state.trusted;
+      state.trusted = trusted;
+      // Inputs logged while untrusted were left unlinked: look at every log again.
+      if (granted) state.service?.relinkInputs();
+      return null;
     },
     shutdown: () => {
       state.onShutdown();

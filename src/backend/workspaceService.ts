@@ -65,6 +65,11 @@ export class WorkspaceService {
     return this.db;
   }
 
+  /** Links the inputs that were skipped while the workspace was untrusted. */
+  relinkInputs(): void {
+    this.live?.relinkSkippedInputs();
+  }
+
   /** Ingests one run right away (after an edit) and waits until the store reflects it. */
   async refreshRun(runId: string): Promise<void> {
     this.live?.touch(runId);

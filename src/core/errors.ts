@@ -15,7 +15,8 @@ export type MlwbErrorCode =
   | 'STORE_READ_ONLY'
   | 'WORKSPACE_NOT_WRITABLE'
   | 'NOT_FOUND'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'WORKSPACE_UNTRUSTED';
 
 export function isMlwbError(e: unknown): e is MlwbError {
   return e instanceof MlwbError;
