@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore, type Db } from '../core/store/database';
 import { workspacePaths, type WorkspacePaths, WORKSPACE_DIR_NAME } from '../core/workspace';
+import { cleanStaleTemp } from '../core/snapshots/objects';
 import { LiveIngest, type LiveIngestEvents } from './liveIngest';
 
 /**
@@ -60,6 +61,7 @@ export class WorkspaceService {
     if (this.db) return this.db;
     if (!this.hasWorkspace()) return undefined;
     this.db = openStore(this.paths.storeFile);
+    cleanStaleTemp(this.paths.objectsDir);
     this.live = new LiveIngest(this.db, this.paths, this.events);
     this.live.start();
     return this.db;
