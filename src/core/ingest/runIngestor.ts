@@ -62,6 +62,10 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     return result;
   }
   const { getOffset, setOffset, recordIssue } = statements(db);
+  // Nothing new (the common case when the backend starts over many runs): one stat, no open.
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st) return result;
+  if (st.isFile() && (getOffset.get(runId) as Offset | undefined)?.byte_offset === st.size) return result;
   const applier = new EventApplier(db, runId);
 
   const fd = openLog(file, result);
