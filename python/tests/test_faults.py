@@ -4,6 +4,7 @@ import os
 
 import mlwb
 from mlwb import MlwbError
+from mlwb.writer import Writer
 from tests.support import WorkspaceTest, read_events
 
 
@@ -40,3 +41,30 @@ class ArtifactSymlinkTest(WorkspaceTest):
             run.log_artifact(src)
         self.assertEqual(self.victim.read_text(), "original")
         self.assertEqual([e["path"] for e in read_events(run.dir) if e["type"] == "artifact"], ["model.txt"])
+
+
+class FlushBoundTest(WorkspaceTest):
+    """The logging call itself flushes once the oldest line is flush_interval old (no timing here:
+    the flusher thread is never started, so only the logging call can have written)."""
+
+    def _writer(self, interval):
+        run_dir = self.tmp / "run"
+        run_dir.mkdir()
+        return run_dir, Writer(run_dir, capture_output=False, flush_interval=interval)
+
+    def test_a_due_line_is_written_by_the_logging_call(self):
+        run_dir, w = self._writer(0.0)
+        try:
+            w.append('{"type":"heartbeat","ts":1}\n')
+            self.assertEqual((run_dir / "events.jsonl").read_text(), '{"type":"heartbeat","ts":1}\n')
+        finally:
+            w.close()
+
+    def test_lines_wait_for_the_interval(self):
+        run_dir, w = self._writer(3600.0)
+        try:
+            w.append('{"type":"heartbeat","ts":1}\n')
+            self.assertEqual((run_dir / "events.jsonl").read_text(), "")
+        finally:
+            w.close()
+        self.assertEqual((run_dir / "events.jsonl").read_text(), '{"type":"heartbeat","ts":1}\n')
