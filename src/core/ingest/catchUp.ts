@@ -45,9 +45,10 @@ export function catchUpWorkspace(db: Db, paths: WorkspacePaths): WorkspaceIngest
   } else {
     result = ingestWorkspace(db, paths);
   }
-  if (Date.now() - Number(runsStat.mtimeNs / 1_000_000n) > RACY_MS) {
-    writeCheckpoint(db, { runs_mtime_ns: mtime, edits_offset: editsSize, format: EVENT_FORMAT_VERSION });
-  }
+  const next: Checkpoint = { runs_mtime_ns: mtime, edits_offset: editsSize, format: EVENT_FORMAT_VERSION };
+  // Written only when it moved: a read command should not take the write lock for nothing.
+  const moved = !cp || cp.runs_mtime_ns !== next.runs_mtime_ns || cp.edits_offset !== next.edits_offset || cp.format !== next.format;
+  if (moved && Date.now() - Number(runsStat.mtimeNs / 1_000_000n) > RACY_MS) writeCheckpoint(db, next);
   return result;
 }
 
