@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ntpath
 import os
+import secrets
 import posixpath
 import shutil
 from pathlib import Path
@@ -44,6 +46,38 @@ def _files(source: Path, skip: Tuple[Path, ...]) -> Iterator[Tuple[Path, str]]:
                 yield path, f"{rel_root}/{name}"
 
 
+def safe_destination(artifacts_dir: Path, rel: str) -> Path:
+    """The path for artifact ``rel``, with its folders created, refusing any that leads out.
+
+    Folders are checked after resolving symbolic links: one planted in ``artifacts/`` must not
+    redirect a write outside it.
+    """
+    root = artifacts_dir.resolve()
+    dest = artifacts_dir / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.commonpath([str(root), str(dest.parent.resolve())]) != str(root):
+        raise MlwbError(f"artifact destination {rel!r} escapes the artifacts folder")
+    return dest
+
+
+def write_replacing(dest: Path, write) -> None:
+    """Writes a new file at ``dest`` through a temp file and a rename.
+
+    The rename replaces whatever ``dest`` was (a symbolic link included) instead of writing
+    through it, so a link planted in the artifacts folder cannot redirect the content.
+    """
+    tmp = dest.parent / f".{dest.name}.mlwb-{os.getpid()}-{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def copy_into(
     artifacts_dir: Path, source_path, artifact_path: Optional[str], skip_dirs: Tuple[Path, ...] = ()
 ) -> Iterator[Tuple[str, int]]:
@@ -61,10 +95,11 @@ def copy_into(
     skip = (root,) + tuple(Path(d).resolve() for d in skip_dirs)
     for path, rel in _files(source.absolute(), skip):
         rel = posixpath.join(sub, rel) if sub else rel
-        dest = artifacts_dir / rel
-        # Belt and braces against symlinks inside the artifacts folder itself.
-        if os.path.commonpath([str(root), str(dest.parent.resolve())]) != str(root):
-            raise MlwbError(f"artifact destination {rel!r} escapes the artifacts folder")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+        dest = safe_destination(artifacts_dir, rel)
+
+        def copy(out, src=path):
+            with open(src, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+
+        write_replacing(dest, copy)
         yield rel, dest.stat().st_size

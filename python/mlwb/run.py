@@ -217,9 +217,9 @@ class Run:
         rel = artifacts.safe_subpath(artifact_file)
         if not rel:
             raise MlwbError("log_text needs a file name, e.g. 'notes.txt'")
-        dest = self.dir / "artifacts" / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(str(text), encoding="utf-8")
+        dest = artifacts.safe_destination(self.dir / "artifacts", rel)
+        data = str(text).encode("utf-8")
+        artifacts.write_replacing(dest, lambda f: f.write(data))
         self._append(events.artifact(events.now_ms(), rel, dest.stat().st_size))
         return rel
 

@@ -1,8 +1,11 @@
 """In-memory buffer for event lines and captured output, flushed by a daemon thread.
 
-Logging calls only append a preformatted string to a deque (an atomic operation,
-so no lock on the hot path); the flusher thread drains it at least every
-FLUSH_INTERVAL seconds and on close.
+Logging calls append a preformatted string to a deque (an atomic operation, so no
+lock on the hot path); the flusher thread drains it every FLUSH_INTERVAL seconds and
+on close. A thread alone is no bound: a busy training loop holds the GIL, and the
+flusher was measured waking up to ~500 ms late (bench/flushWindow.bench.mjs). So the
+logging call itself also flushes once the oldest unflushed line is FLUSH_INTERVAL old,
+which makes the interval a real bound on what a SIGKILL can lose while the program logs.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Optional
 from . import events
 
 FLUSH_INTERVAL = 0.05
+_monotonic = time.monotonic
 HEARTBEAT_INTERVAL = 10.0
 
 
@@ -40,7 +44,9 @@ class Writer:
         heartbeat_interval: float = HEARTBEAT_INTERVAL,
     ) -> None:
         self._events: collections.deque = collections.deque()
-        self.append = self._events.append
+        self._push = self._events.append
+        # Monotonic time by which the lines appended so far must be written.
+        self._deadline = time.monotonic() + flush_interval
         self._output: Optional[collections.deque] = collections.deque() if capture_output else None
         self.append_output = self._output.append if self._output is not None else None
         self._events_file = open(run_dir / "events.jsonl", "ab")
@@ -53,6 +59,11 @@ class Writer:
         self._thread: Optional[threading.Thread] = None
         self._warned = False
         self.closed = False
+
+    def append(self, line: str) -> None:
+        self._push(line)
+        if _monotonic() >= self._deadline:
+            self.flush()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="mlwb-flusher", daemon=True)
@@ -70,6 +81,7 @@ class Writer:
         with self._lock:
             if self.closed:
                 return
+            self._deadline = _monotonic() + self._flush_interval
             try:
                 _drain(self._events, self._events_file)
                 if self._output is not None:

@@ -250,6 +250,7 @@ export class DataRequests implements RequestGroup<DataMethods> {
       },
       'data/create': ({ path: target, name, metadataOnly, opId }) =>
         this.operation(opId, async (signal) => {
+          this.ctx.requireTrust('Taking a snapshot');
           const db = this.storeForWrite(service());
           const result = await createSnapshot(db, service().paths, this.workspaceFile(target), {
             name,
@@ -269,6 +270,7 @@ export class DataRequests implements RequestGroup<DataMethods> {
       'data/diff': ({ a, b, opId }) => this.operation(opId, (signal) => this.diff(requireDb(), service(), a, b, signal)),
       'data/restore': ({ snapshot, to, force, opId }) =>
         this.operation(opId, async (signal) => {
+          this.ctx.requireTrust('Restoring a snapshot');
           const db = requireDb();
           const s = resolveSnapshot(db, snapshot);
           const target = to ? this.workspaceFile(to) : datasetPath(service().paths, s.dataset);

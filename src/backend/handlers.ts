@@ -10,6 +10,8 @@ import { WorkspaceService } from './workspaceService';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
+  /** VS Code's workspace trust, as the extension last said; untrusted until it says otherwise. */
+  trusted?: boolean;
   readonly startedAt: number;
   notify<M extends NotificationMethod>(method: M, params: BackendNotifications[M]): void;
   onShutdown(): void;
@@ -31,6 +33,14 @@ export function createHandlers(state: BackendState): RequestHandlers {
       return db;
     },
     notify: (method, params) => state.notify(method, params),
+    requireTrust: (what: string) => {
+      if (!state.trusted) {
+        throw new MlwbError(
+          `${what} needs a trusted workspace: in an untrusted workspace ML Workbench only reads runs. Trust the folder to enable it.`,
+          'WORKSPACE_UNTRUSTED',
+        );
+      }
+    },
   };
   const runs = runRequests(ctx);
   const compare = compareRequests(ctx);
@@ -50,12 +60,14 @@ export function createHandlers(state: BackendState): RequestHandlers {
         );
       }
       await state.service?.close();
+      state.trusted = params.trusted === true;
       for (const g of groups) await g.reset?.(params.workspaceFolder);
       const svc: WorkspaceService = (state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
         changed: (runIds) => state.notify('store/changed', { runIds }),
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
         warn: (message) => state.notify('warning', { message }),
         inputs: (runId, paths) => data.linkInputs(svc, runId, paths),
+        trusted: () => state.trusted === true,
       }));
       // Open (and migrate) now, so a corrupt store is reported at start-up, not on first click.
       state.service.start();
@@ -67,6 +79,13 @@ export function createHandlers(state: BackendState): RequestHandlers {
         hasWorkspace: state.service.hasWorkspace(),
         startupMs: Math.round(Date.now() - state.startedAt),
       };
+    },
+    'workspace/trust': ({ trusted }) => {
+      const granted = trusted && !state.trusted;
+      state.trusted = trusted;
+      // Inputs logged while untrusted were left unlinked: look at every log again.
+      if (granted) state.service?.relinkInputs();
+      return null;
     },
     shutdown: () => {
       state.onShutdown();

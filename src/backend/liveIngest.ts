@@ -4,6 +4,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Db } from '../core/store/database';
 import { ingestRunLog, type IngestIssue } from '../core/ingest/runIngestor';
 import { listRunIds } from '../core/ingest/workspaceIngest';
+import { toRunEvent } from '../core/ingest/events';
 import { sweepDeadRuns } from '../core/ingest/liveness';
 import { refreshTiles } from '../core/query/tiles';
 import type { WorkspacePaths } from '../core/workspace';
@@ -13,8 +14,13 @@ export interface LiveIngestEvents {
   changed(runIds: string[]): void;
   issue(issue: IngestIssue): void;
   warn(message: string): void;
-  /** Input paths a run logged (for snapshot lineage). */
+  /** Input paths a run logged (for snapshot lineage). Only called while `trusted()` says so. */
   inputs?(runId: string, paths: string[]): void;
+  /**
+   * Whether the workspace is trusted. Linking an input reads (and may copy) a path a run log
+   * names, so a log in an untrusted workspace must not trigger it. Absent means untrusted.
+   */
+  trusted?(): boolean;
 }
 
 export interface LiveIngestOptions {
@@ -45,6 +51,8 @@ export class LiveIngest {
   private allTiles = true;
   private tilesTimer: NodeJS.Timeout | undefined;
   private readonly opts: Required<LiveIngestOptions>;
+  /** Runs whose logged inputs were not linked because the workspace was untrusted. */
+  private readonly untrustedInputs = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -124,7 +132,7 @@ export class LiveIngest {
         while (more && !this.closed) {
           const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
           for (const issue of r.issues) this.events.issue(issue);
-          if (r.inputs.length) this.events.inputs?.(runId, r.inputs);
+          if (r.inputs.length) this.passInputs(runId, r.inputs);
           if (!r.unchanged) {
             this.markChanged(runId);
             this.tileRuns.add(runId);
@@ -167,6 +175,30 @@ export class LiveIngest {
     }, 200);
   }
 
+  private passInputs(runId: string, inputs: string[]): void {
+    if (this.events.trusted?.() === true) {
+      this.events.inputs?.(runId, inputs);
+      return;
+    }
+    this.untrustedInputs.add(runId);
+    this.events.warn(
+      `Run ${runId} logged ${inputs.length} input path(s); they are not snapshotted because the workspace is not trusted. ` +
+        'Trust the folder to link runs to their data.',
+    );
+  }
+
+  /**
+   * After trust is granted: links the inputs of runs whose inputs were skipped while untrusted, by
+   * reading their logs' input events again (ingest already committed past them).
+   */
+  relinkSkippedInputs(): void {
+    for (const runId of this.untrustedInputs) {
+      const inputs = loggedInputs(path.join(this.paths.runsDir, runId, 'events.jsonl'));
+      if (inputs.length) this.events.inputs?.(runId, inputs);
+    }
+    this.untrustedInputs.clear();
+  }
+
   private sweep(): void {
     if (this.closed) return;
     for (const id of sweepDeadRuns(this.db)) this.markChanged(id);
@@ -190,4 +222,25 @@ export class LiveIngest {
     clearInterval(this.sweepTimer);
     await this.watcher?.close();
   }
+}
+
+/** The paths of a log's `input` events (for linking after trust is granted). */
+function loggedInputs(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('"input"')) continue;
+    try {
+      const e = toRunEvent(JSON.parse(line));
+      if (e?.type === 'input') out.push(e.path);
+    } catch {
+      // reported when it was ingested
+    }
+  }
+  return out;
 }

@@ -14,6 +14,8 @@ export interface BackendContext {
   /** The open store, else a NOT_FOUND error that names `id` (no `.mlwb/` yet means nothing exists). */
   requireStore(id: string): Db;
   notify<M extends NotificationMethod>(method: M, params: BackendNotifications[M]): void;
+  /** Refuses (WORKSPACE_UNTRUSTED) work that writes to the workspace or reads paths a log names, in an untrusted workspace. */
+  requireTrust(what: string): void;
 }
 
 export interface RequestGroup<M extends RequestMethod> {

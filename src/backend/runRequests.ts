@@ -21,6 +21,7 @@ export function runRequests(ctx: BackendContext): RequestGroup<RunMethods> {
       'runs/metric': ({ id, key }) => getMetricPoints(ctx.requireStore(id), id, key),
       'runs/details': ({ id }) => getRunDetails(ctx.requireStore(id), ctx.service().paths.runsDir, id),
       'runs/edit': async ({ id, edit }) => {
+        ctx.requireTrust('Editing a run');
         const db = ctx.requireStore(id);
         appendRunEdit(ctx.service().paths.runsDir, id, edit);
         await ctx.service().refreshRun(id);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore, type Db } from '../core/store/database';
 import { workspacePaths, type WorkspacePaths, WORKSPACE_DIR_NAME } from '../core/workspace';
+import { cleanStaleTemp } from '../core/snapshots/objects';
 import { LiveIngest, type LiveIngestEvents } from './liveIngest';
 
 /**
@@ -60,9 +61,15 @@ export class WorkspaceService {
     if (this.db) return this.db;
     if (!this.hasWorkspace()) return undefined;
     this.db = openStore(this.paths.storeFile);
+    cleanStaleTemp(this.paths.objectsDir);
     this.live = new LiveIngest(this.db, this.paths, this.events);
     this.live.start();
     return this.db;
+  }
+
+  /** Links the inputs that were skipped while the workspace was untrusted. */
+  relinkInputs(): void {
+    this.live?.relinkSkippedInputs();
   }
 
   /** Ingests one run right away (after an edit) and waits until the store reflects it. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { findWorkspaceDir, workspacePaths, type WorkspacePaths } from '../core/workspace';
 import { openStore, type Db } from '../core/store/database';
-import { ingestWorkspace } from '../core/ingest/workspaceIngest';
+import { catchUpWorkspace } from '../core/ingest/catchUp';
 import { sweepDeadRuns } from '../core/ingest/liveness';
 
 /**
@@ -26,7 +26,7 @@ export function withCurrentStore<T>(ctx: CliContext, empty: T, fn: (db: Db, path
   if (!hasLogs && !fs.existsSync(paths.storeFile)) return empty;
   const db = openStore(paths.storeFile);
   try {
-    ingestWorkspace(db, paths);
+    catchUpWorkspace(db, paths);
     sweepDeadRuns(db);
     return fn(db, paths);
   } finally {

@@ -17,18 +17,47 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(runsCommand(ctx, out));
   program.addCommand(snapshotCommand(ctx, out));
   program.addCommand(ingestCommand(ctx, out));
+  // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
+  // and usage errors below the top level would not exit 2.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
   return program;
 }
+
+/**
+ * The exit codes (docs/cli.md): 0 success, 1 failure (the store or the machine failed), 2 bad input
+ * or usage (an unknown command or option, a missing or malformed argument, an id or path that does
+ * not exist, a refusal such as a restore that would overwrite local changes).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Commander's own "errors" that are really the answer the user asked for. */
+const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 /** Runs the CLI and returns its exit code; errors a user can act on print one clear line. */
 export async function runCli(argv: readonly string[], ctx: CliContext, out: Output = consoleOutput): Promise<number> {
   const program = buildProgram(ctx, out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return EXIT.ok;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    out.error(isMlwbError(e) ? `mlwb: ${e.message}` : `mlwb: unexpected error: ${errorMessage(e)}`);
-    return isMlwbError(e) && e.code === 'NOT_FOUND' ? 2 : 1;
+    if (e instanceof CommanderError) return COMMANDER_SUCCESS.has(e.code) || e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (isMlwbError(e)) {
+      out.error(`mlwb: ${e.message}`);
+      return e.code === 'NOT_FOUND' || e.code === 'INVALID_ARGUMENT' ? EXIT.usage : EXIT.failure;
+    }
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) {
+      out.error(
+        `mlwb: the store is damaged (${errorMessage(e)}). Run \`mlwb ingest --rebuild\` to rebuild it from the run event logs ` +
+          '(the damaged file is kept as a backup).',
+      );
+      return EXIT.failure;
+    }
+    out.error(`mlwb: unexpected error: ${errorMessage(e)}`);
+    return EXIT.failure;
   }
 }

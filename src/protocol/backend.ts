@@ -23,6 +23,11 @@ export interface InitializeParams {
   /** Explicit `.mlwb/` folder (the `mlwb.workspaceDir` setting or MLWB_DIR); else `<folder>/.mlwb`. */
   mlwbDir?: string;
   protocolVersion: number;
+  /**
+   * Whether VS Code trusts the workspace. Absent means untrusted: the backend then only reads (no
+   * snapshots of paths a run log names, no snapshot creation or restore, no run edits).
+   */
+  trusted?: boolean;
 }
 
 export interface InitializeResult {
@@ -62,6 +67,8 @@ export interface BackendRequests extends DataRequests {
   /** Downsampled metric series for the comparison charts (min/max per bucket keeps spikes). */
   'runs/series': { params: SeriesQuery; result: { series: SampledSeries[] } };
   shutdown: { params: Record<string, never>; result: null };
+  /** The user granted workspace trust after the backend started (trust is never revoked in a session). */
+  'workspace/trust': { params: { trusted: boolean }; result: null };
 }
 
 /** `runsTable`'s query with string filters and order-by only (parsed expressions do not cross JSON). */

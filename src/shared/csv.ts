@@ -5,9 +5,15 @@
 /** A table cell as the CSV writer takes it: text, a number, a JSON non-finite string, or missing. */
 export type CsvCell = string | number | null | undefined;
 
+/** Text a spreadsheet would run as a formula; numbers (also "-1", "-Infinity") stay as they are. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMERIC = /^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|Infinity|NaN)$/i;
+
 export function csvField(v: CsvCell): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  let s = String(v);
+  // A run name or tag such as =HYPERLINK(…) must open as text, not run (OWASP's CSV injection fix).
+  if (typeof v === 'string' && FORMULA_START.test(s) && !NUMERIC.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

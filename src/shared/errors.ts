@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'WORKSPACE_NOT_WRITABLE',
   'NOT_FOUND',
   'INVALID_ARGUMENT',
+  /** The workspace is not trusted: nothing runs, copies or edits until the user trusts it. */
+  'WORKSPACE_UNTRUSTED',
   /** The user (or the caller) stopped the work; nothing was recorded. Not a failure to report. */
   'CANCELLED',
   /** A bug or an unexpected failure: details (a stack) are in the log. */

@@ -19,7 +19,7 @@ describe('backend process over JSON-RPC', function () {
     tmp.cleanup();
   });
 
-  const init = (b: TestBackend) => b.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+  const init = (b: TestBackend) => b.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
 
   it('initializes without creating .mlwb in a workspace that has none', async () => {
     backend = new TestBackend(tmp.dir);

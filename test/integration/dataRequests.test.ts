@@ -44,7 +44,7 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
 
   async function start(): Promise<TestBackend> {
     backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
     return backend;
   }
 

@@ -33,7 +33,7 @@ describe('live ingest in the backend, with real Python runs', function () {
   beforeEach(async () => {
     tmp = makeTempDir();
     backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
   });
   afterEach(async () => {
     await backend.stop();

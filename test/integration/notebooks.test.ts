@@ -57,7 +57,7 @@ describe('notebooks: magics in a real kernel, stored code, cell runs, Compare Co
 
     assert.equal((await cli(tmp.dir, ['ingest'])).code, 0);
     backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
     const runs = await backend.request('runs/list', {});
     const byName = new Map(runs.map((r) => [r.name, r]));
     assert.deepEqual([...byName.keys()].sort(), ['baseline', 'baseline-broken', 'baseline-span', 'tuned', 'tuned-broken', 'tuned-span']);
@@ -130,7 +130,7 @@ describe('entry points: the workspace watcher', function () {
 
   it('lists entry points through the backend, honours excludes, and follows changes', async () => {
     backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
     const list = async (excludes?: string[]) => (await backend!.request('entryPoints/list', { excludes })).map((e) => `${e.path}:${e.uses.join('+')}`);
     assert.deepEqual(await list(['outputs']), ['nb/explore.ipynb:magics', 'train.py:mlwb']);
     assert.deepEqual(await list([]), ['nb/explore.ipynb:magics', 'outputs/copy.py:mlflow', 'train.py:mlwb']);

@@ -34,6 +34,7 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
             experimentNames: opts.experiment !== undefined ? [opts.experiment] : undefined,
             includeDeleted: opts.deleted,
             limit: opts.limit,
+            withTotal: false,
           }).runs,
       );
       if (opts.json) return out.json(list);

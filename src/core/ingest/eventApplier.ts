@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
 
+/** An event whose content the store refuses; the ingestor reports its line and skips it. */
+export class RejectedEventError extends Error {}
+
 /** A metric summary being updated in memory for the length of one chunk. */
 interface SummaryAcc {
   last: number | null;
@@ -40,7 +43,15 @@ export class EventApplier {
     db: Db,
     readonly runId: string,
   ) {
-    this.s = prepareStatements(db);
+    this.s = statementsFor(db);
+  }
+
+  /** After a savepoint rolled back: forget what was cached in memory and re-read the run's state. */
+  recover(): void {
+    const inputs = this.inputs;
+    this.seriesIds.clear();
+    this.begin();
+    this.inputs = inputs;
   }
 
   /** Starts a chunk: reads the run's current state (another window may have advanced it). */
@@ -55,7 +66,8 @@ export class EventApplier {
 
   apply(e: RunEvent): void {
     const run = this.run!;
-    if (e.type === 'run_start') return this.start(e);
+    // A reader ignores anything after run_end (docs/event-log.md), a second run_start included.
+    if (e.type === 'run_start') return run.endedByLog ? undefined : this.start(e);
     if (e.type === 'edit') return this.edit(e);
     if (run.endedByLog) return;
     this.ensureRun(e.ts);
@@ -157,7 +169,10 @@ export class EventApplier {
 
   private experimentId(name: string): number {
     this.s.insertExperiment.run(name, Date.now());
-    return (this.s.experimentId.get(name) as { id: number }).id;
+    const row = this.s.experimentId.get(name) as { id: number } | undefined;
+    // INSERT OR IGNORE also ignores CHECK failures: no row means the name itself was refused.
+    if (!row) throw new RejectedEventError(`experiment name of ${name.length} characters refused (1 to 500)`);
+    return row.id;
   }
 
   private point(key: string, step: number, ts: number, value: number): void {
@@ -197,6 +212,15 @@ export class EventApplier {
     }
     return id;
   }
+}
+
+/** Prepared once per connection: 28 statements prepared per run made every catch-up O(runs). */
+const prepared = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+
+function statementsFor(db: Db): ReturnType<typeof prepareStatements> {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepareStatements(db)));
+  return s;
 }
 
 /** Rows per multi-row INSERT: one call into SQLite per 200 points instead of per point. */

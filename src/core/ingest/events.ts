@@ -54,7 +54,11 @@ export type RunEvent =
 
 export class EventFormatError extends Error {}
 
+/** A log written in a newer format than this version reads: reported, and not ingested at all. */
+export class FutureFormatError extends EventFormatError {}
+
 const END_STATUSES = new Set(['finished', 'failed', 'killed']);
+const MAX_TS = 8.64e15;
 
 /** Validates one parsed line; returns undefined for event types this version does not know. */
 export function toRunEvent(raw: unknown): RunEvent | undefined {
@@ -64,10 +68,12 @@ export function toRunEvent(raw: unknown): RunEvent | undefined {
   if (typeof type !== 'string') throw new EventFormatError('missing "type"');
   const ts = e['ts'];
   if (typeof ts !== 'number' || !Number.isFinite(ts)) throw new EventFormatError(`"${type}" event without a numeric "ts"`);
+  // Milliseconds a JavaScript Date can hold: a larger ts would make every listing of the run fail.
+  if (Math.abs(ts) > MAX_TS) throw new EventFormatError(`"ts" ${ts} is not a time in milliseconds (out of range)`);
   switch (type) {
     case 'run_start': {
       if (typeof e['v'] === 'number' && e['v'] > EVENT_FORMAT_VERSION) {
-        throw new EventFormatError(`event log format v${e['v']} is newer than this ML Workbench understands (v${EVENT_FORMAT_VERSION}); update ML Workbench`);
+        throw new FutureFormatError(`event log format v${e['v']} is newer than this ML Workbench understands (v${EVENT_FORMAT_VERSION}); update ML Workbench`);
       }
       return { ...(e as object), params: stringMap(e['params'], 'params'), tags: stringMap(e['tags'], 'tags') } as RunStartEvent;
     }
@@ -126,7 +132,7 @@ function artifactPath(v: unknown): string {
 
 function step(v: unknown): number {
   if (v === undefined || v === null) return 0;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new EventFormatError(`"step" must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new EventFormatError(`"step" must be an integer, got ${JSON.stringify(v)}`);
   return v;
 }
 

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { EventApplier } from './eventApplier';
-import { EventFormatError, toRunEvent, type RunEvent } from './events';
+import { EventApplier, RejectedEventError } from './eventApplier';
+import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
 export interface IngestIssue {
@@ -57,22 +57,23 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
   const result: RunIngestResult = { runId, events: 0, points: 0, issues: [], inputs: [], unchanged: true, more: false };
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
-  const applier = new EventApplier(db, runId);
-  const getOffset = db.prepare('SELECT byte_offset, line FROM ingest_offsets WHERE run_id = ?');
-  const setOffset = db.prepare(
-    `INSERT INTO ingest_offsets (run_id, byte_offset, line, file_size, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (run_id) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line,
-       file_size = excluded.file_size, updated_at = excluded.updated_at`,
-  );
-  const recordIssue = db.prepare('INSERT OR REPLACE INTO ingest_errors (run_id, line, message, at) VALUES (?, ?, ?, ?)');
-
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return result;
-    throw e;
+  if (!isValidRunId(runId)) {
+    result.issues.push({
+      file,
+      line: 0,
+      message: `the folder name is not a valid run id (1 to ${MAX_RUN_ID} letters, digits, "-", "_" or "."); the run was skipped`,
+    });
+    return result;
   }
+  const { getOffset, setOffset, recordIssue } = statements(db);
+  // Nothing new (the common case when the backend starts over many runs): one stat, no open.
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st) return result;
+  if (st.isFile() && (getOffset.get(runId) as Offset | undefined)?.byte_offset === st.size) return result;
+  const applier = new EventApplier(db, runId);
+
+  const fd = openLog(file, result);
+  if (fd === undefined) return result;
   try {
     let offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
     const size = fs.fstatSync(fd).size;
@@ -112,19 +113,37 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       readSize = chunkBytes;
       const text = buf.toString('utf8', 0, end);
       const parsed = parseLines(text, offset.line, file);
+      if (parsed.futureFormat) {
+        // Nothing is committed, so an updated ML Workbench ingests the whole log later.
+        result.issues.push(parsed.futureFormat);
+        break;
+      }
       const next: Offset = { byte_offset: offset.byte_offset + end + 1, line: offset.line + parsed.lineCount };
-      const committed = db
-        .transaction((): boolean => {
-          const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
-          if (current.byte_offset !== offset.byte_offset) return false; // someone else got here first
-          applier.begin();
-          for (const e of parsed.events) applier.apply(e);
-          applier.flush();
-          for (const issue of parsed.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
-          setOffset.run(runId, next.byte_offset, next.line, fileSize, Date.now());
-          return true;
-        })
-        .immediate();
+      const commit = (oneByOne: boolean) =>
+        db
+          .transaction((): boolean => {
+            const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+            if (current.byte_offset !== offset.byte_offset) return false; // someone else got here first
+            applier.begin();
+            if (oneByOne) applyOneByOne(db, applier, parsed, file);
+            else {
+              for (const e of parsed.events) applier.apply(e);
+              applier.flush();
+            }
+            for (const issue of parsed.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
+            setOffset.run(runId, next.byte_offset, next.line, fileSize, Date.now());
+            return true;
+          })
+          .immediate();
+      let committed: boolean;
+      try {
+        committed = commit(false);
+      } catch (e) {
+        // One event the store refuses (a constraint) must not stop the run, let alone the others:
+        // apply the chunk again event by event and report the ones that fail by file and line.
+        if (!isRowError(e)) throw e;
+        committed = commit(true);
+      }
       if (committed) {
         result.events += parsed.events.length;
         result.points = applier.points;
@@ -154,8 +173,87 @@ export function forgetRun(db: Db, runId: string): void {
 
 interface ParsedChunk {
   events: RunEvent[];
+  /** The line number of each event, for reports. */
+  eventLines: number[];
   issues: IngestIssue[];
   lineCount: number;
+  /** Set when the log's first event is a run_start of a newer format version. */
+  futureFormat?: IngestIssue;
+}
+
+/** Run ids name folders and rows; the store keeps at most 64 characters. */
+const MAX_RUN_ID = 64;
+const RUN_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
+
+export function isValidRunId(runId: string): boolean {
+  return RUN_ID.test(runId);
+}
+
+/**
+ * Opens a run's log without ever blocking: O_NONBLOCK so a FIFO planted as `events.jsonl` does
+ * not wait for a writer, then only regular files are read (a directory or device is reported).
+ */
+function openLog(file: string, result: RunIngestResult): number | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    result.issues.push({ file, line: 0, message: `cannot open the event log (${(e as Error).message}); the run was skipped` });
+    return undefined;
+  }
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
+    result.issues.push({ file, line: 0, message: 'the event log is not a regular file; the run was skipped' });
+    return undefined;
+  }
+  return fd;
+}
+
+/** Errors about one row's content, as opposed to the store being busy, full or broken. */
+function isRowError(e: unknown): boolean {
+  if (e instanceof RejectedEventError) return true;
+  const code = (e as { code?: unknown }).code;
+  return (
+    typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || code === 'SQLITE_RANGE')
+  );
+}
+
+/** Applies each event in its own savepoint; an event the store refuses becomes an issue. */
+function applyOneByOne(db: Db, applier: EventApplier, parsed: ParsedChunk, file: string): void {
+  for (let i = 0; i < parsed.events.length; i++) {
+    try {
+      db.transaction(() => {
+        applier.apply(parsed.events[i]!);
+        applier.flush();
+      })();
+    } catch (e) {
+      if (!isRowError(e)) throw e;
+      applier.recover();
+      parsed.issues.push({ file, line: parsed.eventLines[i]!, message: `the store refused this event (${(e as Error).message}); it was skipped` });
+    }
+  }
+}
+
+/** Statements prepared once per connection: preparing them per run made catch-up O(runs). */
+const prepared = new WeakMap<Db, ReturnType<typeof prepareIngestStatements>>();
+
+function statements(db: Db): ReturnType<typeof prepareIngestStatements> {
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepareIngestStatements(db)));
+  return s;
+}
+
+function prepareIngestStatements(db: Db) {
+  return {
+    getOffset: db.prepare('SELECT byte_offset, line FROM ingest_offsets WHERE run_id = ?'),
+    setOffset: db.prepare(
+      `INSERT INTO ingest_offsets (run_id, byte_offset, line, file_size, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line,
+         file_size = excluded.file_size, updated_at = excluded.updated_at`,
+    ),
+    recordIssue: db.prepare('INSERT OR REPLACE INTO ingest_errors (run_id, line, message, at) VALUES (?, ?, ?, ?)'),
+  };
 }
 
 /**
@@ -165,7 +263,7 @@ interface ParsedChunk {
  */
 function parseLines(text: string, firstLine: number, file: string): ParsedChunk {
   const lines = text.split('\n');
-  const out: ParsedChunk = { events: [], issues: [], lineCount: lines.length };
+  const out: ParsedChunk = { events: [], eventLines: [], issues: [], lineCount: lines.length };
   const nonEmpty: number[] = [];
   for (let i = 0; i < lines.length; i++) if (lines[i]!.trim() !== '') nonEmpty.push(i);
   let values: unknown[] | undefined;
@@ -182,9 +280,16 @@ function parseLines(text: string, firstLine: number, file: string): ParsedChunk 
     try {
       const raw = values ? values[j] : JSON.parse(lines[i]!);
       const event = toRunEvent(raw);
-      if (event) out.events.push(event);
+      if (event) {
+        out.events.push(event);
+        out.eventLines.push(lineNo);
+      }
     } catch (e) {
       const message = e instanceof EventFormatError ? e.message : `not valid JSON (${(e as Error).message})`;
+      if (e instanceof FutureFormatError && lineNo === 1) {
+        out.futureFormat = { file, line: lineNo, message: `${message}; the run is not ingested` };
+        return out;
+      }
       out.issues.push({ file, line: lineNo, message });
     }
   }

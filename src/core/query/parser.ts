@@ -74,9 +74,15 @@ export function parseOrderBy(src: string): OrderKey[] {
   }
 }
 
+/** Limits that keep parsing and compiling (both recursive) far from the stack's end. */
+const MAX_NESTING = 100;
+const MAX_CONDITIONS = 1000;
+
 class Parser {
   private readonly tokens: Token[];
   private pos = 0;
+  private depth = 0;
+  private conditions = 0;
 
   constructor(private readonly src: string) {
     this.tokens = tokenize(src);
@@ -107,8 +113,14 @@ class Parser {
   private primary(): FilterExpr {
     const t = this.peek();
     if (t.kind === 'punct' && t.value === '(') {
+      // Parsing and compiling recurse once per level: bound it so a hostile filter cannot
+      // overflow the stack (5,000 nested parentheses did).
+      if (++this.depth > MAX_NESTING) {
+        throw new FilterSyntaxError(`Parentheses nest deeper than ${MAX_NESTING} levels`, this.src, t.offset, 1);
+      }
       this.next();
       const inner = this.orExpr();
+      this.depth--;
       const close = this.next();
       if (!(close.kind === 'punct' && close.value === ')')) {
         throw new FilterSyntaxError(
@@ -133,6 +145,9 @@ class Parser {
 
   private comparison(): FilterExpr {
     const fieldTok = this.peek() as Ident;
+    if (++this.conditions > MAX_CONDITIONS) {
+      throw new FilterSyntaxError(`A filter has at most ${MAX_CONDITIONS} conditions`, this.src, fieldTok.offset, Math.max(1, fieldTok.end - fieldTok.offset));
+    }
     const field = this.field();
     const name = fieldTok.text;
     const offset = fieldTok.offset;

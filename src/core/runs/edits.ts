@@ -31,6 +31,8 @@ export function appendRunEdit(runsDir: string, runId: string, edit: RunEdit, now
   } finally {
     fs.closeSync(fd);
   }
+  // Ended runs grow only through edits; this log lets catch-ups find them without a stat per run.
+  fs.appendFileSync(path.join(path.dirname(runsDir), 'edited-runs.log'), runId + '\n');
 }
 
 function lastByte(file: string, size: number): number {

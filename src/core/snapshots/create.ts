@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
-import { datasetName, isRacy, newSnapshotId } from './dataset';
+import { datasetName, isOutside, isRacy, newSnapshotId } from './dataset';
 import type { HashOutcome } from './hashFile';
 import { type Hasher, InlineHasher, WorkerHasher } from './hasher';
 import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
 import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, abortError, throwIfAborted } from './model';
-import { hasObject, tmpDir, tmpObjectPath } from './objects';
+import { cleanStaleTemp, hasObject, tmpDir, tmpObjectPath } from './objects';
 import { findSnapshotByContent, insertSnapshot, latestSnapshot, writeSnapshotRecord } from './store';
 import { type WalkFile, walkDataset } from './walk';
 
@@ -44,8 +44,10 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   const now = options.now ?? Date.now;
   const abs = path.resolve(target);
   if (!fs.existsSync(abs)) throw new MlwbError(`Cannot snapshot ${abs}: no such file or folder.`, 'NOT_FOUND');
+  // Temp files of snapshots whose process was killed would otherwise stay in objects/tmp forever.
+  cleanStaleTemp(paths.objectsDir);
   const rel = path.relative(paths.root, abs);
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+  if (rel === '' || !isOutside(rel)) {
     throw new MlwbError(`Cannot snapshot ${abs}: it is inside the ML Workbench folder ${paths.root}.`, 'INVALID_ARGUMENT');
   }
   const startedMs = now();

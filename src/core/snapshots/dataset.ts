@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspacePaths } from '../workspace';
 
@@ -11,8 +12,24 @@ export function workspaceRoot(paths: WorkspacePaths): string {
 export function datasetName(paths: WorkspacePaths, abs: string): string {
   const rel = path.relative(workspaceRoot(paths), path.resolve(abs));
   if (rel === '') return '.';
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return path.resolve(abs);
+  if (isOutside(rel)) return path.resolve(abs);
   return rel.split(path.sep).join('/');
+}
+
+/** A relative path that leaves its base: `..` or `../…` (a name such as `..data` stays inside). */
+export function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel);
+}
+
+/** Whether `abs` is the workspace folder or inside it, also after resolving symbolic links. */
+export function isInsideWorkspace(paths: WorkspacePaths, abs: string): boolean {
+  const root = workspaceRoot(paths);
+  if (isOutside(path.relative(root, path.resolve(abs)))) return false;
+  try {
+    return !isOutside(path.relative(fs.realpathSync(root), fs.realpathSync(abs)));
+  } catch {
+    return true; // does not exist (yet): the lexical check above decides
+  }
 }
 
 /** The absolute path a dataset name stands for. */

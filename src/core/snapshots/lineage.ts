@@ -5,11 +5,12 @@ import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
 import { type CreateSnapshotOptions, createSnapshot } from './create';
-import { datasetName, datasetPath, isRacy, workspaceRoot } from './dataset';
+import { datasetName, datasetPath, isInsideWorkspace, isRacy, workspaceRoot } from './dataset';
 import { hashFileSync } from './hashFile';
 import type { Snapshot } from './model';
 import { ancestorDatasets, findSnapshotWithFile, getSnapshot, indexedFile, latestSnapshot } from './store';
 import { tmpDir } from './objects';
+import { appendLineageRecord } from './rebuild';
 
 export interface LinkResult {
   snapshot: Snapshot;
@@ -19,7 +20,47 @@ export interface LinkResult {
   created: boolean;
 }
 
-export type LinkOptions = Pick<CreateSnapshotOptions, 'metadataOnly' | 'hasher' | 'signal' | 'onProgress'>;
+export type LinkOptions = Pick<CreateSnapshotOptions, 'metadataOnly' | 'hasher' | 'signal' | 'onProgress'> & {
+  /** Inputs larger than this are recorded by hash only (metadata-only), not copied. */
+  copyLimitBytes?: number;
+};
+
+/**
+ * The snapshot size policy for inputs a run log names: content is copied into objects/ up to
+ * 512 MiB (or `MLWB_INPUT_COPY_LIMIT` bytes); a larger input is recorded by hash only, like
+ * `mlwb snapshot create --metadata-only`. An explicit snapshot by the user has no limit.
+ */
+export const DEFAULT_INPUT_COPY_LIMIT = 512 * 1024 * 1024;
+
+function copyLimit(options: LinkOptions): number {
+  if (options.copyLimitBytes !== undefined) return options.copyLimitBytes;
+  const env = Number(process.env['MLWB_INPUT_COPY_LIMIT']);
+  return Number.isFinite(env) && env >= 0 ? env : DEFAULT_INPUT_COPY_LIMIT;
+}
+
+/** Total size of a file or folder (symbolic links not followed), stopping once past `limit`. */
+function sizeUpTo(abs: string, limit: number): number {
+  let total = 0;
+  const stack = [abs];
+  while (stack.length && total <= limit) {
+    const p = stack.pop()!;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isFile()) total += st.size;
+    else if (st.isDirectory()) {
+      try {
+        for (const name of fs.readdirSync(p)) stack.push(path.join(p, name));
+      } catch {
+        // unreadable: the snapshot reports it
+      }
+    }
+  }
+  return total;
+}
 
 /**
  * Links a run to the snapshot holding the current content of `inputPath` (a run's
@@ -28,7 +69,19 @@ export type LinkOptions = Pick<CreateSnapshotOptions, 'metadataOnly' | 'hasher' 
  * snapshot of the path. Unchanged files are not re-read (the incremental rule applies).
  */
 export async function linkRunInput(db: Db, paths: WorkspacePaths, runId: string, inputPath: string, options: LinkOptions = {}): Promise<LinkResult> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(inputPath)) {
+    throw new MlwbError(`Run ${runId} read ${inputPath}, which is not a local path; it is recorded in the run's log but not snapshotted.`, 'INVALID_ARGUMENT');
+  }
   const abs = path.resolve(workspaceRoot(paths), inputPath);
+  // A log is data, not a command: it must not make ML Workbench read or copy anything outside
+  // the workspace folder (a log line naming / or ~ would otherwise copy it into objects/).
+  if (!isInsideWorkspace(paths, abs)) {
+    throw new MlwbError(
+      `Run ${runId} read ${abs}, which is outside the workspace folder ${workspaceRoot(paths)}; it is not snapshotted. ` +
+        'Snapshot it yourself with `mlwb snapshot create` if you want the run linked to it.',
+      'INVALID_ARGUMENT',
+    );
+  }
   let st: fs.Stats;
   try {
     st = fs.statSync(abs);
@@ -40,11 +93,17 @@ export async function linkRunInput(db: Db, paths: WorkspacePaths, runId: string,
   let created = false;
   if (st.isFile() && !latestSnapshot(db, dataset)) snapshot = findInAncestor(db, paths, abs, dataset);
   if (!snapshot) {
-    const r = await createSnapshot(db, paths, abs, { ...options, reuseIfUnchanged: true });
+    const limit = copyLimit(options);
+    const metadataOnly = options.metadataOnly || sizeUpTo(abs, limit) > limit;
+    const r = await createSnapshot(db, paths, abs, { ...options, metadataOnly, reuseIfUnchanged: true });
     snapshot = r.snapshot;
     created = !r.reused;
   }
-  db.prepare('INSERT OR IGNORE INTO run_inputs (run_id, snapshot_id, path, linked_at) VALUES (?, ?, ?, ?)').run(runId, snapshot.id, dataset, Date.now());
+  const linkedAt = Date.now();
+  const added = db
+    .prepare('INSERT OR IGNORE INTO run_inputs (run_id, snapshot_id, path, linked_at) VALUES (?, ?, ?, ?)')
+    .run(runId, snapshot.id, dataset, linkedAt);
+  if (added.changes > 0) appendLineageRecord(paths, { run_id: runId, snapshot_id: snapshot.id, path: dataset, linked_at: linkedAt });
   return { snapshot, path: dataset, created };
 }
 

@@ -1,7 +1,9 @@
 import * as crypto from 'node:crypto';
 import { MlwbError } from '../errors';
 import { MANIFEST_VERSION, type Manifest, type ManifestEntry } from './model';
-import { objectPath, putObject, readObject } from './objects';
+import { objectPath, putObject, readObject, sha256Hex } from './objects';
+
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Builds an entry with a fixed key order, so equal manifests serialize to equal bytes. */
 export function manifestEntry(e: ManifestEntry): ManifestEntry {
@@ -27,6 +29,10 @@ export function loadManifest(objectsDir: string, hash: string): Manifest {
   } catch {
     throw new MlwbError(`The manifest object ${objectPath(objectsDir, hash)} is missing; the snapshot cannot be read.`, 'NOT_FOUND');
   }
+  // Objects are named by their hash: a manifest whose bytes do not match was tampered with or damaged.
+  if (sha256Hex(data) !== hash) {
+    throw new MlwbError(`The manifest object ${objectPath(objectsDir, hash)} is corrupt (its content does not match its name).`, 'INVALID_ARGUMENT');
+  }
   let m: Manifest;
   try {
     m = JSON.parse(data.toString('utf8')) as Manifest;
@@ -38,6 +44,13 @@ export function loadManifest(objectsDir: string, hash: string): Manifest {
       `The manifest ${hash} has format version ${String(m.version)}; this ML Workbench reads version ${MANIFEST_VERSION}.`,
       'INVALID_ARGUMENT',
     );
+  }
+  if (!Array.isArray(m.entries)) throw new MlwbError(`The manifest ${hash} has no entries list.`, 'INVALID_ARGUMENT');
+  for (const e of m.entries) {
+    // sha256 names a file under objects/: anything but 64 hex digits ('' = not stored) could name any file.
+    if (typeof e.sha256 !== 'string' || !(e.sha256 === '' || SHA256.test(e.sha256)) || typeof e.path !== 'string' || typeof e.mode !== 'number') {
+      throw new MlwbError(`The manifest ${hash} holds an invalid entry (${JSON.stringify(e).slice(0, 200)}); it cannot be used.`, 'INVALID_ARGUMENT');
+    }
   }
   return m;
 }

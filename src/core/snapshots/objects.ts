@@ -11,6 +11,45 @@ export function objectPath(objectsDir: string, sha256: string): string {
   return path.join(objectsDir, sha256.slice(0, 2), sha256.slice(2));
 }
 
+/**
+ * Removes temp files left in objects/tmp by a process that died mid-write (SIGKILL during a
+ * snapshot). A name starts with its writer's pid: files of a live process are left alone, and
+ * so is anything younger than `minAgeMs` (a pid may belong to another host on a shared folder).
+ */
+export function cleanStaleTemp(objectsDir: string, minAgeMs = 60 * 60 * 1000, now = Date.now()): number {
+  const dir = tmpDir(objectsDir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(name.split('-')[0]);
+    const file = path.join(dir, name);
+    try {
+      const dead = Number.isInteger(pid) && pid > 0 && !processAlive(pid);
+      if (!dead && now - fs.lstatSync(file).mtimeMs < minAgeMs) continue;
+      if (!dead && Number.isInteger(pid) && pid === process.pid) continue;
+      fs.rmSync(file, { force: true, recursive: true });
+      removed++;
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function tmpDir(objectsDir: string): string {
   return path.join(objectsDir, 'tmp');
 }

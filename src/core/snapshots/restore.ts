@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
-import { datasetPath } from './dataset';
+import { datasetPath, isInsideWorkspace } from './dataset';
 import { loadManifest } from './manifest';
 import { type ManifestEntry, type ProgressCallback, type Snapshot, throwIfAborted } from './model';
 import { objectPath } from './objects';
@@ -62,6 +62,14 @@ export async function restoreSnapshot(db: Db, paths: WorkspacePaths, ref: string
   const manifest = loadManifest(paths.objectsDir, s.manifest);
   for (const e of manifest.entries) assertSafe(e.path);
   const base = path.resolve(options.to ?? datasetPath(paths, s.dataset));
+  // Without --to the target comes from the store, which a file on disk can change: never let it
+  // point outside the workspace folder. An explicit --to is the user's own choice.
+  if (options.to === undefined && !isInsideWorkspace(paths, base)) {
+    throw new MlwbError(
+      `Snapshot ${s.id} names ${base} as its dataset, which is outside the workspace folder; restore it with --to <path> to say where.`,
+      'INVALID_ARGUMENT',
+    );
+  }
   const dest = (e: ManifestEntry): string => {
     if (manifest.kind === 'dir') return path.join(base, ...e.path.split('/'));
     return isDir(base) ? path.join(base, e.path) : base;
@@ -172,7 +180,8 @@ function copyVerified(src: string, file: string, e: ManifestEntry): void {
     fs.rmSync(tmp, { force: true });
     throw new MlwbError(`The object ${src} for ${e.path} is corrupt (its content no longer matches its hash).`, 'INVALID_ARGUMENT');
   }
-  fs.chmodSync(tmp, e.mode & 0o7777);
+  // Permission bits only: a restored file never gets setuid, setgid or sticky from a manifest.
+  fs.chmodSync(tmp, e.mode & 0o777);
   fs.renameSync(tmp, file);
 }
 

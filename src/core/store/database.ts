@@ -14,7 +14,7 @@ export interface OpenStoreOptions {
   readonly migrations?: readonly Migration[];
 }
 
-const REBUILD_HINT = 'Move it aside (or delete it) and run `mlwb ingest` to rebuild it from the run event logs in .mlwb/runs/.';
+const REBUILD_HINT = 'Run `mlwb ingest --rebuild` to rebuild it from the run event logs in .mlwb/runs/ (the damaged file is kept as a backup).';
 
 /**
  * Opens `.mlwb/store.db` in WAL mode and applies pending migrations.
@@ -56,11 +56,18 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Db {
   }
 }
 
-function migrate(db: Db, from: number, migrations: readonly Migration[]): void {
-  const pending = migrations.filter((m) => m.version > from);
-  for (const m of pending) {
+/**
+ * Applies pending migrations. Each runs in an IMMEDIATE transaction (the write lock) and re-reads
+ * the version inside it: when several processes open a new store at once, the first applies each
+ * step and the others, once they get the lock, see it applied and skip it.
+ */
+function migrate(db: Db, seen: number, migrations: readonly Migration[]): void {
+  for (const m of migrations) {
+    if (m.version <= seen) continue;
     // One transaction per migration: a failed step leaves the store at the previous version.
     db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();

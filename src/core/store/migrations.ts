@@ -216,6 +216,39 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 13: version 1's CHECK (path NOT LIKE '..%') refused legal names such as `..notes.txt`,
+    // and one such artifact made every later ingest of every run fail. SQLite cannot alter a
+    // CHECK, so the table is rebuilt; the new check refuses only real traversal (a `..` segment).
+    version: 4,
+    description: 'artifacts: accept names that merely start with "..", refuse only ".." path segments; catch-up checkpoint',
+    sql: `
+      CREATE TABLE artifacts_v4 (
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        path    TEXT NOT NULL CHECK (
+          length(path) > 0 AND path NOT LIKE '/%' AND path <> '..' AND path NOT LIKE '../%'
+          AND path NOT LIKE '%/../%' AND path NOT LIKE '%/..'
+        ),
+        size    INTEGER,
+        PRIMARY KEY (run_id, path)
+      ) WITHOUT ROWID;
+      INSERT INTO artifacts_v4 (run_id, path, size) SELECT run_id, path, size FROM artifacts;
+      DROP TABLE artifacts;
+      ALTER TABLE artifacts_v4 RENAME TO artifacts;
+
+      -- Where the last full catch-up left off (src/core/ingest/catchUp.ts), so read commands need
+      -- not stat every run's log when nothing changed. Deleting it only costs one full pass.
+      -- Every listing's default order (newest first), so a page of it reads only its own rows.
+      CREATE INDEX runs_by_start ON runs (start_time DESC, id DESC);
+      -- Runs whose logs may still grow by themselves, found without a scan of every run.
+      CREATE INDEX runs_unsettled ON runs (id) WHERE end_source IS NOT 'log';
+      CREATE INDEX ingest_offsets_unread ON ingest_offsets (run_id) WHERE byte_offset <> file_size;
+      CREATE TABLE ingest_checkpoint (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

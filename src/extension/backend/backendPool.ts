@@ -28,6 +28,10 @@ export class BackendPool implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders((e) => {
         for (const removed of e.removed) this.disposeFolder(removed);
       }),
+      // Backends start untrusted unless told; tell the running ones when the user grants trust.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        for (const backend of this.backends.values()) void backend.request('workspace/trust', { trusted: true }).catch(() => undefined);
+      }),
     );
   }
 

@@ -98,6 +98,7 @@ export class BackendProcess implements vscode.Disposable {
         workspaceFolder: this.folder.uri.fsPath,
         mlwbDir: this.mlwbDir(),
         protocolVersion: PROTOCOL_VERSION,
+        trusted: vscode.workspace.isTrusted,
       })
       .then((result) => {
         const r = result as InitializeResult;

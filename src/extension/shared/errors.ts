@@ -34,6 +34,7 @@ const ACTION_BY_CODE: Record<ErrorCode, 'cancelled' | 'user' | 'internal'> = {
   WORKSPACE_NOT_WRITABLE: 'user',
   NOT_FOUND: 'user',
   INVALID_ARGUMENT: 'user',
+  WORKSPACE_UNTRUSTED: 'user',
   INTERNAL: 'internal',
 };
 

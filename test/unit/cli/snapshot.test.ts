@@ -65,7 +65,7 @@ describe('mlwb snapshot', () => {
     const s = JSON.parse((await cli(tmp.dir, ['snapshot', 'create', 'data', '--json'])).stdout) as { id: string };
     fs.writeFileSync(path.join(tmp.dir, 'data/a.csv'), 'local edit');
     const refused = await cli(tmp.dir, ['snapshot', 'restore', s.id]);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 2);
     assert.match(refused.stderr, /would overwrite 1 locally changed file\(s\):\n {2}a\.csv\nUse --force/);
     assert.equal(fs.readFileSync(path.join(tmp.dir, 'data/a.csv'), 'utf8'), 'local edit');
     const forced = await cli(tmp.dir, ['snapshot', 'restore', s.id, '--force', '--json']);
@@ -85,7 +85,7 @@ describe('mlwb snapshot', () => {
     const s = JSON.parse((await cli(tmp.dir, ['snapshot', 'create', 'data', '--metadata-only', '--json'])).stdout) as { id: string; metadata_only: boolean };
     assert.equal(s.metadata_only, true);
     const r = await cli(tmp.dir, ['snapshot', 'restore', s.id, '--to', 'out']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /metadata-only: it recorded hashes but not the content, so it cannot be restored/);
     const unknown = await cli(tmp.dir, ['snapshot', 'show', 'nosuch']);
     assert.equal(unknown.code, 2);
