@@ -13,13 +13,24 @@ const NATIVE = ['better-sqlite3', 'onnxruntime-node'];
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
   define: { MLWB_VERSION: JSON.stringify(pkg.version) },
 };
+
+/**
+ * First lines of a bundle that loads better-sqlite3 13: on a Node older than 22 the native module
+ * crashes the process (segmentation fault) on first use, so say why and stop before loading it.
+ * @param {string} who
+ */
+function nodeFloorGuard(who) {
+  const message = `${who} needs Node.js 22 or newer; this is Node \${process.versions.node}. Its SQLite store is a Node-API module that crashes older Node versions. Install Node 22 or 24 and run it with that Node.`;
+  // "use strict" first: a directive only counts before any statement, and esbuild's own comes after the banner.
+  return `"use strict";\nif (Number(process.versions.node.split('.')[0]) < 22) { process.stderr.write(\`${message}\\n\`); process.exit(1); }`;
+}
 
 /** Fails the build when a bundle that must stay native-free reaches a native module. */
 const forbidNative = {
@@ -36,7 +47,7 @@ const forbidNative = {
 const bundles = [
   // The extension host must never load native modules (see docs/architecture.md).
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [forbidNative] },
-  { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE },
+  { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE, banner: { js: nodeFloorGuard('The ML Workbench backend') } },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
   {
@@ -44,7 +55,7 @@ const bundles = [
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     external: NATIVE,
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${nodeFloorGuard('mlwb')}` },
   },
 ];
 

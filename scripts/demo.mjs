@@ -9,6 +9,10 @@ import { createDemoWorkspace } from './e2e/demo-workspace.mjs';
 import { packageVsix, REPO_ROOT } from './e2e/package-vsix.mjs';
 import { describeFailure, exitOnSignals, onPath, run } from './e2e/proc.mjs';
 import { setup } from './e2e/setup.mjs';
+import { runOnSupportedNode } from './lib/node-runtime.mjs';
+
+// Node < 22 cannot load the store's native module: run this script on a supported Node instead.
+await runOnSupportedNode(import.meta.url);
 
 const args = process.argv.slice(2);
 const opt = (/** @type {string} */ name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);

@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
+import { runOnSupportedNode } from './lib/node-runtime.mjs';
+
+// Node < 22 cannot load the store's native module: run this script on a supported Node instead.
+await runOnSupportedNode(import.meta.url);
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;

