@@ -9,8 +9,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFil
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TARGETS, hostTarget } from './lib/targets.mjs';
-import { nonNodeApiModules } from './lib/native-abi.mjs';
-import { readZipEntries } from './lib/zip.mjs';
+import { checkVsixNatives } from './lib/native-abi.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -79,15 +78,13 @@ run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', 
 rmSync(join(root, '.package'), { recursive: true, force: true });
 
 // Check the finished VSIX, not the staging folder: what users install is what must be Node-API.
-const entries = await readZipEntries(out, (name) => name.endsWith('.node'));
-const problems = nonNodeApiModules(entries);
-if (entries.length === 0) problems.push('no .node file in the VSIX: the store could not load');
+const { natives, problems } = await checkVsixNatives(out);
 if (problems.length) {
   rmSync(out, { force: true });
   console.error(`VSIX rejected (${out} removed):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`native modules (all Node-API): ${entries.map((e) => e.name).join(', ')}`);
+console.log(`native modules (all Node-API): ${natives.join(', ')}`);
 console.log(`VSIX (${target}): ${out} (${(statSync(out).size / 1024 / 1024).toFixed(2)} MB)`);
 
 /** @param {string} name */

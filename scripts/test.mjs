@@ -1,7 +1,9 @@
 // README's test command. Runs every layer in order and ends with one summary line
 // ("total: N passed, N failed, N skipped") that CI reads:
-//   static checks (typecheck, lint) → build → mocha unit + integration → Python client → end-to-end.
-// `--only <suite>` runs one suite (unit, integration, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+//   static checks (typecheck, lint) → build → mocha unit + integration → packaging (the VSIX and its
+//   loading proof on Node 22 and 24) → Python client → end-to-end (against that same VSIX).
+// `--only <suite>` runs one suite (unit, integration, packaging, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+// On a Node older than 22 it first re-runs itself on Node 24 from the npm registry (scripts/lib/node-runtime.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import { runOnSupportedNode } from './lib/node-runtime.mjs';
+import { installEnv } from './lib/install-env.mjs';
 
 // Node < 22 cannot load the store's native module: run this script on a supported Node instead.
 await runOnSupportedNode(import.meta.url);
@@ -63,12 +66,26 @@ if (wants('unit')) {
 }
 if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', findFiles('out/test/integration', '.test.js').sort(), 60_000);
 
+// One VSIX for this machine, shared by the packaging suite and the end-to-end suite.
+const vsixDir = mkdtempSync(join(tmpdir(), 'mlwb-test-vsix-'));
+process.once('exit', () => rmSync(vsixDir, { recursive: true, force: true }));
+let vsix;
+if (wants('packaging')) {
+  const out = join(vsixDir, 'ml-workbench.vsix');
+  if (step('package the VSIX for this platform', process.execPath, ['scripts/package.mjs', '--out', out])) vsix = out;
+  else totals.failed++;
+  if (vsix) {
+    process.env.MLWB_TEST_VSIX = vsix;
+    await mocha('packaging (native modules in the VSIX, the packaged backend on Node 22 and 24)', findFiles('test/packaging', '.test.mjs').sort(), 600_000);
+  }
+}
+
 /** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
   const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat'], { stdio: 'ignore' });
   if (probe.status === 0) return;
   console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
-  spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit' });
+  spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit', env: installEnv() });
 }
 
 if (wants('python')) {
@@ -93,7 +110,7 @@ if (wants('python')) {
 
 if (wants('e2e') && process.env.MLWB_SKIP_E2E !== '1') {
   console.log('\n▶ end-to-end tests in code-server');
-  const r = spawnSync(process.execPath, ['scripts/e2e/run.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['scripts/e2e/run.mjs', ...(vsix ? ['--vsix', vsix] : [])], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
   const m = (r.stdout ?? '').match(/^e2e: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m);
   if (m) {

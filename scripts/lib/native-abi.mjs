@@ -6,6 +6,7 @@
 // The symbol names sit as plain bytes in the export/dynamic string tables of ELF, Mach-O (with a
 // leading underscore) and PE files alike, so a byte search covers every platform we package.
 import { readFileSync } from 'node:fs';
+import { readZipEntries } from './zip.mjs';
 
 /**
  * @param {Buffer} bytes
@@ -32,4 +33,17 @@ export function nonNodeApiModules(files) {
     else if (kind.kind === 'unknown') problems.push(`${f.name} exports neither napi_register_module_v1 nor node_register_module_v*: not a Node addon we can vouch for`);
   }
   return problems;
+}
+
+/**
+ * Problems with the native modules inside a VSIX: any `.node` that is not Node-API, or none at all.
+ * scripts/package.mjs refuses a VSIX for which this returns anything.
+ * @param {string} vsix
+ * @returns {Promise<{ natives: string[], problems: string[] }>}
+ */
+export async function checkVsixNatives(vsix) {
+  const entries = await readZipEntries(vsix, (name) => name.endsWith('.node'));
+  const problems = nonNodeApiModules(entries);
+  if (entries.length === 0) problems.push('no .node file in the VSIX: the store could not load');
+  return { natives: entries.map((e) => e.name), problems };
 }
