@@ -22,14 +22,15 @@ const common = {
 };
 
 /**
- * First lines of a bundle that loads better-sqlite3 13: on a Node older than 22 the native module
- * crashes the process (segmentation fault) on first use, so say why and stop before loading it.
+ * First lines of a bundle that loads better-sqlite3 13. It is built for Node-API 10 (Node 22.14+,
+ * and the Electron of VS Code 1.101+); an older runtime crashes (segmentation fault) on first use,
+ * so say why and stop before loading it.
  * @param {string} who
  */
 function nodeFloorGuard(who) {
-  const message = `${who} needs Node.js 22 or newer; this is Node \${process.versions.node}. Its SQLite store is a Node-API module that crashes older Node versions. Install Node 22 or 24 and run it with that Node.`;
+  const message = `${who} needs Node.js 22.14 or newer (Node-API 10); this is Node \${process.versions.node} (Node-API \${process.versions.napi}). Its SQLite store is a Node-API 10 module that crashes older runtimes. Install Node 22 or 24 and run it with that Node.`;
   // "use strict" first: a directive only counts before any statement, and esbuild's own comes after the banner.
-  return `"use strict";\nif (Number(process.versions.node.split('.')[0]) < 22) { process.stderr.write(\`${message}\\n\`); process.exit(1); }`;
+  return `"use strict";\nif (!(Number(process.versions.napi) >= 10)) { process.stderr.write(\`${message}\\n\`); process.exit(1); }`;
 }
 
 /** Fails the build when a bundle that must stay native-free reaches a native module. */

@@ -13,6 +13,8 @@ import { npmCliPath, runInstall } from '../e2e/proc.mjs';
 
 /** Oldest Node major the CLI, the backend and the tests support (better-sqlite3 13's floor). */
 export const NODE_FLOOR = 22;
+/** better-sqlite3 13 is built for Node-API 10, which Node has from 22.14 on. */
+export const NAPI_FLOOR = 10;
 /** Exact versions fetched from the npm registry: 24 runs the tools and code-server; 22 is the floor we prove. */
 export const NODE_VERSIONS = { 24: '24.21.0', 22: '22.23.3', 20: '20.20.2' };
 const MARKER = '.mlwb-node-installed';
@@ -85,10 +87,10 @@ export function nodeMajor(version = process.versions.node) {
  * @param {string} scriptUrl  import.meta.url of the calling script
  */
 export async function runOnSupportedNode(scriptUrl) {
-  if (nodeMajor() >= NODE_FLOOR) return;
+  if (nodeMajor() >= NODE_FLOOR && Number(process.versions.napi) >= NAPI_FLOOR) return;
   const log = (/** @type {string} */ msg) => console.log(`[node] ${msg}`);
   const node = await ensureNode(NODE_VERSIONS[24], { log });
-  log(`this is Node ${process.versions.node}; the project needs ${NODE_FLOOR}+, so this runs on Node ${node.version} (${node.bin})`);
+  log(`this is Node ${process.versions.node}; the project needs ${NODE_FLOOR}.14+ (Node-API ${NAPI_FLOOR}), so this runs on Node ${node.version} (${node.bin})`);
   const env = { ...process.env, PATH: `${join(node.dir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, MLWB_LAUNCHER_NODE: process.versions.node };
   const child = spawn(node.bin, [fileURLToPath(scriptUrl), ...process.argv.slice(2)], { stdio: 'inherit', env, detached: process.platform !== 'win32' });
   /** @type {Set<string>} */

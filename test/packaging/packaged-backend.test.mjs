@@ -104,11 +104,11 @@ describe('the packaged extension loads its store on every supported Node', funct
     before(async () => (node = (await ensureNode(NODE_VERSIONS[20], { log: () => {} })).bin));
 
     for (const bundle of ['cli.js', 'backend.js']) {
-      it(`dist/${bundle} says it needs Node 22 instead of crashing`, () => {
+      it(`dist/${bundle} says it needs Node 22.14 instead of crashing`, () => {
         const r = spawnSync(node, [join(ext, 'dist', bundle), 'runs', 'list'], { cwd: tmp, encoding: 'utf8', timeout: 30_000 });
         assert.equal(r.signal, null, `killed by ${r.signal}`);
         assert.equal(r.status, 1);
-        assert.match(r.stderr, /needs Node\.js 22 or newer; this is Node 20\./);
+        assert.match(r.stderr, /needs Node\.js 22\.14 or newer \(Node-API 10\); this is Node 20\./);
       });
     }
   });
