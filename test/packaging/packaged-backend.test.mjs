@@ -6,7 +6,7 @@
 // VSIX: MLWB_TEST_VSIX (scripts/test.mjs builds it once for this and the e2e suite), else built here.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,17 @@ describe('the packaged extension loads its store on every supported Node', funct
         const cli = spawnSync(node, [join(ext, 'dist/cli.js'), 'runs', 'list', '--json'], { cwd: ws, encoding: 'utf8', env: { ...process.env, MLWB_DIR: join(ws, '.mlwb') } });
         assert.equal(cli.status, 0, cli.stderr);
         assert.deepEqual(JSON.parse(cli.stdout).map((/** @type {any} */ r) => r.name), ['r1']);
+      });
+
+      it('loads the packaged onnxruntime-node (once it is a dependency)', function () {
+        const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+        if (!pkg.dependencies['onnxruntime-node']) this.skip();
+        const code = `const ort = require(${JSON.stringify(join(ext, 'node_modules/onnxruntime-node'))}); console.log(typeof ort.InferenceSession.create, ort.env.versions.node);`;
+        const r = spawnSync(node, ['-e', code], { encoding: 'utf8', timeout: 60_000 });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout.trim(), `function ${pkg.dependencies['onnxruntime-node']}`);
+        // Only this platform's binaries: the package carries every platform's (~290 MB).
+        assert.deepEqual(readdirSync(join(ext, 'node_modules/onnxruntime-node/bin/napi-v6')), [process.platform]);
       });
 
       it('survives garbage collection of many unreferenced statements (regression probe)', () => {
