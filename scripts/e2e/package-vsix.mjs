@@ -22,6 +22,7 @@ export async function packageVsix({ out, log = console.log, logFile }) {
     timeoutMs: 20 * 60_000,
     label: 'package the extension (scripts/package.mjs)',
     logFile,
+    heartbeat: log,
     hint: 'run `npm run package` to see the whole output; a type or bundle error there is in the source, not the machine.',
   });
   if (!existsSync(out)) throw new Error(`scripts/package.mjs finished but wrote no ${out}`);

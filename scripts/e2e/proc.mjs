@@ -63,6 +63,17 @@ export class StepError extends Error {
 }
 
 /**
+ * @typedef {object} RunOptions
+ * @property {string} [cwd]
+ * @property {NodeJS.ProcessEnv} [env]
+ * @property {number} timeoutMs
+ * @property {string} [logFile]   the command's output goes here (else to this console)
+ * @property {string} [label]     the step's name in progress and error messages
+ * @property {string} [hint]      what the user can do when it fails
+ * @property {(msg: string) => void} [heartbeat]
+ */
+
+/**
  * What to print for an error that ends a script: the step, log file and hint for a StepError.
  * @param {unknown} err
  */
@@ -75,9 +86,10 @@ export function describeFailure(err) {
  * Run a command (argument array, no shell) with a hard time limit.
  * Output goes to `logFile` when given, otherwise to this process's stdout/stderr.
  * Rejects with a StepError (step, log file, hint) when the command fails or times out.
+ * `heartbeat` is called every 30 s while it runs, so a long install does not look stuck.
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, logFile?: string, label?: string, hint?: string }} opts
+ * @param {RunOptions} opts
  * @returns {Promise<void>}
  */
 export function run(cmd, args, opts) {
@@ -89,12 +101,17 @@ export function run(cmd, args, opts) {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio, detached: true });
     trackGroup(child.pid);
     let timedOut = false;
+    const started = Date.now();
+    const beat = opts.heartbeat
+      ? setInterval(() => opts.heartbeat?.(`still working: ${label} (${Math.round((Date.now() - started) / 1000)} s${opts.logFile ? `, details in ${opts.logFile}` : ''})`), 30_000)
+      : undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
     }, opts.timeoutMs);
     const done = (/** @type {Error|null} */ err) => {
       clearTimeout(timer);
+      clearInterval(beat);
       untrackGroup(child.pid);
       if (fd !== null) closeSync(fd);
       if (!err) return resolve();
@@ -114,7 +131,7 @@ export function run(cmd, args, opts) {
  * configuration never reaches it (see scripts/lib/install-env.mjs). `opts.env` is applied on top.
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, logFile?: string, label?: string, hint?: string }} opts
+ * @param {RunOptions} opts
  */
 export function runInstall(cmd, args, opts) {
   return run(cmd, args, { ...opts, env: installEnv(process.env, opts.env) });

@@ -73,6 +73,7 @@ export async function setup(opts = {}) {
           hint: 'code-server compiles native modules: make sure libkrb5-dev, pkg-config, make, g++ and python3 are installed, then run the same command again.',
           timeoutMs: 20 * 60_000,
           logFile: join(cache, 'logs', 'code-server-install.log'),
+          heartbeat: log,
         }),
       );
       if (!existsSync(entry)) throw new Error(`code-server entry point missing: ${entry}`);

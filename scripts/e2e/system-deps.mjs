@@ -42,7 +42,7 @@ export async function ensureSystemDeps({ build, log, logFile }) {
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   const hint = `install them yourself (apt-get install -y ${pkgs.join(' ')}) and run the same command again.`;
   await runInstall('apt-get', ['update'], { env, timeoutMs: 5 * 60_000, logFile, label: 'apt-get update', hint });
-  await runInstall('apt-get', ['install', '-y', ...pkgs], { env, timeoutMs: 15 * 60_000, logFile, label: `apt-get install ${pkgs.join(' ')}`, hint });
+  await runInstall('apt-get', ['install', '-y', ...pkgs], { env, timeoutMs: 15 * 60_000, logFile, label: `apt-get install ${pkgs.join(' ')}`, hint, heartbeat: log });
   const still = missing.filter((d) => !d.present());
   if (still.length) throw new Error(`still missing after apt-get install: ${still.map((d) => d.pkg).join(' ')}`);
 }

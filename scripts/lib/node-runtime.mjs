@@ -55,6 +55,7 @@ export async function ensureNode(version, opts = {}) {
       cwd: prefix,
       timeoutMs: 10 * 60_000,
       logFile,
+      heartbeat: log,
       label: `fetch Node ${version} (npm package ${nodePackage()})`,
       hint: `check that the npm registry is reachable (npm ping), or install Node ${NODE_FLOOR}+ yourself and run the command with it.`,
     });
