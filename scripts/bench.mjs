@@ -5,6 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { runOnSupportedNode } from './lib/node-runtime.mjs';
+
+// Node < 22 cannot load the store's native module: run this script on a supported Node instead.
+await runOnSupportedNode(import.meta.url);
 
 const filter = process.argv[2];
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { stdio: 'inherit' });

@@ -13,13 +13,25 @@ const NATIVE = ['better-sqlite3', 'onnxruntime-node'];
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
   define: { MLWB_VERSION: JSON.stringify(pkg.version) },
 };
+
+/**
+ * First lines of a bundle that loads better-sqlite3 13. It is built for Node-API 10 (Node 22.14+,
+ * and the Electron of VS Code 1.101+); an older runtime crashes (segmentation fault) on first use,
+ * so say why and stop before loading it.
+ * @param {string} who
+ */
+function nodeFloorGuard(who) {
+  const message = `${who} needs Node.js 22.14 or newer (Node-API 10); this is Node \${process.versions.node} (Node-API \${process.versions.napi}). Its SQLite store is a Node-API 10 module that crashes older runtimes. Install Node 22 or 24 and run it with that Node.`;
+  // "use strict" first: a directive only counts before any statement, and esbuild's own comes after the banner.
+  return `"use strict";\nif (!(Number(process.versions.napi) >= 10)) { process.stderr.write(\`${message}\\n\`); process.exit(1); }`;
+}
 
 /** Fails the build when a bundle that must stay native-free reaches a native module. */
 const forbidNative = {
@@ -36,7 +48,7 @@ const forbidNative = {
 const bundles = [
   // The extension host must never load native modules (see docs/architecture.md).
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [forbidNative] },
-  { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE },
+  { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE, banner: { js: nodeFloorGuard('The ML Workbench backend') } },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
   {
@@ -44,7 +56,7 @@ const bundles = [
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     external: NATIVE,
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${nodeFloorGuard('mlwb')}` },
   },
 ];
 

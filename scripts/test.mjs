@@ -1,14 +1,21 @@
 // README's test command. Runs every layer in order and ends with one summary line
 // ("total: N passed, N failed, N skipped") that CI reads:
-//   static checks (typecheck, lint) → build → mocha unit + integration → webview pages in Chromium
-//   → Python client (ruff, mypy, pytest) → end-to-end.
-// `--only <suite>` runs one suite (unit, integration, webview, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+//   static checks (typecheck, lint) → build → mocha unit + integration → packaging (the VSIX and its
+//   loading proof on Node 22 and 24) → webview pages in Chromium → Python client (ruff, mypy, pytest)
+//   → end-to-end (against that same VSIX).
+// `--only <suite>` runs one suite (unit, integration, packaging, webview, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+// On a Node older than 22 it first re-runs itself on Node 24 from the npm registry (scripts/lib/node-runtime.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
+import { runOnSupportedNode } from './lib/node-runtime.mjs';
+import { installEnv } from './lib/install-env.mjs';
+
+// Node < 22 cannot load the store's native module: run this script on a supported Node instead.
+await runOnSupportedNode(import.meta.url);
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -34,10 +41,11 @@ function findFiles(dir, suffix) {
     .map((f) => join(dir, f));
 }
 
-async function mocha(title, dir, timeout) {
+async function mocha(title, files, timeout) {
   console.log(`\n▶ ${title}`);
   const m = new Mocha({ reporter: 'spec', timeout, color: process.stdout.isTTY });
-  for (const f of findFiles(dir, '.test.js').sort()) m.addFile(f);
+  for (const f of files) m.addFile(f);
+  await m.loadFilesAsync(); // the scripts' own tests are ES modules
   await new Promise((resolve) => {
     const runner = m.run(() => resolve());
     runner.on('end', () => {
@@ -57,15 +65,36 @@ if (!only && !step('format check (prettier; `npm run format` fixes)', process.ex
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 
 if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDeps();
-if (wants('unit')) await mocha('unit tests (src/core, pure extension logic)', 'out/test/unit', 10_000);
-if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', 'out/test/integration', 60_000);
+if (wants('unit')) {
+  const files = [...findFiles('out/test/unit', '.test.js').sort(), ...findFiles('test/scripts', '.test.mjs').sort()];
+  await mocha('unit tests (src/core, pure extension logic, the build and install scripts)', files, 10_000);
+}
+if (wants('integration'))
+  await mocha('integration tests (real backend and CLI processes, real Python)', findFiles('out/test/integration', '.test.js').sort(), 60_000);
+
+// One VSIX for this machine, shared by the packaging suite and the end-to-end suite.
+const vsixDir = mkdtempSync(join(tmpdir(), 'mlwb-test-vsix-'));
+process.once('exit', () => rmSync(vsixDir, { recursive: true, force: true }));
+let vsix;
+if (wants('packaging')) {
+  const out = join(vsixDir, 'ml-workbench.vsix');
+  if (step('package the VSIX for this platform', process.execPath, ['scripts/package.mjs', '--out', out])) vsix = out;
+  else totals.failed++;
+  if (vsix) {
+    process.env.MLWB_TEST_VSIX = vsix;
+    await mocha('packaging (native modules in the VSIX, the packaged backend on Node 22 and 24)', findFiles('test/packaging', '.test.mjs').sort(), 600_000);
+  }
+}
 
 /** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
   const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff'], { stdio: 'ignore' });
   if (probe.status === 0) return;
   console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
-  spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit' });
+  spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], {
+    stdio: 'inherit',
+    env: installEnv(),
+  });
 }
 
 if (wants('webview')) {
@@ -87,7 +116,8 @@ if (wants('python')) {
     else totals.failed++;
   }
   console.log('\n▶ Python client tests');
-  const junit = join(mkdtempSync(join(tmpdir(), 'mlwb-pytest-')), 'junit.xml');
+  const junitDir = mkdtempSync(join(tmpdir(), 'mlwb-pytest-'));
+  const junit = join(junitDir, 'junit.xml');
   const r = spawnSync('python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], { stdio: 'inherit' });
   if (existsSync(junit)) {
     const suite = readFileSync(junit, 'utf8').match(/<testsuite [^>]*>/)?.[0] ?? '';
@@ -97,16 +127,20 @@ if (wants('python')) {
     totals.failed += failed;
     totals.skipped += skipped;
     totals.passed += attr('tests') - failed - skipped;
-    rmSync(junit, { force: true });
   } else {
     problems.push(`pytest did not run (exit ${r.status}); install it with: python3 -m pip install pytest`);
     totals.failed++;
   }
+  rmSync(junitDir, { recursive: true, force: true });
 }
 
 if (wants('e2e') && process.env.MLWB_SKIP_E2E !== '1') {
   console.log('\n▶ end-to-end tests in code-server');
-  const r = spawnSync(process.execPath, ['scripts/e2e/run.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['scripts/e2e/run.mjs', ...(vsix ? ['--vsix', vsix] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   process.stdout.write(r.stdout ?? '');
   const m = (r.stdout ?? '').match(/^e2e: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m);
   if (m) {

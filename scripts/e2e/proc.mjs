@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { installEnv } from '../lib/install-env.mjs';
 
 /** Process groups started here and still running: killed when this process exits. @type {Set<number>} */
 const liveGroups = new Set();
@@ -36,12 +37,59 @@ export function exitOnSignals(cleanup) {
 }
 
 /**
+ * A step that failed: what was being done, where its full output is, and what the user can do.
+ * Scripts print `describe()` and exit; nobody has to scroll through an install log to find why.
+ */
+export class StepError extends Error {
+  /**
+   * @param {string} step
+   * @param {string} reason
+   * @param {{ logFile?: string, hint?: string }} [more]
+   */
+  constructor(step, reason, more = {}) {
+    super(`${step}: ${reason}`);
+    this.step = step;
+    this.reason = reason;
+    this.logFile = more.logFile;
+    this.hint = more.hint;
+  }
+
+  describe() {
+    const lines = [`failed step: ${this.step}`, `reason:      ${this.reason}`];
+    if (this.logFile) lines.push(`log file:    ${this.logFile}`, `--- last lines of the log ---`, tail(this.logFile, 25).trimEnd(), '---');
+    lines.push(`what to do:  ${this.hint ?? 'read the log above, fix the cause and run the same command again (finished steps are cached).'}`);
+    return lines.join('\n');
+  }
+}
+
+/**
+ * @typedef {object} RunOptions
+ * @property {string} [cwd]
+ * @property {NodeJS.ProcessEnv} [env]
+ * @property {number} timeoutMs
+ * @property {string} [logFile]   the command's output goes here (else to this console)
+ * @property {string} [label]     the step's name in progress and error messages
+ * @property {string} [hint]      what the user can do when it fails
+ * @property {(msg: string) => void} [heartbeat]
+ */
+
+/**
+ * What to print for an error that ends a script: the step, log file and hint for a StepError.
+ * @param {unknown} err
+ */
+export function describeFailure(err) {
+  if (err instanceof StepError) return err.describe();
+  return `reason:      ${err instanceof Error ? err.message : String(err)}\nwhat to do:  fix the cause above and run the same command again.`;
+}
+
+/**
  * Run a command (argument array, no shell) with a hard time limit.
  * Output goes to `logFile` when given, otherwise to this process's stdout/stderr.
- * Rejects with the log's tail when the command fails or times out.
+ * Rejects with a StepError (step, log file, hint) when the command fails or times out.
+ * `heartbeat` is called every 30 s while it runs, so a long install does not look stuck.
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, logFile?: string, label?: string }} opts
+ * @param {RunOptions} opts
  * @returns {Promise<void>}
  */
 export function run(cmd, args, opts) {
@@ -53,17 +101,25 @@ export function run(cmd, args, opts) {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio, detached: true });
     trackGroup(child.pid);
     let timedOut = false;
+    const started = Date.now();
+    const beat = opts.heartbeat
+      ? setInterval(
+          () =>
+            opts.heartbeat?.(`still working: ${label} (${Math.round((Date.now() - started) / 1000)} s${opts.logFile ? `, details in ${opts.logFile}` : ''})`),
+          30_000,
+        )
+      : undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
     }, opts.timeoutMs);
     const done = (/** @type {Error|null} */ err) => {
       clearTimeout(timer);
+      clearInterval(beat);
       untrackGroup(child.pid);
       if (fd !== null) closeSync(fd);
       if (!err) return resolve();
-      const log = opts.logFile ? `\n--- last lines of ${opts.logFile} ---\n${tail(opts.logFile, 40)}` : '';
-      reject(new Error(`${label}: ${err.message}${log}`));
+      reject(new StepError(label, err.message, { logFile: opts.logFile, hint: opts.hint }));
     };
     child.on('error', (err) => done(err));
     child.on('exit', (code, signal) => {
@@ -72,6 +128,17 @@ export function run(cmd, args, opts) {
       else done(new Error(`exited with ${code ?? signal}`));
     });
   });
+}
+
+/**
+ * Run an install step (npm, node-gyp, apt-get) in a clean environment: the outer npm's
+ * configuration never reaches it (see scripts/lib/install-env.mjs). `opts.env` is applied on top.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {RunOptions} opts
+ */
+export function runInstall(cmd, args, opts) {
+  return run(cmd, args, { ...opts, env: installEnv(process.env, opts.env) });
 }
 
 /**

@@ -7,8 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Mocha from 'mocha';
 import { packageVsix, REPO_ROOT } from './package-vsix.mjs';
-import { exitOnSignals } from './proc.mjs';
+import { exitOnSignals, StepError } from './proc.mjs';
 import { setup } from './setup.mjs';
+import { runOnSupportedNode } from '../lib/node-runtime.mjs';
+
+// Node < 22 cannot load the store's native module: run this script on a supported Node instead.
+await runOnSupportedNode(import.meta.url);
 
 const args = process.argv.slice(2);
 const opt = (/** @type {string} */ name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -34,7 +38,7 @@ try {
   const paths = await setup();
   console.log(`[e2e] setup ready after ${secs()}`);
   const given = opt('--vsix');
-  process.env.MLWB_E2E_VSIX = given ? resolve(given) : await packageVsix({ node24Dir: paths.node24Dir, out: join(tmp, 'ml-workbench-e2e.vsix') });
+  process.env.MLWB_E2E_VSIX = given ? resolve(given) : await packageVsix({ out: join(tmp, 'ml-workbench-e2e.vsix') });
   const files = testFiles(join(REPO_ROOT, 'test', 'e2e'));
   if (files.length === 0) throw new Error('no test/e2e/**/*.e2e.mjs files');
   const mocha = new Mocha({ timeout: 120_000, reporter: 'spec', grep: opt('--grep') });
@@ -48,7 +52,7 @@ try {
   if (passed + failed === 0) failed = 1; // a run that tested nothing is not a pass
   console.log(`[e2e] finished in ${secs()}`);
 } catch (err) {
-  console.error(`[e2e] ${/** @type {Error} */ (err).stack ?? err}`);
+  console.error(`[e2e] failed.\n${err instanceof StepError ? err.describe() : (/** @type {Error} */ (err).stack ?? err)}`);
   failed = Math.max(failed, 1);
 }
 process.exit(failed ? 1 : 0);

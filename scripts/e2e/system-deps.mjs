@@ -1,6 +1,6 @@
 // Debian packages the e2e harness needs: Chromium to drive, and the tools code-server's install builds with.
 import { existsSync } from 'node:fs';
-import { onPath, run } from './proc.mjs';
+import { onPath, runInstall } from './proc.mjs';
 
 /** @typedef {{ pkg: string, why: string, present: () => boolean }} SystemDep */
 
@@ -24,9 +24,10 @@ export function chromiumPath() {
 /**
  * Make sure the Debian packages are there; installs them with apt-get when running as root,
  * otherwise throws an error that says exactly what to install.
- * @param {{ build: boolean, log: (msg: string) => void }} opts `build`: also the code-server build tools
+ * @param {{ build: boolean, log: (msg: string) => void, logFile?: string }} opts `build`: also the code-server build tools;
+ *   apt's output goes to `logFile` when given
  */
-export async function ensureSystemDeps({ build, log }) {
+export async function ensureSystemDeps({ build, log, logFile }) {
   const wanted = build ? [...BROWSER, ...BUILD] : BROWSER;
   const missing = wanted.filter((d) => !d.present());
   if (missing.length === 0) return;
@@ -36,9 +37,17 @@ export async function ensureSystemDeps({ build, log }) {
     throw new Error(`missing system packages:\n${list}\ninstall them with:\n  sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}`);
   }
   log(`installing system packages: ${pkgs.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update'], { env, timeoutMs: 5 * 60_000 });
-  await run('apt-get', ['install', '-y', ...pkgs], { env, timeoutMs: 15 * 60_000 });
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const hint = `install them yourself (apt-get install -y ${pkgs.join(' ')}) and run the same command again.`;
+  await runInstall('apt-get', ['update'], { env, timeoutMs: 5 * 60_000, logFile, label: 'apt-get update', hint });
+  await runInstall('apt-get', ['install', '-y', ...pkgs], {
+    env,
+    timeoutMs: 15 * 60_000,
+    logFile,
+    label: `apt-get install ${pkgs.join(' ')}`,
+    hint,
+    heartbeat: log,
+  });
   const still = missing.filter((d) => !d.present());
   if (still.length) throw new Error(`still missing after apt-get install: ${still.map((d) => d.pkg).join(' ')}`);
 }
