@@ -39,6 +39,8 @@ const bundles = [
   { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
+  // The model server (one process per deployment); the same file runs its inference worker threads.
+  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: NATIVE },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
