@@ -87,8 +87,10 @@ export class ModelServer {
     this.http.closeIdleConnections();
     const deadline = Date.now() + this.config.drainTimeoutMs;
     while (this.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    this.http.closeAllConnections();
+    this.http.closeIdleConnections();
+    const forced = setTimeout(() => this.http.closeAllConnections(), Math.max(0, deadline - Date.now()));
     await closed;
+    clearTimeout(forced);
     await Promise.all(this.runnersList().map((r) => r.close()));
     await this.log?.close();
   }
@@ -177,7 +179,9 @@ export class ModelServer {
     const { name, version } = runner.config;
     const labels = { model: name, version };
     this.metrics.inFlight.inc(labels);
+    // Counted until the answer has left (not just been queued on the socket), so a drain never cuts it off.
     this.answering++;
+    res.once('close', () => this.answering--);
     const sampled = this.log?.sample() ?? false;
     let status = 200;
     let parsed: ReturnType<typeof parseInferRequest> | undefined;
@@ -198,7 +202,6 @@ export class ModelServer {
       status = sendError(res, e);
       error = e instanceof Error ? e.message : String(e);
     } finally {
-      this.answering--;
       this.metrics.inFlight.dec(labels);
     }
     const seconds = (performance.now() - arrived) / 1000;
