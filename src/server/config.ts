@@ -53,7 +53,9 @@ export interface ServerConfig {
 
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
-const DEFAULT_BATCHING: BatchingConfig = { maxBatchSize: 32, maxQueueDelayMs: 1 };
+// No added delay by default: requests that arrive while every worker is busy queue and are joined anyway,
+// so batches grow with load without taxing a lone caller (Triton's default max_queue_delay is 0 too).
+const DEFAULT_BATCHING: BatchingConfig = { maxBatchSize: 32, maxQueueDelayMs: 0 };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

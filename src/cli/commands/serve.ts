@@ -57,7 +57,7 @@ export function serveCommand(ctx: CliContext, out: Output, makeResolver: (ctx: C
     .option('--host <host>', 'address to bind; anything but loopback prints a warning', '127.0.0.1')
     .addOption(new Option('--token <token>', 'require Authorization: Bearer <token> (except on /v2/health/*)').env('MLWB_SERVER_TOKEN'))
     .option('--max-batch-size <n>', 'dynamic batching: most rows one inference run joins (1 = off)', '32')
-    .option('--max-queue-delay-ms <ms>', 'dynamic batching: how long a request waits for others to join it', '1')
+    .option('--max-queue-delay-ms <ms>', 'dynamic batching: how long a request waits for others to join it (0 = only while workers are busy)', '0')
     .option('--workers <n>', 'inference worker threads per model, each with its own session', '1')
     .option('--intra-op-threads <n>', 'onnxruntime threads inside one run', '1')
     .option('--request-log <dir>', 'folder of the sampled request log (default: .mlwb/serving/<name>-<version> when a workspace exists)')
