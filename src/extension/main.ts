@@ -15,6 +15,7 @@ import { registerTrackedTaskProvider } from './tracking/trackedTask';
 import { MainGuardCodeLensProvider } from './tracking/mainGuardCodeLens';
 import { registerNotebookFeatures } from './notebooks/register';
 import { registerDataFeatures } from './data/register';
+import { registerDeployments } from './deployments/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTrackedTaskProvider(context, log),
     vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, new MainGuardCodeLensProvider()),
     ...registerNotebookFeatures({ context, backends, log }),
+    ...registerDeployments({ context, log }),
   );
 
   log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
