@@ -193,7 +193,9 @@ async function startMlserver(joblibFile) {
   fs.mkdirSync(path.join(dir, 'iris'), { recursive: true });
   fs.copyFileSync(joblibFile, path.join(dir, 'iris', 'model.joblib'));
   const [http, grpc, metrics] = [await freePort(), await freePort(), await freePort()];
-  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ host: '127.0.0.1', http_port: http, grpc_port: grpc, metrics_port: metrics, parallel_workers: 1, debug: false }));
+  // parallel_workers 0 = inference in MLServer's own process: its worker pool (1.7.1) dies at start on
+  // this Python with "There is no current event loop in thread 'MainThread'".
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ host: '127.0.0.1', http_port: http, grpc_port: grpc, metrics_port: metrics, parallel_workers: 0, debug: false }));
   fs.writeFileSync(path.join(dir, 'iris', 'model-settings.json'), JSON.stringify({ name: 'iris', implementation: 'mlserver_sklearn.SKLearnModel', parameters: { uri: './model.joblib', version: '1' } }));
   const proc = spawn(bin, ['start', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MLSERVER_LOGGING_LEVEL: 'WARNING' } });
   const url = `http://127.0.0.1:${http}`;
@@ -209,7 +211,7 @@ async function startMlserver(joblibFile) {
     await new Promise((r) => setTimeout(r, 500));
   }
   await stopProc(proc);
-  log('MLServer skipped: it did not become ready within 120 s');
+  log(`MLServer skipped: it ${exited ? 'exited' : 'did not become ready within 120 s'}`);
   results.mlserver_small = { skipped: 'mlserver did not start' };
   return undefined;
 }

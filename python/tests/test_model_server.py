@@ -184,6 +184,9 @@ def test_raw_http_errors(env):
     assert status == 413 and "exceeds the limit" in body["error"]
     status, body = post(url, b'{"inputs": []}', {"Inference-Header-Content-Length": "999"})
     assert status == 400 and "Inference-Header-Content-Length" in body["error"]
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(env["server"].url + "/v2/models/%E0%A4%A/ready", timeout=10)
+    assert e.value.code == 400 and "percent-encoding" in json.loads(e.value.read())["error"]
     req = urllib.request.Request(env["server"].url + "/v2/models/iris/infer", method="GET")
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req, timeout=10)

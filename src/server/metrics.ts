@@ -5,6 +5,13 @@ import * as client from 'prom-client';
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
+export interface ModelMetrics {
+  queueSeconds: client.Histogram.Internal<'model' | 'version'>;
+  inferenceSeconds: client.Histogram.Internal<'model' | 'version'>;
+  requestSeconds: client.Histogram.Internal<'model' | 'version'>;
+  inFlight: client.Gauge.Internal<'model' | 'version'>;
+}
+
 export class ServerMetrics {
   readonly registry = new client.Registry();
   readonly requests = new client.Counter({
@@ -29,6 +36,20 @@ export class ServerMetrics {
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
+
+  private readonly children = new Map<string, ModelMetrics>();
+
+  /** The per-model series, looked up once per model instead of hashing labels on every request. */
+  forModel(model: string, version: string): ModelMetrics {
+    const key = `${model}\u0000${version}`;
+    let c = this.children.get(key);
+    if (!c) {
+      const l = { model, version };
+      c = { queueSeconds: this.queueSeconds.labels(l), inferenceSeconds: this.inferenceSeconds.labels(l), requestSeconds: this.requestSeconds.labels(l), inFlight: this.inFlight.labels(l) };
+      this.children.set(key, c);
+    }
+    return c;
+  }
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'mlwb_server_' });

@@ -52,6 +52,7 @@ export class ModelServer {
       const runner = new ModelRunner(mc, workerScript, config.requestTimeoutMs, {
         batch: (rows) => this.metrics.batchSize.observe({ model: mc.name, version: mc.version }, rows),
       });
+      this.metrics.forModel(mc.name, mc.version); // series exist (at 0) before the first request
       const list = this.runners.get(mc.name) ?? [];
       list.push(runner);
       this.runners.set(mc.name, list);
@@ -107,18 +108,30 @@ export class ModelServer {
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const arrived = performance.now();
     try {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const path = url.pathname;
-      const matching = this.routes.filter((r) => r.pattern.test(path));
-      if (!matching.length) throw notFound(`no route ${req.method} ${path}`);
-      const route = matching.find((r) => r.method === req.method);
+      const raw = req.url ?? '/';
+      const q = raw.indexOf('?');
+      const path = q < 0 ? raw : raw.slice(0, q);
+      let route: Route | undefined;
+      let match: RegExpMatchArray | null = null;
+      const allowed: string[] = [];
+      for (const r of this.routes) {
+        const m = path.match(r.pattern);
+        if (!m) continue;
+        allowed.push(r.method);
+        if (r.method === req.method) {
+          route = r;
+          match = m;
+          break;
+        }
+      }
       if (!route) {
-        res.setHeader('Allow', matching.map((r) => r.method).join(', '));
+        if (!allowed.length) throw notFound(`no route ${req.method} ${path}`);
+        res.setHeader('Allow', allowed.join(', '));
         throw new HttpError(405, `${req.method} is not allowed on ${path}`);
       }
       if (!route.open) this.checkToken(req);
       if (this.draining && route.method === 'POST') throw new HttpError(503, 'the server is shutting down');
-      await route.handle(req, res, path.match(route.pattern)!, arrived);
+      await route.handle(req, res, match!, arrived);
     } catch (e) {
       sendError(res, e);
     }
@@ -135,8 +148,8 @@ export class ModelServer {
 
   /** The runner for a name and optional version; no version = the highest one. */
   private resolve(m: RegExpMatchArray): ModelRunner {
-    const name = decodeURIComponent(m[1]!);
-    const version = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
+    const name = decodeSegment(m[1]!);
+    const version = m[2] === undefined ? undefined : decodeSegment(m[2]);
     const list = this.runners.get(name);
     if (!list) throw notFound(`unknown model '${name}'`);
     if (version === undefined) return [...list].sort((a, b) => compareVersions(b.config.version, a.config.version))[0]!;
@@ -178,7 +191,8 @@ export class ModelServer {
     const runner = this.resolve(m);
     const { name, version } = runner.config;
     const labels = { model: name, version };
-    this.metrics.inFlight.inc(labels);
+    const m2 = this.metrics.forModel(name, version);
+    m2.inFlight.inc();
     // Counted until the answer has left (not just been queued on the socket), so a drain never cuts it off.
     this.answering++;
     res.once('close', () => this.answering--);
@@ -202,14 +216,14 @@ export class ModelServer {
       status = sendError(res, e);
       error = e instanceof Error ? e.message : String(e);
     } finally {
-      this.metrics.inFlight.dec(labels);
+      m2.inFlight.dec();
     }
     const seconds = (performance.now() - arrived) / 1000;
     this.metrics.requests.inc({ ...labels, status: String(status) });
-    this.metrics.requestSeconds.observe(labels, seconds);
+    m2.requestSeconds.observe(seconds);
     if (timing) {
-      this.metrics.queueSeconds.observe(labels, timing.queueMs / 1000);
-      this.metrics.inferenceSeconds.observe(labels, timing.inferenceMs / 1000);
+      m2.queueSeconds.observe(timing.queueMs / 1000);
+      m2.inferenceSeconds.observe(timing.inferenceMs / 1000);
     }
     if (sampled) {
       this.log!.write({
@@ -225,6 +239,14 @@ export class ModelServer {
         ...(outputs ? { outputs } : {}),
       });
     }
+  }
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new HttpError(400, `malformed percent-encoding in ${JSON.stringify(s)}`);
   }
 }
 
