@@ -2,35 +2,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './httpError';
 
-/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes. */
+/**
+ * Reads the whole body, refusing (413) one that passes `limit` bytes. A refused body is still read
+ * to its end and discarded (bounded by the server's requestTimeout) before the 413 goes out: closing
+ * on a client that is still writing resets the connection, and the client then never sees the answer.
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
-  }
   const enc = req.headers['content-encoding'];
-  if (enc && enc !== 'identity') return Promise.reject(new HttpError(415, `Content-Encoding ${enc} is not supported; send the body uncompressed`));
+  const declared = Number(req.headers['content-length']);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let refusal: HttpError | undefined;
+    if (enc && enc !== 'identity') refusal = new HttpError(415, `Content-Encoding ${enc} is not supported; send the body uncompressed`);
+    else if (Number.isFinite(declared) && declared > limit) refusal = new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`);
     req.on('data', (c: Buffer) => {
-      if (failed) return;
+      if (refusal) return;
       size += c.length;
       if (size > limit) {
-        failed = true;
-        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`));
+        refusal = new HttpError(413, `request body exceeds the limit of ${limit} bytes`);
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
     req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (refusal) reject(refusal);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.on('error', (e) => {
-      if (!failed) reject(new HttpError(400, `could not read the request body: ${e.message}`));
-      failed = true;
-    });
+    req.on('error', (e) => reject(new HttpError(400, `could not read the request body: ${e.message}`)));
   });
 }
 
@@ -48,8 +48,9 @@ export function sendError(res: ServerResponse, e: unknown): number {
     return status;
   }
   const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-  // A refused body may still be arriving: close the connection rather than read it all.
-  if (status === 413) headers.Connection = 'close';
+  // A refused body may still be arriving: Node reads and discards the rest after the answer (bounded
+  // by the server's requestTimeout), so the client can finish sending and then read the 413. Closing
+  // the socket instead would reset it under a client that is still writing, which then sees no answer.
   sendJson(res, status, { error: message }, headers);
   return status;
 }
