@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { fromHalf, toHalf } from '../../../src/server/datatypes';
 import { batchKey, joinFeeds, splitOutput } from '../../../src/server/batching';
 import { decodeBinaryData, decodeJsonData, encodeBinaryData, encodeJsonData } from '../../../src/server/tensorCodec';
-import { HttpError } from '../../../src/server/httpError';
+import type { HttpError } from '../../../src/server/httpError';
 
 describe('model server codecs', () => {
   it('rounds numbers to half precision like IEEE 754 (nearest, ties to even)', () => {
