@@ -51,6 +51,8 @@ const bundles = [
   { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE, banner: { js: nodeFloorGuard('The ML Workbench backend') } },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
+  // The model server (one process per deployment); the same file runs its inference worker threads.
+  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: NATIVE },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -62,7 +64,7 @@ const bundles = [
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
 // served under a strict CSP (src/extension/shared/webview/html.ts). Add a view by adding its folder name.
-const WEBVIEWS = ['runDetails', 'compare', 'dataPreview'];
+const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'tryIt'];
 for (const view of WEBVIEWS) {
   bundles.push({
     bundle: true,

@@ -86,9 +86,13 @@ if (wants('packaging')) {
   }
 }
 
-/** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
+/** The Python test peers (pytest, IPython, ipykernel, nbclient; onnx & co. for the model server), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
-  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff'], { stdio: 'ignore' });
+  const probe = spawnSync(
+    'python3',
+    ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx, tritonclient.http'],
+    { stdio: 'ignore' },
+  );
   if (probe.status === 0) return;
   console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
   spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], {

@@ -5,6 +5,7 @@ import { type Output, consoleOutput } from './output';
 import { runsCommand } from './commands/runs';
 import { snapshotCommand } from './commands/snapshot';
 import { ingestCommand } from './commands/ingest';
+import { serveCommand } from './commands/serve';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -17,6 +18,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(runsCommand(ctx, out));
   program.addCommand(snapshotCommand(ctx, out));
   program.addCommand(ingestCommand(ctx, out));
+  program.addCommand(serveCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {

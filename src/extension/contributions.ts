@@ -37,6 +37,7 @@ export const COMMAND_IDS = {
     'mlwb.data.restore',
     'mlwb.data.openPreview',
   ],
+  deployments: ['mlwb.tryIt'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;

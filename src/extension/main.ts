@@ -11,6 +11,7 @@ import { BackendPool } from './backend/backendPool';
 import { commandTable, kitCommands } from './commands';
 import { VIEW_IDS } from './contributions';
 import { registerData } from './data/register';
+import { registerDeployments } from './deployments/register';
 import { registerNotebooks } from './notebooks/register';
 import { registerRuns } from './runs/register';
 import { type ExtensionKit, registerCommands } from './shared/commands';
@@ -22,7 +23,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const backends = new BackendPool(context.extensionPath, log);
   const kit: ExtensionKit = { context, backends, log };
   const runs = registerRuns(kit);
-  const features = { kit: kitCommands(kit, runs.refresh), runs, notebooks: registerNotebooks(kit), data: registerData(kit) };
+  const features = {
+    kit: kitCommands(kit, runs.refresh),
+    runs,
+    notebooks: registerNotebooks(kit),
+    data: registerData(kit),
+    deployments: registerDeployments(kit),
+  };
   // Models and Deployments show their welcome content until their features land.
   const empty = new EmptyTreeProvider();
 

@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Model server benchmark (issue 16): `npm run bench -- server`.
+// For a small scikit-learn model (iris LogisticRegression -> ONNX) and a ~10 MB MLP, measures
+// throughput and p50/p99 latency at 1 and 16 concurrent HTTP clients (autocannon, keep-alive, the
+// same one-row JSON request every time) against:
+//   (a) the limit: onnxruntime-node session.run in a loop in this process, same one-row input
+//       (1 caller; and 16 callers awaiting run() at once on one session);
+//   (b) MLServer 1.7 + mlserver-sklearn serving the same fitted scikit-learn model over the same
+//       protocol, installed in a throwaway venv (~/.cache/mlwb-bench/mlserver-venv); skipped with a
+//       message when it cannot be installed or started.
+// Prints JSON with the numbers and ratios. Timings are reported, never asserted.
+// Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_MLSERVER=0 skips MLServer,
+// MLWB_BENCH_WORKERS (1) and MLWB_BENCH_INTRA (1) set the server's threads per model.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const ort = require('onnxruntime-node');
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.MLWB_BENCH_SECONDS || 8);
+const WORKERS = Number(process.env.MLWB_BENCH_WORKERS || 1);
+const INTRA = Number(process.env.MLWB_BENCH_INTRA || 1);
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-server-'));
+const results = {
+  machine: { cores: os.availableParallelism(), node: process.version },
+  seconds_per_measurement: SECONDS,
+  server_threads: { workers: WORKERS, intraOp: INTRA },
+};
+const stops = [];
+
+try {
+  const gen = spawnSync('python3', [path.join(repo, 'test/fixtures/server/make_models.py'), root, '--medium'], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`could not build the models (python3 with onnx, skl2onnx): ${gen.stderr}`);
+  const manifest = JSON.parse(gen.stdout);
+  const models = {
+    small: { name: 'iris', path: manifest.iris.path, input: 'X', row: [5.1, 3.5, 1.4, 0.2] },
+    medium: { name: 'medium', path: manifest.medium.path, input: 'x', row: Array.from({ length: 256 }, (_, i) => Math.sin(i)) },
+  };
+  results.models = Object.fromEntries(
+    Object.entries(models).map(([k, m]) => [k, { file_mb: round(fs.statSync(m.path).size / 2 ** 20), features: m.row.length }]),
+  );
+
+  for (const [k, m] of Object.entries(models)) results[`limit_${k}`] = await limit(m);
+
+  const server = await startServer(models);
+  stops.push(server.stop);
+  for (const [k, m] of Object.entries(models)) results[`mlwb_${k}`] = await load(`${server.url}/v2/models/${m.name}/infer`, body(m));
+  results.mlwb_server_metrics_sample = await batchStats(server.url);
+  await server.stop();
+
+  if (process.env.MLWB_BENCH_MLSERVER !== '0') {
+    const mls = await startMlserver(path.join(root, 'iris.joblib'));
+    if (mls) {
+      stops.push(mls.stop);
+      results.mlserver_small = await load(`${mls.url}/v2/models/iris/infer`, body(models.small));
+      await mls.stop();
+    }
+  }
+  results.ratios = ratios(results);
+  console.log(JSON.stringify(results, null, 2));
+} finally {
+  for (const s of stops) await s().catch(() => undefined);
+  fs.rmSync(root, { recursive: true, force: true });
+}
+
+function body(m) {
+  return JSON.stringify({ inputs: [{ name: m.input, datatype: 'FP32', shape: [1, m.row.length], data: m.row }] });
+}
+
+/** session.run on one row, 1 caller and 16 concurrent callers, for SECONDS each. */
+async function limit(m) {
+  const session = await ort.InferenceSession.create(m.path, { intraOpNumThreads: INTRA, interOpNumThreads: 1 });
+  const feeds = { [m.input]: new ort.Tensor('float32', Float32Array.from(m.row), [1, m.row.length]) };
+  for (let i = 0; i < 200; i++) await session.run(feeds); // warm-up
+  const out = {};
+  for (const callers of [1, 16]) {
+    const lat = [];
+    const end = performance.now() + SECONDS * 1000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        while (performance.now() < end) {
+          const t = performance.now();
+          await session.run(feeds);
+          lat.push(performance.now() - t);
+        }
+      }),
+    );
+    const secs = (performance.now() - started) / 1000;
+    lat.sort((a, b) => a - b);
+    out[`c${callers}`] = {
+      req_per_s: round(lat.length / secs, 0),
+      p50_ms: round(lat[Math.floor(lat.length * 0.5)], 3),
+      p99_ms: round(lat[Math.floor(lat.length * 0.99)], 3),
+    };
+  }
+  await session.release();
+  log(`limit ${m.name}: ${JSON.stringify(out)}`);
+  return out;
+}
+
+/** autocannon at 1 and 16 connections against one URL. */
+async function load(url, payload) {
+  const out = {};
+  // warm-up
+  await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections: 4, duration: 2 });
+  for (const connections of [1, 16]) {
+    const r = await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections, duration: SECONDS });
+    const non2xx = r.non2xx + r.errors + r.timeouts;
+    out[`c${connections}`] = { req_per_s: round(r.requests.average, 0), p50_ms: r.latency.p50, p99_ms: r.latency.p99, failed: non2xx };
+  }
+  log(`${url}: ${JSON.stringify(out)}`);
+  return out;
+}
+
+async function batchStats(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const get = (name, model) =>
+    Number(
+      text
+        .split('\n')
+        .find((l) => l.startsWith(name) && l.includes(`model="${model}"`))
+        ?.split(' ')
+        .pop() ?? NaN,
+    );
+  const stats = {};
+  for (const model of ['iris', 'medium']) {
+    const runs = get('mlwb_inference_batch_size_count', model);
+    stats[model] = { session_runs: runs, mean_rows_per_run: round(get('mlwb_inference_batch_size_sum', model) / runs) };
+  }
+  return stats;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(models) {
+  const cfg = path.join(root, 'server.json');
+  fs.writeFileSync(
+    cfg,
+    JSON.stringify({
+      port: 0,
+      models: Object.values(models).map((m) => ({ name: m.name, version: '1', path: m.path, threads: { workers: WORKERS, intraOp: INTRA, interOp: 1 } })),
+    }),
+  );
+  const proc = spawn(process.execPath, [path.join(repo, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
+  return { url, stop: () => stopProc(proc) };
+}
+
+function waitFor(proc, pattern, ms) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const t = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms: ${text.slice(-2000)}`)), ms);
+    const on = (c) => {
+      text += c.toString();
+      const m = pattern.exec(text);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout?.on('data', on);
+    proc.stderr?.on('data', on);
+    proc.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`exited ${code}: ${text.slice(-2000)}`));
+    });
+  });
+}
+
+function stopProc(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+    proc.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    proc.kill('SIGTERM');
+  });
+}
+
+/** MLServer in a throwaway venv, serving the same fitted estimator; undefined (with a message) when unavailable. */
+async function startMlserver(joblibFile) {
+  const venv = path.join(os.homedir(), '.cache', 'mlwb-bench', 'mlserver-venv');
+  const bin = path.join(venv, 'bin', 'mlserver');
+  if (!fs.existsSync(bin)) {
+    log('installing MLServer 1.7.1 + mlserver-sklearn into a throwaway venv (once)');
+    const mk = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+    const pip =
+      mk.status === 0 &&
+      spawnSync(
+        path.join(venv, 'bin', 'pip'),
+        ['install', '-q', '--disable-pip-version-check', 'mlserver==1.7.1', 'mlserver-sklearn==1.7.1', 'scikit-learn==1.9.1'],
+        { stdio: 'inherit' },
+      );
+    if (!pip || pip.status !== 0 || !fs.existsSync(bin)) {
+      log('MLServer skipped: could not install mlserver + mlserver-sklearn from PyPI');
+      results.mlserver_small = { skipped: 'mlserver could not be installed' };
+      return undefined;
+    }
+  }
+  const dir = path.join(root, 'mlserver');
+  fs.mkdirSync(path.join(dir, 'iris'), { recursive: true });
+  fs.copyFileSync(joblibFile, path.join(dir, 'iris', 'model.joblib'));
+  const [http, grpc, metrics] = [await freePort(), await freePort(), await freePort()];
+  // parallel_workers 0 = inference in MLServer's own process: its worker pool (1.7.1) dies at start on
+  // this Python with "There is no current event loop in thread 'MainThread'".
+  fs.writeFileSync(
+    path.join(dir, 'settings.json'),
+    JSON.stringify({ host: '127.0.0.1', http_port: http, grpc_port: grpc, metrics_port: metrics, parallel_workers: 0, debug: false }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'iris', 'model-settings.json'),
+    JSON.stringify({ name: 'iris', implementation: 'mlserver_sklearn.SKLearnModel', parameters: { uri: './model.joblib', version: '1' } }),
+  );
+  const proc = spawn(bin, ['start', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MLSERVER_LOGGING_LEVEL: 'WARNING' } });
+  const url = `http://127.0.0.1:${http}`;
+  const deadline = Date.now() + 120_000;
+  let exited = false;
+  proc.once('exit', () => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      if ((await fetch(`${url}/v2/models/iris/ready`)).status === 200) return { url, stop: () => stopProc(proc) };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stopProc(proc);
+  log(`MLServer skipped: it ${exited ? 'exited' : 'did not become ready within 120 s'}`);
+  results.mlserver_small = { skipped: 'mlserver did not start' };
+  return undefined;
+}
+
+function ratios(r) {
+  const out = {};
+  for (const k of ['small', 'medium']) {
+    for (const c of ['c1', 'c16']) {
+      out[`${k}_${c}_server_vs_limit`] = round(r[`mlwb_${k}`][c].req_per_s / r[`limit_${k}`][c].req_per_s);
+    }
+  }
+  if (r.mlserver_small?.c16) {
+    out.small_c1_server_vs_mlserver = round(r.mlwb_small.c1.req_per_s / r.mlserver_small.c1.req_per_s);
+    out.small_c16_server_vs_mlserver = round(r.mlwb_small.c16.req_per_s / r.mlserver_small.c16.req_per_s);
+  }
+  return out;
+}

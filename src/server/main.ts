@@ -1,0 +1,70 @@
+// Entry of the model server process (dist/server.js). The same file is the body of its inference
+// worker threads, so the bundle stays one file the deploy targets can copy:
+//   node dist/server.js --config server.json [--host H] [--port P] [--token T]
+// Prints "mlwb-server listening on <url>" on stdout once every model is loaded and the port is bound.
+import { isMainThread } from 'node:worker_threads';
+import * as fs from 'node:fs';
+import { LOOPBACK_HOSTS, parseServerConfig, type ServerConfig } from './config';
+import { ModelServer } from './modelServer';
+import { runSessionWorker } from './sessionWorker';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function loadConfig(args: string[]): ServerConfig {
+  const file = flag(args, '--config');
+  if (!file) throw new Error('usage: server.js --config <server.json> [--host H] [--port P] [--token T]');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const host = flag(args, '--host');
+  const port = flag(args, '--port');
+  const token = flag(args, '--token') ?? process.env.MLWB_SERVER_TOKEN;
+  if (host !== undefined) doc.host = host;
+  if (port !== undefined) doc.port = Number(port);
+  if (token) doc.token = token;
+  return parseServerConfig(doc);
+}
+
+export async function serveFromArgs(args: string[], workerScript: string): Promise<ModelServer> {
+  const config = loadConfig(args);
+  if (!LOOPBACK_HOSTS.has(config.host)) {
+    process.stderr.write(
+      `warning: binding ${config.host}, not loopback: other machines can reach these models${config.token ? '' : ' without a token (add --token)'}.\n`,
+    );
+  }
+  const server = new ModelServer(config, workerScript);
+  const url = await server.start();
+  for (const r of server.runnersList()) {
+    const b = r.batchable ? `batching up to ${r.config.batching.maxBatchSize} rows, ${r.config.batching.maxQueueDelayMs} ms delay` : 'no batching';
+    process.stdout.write(`serving ${r.config.name} version ${r.config.version} (${b}, ${r.config.threads.workers} worker thread(s))\n`);
+    if (r.skippedOutputs.length)
+      process.stderr.write(`warning: ${r.config.name}: outputs ${r.skippedOutputs.join(', ')} are not tensors the protocol can carry; they are not served\n`);
+  }
+  process.stdout.write(`mlwb-server listening on ${url}\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: draining in-flight requests\n`);
+    server.drain().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`error while draining: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return server;
+}
+
+if (!isMainThread) {
+  void runSessionWorker();
+} else if (require.main === module) {
+  serveFromArgs(process.argv.slice(2), __filename).catch((e: unknown) => {
+    process.stderr.write(`mlwb-server: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+// `mlwb serve` as a user runs it: the CLI process starts the model server in the foreground, the
+// token travels through the environment, the request log lands in the workspace, SIGTERM stops both.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { distFile } from '../helpers/dist';
+import { makeTempDir } from '../helpers/tmp';
+import { makeTestModels } from '../helpers/modelServer';
+
+describe('mlwb serve', function () {
+  this.timeout(120_000);
+  let tmp: ReturnType<typeof makeTempDir>;
+  let iris: string;
+
+  before(function () {
+    tmp = makeTempDir('mlwb-serve-');
+    const models = makeTestModels(tmp.dir);
+    if (!models) this.skip();
+    iris = models.iris!.path;
+  });
+  after(() => tmp?.cleanup());
+
+  it('serves an .onnx file with a token, logs requests into .mlwb/serving and stops on SIGTERM', async () => {
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
+    const cli = spawn(process.execPath, [distFile('cli.js'), 'serve', iris, '--port', '0', '--sample-rate', '1'], {
+      cwd: tmp.dir,
+      env: { ...process.env, MLWB_DIR: '', MLWB_SERVER_TOKEN: 'tok' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const exited = new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        cli.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        void exited.then((c) => reject(new Error(`mlwb serve exited ${c}: ${out}`)));
+      });
+      assert.match(out, /serving iris version 1/);
+      const body = JSON.stringify({ inputs: [{ name: 'X', datatype: 'FP32', shape: [1, 4], data: [6.7, 3.0, 5.2, 2.3] }] });
+      assert.equal((await fetch(`${url}/v2/models/iris/infer`, { method: 'POST', body })).status, 401);
+      const ok = await fetch(`${url}/v2/models/iris/infer`, { method: 'POST', body, headers: { Authorization: 'Bearer tok' } });
+      assert.equal(ok.status, 200);
+      const answer = (await ok.json()) as { outputs: { name: string; data: number[] }[] };
+      assert.deepEqual(answer.outputs.find((o) => o.name === 'label')!.data, [2]);
+      cli.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      // The log folder is named after what is served; the refused (401) request never reached a model, so only the answer is logged.
+      const logged = fs
+        .readFileSync(path.join(tmp.dir, '.mlwb', 'serving', 'iris-1', 'requests.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      assert.equal(logged.length, 1);
+      const rec = JSON.parse(logged[0]!) as { status: number; model: string; inputs: { data: number[] }[] };
+      assert.equal(rec.status, 200);
+      assert.equal(rec.model, 'iris');
+      assert.equal(rec.inputs[0]!.data.length, 4);
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+    }
+  });
+
+  it('says which ref it cannot find, with exit code 2', () => {
+    const r = spawnSync(process.execPath, [distFile('cli.js'), 'serve', 'nosuchmodel@champion'], {
+      cwd: tmp.dir,
+      encoding: 'utf8',
+      env: { ...process.env, MLWB_DIR: '' },
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no registered model 'nosuchmodel@champion'/);
+  });
+});

@@ -1,0 +1,178 @@
+// Loads the built Try It webview in Chromium under the real CSP, with a host that forwards its
+// messages to a REAL model server (dist/server.js serving test models) through the same client code
+// the extension host uses (src/extension/deployments/tryItClient.ts). Fills the form, sends,
+// checks the answer, reloads to check restored state, and writes screenshots.
+//   node scripts/build.mjs && node test/webview-harness/tryIt.mjs [--headed]
+// Screenshots: .e2e-artifacts/webview-harness/tryit-<scenario>.png. Exits 1 on a failed check,
+// a console error or a CSP violation.
+import * as esbuild from 'esbuild';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, '.e2e-artifacts/webview-harness');
+const args = process.argv.slice(2);
+if (!existsSync(join(root, 'dist/webview/tryIt.js'))) throw new Error('Build first: node scripts/build.mjs');
+
+const bundled = await esbuild.build({
+  stdin: {
+    contents: "export * from './src/extension/webviews/htmlTemplate.ts'; export * from './src/extension/deployments/tryItClient.ts';",
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+});
+const { webviewPage, fetchMetadata, sendInfer } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+
+// A real model server with the test models.
+const work = mkdtempSync(join(tmpdir(), 'mlwb-tryit-harness-'));
+const models = JSON.parse(execFileSync('python3', [join(root, 'test/fixtures/server/make_models.py'), work], { encoding: 'utf8' }));
+writeFileSync(
+  join(work, 'server.json'),
+  JSON.stringify({
+    port: 0,
+    models: [
+      { name: 'iris', version: '2', path: models.iris.path },
+      { name: 'fixed', path: models.fixed_batch.path },
+    ],
+  }),
+);
+const modelServer = spawn(process.execPath, [join(root, 'dist/server.js'), '--config', join(work, 'server.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const serverUrl = await new Promise((res, rej) => {
+  let out = '';
+  modelServer.stdout.on('data', (c) => {
+    out += c;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) res(m[1]);
+  });
+  modelServer.once('exit', (code) => rej(new Error(`model server exited ${code}`)));
+});
+
+const scenarios = {
+  'iris-dark': { theme: 'dark', init: { serverUrl, model: 'iris' }, fill: ['6.7', '3.0', '5.2', '2.3'] },
+  'json-light': { theme: 'light', init: { serverUrl, model: 'fixed' }, json: '[[1, 2], [3.5, -4]]' },
+  'error-dark': { theme: 'dark', init: { serverUrl, model: 'iris' }, fill: ['6.7', 'abc', '5.2', '2.3'] },
+};
+
+// The fake webview host: messages go to window.__host (exposed by Playwright, so the page's CSP
+// still forbids the page itself any network access), answers come back as window messages.
+const fakeHost = `(() => {
+  let state = window.__SAVED_STATE__;
+  window.__posted = [];
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) { window.__posted.push(m); window.__host(m).then((answers) => { for (const a of answers) window.postMessage(a, '*'); }); },
+    getState: () => state,
+    setState: (s) => { state = s; window.__state = s; },
+  });
+})();`;
+
+let origin = '';
+let savedState;
+const server = createServer((req, res) => {
+  const url = new URL(req.url, origin);
+  const sc = scenarios[url.searchParams.get('name') ?? ''];
+  if (url.pathname === '/page.html' && sc) {
+    const nonce = 'harness' + Math.random().toString(36).slice(2);
+    let html = webviewPage({
+      cspSource: origin,
+      nonce,
+      title: 'Try It',
+      scriptUri: `${origin}/dist/webview/tryIt.js`,
+      styleUris: [`${origin}/dist/webview/tryIt.css`, `${origin}/harness/theme-${sc.theme}.css`],
+      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
+      init: sc.init,
+    });
+    const saved = `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>`;
+    html = html
+      .replace('<script nonce=', `${saved}\n    <script nonce="${nonce}">${fakeHost}</script>\n    <script nonce=`)
+      .replace('<body ', `<body class="vscode-${sc.theme}" `);
+    return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+  }
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
+  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+  sendFile(res, file);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+origin = `http://127.0.0.1:${server.address().port}`;
+mkdirSync(outDir, { recursive: true });
+
+const { check, failures } = checklist();
+const browser = await launchHarnessBrowser(args);
+try {
+  for (const [name, sc] of Object.entries(scenarios)) {
+    console.log(`▶ ${name}`);
+    const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
+    const problems = await watchProblems(page);
+    const copied = [];
+    await page.exposeFunction('__host', async (m) => {
+      if (m.type === 'ready') {
+        try {
+          return [{ type: 'metadata', metadata: await fetchMetadata(sc.init) }];
+        } catch (e) {
+          return [{ type: 'error', message: e.message }];
+        }
+      }
+      if (m.type === 'infer') return [{ type: 'result', result: await sendInfer(sc.init, m.inputs) }];
+      if (m.type === 'copy') copied.push(m.text);
+      return [];
+    });
+    savedState = undefined;
+    await page.goto(`${origin}/page.html?name=${name}`);
+    if (sc.fill) {
+      await page.waitForSelector('[data-testid="tryit-field-3"]');
+      for (const [i, v] of sc.fill.entries()) await page.fill(`[data-testid="tryit-field-${i}"]`, v);
+    } else {
+      await page.waitForSelector('[data-testid="tryit-json-x"]');
+      await page.fill('[data-testid="tryit-json-x"]', sc.json);
+    }
+    await page.click('[data-testid="tryit-send"]');
+    if (name === 'error-dark') {
+      await page.waitForSelector('[data-testid="tryit-result"] [data-testid="tryit-error"]');
+      const text = await page.textContent('[data-testid="tryit-result"]');
+      check(/X\[1\]: "abc" is not a number/.test(text), `a bad field is named before anything is sent (${text.trim().slice(0, 80)})`);
+      check(!(await page.evaluate(() => window.__posted.some((m) => m.type === 'infer'))), 'nothing was sent');
+    } else {
+      await page.waitForSelector('[data-testid="tryit-status"]');
+      check((await page.textContent('[data-testid="tryit-status"]')) === 'HTTP 200', 'the server answered 200');
+      check(/\d+\.\d ms/.test(await page.textContent('[data-testid="tryit-latency"]')), 'latency is shown');
+      const curl = await page.textContent('[data-testid="tryit-curl"]');
+      check(curl.startsWith('curl -sS -X POST') && curl.includes(serverUrl), 'a curl command is shown');
+      if (name === 'iris-dark') {
+        const probs = await page.textContent('[data-testid="tryit-output-probabilities"]');
+        check(/class 2/.test(probs) && /%/.test(probs), `top classes shown (${probs.replace(/\s+/g, ' ').slice(0, 60)})`);
+        check((await page.textContent('[data-testid="tryit-output-label"]')).includes('[2]'), 'label 2 for a virginica row');
+      } else {
+        const y = await page.textContent('[data-testid="tryit-output-y"]');
+        check(y.includes('[2,4,7,-8]'), `the JSON tensor came back doubled (${y.trim()})`);
+      }
+      await page.click('[data-testid="tryit-copy"]');
+      await page.waitForTimeout(100);
+      check(copied.length === 1 && copied[0] === curl, 'Copy curl hands the command to the host');
+      // Restore: reload with the state the page saved; the form and the last answer come back.
+      savedState = await page.evaluate(() => window.__state);
+      await page.reload();
+      await page.waitForSelector('[data-testid="tryit-status"]');
+      if (sc.fill) check((await page.inputValue('[data-testid="tryit-field-0"]')) === sc.fill[0], 'form values restored after reload');
+      else check((await page.inputValue('[data-testid="tryit-json-x"]')) === sc.json, 'JSON editor restored after reload');
+    }
+    await page.screenshot({ path: join(outDir, `tryit-${name}.png`), fullPage: true });
+    check(problems.length === 0, `no console errors or CSP violations${problems.length ? ': ' + problems.join('; ') : ''}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+  modelServer.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(failures.length ? `✖ ${failures.length} check(s) failed` : '✓ all checks passed');
+process.exitCode = failures.length ? 1 : 0;
