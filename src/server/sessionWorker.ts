@@ -3,9 +3,11 @@
 // model works (onnxruntime-node's run blocks the calling thread for the native part).
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { keepFloat16AsUint16 } from '../core/onnx/float16';
 import type { FromWorker, RunMessage, SessionWorkerData, WireTensor } from './workerMessages';
 
 export async function runSessionWorker(): Promise<void> {
+  keepFloat16AsUint16();
   const port = parentPort!;
   const post = (m: FromWorker): void => port.postMessage(m);
   const cfg = workerData as SessionWorkerData;
