@@ -54,7 +54,7 @@ export async function validateOnnx(modelFile: string, sampleBody?: unknown): Pro
     const started = process.hrtime.bigint();
     let outputs: Record<string, unknown>;
     try {
-      outputs = await session.run(feeds);
+      outputs = await session.run(feeds, { logSeverityLevel: 4 });
     } catch (e) {
       throw new MlwbError(
         `The model loads, but a smoke inference on ${sampleBody === undefined ? 'an input generated from its signature' : 'its sample input'} failed: ${firstLine(errorMessage(e))}`,
