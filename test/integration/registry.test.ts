@@ -8,6 +8,8 @@ import {
 } from '../../src/core/registry';
 import { validateOnnx } from '../../src/core/registry/validate';
 import { cli } from '../helpers/cli';
+import { REPO_ROOT } from '../helpers/dist';
+import { execFileSync } from 'node:child_process';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -200,6 +202,42 @@ describe('model registry with real ONNX models', function () {
     const last = progress.filter((p) => p.phase === 'copy').pop()!;
     assert.equal(last.bytes, last.total);
     assert.ok(progress.some((p) => p.phase === 'validate'));
+  });
+
+  it('registers a model logged from Python (run.log_model) on the next mlwb models command, linked to its run', async () => {
+    const script = [
+      'import mlwb, numpy as np',
+      'from sklearn.datasets import load_iris',
+      'from sklearn.ensemble import RandomForestClassifier',
+      'X, y = load_iris(return_X_y=True); X = X.astype(np.float32)',
+      'with mlwb.start_run(experiment="iris", name="forest", params={"n": 5}) as run:',
+      '    clf = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)',
+      '    run.log_metric("acc", float(clf.score(X, y)))',
+      '    print(run.id)',
+      '    run.log_model(clf, name="forest", sample_input=X[:2], alias="staging")',
+    ].join('\n');
+    const runId = execFileSync('python3', ['-c', script], {
+      cwd: tmp.dir,
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: root, MLWB_CAPTURE_ENV: '0' },
+    }).trim();
+    const listed = await cli(tmp.dir, ['models', 'list', '--json']);
+    assert.equal(listed.stderr, '');
+    assert.deepEqual(JSON.parse(listed.stdout), [{ name: 'forest', latest_version: 1, versions: 1, aliases: { staging: 1 } }]);
+    const v = getModelVersion(root, 'forest@staging');
+    assert.equal(v.run_id, runId);
+    assert.equal(v.source, `run:${runId}/models/forest/model.onnx`);
+    assert.equal(v.validation.input, 'sample');
+    assert.deepEqual(v.signature.outputs.map((o) => o.datatype), ['INT64', 'FP32']);
+    const results = fs.readdirSync(path.join(root, 'models', '.requests'));
+    assert.equal(results.length, 1);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(root, 'models', '.requests', results[0]!), 'utf8')), {
+      id: results[0]!.replace('.result.json', ''), name: 'forest', version: 1, duplicate: false,
+    });
+    const card = await cli(tmp.dir, ['models', 'card', 'forest', '--print']);
+    assert.match(card.stdout, /run \*\*forest\*\*/);
+    assert.match(card.stdout, /\| n \| 5 \|/);
+    assert.match(card.stdout, /\| acc \| /);
   });
 
   it('gives concurrent registers of one name from two processes distinct versions', async () => {

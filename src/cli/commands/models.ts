@@ -5,7 +5,7 @@ import { MlwbError } from '../../core/errors';
 import { ensureWorkspace, resolveWorkspaceDirForWrite } from '../../core/workspace';
 import {
   deleteVersion, ensureModelCard, getModelVersion, listModels, parseModelRef, readModel, registerModel, removeAlias,
-  restoreVersion, runArtifactPath, setAlias, setDescription, setTags, versionJson, type ModelVersion,
+  processRegisterRequests, restoreVersion, runArtifactPath, setAlias, setDescription, setTags, versionJson, type ModelVersion,
 } from '../../core/registry';
 import { checkVersion } from '../../core/registry/names';
 import { runLineage } from '../../core/registry/lineage';
@@ -16,6 +16,15 @@ import { type Output, formatTable } from '../output';
 /** `mlwb models …`: the model registry (docs/cli.md, docs/registry-log.md). */
 export function modelsCommand(ctx: CliContext, out: Output): Command {
   const cmd = new Command('models').description('the model registry: ONNX model versions, aliases, tags and model cards');
+  // Models logged from Python (`run.log_model`) wait as requests until something with onnxruntime
+  // validates them: the VS Code backend does it live, and every `mlwb models` command catches up first.
+  cmd.hook('preAction', async () => {
+    const paths = findPaths(ctx);
+    if (!paths || !fs.existsSync(paths.root)) return;
+    for (const o of await processRegisterRequests(paths.root, validateOnnx)) {
+      if (o.error) out.error(`mlwb: could not register ${o.name || 'a model'} logged by a run (request ${o.id}): ${o.error}`);
+    }
+  });
 
   cmd
     .command('register <path>')

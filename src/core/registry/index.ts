@@ -9,3 +9,4 @@ export { parseModelRef, formatModelRef, type ModelRef } from './names';
 export { versionJson } from './json';
 export { ensureModelCard, modelCardPath, type CardRunInfo } from './card';
 export { runArtifactPath } from './runArtifact';
+export { processRegisterRequests, pendingRequestIds, type RequestOutcome } from './requests';

@@ -69,7 +69,9 @@ export function parseSampleInput(body: unknown, inputs: readonly TensorSpec[]): 
   if (!Array.isArray(list)) throw new MlwbError('The sample input must be a JSON object {"inputs": [{name, datatype, shape, data}, …]}.', 'INVALID_ARGUMENT');
   const out: SampleTensor[] = [];
   for (const spec of inputs) {
-    const t = list.find((x: { name?: unknown }) => x && x.name === spec.name) as Partial<SampleTensor> | undefined;
+    // An unnamed tensor fits a model with one input (the Python client cannot know ONNX input names).
+    const t = (list.find((x: { name?: unknown }) => x && x.name === spec.name) ??
+      (inputs.length === 1 && list.length === 1 && (list[0] as { name?: unknown })?.name === undefined ? list[0] : undefined)) as Partial<SampleTensor> | undefined;
     if (!t) throw new MlwbError(`The sample input has no tensor for the model's input "${spec.name}".`, 'INVALID_ARGUMENT');
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new MlwbError(`The sample input "${spec.name}" needs a shape of non-negative integers.`, 'INVALID_ARGUMENT');
