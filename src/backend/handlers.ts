@@ -8,6 +8,7 @@ import { WorkspaceService } from './workspaceService';
 import { CodeRequests } from './codeRequests';
 import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
+import { ModelRequests } from './modelRequests';
 
 export interface BackendState {
   service: WorkspaceService | undefined;
@@ -29,10 +30,12 @@ export function createHandlers(state: BackendState): RequestHandlers {
   };
   const code = new CodeRequests(state);
   const data = new DataRequests(state);
+  const models = new ModelRequests(state);
   return {
     ...code.handlers(service, requireStore),
     ...compareRequests(service),
     ...data.handlers(service),
+    ...models.handlers(service),
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(
@@ -43,6 +46,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
       await state.service?.close();
       await code.reset(params.workspaceFolder);
       await data.reset(params.workspaceFolder);
+      models.reset();
       const svc: WorkspaceService = (state.service = new WorkspaceService(params.workspaceFolder, params.mlwbDir, {
         changed: (runIds) => state.notify('store/changed', { runIds }),
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
