@@ -15,6 +15,7 @@ import { registerTrackedTaskProvider } from './tracking/trackedTask';
 import { MainGuardCodeLensProvider } from './tracking/mainGuardCodeLens';
 import { registerNotebookFeatures } from './notebooks/register';
 import { registerDataFeatures } from './data/register';
+import { registerModelFeatures } from './models/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -29,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     experiments,
     vscode.window.createTreeView('mlwb.experiments', { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true }),
     ...registerDataFeatures({ backends, log, context }),
-    vscode.window.registerTreeDataProvider('mlwb.models', empty),
+    ...registerModelFeatures({ backends, log, context }),
     vscode.window.registerTreeDataProvider('mlwb.deployments', empty),
     ...registerCommands({ context, backends, log, experiments }),
     ...registerRunDetails({ backends, log, context }),
