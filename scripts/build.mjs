@@ -52,7 +52,7 @@ const bundles = [
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
 // served under a strict CSP (src/extension/webviews/html.ts). Add a view by adding its folder name.
-const WEBVIEWS = ['runDetails', 'compare', 'dataPreview'];
+const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'modelDetails'];
 for (const view of WEBVIEWS) {
   bundles.push({
     bundle: true,
