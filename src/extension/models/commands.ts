@@ -103,7 +103,7 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
 
   return {
     'mlwb.models.refresh': () => tree.refresh(),
-    'mlwb.models.register': async (arg?: unknown) => {
+    'mlwb.models.register': async (arg?: unknown, artifactArg?: unknown) => {
       if (arg instanceof vscode.Uri) {
         const folder = vscode.workspace.getWorkspaceFolder(arg) ?? backends.folders()[0];
         if (!folder) return void vscode.window.showInformationMessage('ML Workbench: open a folder first.');
@@ -113,7 +113,8 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
         const details = await backends.forFolder(arg.folder).request('runs/details', { id: arg.run.id });
         const onnx = details.artifacts.filter((a) => a.path.toLowerCase().endsWith('.onnx'));
         if (!onnx.length) return void vscode.window.showInformationMessage(`Run "${arg.run.name}" has no .onnx artifact to register.`);
-        const artifact = onnx.length === 1 ? onnx[0]!.path : (await vscode.window.showQuickPick(onnx.map((a) => a.path), { title: 'Register which artifact?' }));
+        const given = typeof artifactArg === 'string' && onnx.some((a) => a.path === artifactArg) ? artifactArg : undefined;
+        const artifact = given ?? (onnx.length === 1 ? onnx[0]!.path : (await vscode.window.showQuickPick(onnx.map((a) => a.path), { title: 'Register which artifact?' })));
         if (!artifact) return;
         return register(arg.folder, { runId: arg.run.id, artifact }, suggestName(artifact === 'model.onnx' ? arg.run.name : artifact));
       }
