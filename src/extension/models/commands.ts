@@ -103,6 +103,16 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
 
   return {
     'mlwb.models.refresh': () => tree.refresh(),
+    'mlwb.models.showDeleted': () => tree.setShowDeleted(true),
+    'mlwb.models.hideDeleted': () => tree.setShowDeleted(false),
+    'mlwb.models.restoreVersion': forVersion(async (node) => {
+      try {
+        await backends.forFolder(node.folder).request('models/restore', { name: node.version.name, version: node.version.version });
+        tree.refresh();
+      } catch (e) {
+        fail(e);
+      }
+    }),
     'mlwb.models.register': async (arg?: unknown, artifactArg?: unknown) => {
       if (arg instanceof vscode.Uri) {
         const folder = vscode.workspace.getWorkspaceFolder(arg) ?? backends.folders()[0];

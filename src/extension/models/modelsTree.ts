@@ -22,6 +22,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private timer: NodeJS.Timeout | undefined;
+  private showDeleted = false;
 
   constructor(private readonly backends: BackendPool) {
     this.subscriptions = [
@@ -32,6 +33,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         }, 150);
       }),
     ];
+  }
+
+  /** Deleted versions are hidden unless asked for (then they can be restored). */
+  setShowDeleted(show: boolean): void {
+    this.showDeleted = show;
+    void vscode.commands.executeCommand('setContext', 'mlwb.showDeletedModels', show);
+    this.refresh();
   }
 
   refresh(): void {
@@ -55,7 +63,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 
   private async models(folder: vscode.WorkspaceFolder): Promise<ModelsNode[]> {
-    const list = await this.backends.forFolder(folder).request('models/list', {});
+    const list = await this.backends.forFolder(folder).request('models/list', { includeDeleted: this.showDeleted });
     return list.map((model) => ({ kind: 'model', folder, model }));
   }
 
@@ -80,11 +88,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     item.id = `modelVersion:${node.folder.uri.toString()}:${v.name}:${v.version}`;
     item.description = versionDescription(v);
     item.tooltip = new vscode.MarkdownString(versionTooltip(v));
-    item.iconPath =
-      v.validation.status === 'ok'
+    item.iconPath = v.deleted
+      ? new vscode.ThemeIcon('trash')
+      : v.validation.status === 'ok'
         ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
         : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-    item.contextValue = v.run_id ? 'modelVersion.run' : 'modelVersion';
+    if (v.deleted) item.description = `deleted · ${item.description as string}`;
+    item.contextValue = v.deleted ? 'modelVersion.deleted' : v.run_id ? 'modelVersion.run' : 'modelVersion';
     item.accessibilityInformation = { label: `${v.name} version ${v.version}${v.aliases.length ? `, aliases ${v.aliases.join(', ')}` : ''}, validation ${v.validation.status}` };
     item.command = { title: 'Show Details', command: 'mlwb.models.showDetails', arguments: [node] };
     return item;
