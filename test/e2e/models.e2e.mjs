@@ -121,4 +121,23 @@ describe('Model registry in the Models view', function () {
     assert.match(lineage, /logreg[\s\S]*iris-classifier:1[\s\S]*not deployed/);
     assert.match(await frame.locator('[data-testid=run-metrics]').innerText(), /accuracy/);
   });
+
+  it("the run details panel offers Register Model… on the .onnx artifact, and says when the bytes are already a version", async function () {
+    this.timeout(120_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await openContainer(page);
+    let frame;
+    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
+      await rows('Experiments', 'logreg').click();
+      frame = await webviewFrame(page, '[data-testid=register-model]', 20_000).catch(() => undefined);
+    }
+    if (!frame) throw new Error('the run details panel shows no Register Model… for the .onnx artifact');
+    assert.equal(await frame.locator('[data-testid=register-model]').getAttribute('data-path'), 'model.onnx');
+    await frame.locator('[data-testid=register-model]').click();
+    await answer('iris-classifier');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'already holds these bytes' });
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await toast.innerText(), /iris-classifier:1 already holds these bytes; nothing was copied/);
+    assert.equal(await rows('Models', 'v2').count(), 0, 'no second version was made');
+  });
 });
