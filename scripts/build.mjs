@@ -39,6 +39,8 @@ const bundles = [
   { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
+  // The backend's ONNX validation thread: onnxruntime blocks the thread it runs on (src/backend/modelValidationWorker.ts).
+  { ...common, entryPoints: ['src/backend/modelValidationWorker.ts'], outfile: 'dist/modelValidationWorker.js', external: NATIVE },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -50,7 +52,7 @@ const bundles = [
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
 // served under a strict CSP (src/extension/shared/webview/html.ts). Add a view by adding its folder name.
-const WEBVIEWS = ['runDetails', 'compare', 'dataPreview'];
+const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'modelDetails'];
 for (const view of WEBVIEWS) {
   bundles.push({
     bundle: true,

@@ -100,7 +100,7 @@ run(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: 
 
 // The staged manifest keeps only runtime dependencies that ship as files (the native ones).
 const manifest = { ...pkg, scripts: {}, devDependencies: {} };
-manifest.dependencies = { 'better-sqlite3': pkg.dependencies['better-sqlite3'] };
+manifest.dependencies = { 'better-sqlite3': pkg.dependencies['better-sqlite3'], 'onnxruntime-node': pkg.dependencies['onnxruntime-node'] };
 writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
 for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore']) {
   if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
@@ -118,6 +118,20 @@ delete sqliteManifest.dependencies['prebuild-install'];
 delete sqliteManifest.scripts;
 writeFileSync(stagedSqlitePkg, JSON.stringify(sqliteManifest, null, 2));
 if (nodeDir) cpSync(nativeSqliteFor(nodeDir), join(stage, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
+// onnxruntime-node (model validation in the backend) carries every platform's binaries (~290 MB);
+// the linux-x64 VSIX takes only bin/napi-v6/linux/x64 (a Node-API build: loads in any Node >= 16
+// and in Electron) and the CommonJS build of onnxruntime-common it requires.
+cpSync(join(root, 'node_modules/onnxruntime-node'), join(stage, 'node_modules/onnxruntime-node'), {
+  recursive: true,
+  filter: (s) => !/\/onnxruntime-node\/(script|lib)(\/|$)/.test(s) && !/\/bin\/napi-v6\/(?!linux(\/x64)?(\/|$))[^/]+/.test(s) && !/\/bin\/napi-v6\/linux\/(?!x64(\/|$))[^/]+/.test(s),
+});
+cpSync(join(root, 'node_modules/onnxruntime-common'), join(stage, 'node_modules/onnxruntime-common'), { recursive: true, filter: (s) => !/\/dist\/(esm|ort-common)/.test(s) && !/\/lib(\/|$)/.test(s) });
+const stagedOrtPkg = join(stage, 'node_modules/onnxruntime-node/package.json');
+const ortManifest = JSON.parse(readFileSync(stagedOrtPkg, 'utf8'));
+// adm-zip and global-agent serve only the install script (CUDA download), which does not ship.
+ortManifest.dependencies = { 'onnxruntime-common': ortManifest.dependencies['onnxruntime-common'] };
+delete ortManifest.scripts;
+writeFileSync(stagedOrtPkg, JSON.stringify(ortManifest, null, 2));
 
 run(
   process.execPath,

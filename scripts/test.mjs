@@ -60,9 +60,9 @@ if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDep
 if (wants('unit')) await mocha('unit tests (src/core, pure extension logic)', 'out/test/unit', 10_000);
 if (wants('integration')) await mocha('integration tests (real backend and CLI processes, real Python)', 'out/test/integration', 60_000);
 
-/** The Python test peers (pytest, IPython, ipykernel, nbclient), installed from PyPI when missing. */
+/** The Python test peers (pytest, IPython, ipykernel, nbclient; onnx, onnxruntime, scikit-learn, skl2onnx for the registry), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
-  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff'], { stdio: 'ignore' });
+  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx'], { stdio: 'ignore' });
   if (probe.status === 0) return;
   console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
   spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit' });

@@ -5,6 +5,7 @@ import { type Output, consoleOutput } from './output';
 import { runsCommand } from './commands/runs';
 import { snapshotCommand } from './commands/snapshot';
 import { ingestCommand } from './commands/ingest';
+import { modelsCommand } from './commands/models';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -17,6 +18,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(runsCommand(ctx, out));
   program.addCommand(snapshotCommand(ctx, out));
   program.addCommand(ingestCommand(ctx, out));
+  program.addCommand(modelsCommand(ctx, out));
   return program;
 }
 
