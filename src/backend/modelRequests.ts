@@ -3,16 +3,27 @@ import * as path from 'node:path';
 import { MlwbError, errorMessage } from '../core/errors';
 import { ensureWorkspace } from '../core/workspace';
 import {
-  deleteVersion, ensureModelCard, getModelVersion, modelFilePath, processRegisterRequests, readModel, registerModel,
-  removeAlias, restoreVersion, runArtifactPath, setAlias, setDescription, setTags, type ModelVersion,
+  deleteVersion,
+  ensureModelCard,
+  getModelVersion,
+  modelFilePath,
+  processRegisterRequests,
+  readModel,
+  registerModel,
+  removeAlias,
+  restoreVersion,
+  runArtifactPath,
+  setAlias,
+  setDescription,
+  setTags,
+  type ModelVersion,
 } from '../core/registry';
 import { modelNames } from '../core/registry/registry';
 import { modelLogPath } from '../core/registry/log';
 import { pendingRequestIds } from '../core/registry/requests';
 import { runLineage } from '../core/registry/lineage';
-import type { RequestHandlers } from '../protocol/backend';
 import type { ModelEntry, ModelRequests as ModelRequestMap } from '../protocol/models';
-import type { BackendState } from './handlers';
+import type { BackendContext, RequestGroup } from './requestGroup';
 import { ModelValidationClient } from './modelValidationClient';
 import type { WorkspaceService } from './workspaceService';
 
@@ -24,22 +35,31 @@ const POLL_MS = 1000;
  * A cheap poll (one stat per model log) notices registry changes made by other processes (the CLI,
  * another window) and processes register requests left by the Python client.
  */
-export class ModelRequests {
+export class ModelRequests implements RequestGroup<ModelMethods> {
   private readonly validator = new ModelValidationClient();
   private readonly operations = new Map<string, AbortController>();
   private timer: NodeJS.Timeout | undefined;
   private seen = new Map<string, string>();
   private polling = false;
 
-  constructor(private readonly state: BackendState) {}
+  readonly handlers: RequestGroup<ModelMethods>['handlers'];
 
-  reset(): void {
+  constructor(private readonly ctx: BackendContext) {
+    this.handlers = this.table(() => ctx.service());
+  }
+
+  /** Called by initialize: a new folder means new logs to watch, started when the view asks. */
+  reset(): Promise<void> {
+    for (const c of this.operations.values()) c.abort();
+    this.operations.clear();
     clearInterval(this.timer);
+    this.timer = undefined;
     this.seen.clear();
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {
-    this.reset();
+    await this.reset();
     await this.validator.close();
   }
 
@@ -77,13 +97,13 @@ export class ModelRequests {
       const root = service.paths.root;
       if (pendingRequestIds(root).length) {
         for (const o of await processRegisterRequests(root, this.validator.validate)) {
-          if (o.error) this.state.notify('warning', { message: `Could not register the model "${o.name}" logged by a run: ${o.error}` });
+          if (o.error) this.ctx.notify('warning', { message: `Could not register the model "${o.name}" logged by a run: ${o.error}` });
         }
       }
       const changed = this.snapshotLogs(root);
-      if (changed.length) this.state.notify('models/changed', { names: changed });
+      if (changed.length) this.ctx.notify('models/changed', { names: changed });
     } catch (e) {
-      this.state.notify('log', { level: 'warn', message: `model registry poll: ${errorMessage(e)}` });
+      this.ctx.notify('log', { level: 'warn', message: `model registry poll: ${errorMessage(e)}` });
     } finally {
       this.polling = false;
     }
@@ -91,10 +111,10 @@ export class ModelRequests {
 
   private changed(service: WorkspaceService, name: string): void {
     this.snapshotLogs(service.paths.root);
-    this.state.notify('models/changed', { names: [name] });
+    this.ctx.notify('models/changed', { names: [name] });
   }
 
-  handlers(service: () => WorkspaceService): Pick<RequestHandlers, ModelMethods> {
+  private table(service: () => WorkspaceService): RequestGroup<ModelMethods>['handlers'] {
     const root = () => service().paths.root;
     const version = (name: string, v: number): ModelVersion => getModelVersion(root(), `${name}:${v}`);
     return {
@@ -140,7 +160,7 @@ export class ModelRequests {
             alias,
             validate: this.validator.validate,
             signal: abort.signal,
-            onProgress: opId ? (p) => this.state.notify('models/progress', { opId, progress: p }) : undefined,
+            onProgress: opId ? (p) => this.ctx.notify('models/progress', { opId, progress: p }) : undefined,
           });
           this.changed(svc, name);
           return result;

@@ -13,15 +13,20 @@ export interface ToValidationWorker {
 }
 
 export type FromValidationWorker =
-  | { id: number; ok: true; result: Awaited<ReturnType<typeof validateOnnx>> }
-  | { id: number; ok: false; message: string; code?: string };
+  { id: number; ok: true; result: Awaited<ReturnType<typeof validateOnnx>> } | { id: number; ok: false; message: string; code?: string };
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (m: ToValidationWorker) => {
     validateOnnx(m.file, m.sample).then(
       (result) => port.postMessage({ id: m.id, ok: true, result } satisfies FromValidationWorker),
-      (e: unknown) => port.postMessage({ id: m.id, ok: false, message: (e as Error).message ?? String(e), code: (e as { code?: string }).code } satisfies FromValidationWorker),
+      (e: unknown) =>
+        port.postMessage({
+          id: m.id,
+          ok: false,
+          message: (e as Error).message ?? String(e),
+          code: (e as { code?: string }).code,
+        } satisfies FromValidationWorker),
     );
   });
 }
