@@ -48,7 +48,9 @@ export function renderModelCard(v: ModelVersion, run: CardRunInfo | undefined): 
   lines.push('| | |', '|---|---|');
   lines.push(`| Reference | \`${v.name}:${v.version}\`${v.aliases.map((a) => `, \`${v.name}@${a}\``).join('')} |`);
   lines.push(`| Registered | ${v.created_at} |`);
-  lines.push(`| Format | ONNX (IR ${v.metadata?.ir_version ?? '?'}, opset ${(v.metadata?.opsets ?? []).map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ') || '?'}) |`);
+  lines.push(
+    `| Format | ONNX (IR ${v.metadata?.ir_version ?? '?'}, opset ${(v.metadata?.opsets ?? []).map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ') || '?'}) |`,
+  );
   if (v.metadata?.producer_name) lines.push(`| Producer | ${cell(`${v.metadata.producer_name} ${v.metadata.producer_version}`.trim())} |`);
   lines.push(`| Size | ${v.size_bytes} bytes |`);
   lines.push(`| SHA-256 | \`${v.sha256}\` |`);
@@ -62,10 +64,15 @@ export function renderModelCard(v: ModelVersion, run: CardRunInfo | undefined): 
   for (const t of v.signature.outputs) lines.push(`| output | ${cell(t.name)} | ${t.datatype} | ${shape(t)} |`);
   lines.push('', '`-1` marks a dynamic axis.', '');
   lines.push('## Validation', '');
-  lines.push(`${v.validation.status === 'ok' ? 'Passed' : 'Failed'}: ${v.validation.message}${v.validation.latency_ms !== null ? ` (smoke inference ${v.validation.latency_ms} ms, ${v.validation.input === 'sample' ? 'on the logged sample input' : 'on an input generated from the signature'})` : ''}.`, '');
+  lines.push(
+    `${v.validation.status === 'ok' ? 'Passed' : 'Failed'}: ${v.validation.message}${v.validation.latency_ms !== null ? ` (smoke inference ${v.validation.latency_ms} ms, ${v.validation.input === 'sample' ? 'on the logged sample input' : 'on an input generated from the signature'})` : ''}.`,
+    '',
+  );
   lines.push('## Lineage', '');
   if (run) {
-    const data = run.inputs.length ? run.inputs.map((i) => `\`${i.dataset}\`${i.snapshot ? ` (snapshot ${i.snapshot})` : ''}`).join(', ') : 'no recorded data inputs';
+    const data = run.inputs.length
+      ? run.inputs.map((i) => `\`${i.dataset}\`${i.snapshot ? ` (snapshot ${i.snapshot})` : ''}`).join(', ')
+      : 'no recorded data inputs';
     lines.push(`Data: ${data} → run **${cell(run.name)}** (\`${run.id}\`, experiment ${cell(run.experiment)}) → this version.`, '');
     const params = Object.entries(run.params);
     if (params.length) {

@@ -41,7 +41,10 @@ export function modelObjectDir(objectsDir: string, key: string): string {
 export function checkLocation(location: string): string {
   const norm = location.replace(/\\/g, '/');
   if (norm === '' || norm.startsWith('/') || /^[A-Za-z]:/.test(norm) || norm.split('/').some((s) => s === '..' || s === '' || s === '.')) {
-    throw new MlwbError(`The model names external data at ${JSON.stringify(location)}, which is not a plain path inside the model's folder.`, 'INVALID_ARGUMENT');
+    throw new MlwbError(
+      `The model names external data at ${JSON.stringify(location)}, which is not a plain path inside the model's folder.`,
+      'INVALID_ARGUMENT',
+    );
   }
   return norm;
 }
@@ -81,10 +84,16 @@ export async function stageModel(
     for (const s of sources) {
       const dest = path.join(dir, s.rel);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
-      const sha = await copyHashing(s.abs, dest, buf, (n) => {
-        done += n;
-        options.onProgress?.({ bytes: done, total });
-      }, options.signal);
+      const sha = await copyHashing(
+        s.abs,
+        dest,
+        buf,
+        (n) => {
+          done += n;
+          options.onProgress?.({ bytes: done, total });
+        },
+        options.signal,
+      );
       hashes.push({ path: s.rel, sha256: sha.sha256, size: sha.size });
     }
   } catch (e) {
@@ -103,14 +112,20 @@ export async function stageModel(
   };
 }
 
-async function copyHashing(src: string, dest: string, buf: Buffer, progress: (n: number) => void, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+async function copyHashing(
+  src: string,
+  dest: string,
+  buf: Buffer,
+  progress: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; size: number }> {
   const hash = crypto.createHash('sha256');
   const input = await fs.promises.open(src, 'r');
   const output = await fs.promises.open(dest, 'wx');
   let size = 0;
   try {
     for (;;) {
-      if (signal?.aborted) throw new MlwbError('Registering the model was cancelled; nothing was registered.', 'INVALID_ARGUMENT');
+      if (signal?.aborted) throw new MlwbError('Registering the model was cancelled; nothing was registered.', 'CANCELLED');
       const { bytesRead } = await input.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);

@@ -30,7 +30,11 @@ interface Field {
 
 class Reader {
   private readonly buf = Buffer.alloc(16);
-  constructor(private readonly fd: number, readonly size: number, private readonly file: string) {}
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+    private readonly file: string,
+  ) {}
 
   bytes(pos: number, len: number): Buffer {
     if (pos + len > this.size) throw this.truncated();
@@ -175,8 +179,10 @@ function scanGraph(r: Reader, g: Field, external: Set<string>, depth: number): v
 function scanAttribute(r: Reader, a: Field, external: Set<string>, depth: number): void {
   for (const f of r.fields(a.start, a.start + a.length)) {
     if (f.wire !== 2) continue;
-    if (f.no === 5 || f.no === 10) scanTensor(r, f, external); // t, tensors
-    else if (f.no === 6 || f.no === 11) scanGraph(r, f, external, depth + 1); // g, graphs
+    if (f.no === 5 || f.no === 10)
+      scanTensor(r, f, external); // t, tensors
+    else if (f.no === 6 || f.no === 11)
+      scanGraph(r, f, external, depth + 1); // g, graphs
     else if (f.no === 22 || f.no === 23) scanSparse(r, f, external); // sparse_tensor(s)
   }
 }

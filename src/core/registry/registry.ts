@@ -151,9 +151,9 @@ export async function registerModel(mlwbRoot: string, opts: RegisterOptions): Pr
       return { version: opts.alias ? getModelVersion(mlwbRoot, `${name}:${same.version}`) : same, duplicate: true };
     }
     opts.onProgress?.({ bytes: staged.size_bytes, total: staged.size_bytes, phase: 'validate' });
-    if (opts.signal?.aborted) throw new MlwbError('Registering the model was cancelled; nothing was registered.', 'INVALID_ARGUMENT');
+    if (opts.signal?.aborted) throw new MlwbError('Registering the model was cancelled; nothing was registered.', 'CANCELLED');
     const checked = await opts.validate(staged.modelFile, opts.sampleInput);
-    if (opts.signal?.aborted) throw new MlwbError('Registering the model was cancelled; nothing was registered.', 'INVALID_ARGUMENT');
+    if (opts.signal?.aborted) throw new MlwbError('Registering the model was cancelled; nothing was registered.', 'CANCELLED');
     const sample = opts.sampleInput === undefined ? null : putObject(objectsDir, Buffer.from(JSON.stringify(opts.sampleInput)));
     commitStaged(objectsDir, staged);
     committed = true;

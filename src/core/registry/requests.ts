@@ -45,10 +45,7 @@ export function pendingRequestIds(mlwbRoot: string): string[] {
 }
 
 /** Processes every pending request; returns what happened to each one this call claimed. */
-export async function processRegisterRequests(
-  mlwbRoot: string,
-  validate: RegisterOptions['validate'],
-): Promise<RequestOutcome[]> {
+export async function processRegisterRequests(mlwbRoot: string, validate: RegisterOptions['validate']): Promise<RequestOutcome[]> {
   const dir = requestsDir(mlwbRoot);
   const outcomes: RequestOutcome[] = [];
   for (const id of pendingRequestIds(mlwbRoot)) {
@@ -65,7 +62,9 @@ export async function processRegisterRequests(
       name = String(req.name);
       const runsDir = path.join(mlwbRoot, 'runs');
       const file = runArtifactPath(runsDir, req.run_id, req.artifact);
-      const sampleInput = req.sample_input ? JSON.parse(fs.readFileSync(runArtifactPath(runsDir, req.run_id, req.sample_input), 'utf8')) as unknown : undefined;
+      const sampleInput = req.sample_input
+        ? (JSON.parse(fs.readFileSync(runArtifactPath(runsDir, req.run_id, req.sample_input), 'utf8')) as unknown)
+        : undefined;
       const r = await registerModel(mlwbRoot, {
         name,
         file,

@@ -22,9 +22,10 @@ const ORT_TO_OIP: Readonly<Record<string, OipDatatype>> = {
   string: 'BYTES',
 };
 
-export const OIP_TO_ORT: Readonly<Record<OipDatatype, string>> = Object.fromEntries(
-  Object.entries(ORT_TO_OIP).map(([ort, oip]) => [oip, ort]),
-) as Record<OipDatatype, string>;
+export const OIP_TO_ORT: Readonly<Record<OipDatatype, string>> = Object.fromEntries(Object.entries(ORT_TO_OIP).map(([ort, oip]) => [oip, ort])) as Record<
+  OipDatatype,
+  string
+>;
 
 export const SUPPORTED_DATATYPES: readonly OipDatatype[] = Object.values(ORT_TO_OIP);
 
@@ -71,18 +72,25 @@ export function parseSampleInput(body: unknown, inputs: readonly TensorSpec[]): 
   for (const spec of inputs) {
     // An unnamed tensor fits a model with one input (the Python client cannot know ONNX input names).
     const t = (list.find((x: { name?: unknown }) => x && x.name === spec.name) ??
-      (inputs.length === 1 && list.length === 1 && (list[0] as { name?: unknown })?.name === undefined ? list[0] : undefined)) as Partial<SampleTensor> | undefined;
+      (inputs.length === 1 && list.length === 1 && (list[0] as { name?: unknown })?.name === undefined ? list[0] : undefined)) as
+      Partial<SampleTensor> | undefined;
     if (!t) throw new MlwbError(`The sample input has no tensor for the model's input "${spec.name}".`, 'INVALID_ARGUMENT');
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new MlwbError(`The sample input "${spec.name}" needs a shape of non-negative integers.`, 'INVALID_ARGUMENT');
     }
     if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => spec.shape[i] !== -1 && spec.shape[i] !== d)) {
-      throw new MlwbError(`The sample input "${spec.name}" has shape [${t.shape.join(', ')}]; the model expects [${spec.shape.join(', ')}] (-1 = any).`, 'INVALID_ARGUMENT');
+      throw new MlwbError(
+        `The sample input "${spec.name}" has shape [${t.shape.join(', ')}]; the model expects [${spec.shape.join(', ')}] (-1 = any).`,
+        'INVALID_ARGUMENT',
+      );
     }
     const data = Array.isArray(t.data) ? (t.data as unknown[]).flat(Infinity) : undefined;
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (!data || data.length !== count) {
-      throw new MlwbError(`The sample input "${spec.name}" needs ${count} values for shape [${t.shape.join(', ')}]; it has ${data?.length ?? 0}.`, 'INVALID_ARGUMENT');
+      throw new MlwbError(
+        `The sample input "${spec.name}" needs ${count} values for shape [${t.shape.join(', ')}]; it has ${data?.length ?? 0}.`,
+        'INVALID_ARGUMENT',
+      );
     }
     if (t.datatype !== undefined && t.datatype !== spec.datatype) {
       throw new MlwbError(`The sample input "${spec.name}" is ${String(t.datatype)}; the model expects ${spec.datatype}.`, 'INVALID_ARGUMENT');

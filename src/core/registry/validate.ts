@@ -95,7 +95,11 @@ function toTensor(Tensor: TensorCtor, t: SampleTensor): InstanceType<TensorCtor>
   const nums = (): number[] => t.data.map((x) => Number(x));
   switch (t.datatype) {
     case 'BYTES':
-      return new Tensor('string', t.data.map((x) => String(x)), dims);
+      return new Tensor(
+        'string',
+        t.data.map((x) => String(x)),
+        dims,
+      );
     case 'BOOL':
       return new Tensor('bool', Uint8Array.from(t.data.map((x) => (x === true || x === 1 ? 1 : 0))), dims);
     case 'INT64':
