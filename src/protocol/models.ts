@@ -2,10 +2,10 @@
  * The model-registry part of the backend contract (docs/registry-log.md), merged into
  * `BackendRequests` / `BackendNotifications` in ./backend.ts. Types only: no `vscode`, no natives.
  */
-import type { ModelVersion } from '../core/registry/model';
+import type { ModelVersion, TensorSpec } from '../core/registry/model';
 import type { CardRunInfo } from '../core/registry/card';
 
-export type { ModelVersion, CardRunInfo };
+export type { ModelVersion, TensorSpec, CardRunInfo };
 
 /** A model for the Models view: its live versions (newest first) and aliases. */
 export interface ModelEntry {

@@ -5,15 +5,21 @@
  */
 import './modelDetails.css';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { Handlers } from '../shared/messages';
+import type { Handlers } from '../../src/shared/messages';
+import { formatBytes } from '../../src/shared/format';
 import { codicon, h } from '../shared/dom';
 import { dataTable, section } from '../shared/section';
 import { connectWebview, readInit } from '../shared/vscodeApi';
 import {
-  type FromModelDetails, type ModelDetailsData, type ModelDetailsState, type ToModelDetails,
-  isModelDetailsInit, isModelDetailsState, toModelDetailsValidators,
-} from './protocol';
-import { bytesText, lineageSteps, opsetText, tensorRows } from './view';
+  type FromModelDetails,
+  type ModelDetailsData,
+  type ModelDetailsState,
+  type ToModelDetails,
+  isModelDetailsInit,
+  isModelDetailsState,
+  toModelDetailsValidators,
+} from '../../src/protocol/webview/modelDetails';
+import { lineageSteps, opsetText, tensorRows } from './view';
 
 const app = document.getElementById('app') ?? document.body;
 const init = readInit();
@@ -52,7 +58,12 @@ function show(d: ModelDetailsData): void {
       ...v.aliases.map((a) => h('span', { class: 'alias-chip', 'data-testid': 'alias-chip' }, `@${a}`)),
       v.deleted ? h('span', { class: 'muted' }, '(deleted)') : null,
     ),
-    h('div', { class: ok ? 'validation-ok' : 'validation-failed', 'data-testid': 'validation' }, codicon(ok ? 'pass-filled' : 'error'), ` ${ok ? 'Validated' : 'Validation failed'}: ${v.validation.message}`),
+    h(
+      'div',
+      { class: ok ? 'validation-ok' : 'validation-failed', 'data-testid': 'validation' },
+      codicon(ok ? 'pass-filled' : 'error'),
+      ` ${ok ? 'Validated' : 'Validation failed'}: ${v.validation.message}`,
+    ),
     v.description ? h('p', null, v.description) : null,
     h(
       'div',
@@ -70,7 +81,13 @@ function show(d: ModelDetailsData): void {
   steps.forEach((s, i) => {
     if (i > 0) chain.append(h('span', { class: 'lineage-arrow', 'aria-hidden': 'true' }, '→'));
     chain.append(
-      h('div', { class: `lineage-step${s.kind === 'version' ? ' current' : ''}`, 'data-kind': s.kind }, h('div', { class: 'lineage-kind' }, s.kind), h('div', null, s.label), h('div', { class: 'muted' }, s.detail)),
+      h(
+        'div',
+        { class: `lineage-step${s.kind === 'version' ? ' current' : ''}`, 'data-kind': s.kind },
+        h('div', { class: 'lineage-kind' }, s.kind),
+        h('div', null, s.label),
+        h('div', { class: 'muted' }, s.detail),
+      ),
     );
   });
   lineage.fill(chain);
@@ -90,12 +107,17 @@ function show(d: ModelDetailsData): void {
     ['Reference', `${v.name}:${v.version}`],
     ['Registered', new Date(v.created_at).toLocaleString()],
     ['Source', v.source],
-    ['Size', `${bytesText(v.size_bytes)}${v.files.length ? ` in ${v.files.length + 1} files` : ''}`],
+    ['Size', `${formatBytes(v.size_bytes)}${v.files.length ? ` in ${v.files.length + 1} files` : ''}`],
     ['SHA-256', v.sha256],
     ['Opset', opsetText(v) || '—'],
     ['IR version', String(v.metadata?.ir_version ?? '—')],
     ['Producer', `${v.metadata?.producer_name ?? ''} ${v.metadata?.producer_version ?? ''}`.trim() || '—'],
-    ['Smoke inference', v.validation.latency_ms === null ? '—' : `${v.validation.latency_ms} ms on ${v.validation.input === 'sample' ? 'the logged sample input' : 'a generated input'}`],
+    [
+      'Smoke inference',
+      v.validation.latency_ms === null
+        ? '—'
+        : `${v.validation.latency_ms} ms on ${v.validation.input === 'sample' ? 'the logged sample input' : 'a generated input'}`,
+    ],
     ...Object.entries(v.tags).map(([k, val]): [string, string] => [`tag ${k}`, val]),
   ];
   meta.fill(h('dl', { class: 'kv', 'data-testid': 'metadata' }, ...kv.flatMap(([k, val]) => [h('dt', null, k), h('dd', null, val)])));

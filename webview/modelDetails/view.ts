@@ -1,23 +1,11 @@
 /**
  * Pure text for the model details panel (unit-tested without a DOM).
  */
-import type { ModelVersion, TensorSpec } from '../../src/core/registry/model';
-import type { ModelRunInfo } from './protocol';
+import type { ModelVersion, TensorSpec } from '../../src/protocol/models';
+import type { ModelRunInfo } from '../../src/protocol/webview/modelDetails';
 
 export function shapeText(t: TensorSpec): string {
   return `[${t.shape.map((d) => (d < 0 ? '?' : String(d))).join(' × ')}]`;
-}
-
-export function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 export function opsetText(v: ModelVersion): string {

@@ -1,27 +1,15 @@
 /**
- * The model details panel's message contract, imported by the webview and by the extension host
- * (src/extension/models/detailsPanel.ts). DOM-free and vscode-free.
+ * The model details panel's message contract, imported by the webview (webview/modelDetails/)
+ * and by the extension host (src/extension/models/details/). DOM-free and vscode-free.
  */
-import type { ModelVersion } from '../../src/core/registry/model';
-import { type NoPayload, type Validators, isNonEmptyString, isRecord, isString, noPayload, isFiniteNumber } from '../shared/messages';
+import type { CardRunInfo, ModelVersionDetails } from '../models';
+import { type NoPayload, type Validators, isFiniteNumber, isNonEmptyString, isRecord, isString, noPayload } from '../../shared/messages';
 
 export const MODEL_DETAILS_VIEW_TYPE = 'mlwb.modelDetails';
 
-/** The run behind a version (restated from src/core/registry/card.ts, which reads files). */
-export interface ModelRunInfo {
-  id: string;
-  name: string;
-  experiment: string;
-  params: Readonly<Record<string, string>>;
-  metrics: Readonly<Record<string, number | string>>;
-  inputs: readonly { dataset: string; snapshot: string | null }[];
-}
-
-export interface ModelDetailsData {
-  version: ModelVersion;
-  run: ModelRunInfo | null;
-  file: string;
-}
+/** The backend's own shapes (src/protocol/models.ts), as types: nothing of core is bundled. */
+export type ModelDetailsData = ModelVersionDetails;
+export type ModelRunInfo = CardRunInfo;
 
 /** Which version a panel shows; kept in webview state for restore. */
 export interface ModelDetailsInit {
