@@ -27,8 +27,9 @@ export interface Features {
   runs: FeatureContribution<'runs'>;
   notebooks: FeatureContribution<'notebooks'>;
   data: FeatureContribution<'data'>;
+  models: FeatureContribution<'models'>;
 }
 
 export function commandTable(features: Features): CommandHandlers {
-  return { ...features.kit.commands, ...features.runs.commands, ...features.notebooks.commands, ...features.data.commands };
+  return { ...features.kit.commands, ...features.runs.commands, ...features.notebooks.commands, ...features.data.commands, ...features.models.commands };
 }

@@ -16,7 +16,14 @@ export class BackendPool implements vscode.Disposable {
   private readonly dataProgress = new vscode.EventEmitter<BackendNotifications['data/progress']>();
   private readonly modelsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; names: string[] }>();
   private readonly modelProgress = new vscode.EventEmitter<BackendNotifications['models/progress']>();
-  private readonly disposables: vscode.Disposable[] = [this.storeChanged, this.entryPointsChanged, this.dataChanged, this.dataProgress, this.modelsChanged, this.modelProgress];
+  private readonly disposables: vscode.Disposable[] = [
+    this.storeChanged,
+    this.entryPointsChanged,
+    this.dataChanged,
+    this.dataProgress,
+    this.modelsChanged,
+    this.modelProgress,
+  ];
   readonly onDidChangeModels = this.modelsChanged.event;
   readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelVersion } from '../../protocol/models';
 import type { BackendPool } from '../backend/backendPool';
+import type { CommandId } from '../contributions';
+import type { CommandHandlers } from '../shared/commands';
+import { reportError } from '../shared/errors';
 import { compareMarkdown } from './format';
 import { type ModelsNode, type ModelsTreeProvider, isVersionNode } from './modelsTree';
 
@@ -21,16 +23,21 @@ function isRunNode(v: unknown): v is RunLike {
 }
 
 function suggestName(file: string): string {
-  const base = path.basename(file, path.extname(file)).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const base = path
+    .basename(file, path.extname(file))
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
   return NAME.test(base) ? base : 'model';
 }
 
-function fail(e: unknown): void {
-  void vscode.window.showErrorMessage(`ML Workbench: ${e instanceof Error ? e.message : String(e)}`);
-}
-
 /** Models view and Explorer commands; each change goes to the backend, which appends it to the model's log. */
-export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvider, openDetails: (node: VersionNode) => unknown): Record<string, (...args: unknown[]) => unknown> {
+export function modelCommandTable(
+  backends: BackendPool,
+  log: vscode.LogOutputChannel,
+  tree: ModelsTreeProvider,
+  openDetails: (node: VersionNode) => unknown,
+): CommandHandlers<CommandId<'models'>> {
+  const fail = (action: string) => (e: unknown) => reportError(e, { action, log });
   const forVersion = (fn: (node: VersionNode, all: VersionNode[]) => unknown) => (node?: unknown, selected?: unknown) => {
     if (!isVersionNode(node)) {
       void vscode.window.showInformationMessage('Pick a model version in the ML Workbench Models view first.');
@@ -57,7 +64,10 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
           const sub = backends.onModelProgress((p) => {
             if (p.opId !== opId) return;
             const pct = p.progress.total ? (100 * p.progress.bytes) / p.progress.total : 100;
-            progress.report({ message: p.progress.phase === 'copy' ? `copying ${Math.floor(pct)}%` : 'validating with onnxruntime…', increment: Math.max(0, pct - last) });
+            progress.report({
+              message: p.progress.phase === 'copy' ? `copying ${Math.floor(pct)}%` : 'validating with onnxruntime…',
+              increment: Math.max(0, pct - last),
+            });
             last = pct;
           });
           const cancel = token.onCancellationRequested(() => void backends.forFolder(folder).request('models/cancel', { opId }));
@@ -79,7 +89,7 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
       if (action === 'Set Alias…') await setAlias(node);
       else if (action === 'Show Details') await openDetails(node);
     } catch (e) {
-      fail(e);
+      reportError(e, { action: `could not register ${name}`, cancelled: `Registering ${name} was cancelled; nothing was registered.`, log });
     }
   }
 
@@ -97,7 +107,7 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
       tree.refresh();
       vscode.window.setStatusBarMessage(`${v.name}@${alias} → version ${v.version}`, 3000);
     } catch (e) {
-      fail(e);
+      fail(`could not set @${alias} on ${v.name}:${v.version}`)(e);
     }
   }
 
@@ -110,7 +120,7 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
         await backends.forFolder(node.folder).request('models/restore', { name: node.version.name, version: node.version.version });
         tree.refresh();
       } catch (e) {
-        fail(e);
+        fail(`could not restore ${node.version.name}:${node.version.version}`)(e);
       }
     }),
     'mlwb.models.register': async (arg?: unknown, artifactArg?: unknown) => {
@@ -124,7 +134,14 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
         const onnx = details.artifacts.filter((a) => a.path.toLowerCase().endsWith('.onnx'));
         if (!onnx.length) return void vscode.window.showInformationMessage(`Run "${arg.run.name}" has no .onnx artifact to register.`);
         const given = typeof artifactArg === 'string' && onnx.some((a) => a.path === artifactArg) ? artifactArg : undefined;
-        const artifact = given ?? (onnx.length === 1 ? onnx[0]!.path : (await vscode.window.showQuickPick(onnx.map((a) => a.path), { title: 'Register which artifact?' })));
+        const artifact =
+          given ??
+          (onnx.length === 1
+            ? onnx[0]!.path
+            : await vscode.window.showQuickPick(
+                onnx.map((a) => a.path),
+                { title: 'Register which artifact?' },
+              ));
         if (!artifact) return;
         return register(arg.folder, { runId: arg.run.id, artifact }, suggestName(artifact === 'model.onnx' ? arg.run.name : artifact));
       }
@@ -140,7 +157,7 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
         const { path: card } = await backends.forFolder(node.folder).request('models/card', { ref: `${node.version.name}:${node.version.version}` });
         await vscode.window.showTextDocument(vscode.Uri.file(card));
       } catch (e) {
-        fail(e);
+        fail(`could not open the model card of ${node.version.name}:${node.version.version}`)(e);
       }
     }),
     'mlwb.models.copyReference': forVersion(async (node) => {
@@ -165,14 +182,14 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
         const rows = await Promise.all(
           versions.map(async (n) => {
             const d = await backends.forFolder(n.folder).request('models/details', { ref: `${n.version.name}:${n.version.version}` });
-            return { version: d.version as ModelVersion, metrics: d.run?.metrics ?? null };
+            return { version: d.version, metrics: d.run?.metrics ?? null };
           }),
         );
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: compareMarkdown(rows) });
         await vscode.window.showTextDocument(doc, { preview: true });
         await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => undefined);
       } catch (e) {
-        fail(e);
+        fail('could not compare model versions')(e);
       }
     }),
     'mlwb.models.deleteVersion': forVersion(async (node) => {
@@ -192,7 +209,7 @@ export function modelCommandTable(backends: BackendPool, tree: ModelsTreeProvide
           tree.refresh();
         }
       } catch (e) {
-        fail(e);
+        fail(`could not delete ${v.name}:${v.version}`)(e);
       }
     }),
   };

@@ -1,22 +1,12 @@
 /**
- * Text for the Models view and pickers; no `vscode` import, so it is unit-tested directly.
+ * Model-specific text for the Models view, its tooltips and Compare Versions; sizes come from
+ * src/shared/format.ts. No `vscode` import, so it is unit-tested directly.
  */
-import type { ModelVersion } from '../../core/registry/model';
-
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+import type { ModelVersion } from '../../protocol/models';
+import { formatBytes } from '../../shared/format';
 
 export function versionDescription(v: ModelVersion): string {
-  return [v.aliases.map((a) => `@${a}`).join(' '), formatSize(v.size_bytes), v.validation.latency_ms !== null ? `${v.validation.latency_ms} ms` : '']
+  return [v.aliases.map((a) => `@${a}`).join(' '), formatBytes(v.size_bytes), v.validation.latency_ms !== null ? `${v.validation.latency_ms} ms` : '']
     .filter(Boolean)
     .join(' · ');
 }
@@ -37,29 +27,68 @@ export function versionTooltip(v: ModelVersion): string {
 }
 
 /** Rows comparing versions: signature and source-run metrics side by side (Compare Versions). */
-export function compareMarkdown(
-  versions: readonly { version: ModelVersion; metrics: Readonly<Record<string, number | string>> | null }[],
-): string {
+export function compareMarkdown(versions: readonly { version: ModelVersion; metrics: Readonly<Record<string, number | string>> | null }[]): string {
   const head = `| | ${versions.map((x) => `${x.version.name}:${x.version.version}`).join(' | ')} |`;
   const sep = `|---|${versions.map(() => '---').join('|')}|`;
   const row = (label: string, cells: string[]) => `| ${label} | ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   const tensorNames = (role: 'inputs' | 'outputs') => [...new Set(versions.flatMap((x) => x.version.signature[role].map((t) => t.name)))];
   const lines = [`# Compare ${versions.map((x) => `${x.version.name}:${x.version.version}`).join(', ')}`, '', head, sep];
-  lines.push(row('aliases', versions.map((x) => x.version.aliases.join(', ') || '—')));
-  lines.push(row('registered', versions.map((x) => x.version.created_at)));
-  lines.push(row('run', versions.map((x) => x.version.run_id ?? '—')));
-  lines.push(row('size', versions.map((x) => formatSize(x.version.size_bytes))));
-  lines.push(row('sha256', versions.map((x) => x.version.sha256.slice(0, 12))));
-  lines.push(row('validation', versions.map((x) => `${x.version.validation.status}${x.version.validation.latency_ms !== null ? `, ${x.version.validation.latency_ms} ms` : ''}`)));
+  lines.push(
+    row(
+      'aliases',
+      versions.map((x) => x.version.aliases.join(', ') || '—'),
+    ),
+  );
+  lines.push(
+    row(
+      'registered',
+      versions.map((x) => x.version.created_at),
+    ),
+  );
+  lines.push(
+    row(
+      'run',
+      versions.map((x) => x.version.run_id ?? '—'),
+    ),
+  );
+  lines.push(
+    row(
+      'size',
+      versions.map((x) => formatBytes(x.version.size_bytes)),
+    ),
+  );
+  lines.push(
+    row(
+      'sha256',
+      versions.map((x) => x.version.sha256.slice(0, 12)),
+    ),
+  );
+  lines.push(
+    row(
+      'validation',
+      versions.map((x) => `${x.version.validation.status}${x.version.validation.latency_ms !== null ? `, ${x.version.validation.latency_ms} ms` : ''}`),
+    ),
+  );
   for (const role of ['inputs', 'outputs'] as const) {
     for (const name of tensorNames(role)) {
-      lines.push(row(`${role === 'inputs' ? 'in' : 'out'} \`${name}\``, versions.map((x) => {
-        const t = x.version.signature[role].find((s) => s.name === name);
-        return t ? `${t.datatype} [${t.shape.join(', ')}]` : '—';
-      })));
+      lines.push(
+        row(
+          `${role === 'inputs' ? 'in' : 'out'} \`${name}\``,
+          versions.map((x) => {
+            const t = x.version.signature[role].find((s) => s.name === name);
+            return t ? `${t.datatype} [${t.shape.join(', ')}]` : '—';
+          }),
+        ),
+      );
     }
   }
   const metricKeys = [...new Set(versions.flatMap((x) => Object.keys(x.metrics ?? {})))].sort();
-  for (const k of metricKeys) lines.push(row(`metric ${k}`, versions.map((x) => (x.metrics && k in x.metrics ? String(x.metrics[k]) : '—'))));
+  for (const k of metricKeys)
+    lines.push(
+      row(
+        `metric ${k}`,
+        versions.map((x) => (x.metrics && k in x.metrics ? String(x.metrics[k]) : '—')),
+      ),
+    );
   return lines.join('\n') + '\n';
 }

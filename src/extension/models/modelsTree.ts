@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ModelEntry, ModelVersion } from '../../protocol/models';
 import type { BackendPool } from '../backend/backendPool';
+import { CONTEXT_KEYS, CONTEXT_VALUES, type CommandId } from '../contributions';
+import { Refresher } from '../shared/refresher';
 import { versionDescription, versionTooltip } from './format';
 
 export type ModelsNode =
@@ -21,24 +23,18 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private readonly changed = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
-  private timer: NodeJS.Timeout | undefined;
+  /** A burst of `models/changed` (a register from Python, the CLI) is one refresh. */
+  private readonly refresher = new Refresher(() => Promise.resolve(this.refresh()), 150);
   private showDeleted = false;
 
   constructor(private readonly backends: BackendPool) {
-    this.subscriptions = [
-      backends.onDidChangeModels(() => {
-        this.timer ??= setTimeout(() => {
-          this.timer = undefined;
-          this.refresh();
-        }, 150);
-      }),
-    ];
+    this.subscriptions = [backends.onDidChangeModels(() => this.refresher.request())];
   }
 
   /** Deleted versions are hidden unless asked for (then they can be restored). */
   setShowDeleted(show: boolean): void {
     this.showDeleted = show;
-    void vscode.commands.executeCommand('setContext', 'mlwb.showDeletedModels', show);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.showDeletedModels, show);
     this.refresh();
   }
 
@@ -80,7 +76,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       const aliases = Object.entries(m.aliases).map(([a, v]) => `@${a}→${v}`);
       item.description = [`${m.versions.length} version${m.versions.length === 1 ? '' : 's'}`, ...aliases].join(' · ');
       item.iconPath = new vscode.ThemeIcon('package');
-      item.contextValue = 'model';
+      item.contextValue = CONTEXT_VALUES.models.model;
       return item;
     }
     const v = node.version;
@@ -94,14 +90,17 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
         : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     if (v.deleted) item.description = `deleted · ${item.description as string}`;
-    item.contextValue = v.deleted ? 'modelVersion.deleted' : v.run_id ? 'modelVersion.run' : 'modelVersion';
-    item.accessibilityInformation = { label: `${v.name} version ${v.version}${v.aliases.length ? `, aliases ${v.aliases.join(', ')}` : ''}, validation ${v.validation.status}` };
-    item.command = { title: 'Show Details', command: 'mlwb.models.showDetails', arguments: [node] };
+    const values = CONTEXT_VALUES.models;
+    item.contextValue = v.deleted ? values.deletedVersion : v.run_id ? values.runVersion : values.version;
+    item.accessibilityInformation = {
+      label: `${v.name} version ${v.version}${v.aliases.length ? `, aliases ${v.aliases.join(', ')}` : ''}, validation ${v.validation.status}`,
+    };
+    item.command = { title: 'Show Details', command: 'mlwb.models.showDetails' satisfies CommandId<'models'>, arguments: [node] };
     return item;
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.refresher.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -1,18 +1,21 @@
 import * as vscode from 'vscode';
-import type { BackendPool } from '../backend/backendPool';
+import { VIEW_IDS } from '../contributions';
+import type { ExtensionKit, FeatureContribution } from '../shared/commands';
 import { modelCommandTable } from './commands';
-import { registerModelDetails } from './detailsPanel';
+import { registerModelDetails } from './details/panel';
 import { ModelsTreeProvider } from './modelsTree';
 
 /** Everything for the model registry in VS Code: the Models view, its commands, the details panel. */
-export function registerModelFeatures(deps: { backends: BackendPool; log: vscode.LogOutputChannel; context: vscode.ExtensionContext }): vscode.Disposable[] {
-  const tree = new ModelsTreeProvider(deps.backends);
-  const details = registerModelDetails(deps);
-  const commands = modelCommandTable(deps.backends, tree, (node) => details.open(node.folder, node.version.name, node.version.version));
-  return [
-    tree,
-    vscode.window.createTreeView('mlwb.models', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }),
-    ...details.disposables,
-    ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
-  ];
+export function registerModels(kit: ExtensionKit): FeatureContribution<'models'> {
+  const tree = new ModelsTreeProvider(kit.backends);
+  const details = registerModelDetails(kit);
+  const commands = modelCommandTable(kit.backends, kit.log, tree, (node) => details.open(node.folder, node.version.name, node.version.version));
+  return {
+    commands,
+    disposables: [
+      tree,
+      vscode.window.createTreeView(VIEW_IDS.models, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true }),
+      ...details.disposables,
+    ],
+  };
 }

@@ -14,7 +14,10 @@ describe('webview messages', () => {
       assert.deepEqual(parseMessage({ type }, fromRunDetailsValidators), { type });
     }
     assert.deepEqual(parseMessage({ type: 'openArtifact', path: 'plots/a.png' }, fromRunDetailsValidators), { type: 'openArtifact', path: 'plots/a.png' });
-    assert.deepEqual(parseMessage({ type: 'registerModel', path: 'models/m.onnx' }, fromRunDetailsValidators), { type: 'registerModel', path: 'models/m.onnx' });
+    assert.deepEqual(parseMessage({ type: 'registerModel', path: 'models/m.onnx' }, fromRunDetailsValidators), {
+      type: 'registerModel',
+      path: 'models/m.onnx',
+    });
   });
 
   it('rejects malformed, unknown and prototype-named messages', () => {

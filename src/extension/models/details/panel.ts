@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
-import type { ModelVersionDetails } from '../../protocol/models';
-import type { Handlers } from '../../../webview/shared/messages';
+import type { ModelVersionDetails } from '../../../protocol/models';
+import type { Handlers } from '../../../shared/messages';
+import { errorMessage } from '../../../shared/errors';
 import {
-  type FromModelDetails, type ModelDetailsData, type ModelDetailsInit, type ToModelDetails,
-  MODEL_DETAILS_VIEW_TYPE, fromModelDetailsValidators, isModelDetailsState,
-} from '../../../webview/modelDetails/protocol';
-import type { BackendPool } from '../backend/backendPool';
-import { connectPanel, type PanelChannel } from '../webviews/messaging';
-import { webviewHtml, webviewOptions } from '../webviews/html';
-import { PanelRegistry } from '../webviews/panelRegistry';
+  type FromModelDetails,
+  type ModelDetailsInit,
+  type ToModelDetails,
+  MODEL_DETAILS_VIEW_TYPE,
+  fromModelDetailsValidators,
+  isModelDetailsState,
+} from '../../../protocol/webview/modelDetails';
+import type { BackendPool } from '../../backend/backendPool';
+import type { CommandId } from '../../contributions';
+import type { ExtensionKit } from '../../shared/commands';
+import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
+import { webviewHtml, webviewOptions } from '../../shared/webview/html';
+import { PanelRegistry } from '../../shared/webview/panelRegistry';
 
-// Compile-time check that the backend's details still fit what the webview renders.
-const fits = (d: ModelVersionDetails): ModelDetailsData => d;
+/** The Models view's commands the panel's buttons run, with the panel's version as the node. */
+type VersionCommand = CommandId<'models'> & ('mlwb.models.setAlias' | 'mlwb.models.openCard' | 'mlwb.models.copyReference');
 
 /** One model version's details panel; re-sends when the model's log changes. */
 class ModelDetailsPanel implements vscode.Disposable {
@@ -28,14 +35,19 @@ class ModelDetailsPanel implements vscode.Disposable {
     const handlers: Handlers<FromModelDetails> = {
       ready: () => this.reload(),
       refresh: () => this.reload(),
-      setAlias: () => void vscode.commands.executeCommand('mlwb.models.setAlias', this.node()),
-      openCard: () => void vscode.commands.executeCommand('mlwb.models.openCard', this.node()),
-      copyReference: () => void vscode.commands.executeCommand('mlwb.models.copyReference', this.node()),
+      setAlias: () => this.run('mlwb.models.setAlias'),
+      openCard: () => this.run('mlwb.models.openCard'),
+      copyReference: () => this.run('mlwb.models.copyReference'),
       openRun: () => {
-        if (this.details?.run) void vscode.commands.executeCommand('mlwb.openRun', { folderUri: folder.uri.toString(), runId: this.details.run.id });
+        const openRun: CommandId<'runs'> = 'mlwb.openRun';
+        if (this.details?.run) void vscode.commands.executeCommand(openRun, { folderUri: folder.uri.toString(), runId: this.details.run.id });
       },
     };
     this.channel = connectPanel(panel.webview, fromModelDetailsValidators, handlers, log);
+  }
+
+  private run(command: VersionCommand): void {
+    void vscode.commands.executeCommand(command, this.node());
   }
 
   private node(): unknown {
@@ -45,9 +57,10 @@ class ModelDetailsPanel implements vscode.Disposable {
   async reload(): Promise<void> {
     try {
       this.details = await this.backends.forFolder(this.folder).request('models/details', { ref: `${this.init.name}:${this.init.version}` });
-      await this.channel.post({ type: 'details', details: fits(this.details) });
+      await this.channel.post({ type: 'details', details: this.details });
     } catch (e) {
-      await this.channel.post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      // Shown in the page (e.g. "the version was deleted"), where the user is looking.
+      await this.channel.post({ type: 'error', message: errorMessage(e) });
     }
   }
 
@@ -57,7 +70,7 @@ class ModelDetailsPanel implements vscode.Disposable {
 }
 
 /** `mlwb.models.showDetails`'s panels, their serializer (restored after a reload), and live refresh. */
-export function registerModelDetails(deps: { backends: BackendPool; log: vscode.LogOutputChannel; context: vscode.ExtensionContext }): {
+export function registerModelDetails(deps: ExtensionKit): {
   open: (folder: vscode.WorkspaceFolder, name: string, version: number) => void;
   disposables: vscode.Disposable[];
 } {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../../helpers/dist';
+import { REPO_ROOT } from '../../../helpers/dist';
 
 /** The Models view's contributions hang together: every menu entry names a contributed command. */
 describe('package.json model registry contributions', () => {
@@ -12,7 +12,10 @@ describe('package.json model registry contributions', () => {
   const commands = new Set(pkg.contributes.commands.map((c) => c.command));
 
   it('contributes every models command a menu uses, and activates on the details panel', () => {
-    const used = Object.values(pkg.contributes.menus).flat().map((m) => m.command).filter((c) => c.startsWith('mlwb.models.'));
+    const used = Object.values(pkg.contributes.menus)
+      .flat()
+      .map((m) => m.command)
+      .filter((c) => c.startsWith('mlwb.models.'));
     assert.ok(used.length >= 10);
     for (const c of used) assert.ok(commands.has(c), `${c} is in a menu but not contributed`);
     assert.ok(pkg.activationEvents.includes('onWebviewPanel:mlwb.modelDetails'));
