@@ -4,14 +4,29 @@ import { Command } from 'commander';
 import { MlwbError } from '../../core/errors';
 import { ensureWorkspace, resolveWorkspaceDirForWrite } from '../../core/workspace';
 import {
-  deleteVersion, ensureModelCard, getModelVersion, listModels, parseModelRef, readModel, registerModel, removeAlias,
-  processRegisterRequests, restoreVersion, runArtifactPath, setAlias, setDescription, setTags, versionJson, type ModelVersion,
+  deleteVersion,
+  ensureModelCard,
+  getModelVersion,
+  listModels,
+  parseModelRef,
+  readModel,
+  registerModel,
+  removeAlias,
+  processRegisterRequests,
+  restoreVersion,
+  runArtifactPath,
+  setAlias,
+  setDescription,
+  setTags,
+  versionJson,
+  type ModelVersion,
 } from '../../core/registry';
 import { checkVersion } from '../../core/registry/names';
 import { runLineage } from '../../core/registry/lineage';
 import { validateOnnx } from '../../core/registry/validate';
 import { type CliContext, findPaths, withCurrentStore } from '../context';
 import { type Output, formatTable } from '../output';
+import { formatBytes } from '../../shared/format';
 
 /** `mlwb models …`: the model registry (docs/cli.md, docs/registry-log.md). */
 export function modelsCommand(ctx: CliContext, out: Output): Command {
@@ -30,49 +45,54 @@ export function modelsCommand(ctx: CliContext, out: Output): Command {
     .command('register <path>')
     .description('validate an ONNX file with onnxruntime and register it as the next version of a model')
     .requiredOption('--name <name>', 'model name')
-    .option('--run <id>', 'the run that produced it (lineage); with --artifact, <path> is that run\'s artifact path')
-    .option('--artifact', '<path> is an artifact path inside the --run run\'s artifacts folder')
+    .option('--run <id>', "the run that produced it (lineage); with --artifact, <path> is that run's artifact path")
+    .option('--artifact', "<path> is an artifact path inside the --run run's artifacts folder")
     .option('--alias <alias>', 'point this alias (e.g. champion) at the new version')
     .option('--sample-input <file>', 'an Open Inference Protocol request body {"inputs": [...]} for the smoke inference')
     .option('--description <text>', 'description of the version')
     .option('--tag <key=value...>', 'tags of the version')
     .option('--json', 'print the version as JSON')
-    .action(async (target: string, opts: { name: string; run?: string; artifact?: boolean; alias?: string; sampleInput?: string; description?: string; tag?: string[]; json?: boolean }) => {
-      const root = ensureWorkspace(resolveWorkspaceDirForWrite(ctx.cwd, ctx.env)).root;
-      if (opts.artifact && !opts.run) throw new MlwbError('--artifact needs --run <id>.', 'INVALID_ARGUMENT');
-      const file = opts.artifact ? runArtifactPath(path.join(root, 'runs'), opts.run!, target) : path.resolve(ctx.cwd, target);
-      const sampleInput = opts.sampleInput !== undefined ? readJson(path.resolve(ctx.cwd, opts.sampleInput)) : undefined;
-      const progress = progressPrinter(out);
-      const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once('SIGINT', onSigint);
-      try {
-        const r = await registerModel(root, {
-          name: opts.name,
-          file,
-          runId: opts.run ?? null,
-          source: opts.artifact ? `run:${opts.run}/${target}` : file,
-          alias: opts.alias,
-          description: opts.description,
-          tags: parseTags(opts.tag ?? []),
-          sampleInput,
-          validate: validateOnnx,
-          onProgress: progress,
-          signal: abort.signal,
-        });
-        progress.done();
-        if (opts.json) return out.json({ ...versionJson(r.version), duplicate: r.duplicate });
-        const v = r.version;
-        out.line(
-          r.duplicate
-            ? `Already registered: these bytes are ${v.name}:${v.version}${v.deleted ? ' (deleted; `mlwb models restore` brings it back)' : ''}; nothing was copied.`
-            : `Registered ${v.name}:${v.version}${v.aliases.length ? ` (${v.aliases.map((a) => '@' + a).join(', ')})` : ''} — ${v.validation.message}.`,
-        );
-      } finally {
-        progress.done();
-        process.removeListener('SIGINT', onSigint);
-      }
-    });
+    .action(
+      async (
+        target: string,
+        opts: { name: string; run?: string; artifact?: boolean; alias?: string; sampleInput?: string; description?: string; tag?: string[]; json?: boolean },
+      ) => {
+        const root = ensureWorkspace(resolveWorkspaceDirForWrite(ctx.cwd, ctx.env)).root;
+        if (opts.artifact && !opts.run) throw new MlwbError('--artifact needs --run <id>.', 'INVALID_ARGUMENT');
+        const file = opts.artifact ? runArtifactPath(path.join(root, 'runs'), opts.run!, target) : path.resolve(ctx.cwd, target);
+        const sampleInput = opts.sampleInput !== undefined ? readJson(path.resolve(ctx.cwd, opts.sampleInput)) : undefined;
+        const progress = progressPrinter(out);
+        const abort = new AbortController();
+        const onSigint = () => abort.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const r = await registerModel(root, {
+            name: opts.name,
+            file,
+            runId: opts.run ?? null,
+            source: opts.artifact ? `run:${opts.run}/${target}` : file,
+            alias: opts.alias,
+            description: opts.description,
+            tags: parseTags(opts.tag ?? []),
+            sampleInput,
+            validate: validateOnnx,
+            onProgress: progress,
+            signal: abort.signal,
+          });
+          progress.done();
+          if (opts.json) return out.json({ ...versionJson(r.version), duplicate: r.duplicate });
+          const v = r.version;
+          out.line(
+            r.duplicate
+              ? `Already registered: these bytes are ${v.name}:${v.version}${v.deleted ? ' (deleted; `mlwb models restore` brings it back)' : ''}; nothing was copied.`
+              : `Registered ${v.name}:${v.version}${v.aliases.length ? ` (${v.aliases.map((a) => '@' + a).join(', ')})` : ''} — ${v.validation.message}.`,
+          );
+        } finally {
+          progress.done();
+          process.removeListener('SIGINT', onSigint);
+        }
+      },
+    );
 
   cmd
     .command('list')
@@ -86,7 +106,14 @@ export function modelsCommand(ctx: CliContext, out: Output): Command {
       out.line(
         formatTable(
           ['NAME', 'LATEST', 'VERSIONS', 'ALIASES'],
-          list.map((m) => [m.name, String(m.latest_version ?? ''), String(m.versions), Object.entries(m.aliases).map(([a, v]) => `${a}→${v}`).join(', ')]),
+          list.map((m) => [
+            m.name,
+            String(m.latest_version ?? ''),
+            String(m.versions),
+            Object.entries(m.aliases)
+              .map(([a, v]) => `${a}→${v}`)
+              .join(', '),
+          ]),
         ),
       );
     });
@@ -105,7 +132,15 @@ export function modelsCommand(ctx: CliContext, out: Output): Command {
         return out.line(
           formatTable(
             ['VERSION', 'ALIASES', 'CREATED', 'RUN', 'VALIDATION', 'SIZE', 'STATE'],
-            model.versions.map((v) => [String(v.version), v.aliases.join(', '), v.created_at, v.run_id ?? '', v.validation.status, String(v.size_bytes), v.deleted ? 'deleted' : '']),
+            model.versions.map((v) => [
+              String(v.version),
+              v.aliases.join(', '),
+              v.created_at,
+              v.run_id ?? '',
+              v.validation.status,
+              formatBytes(v.size_bytes),
+              v.deleted ? 'deleted' : '',
+            ]),
           ),
         );
       }
@@ -174,7 +209,7 @@ export function modelsCommand(ctx: CliContext, out: Output): Command {
 
   cmd
     .command('card <ref>')
-    .description('print the path of the version\'s model card (Markdown), generating it on first use')
+    .description("print the path of the version's model card (Markdown), generating it on first use")
     .option('--print', 'print the card itself')
     .action((ref: string, opts: { print?: boolean }) => {
       const root = existingRoot(ctx);
@@ -220,7 +255,7 @@ function printVersion(out: Output, v: ModelVersion): void {
       `run         ${v.run_id ?? '—'}`,
       `source      ${v.source}`,
       `sha256      ${v.sha256}`,
-      `size        ${v.size_bytes} bytes${v.files.length ? ` (${v.files.length + 1} files)` : ''}`,
+      `size        ${formatBytes(v.size_bytes)} (${v.size_bytes} bytes)${v.files.length ? ` (${v.files.length + 1} files)` : ''}`,
       `opset       ${v.metadata.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}; producer ${v.metadata.producer_name || '—'} ${v.metadata.producer_version}`,
       `validation  ${v.validation.status}: ${v.validation.message}`,
       ...(v.description ? [`description ${v.description}`] : []),
@@ -244,7 +279,7 @@ function progressPrinter(out: Output): ((p: { bytes: number; total: number; phas
     last = now;
     shown = true;
     const pct = p.total ? Math.floor((100 * p.bytes) / p.total) : 100;
-    process.stderr.write(`\r${p.phase === 'copy' ? 'copying' : 'validating'} ${pct}% (${(p.bytes / 1048576).toFixed(1)} of ${(p.total / 1048576).toFixed(1)} MiB)\x1b[K`);
+    process.stderr.write(`\r${p.phase === 'copy' ? 'copying' : 'validating'} ${pct}% (${formatBytes(p.bytes)} of ${formatBytes(p.total)})\x1b[K`);
   };
   return Object.assign(fn, {
     done() {
