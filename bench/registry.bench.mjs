@@ -23,7 +23,11 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-registry-'));
 try {
   const model = path.join(root, 'big.onnx');
   const side = Math.round(Math.sqrt((MB * 1024 * 1024) / 4));
-  const gen = run('python3', ['-c', `
+  const gen = run(
+    'python3',
+    [
+      '-c',
+      `
 import numpy as np, onnx
 from onnx import TensorProto, helper, numpy_helper
 W = np.random.default_rng(0).standard_normal((${side}, ${side}), dtype=np.float32)
@@ -33,7 +37,10 @@ g = helper.make_graph([helper.make_node("MatMul", ["x", "W"], ["y"])], "big",
     initializer=[numpy_helper.from_array(W, "W")])
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]); m.ir_version = 8
 onnx.save_model(m, ${JSON.stringify(model)})
-`], root);
+`,
+    ],
+    root,
+  );
   const bytes = fs.statSync(model).size;
   log(`model: ${(bytes / 1048576).toFixed(1)} MiB (${gen.seconds.toFixed(1)} s to make)`);
   run('bash', ['-c', `cat '${model}' > /dev/null`], root); // warm the page cache for every contender alike
@@ -56,7 +63,11 @@ onnx.save_model(m, ${JSON.stringify(model)})
     model: { bytes, mb: round(bytes / 1048576), validation: version?.validation },
     sha256sum: { seconds: round(sha), mb_per_s: round(bytes / 1048576 / sha) },
     cli_startup: { seconds: round(startup), command: 'mlwb models list --json (empty workspace)' },
-    register_and_validate: { seconds: round(register), mb_per_s: round(bytes / 1048576 / register), command: 'mlwb models register big.onnx --name big --json' },
+    register_and_validate: {
+      seconds: round(register),
+      mb_per_s: round(bytes / 1048576 / register),
+      command: 'mlwb models register big.onnx --name big --json',
+    },
     phases_in_process: phases,
     ratios: {
       register_vs_sha256sum: round(register / sha),

@@ -123,9 +123,15 @@ if (nodeDir) cpSync(nativeSqliteFor(nodeDir), join(stage, 'node_modules/better-s
 // and in Electron) and the CommonJS build of onnxruntime-common it requires.
 cpSync(join(root, 'node_modules/onnxruntime-node'), join(stage, 'node_modules/onnxruntime-node'), {
   recursive: true,
-  filter: (s) => !/\/onnxruntime-node\/(script|lib)(\/|$)/.test(s) && !/\/bin\/napi-v6\/(?!linux(\/x64)?(\/|$))[^/]+/.test(s) && !/\/bin\/napi-v6\/linux\/(?!x64(\/|$))[^/]+/.test(s),
+  filter: (s) =>
+    !/\/onnxruntime-node\/(script|lib)(\/|$)/.test(s) &&
+    !/\/bin\/napi-v6\/(?!linux(\/x64)?(\/|$))[^/]+/.test(s) &&
+    !/\/bin\/napi-v6\/linux\/(?!x64(\/|$))[^/]+/.test(s),
 });
-cpSync(join(root, 'node_modules/onnxruntime-common'), join(stage, 'node_modules/onnxruntime-common'), { recursive: true, filter: (s) => !/\/dist\/(esm|ort-common)/.test(s) && !/\/lib(\/|$)/.test(s) });
+cpSync(join(root, 'node_modules/onnxruntime-common'), join(stage, 'node_modules/onnxruntime-common'), {
+  recursive: true,
+  filter: (s) => !/\/dist\/(esm|ort-common)/.test(s) && !/\/lib(\/|$)/.test(s),
+});
 const stagedOrtPkg = join(stage, 'node_modules/onnxruntime-node/package.json');
 const ortManifest = JSON.parse(readFileSync(stagedOrtPkg, 'utf8'));
 // adm-zip and global-agent serve only the install script (CUDA download), which does not ship.

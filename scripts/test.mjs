@@ -62,7 +62,9 @@ if (wants('integration')) await mocha('integration tests (real backend and CLI p
 
 /** The Python test peers (pytest, IPython, ipykernel, nbclient; onnx, onnxruntime, scikit-learn, skl2onnx for the registry), installed from PyPI when missing. */
 function ensurePythonTestDeps() {
-  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx'], { stdio: 'ignore' });
+  const probe = spawnSync('python3', ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx'], {
+    stdio: 'ignore',
+  });
   if (probe.status === 0) return;
   console.log('installing the Python test peers: python3 -m pip install -r python/requirements-test.txt');
   spawnSync('python3', ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', 'python/requirements-test.txt'], { stdio: 'inherit' });

@@ -51,7 +51,12 @@ describe('Model registry in the Models view', function () {
       await page.keyboard.press('Escape');
       await row.click({ button: 'right' });
       const entry = page.getByRole('menuitem', { name: item });
-      if (await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
+      if (
+        await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await page.waitForTimeout(200);
         await entry.click();
         return;
@@ -122,7 +127,7 @@ describe('Model registry in the Models view', function () {
     assert.match(await frame.locator('[data-testid=run-metrics]').innerText(), /accuracy/);
   });
 
-  it("the run details panel offers Register Model… on the .onnx artifact, and says when the bytes are already a version", async function () {
+  it('the run details panel offers Register Model… on the .onnx artifact, and says when the bytes are already a version', async function () {
     this.timeout(120_000);
     const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
     await openContainer(page);

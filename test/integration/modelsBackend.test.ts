@@ -52,17 +52,29 @@ describe('backend models requests', function () {
     const requests = path.join(tmp.dir, '.mlwb', 'models', '.requests');
     fs.mkdirSync(requests, { recursive: true });
     fs.copyFileSync(fx.variants[3]!, path.join(artifacts, 'v3.onnx'));
-    fs.writeFileSync(path.join(requests, `${runId}-abcd.json`), JSON.stringify({ v: 1, name: 'adder', run_id: runId, artifact: 'models/v3.onnx', sample_input: null, alias: null }));
+    fs.writeFileSync(
+      path.join(requests, `${runId}-abcd.json`),
+      JSON.stringify({ v: 1, name: 'adder', run_id: runId, artifact: 'models/v3.onnx', sample_input: null, alias: null }),
+    );
     await backend.waitForNotification('models/changed', (p) => p.names.includes('adder'));
     const names = (await backend.request('models/list', {})).map((m) => m.name);
     assert.deepEqual(names, ['adder', 'iris']);
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(requests, `${runId}-abcd.result.json`), 'utf8')), { id: `${runId}-abcd`, name: 'adder', version: 1, duplicate: false });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(requests, `${runId}-abcd.result.json`), 'utf8')), {
+      id: `${runId}-abcd`,
+      name: 'adder',
+      version: 1,
+      duplicate: false,
+    });
   });
 
   it('keeps answering while onnxruntime validates a large model (validation runs on a worker thread)', async () => {
     // ~64 MB of weights: onnxruntime takes a while to load it, blocking whichever thread calls it.
     const big = path.join(tmp.dir, 'big.onnx');
-    execFileSync('python3', ['-c', `
+    execFileSync(
+      'python3',
+      [
+        '-c',
+        `
 import numpy as np, onnx
 from onnx import TensorProto, helper, numpy_helper
 W = np.random.default_rng(0).standard_normal((4096, 4096), dtype=np.float32)
@@ -70,7 +82,10 @@ g = helper.make_graph([helper.make_node("MatMul", ["x", "W"], ["y"])], "big",
     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 4096])],
     [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 4096])], initializer=[numpy_helper.from_array(W, "W")])
 m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]); m.ir_version = 8
-onnx.save_model(m, ${JSON.stringify(big)})`], { timeout: 120_000 });
+onnx.save_model(m, ${JSON.stringify(big)})`,
+      ],
+      { timeout: 120_000 },
+    );
     fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
     backend = new TestBackend(tmp.dir);
     await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
