@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { TestBackend } from '../helpers/backendClient';
+import { cli } from '../helpers/cli';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -65,6 +66,22 @@ describe('backend models requests', function () {
       version: 1,
       duplicate: false,
     });
+  });
+
+  it('watches the new folder after initialize switches folders (the poller restarts)', async () => {
+    const first = path.join(tmp.dir, 'a');
+    const second = path.join(tmp.dir, 'b');
+    fs.mkdirSync(first);
+    fs.mkdirSync(second);
+    backend = new TestBackend(first);
+    await backend.request('initialize', { workspaceFolder: first, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('models/list', {}); // starts the poller for the first folder
+    await backend.request('initialize', { workspaceFolder: second, protocolVersion: PROTOCOL_VERSION });
+    assert.deepEqual(await backend.request('models/list', {}), []);
+    // Another process (this test, through the CLI) registers into the second folder's registry.
+    const r = await cli(second, ['models', 'register', fx.iris.path, '--name', 'iris']);
+    assert.equal(r.code, 0, r.stderr);
+    await backend.waitForNotification('models/changed', (p) => p.names.includes('iris'), 5_000);
   });
 
   it('keeps answering while onnxruntime validates a large model (validation runs on a worker thread)', async () => {
