@@ -165,9 +165,8 @@ def log_model(run, model: Any, name: str, sample_input: Any = None, register: bo
             run.log_artifact(dest, base)
             artifact = f"{base}/model.onnx"
         else:
-            raise MlwbError(
-                f"log_model takes a path to an .onnx file, a scikit-learn estimator or a PyTorch module, not {type(model).__name__}"
-            )
+            kind = type(model).__name__
+            raise MlwbError(f"log_model takes a path to an .onnx file, a scikit-learn estimator or a PyTorch module, not {kind}")
     sample_artifact = None
     if sample_input is not None:
         sample_artifact = run.log_text(json.dumps(sample_request(sample_input)), f"{base}/sample_input.json")
