@@ -4,6 +4,8 @@ import type { BackendPool } from '../backend/backendPool';
 import type { CommandId } from '../contributions';
 import type { CommandHandlers } from '../shared/commands';
 import { reportError } from '../shared/errors';
+import { checkAlias, checkModelName } from '../../core/registry/names';
+import { errorMessage } from '../../shared/errors';
 import { compareMarkdown } from './format';
 import { type ModelsNode, type ModelsTreeProvider, isVersionNode } from './modelsTree';
 
@@ -14,8 +16,15 @@ interface RunLike {
   run: { id: string; name: string };
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const ALIAS = /^[A-Za-z_][A-Za-z0-9._-]{0,63}$/;
+/** The registry's own name rules (pure core), so the input box says what the backend would. */
+const problem = (check: (v: string) => unknown) => (v: string) => {
+  try {
+    check(v);
+    return undefined;
+  } catch (e) {
+    return errorMessage(e);
+  }
+};
 let opSeq = 0;
 
 function isRunNode(v: unknown): v is RunLike {
@@ -27,7 +36,7 @@ function suggestName(file: string): string {
     .basename(file, path.extname(file))
     .replace(/[^A-Za-z0-9._-]/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '');
-  return NAME.test(base) ? base : 'model';
+  return problem(checkModelName)(base) === undefined ? base : 'model';
 }
 
 /** Models view and Explorer commands; each change goes to the backend, which appends it to the model's log. */
@@ -52,7 +61,7 @@ export function modelCommandTable(
       title: 'Register Model',
       prompt: 'Model name (the next version of this model is created)',
       value: suggested,
-      validateInput: (v) => (NAME.test(v) ? undefined : "Use letters, digits, '.', '_' or '-', starting with a letter or digit."),
+      validateInput: problem(checkModelName),
     });
     if (!name) return;
     const opId = `register-${Date.now()}-${opSeq++}`;
@@ -99,7 +108,7 @@ export function modelCommandTable(
       title: `Set Alias on ${v.name}:${v.version}`,
       prompt: 'An alias names one version at a time; setting it here moves it from any other version.',
       value: v.aliases.includes('champion') ? 'staging' : 'champion',
-      validateInput: (a) => (ALIAS.test(a) ? undefined : "Use letters, digits, '.', '_' or '-', starting with a letter or '_'."),
+      validateInput: problem(checkAlias),
     });
     if (!alias) return;
     try {
