@@ -53,6 +53,8 @@ const bundles = [
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
   // The model server (one process per deployment); the same file runs its inference worker threads.
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: NATIVE },
+  // The backend's ONNX validation thread: onnxruntime blocks the thread it runs on (src/backend/modelValidationWorker.ts).
+  { ...common, entryPoints: ['src/backend/modelValidationWorker.ts'], outfile: 'dist/modelValidationWorker.js', external: NATIVE },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -64,7 +66,7 @@ const bundles = [
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
 // served under a strict CSP (src/extension/shared/webview/html.ts). Add a view by adding its folder name.
-const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'tryIt'];
+const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'tryIt', 'modelDetails'];
 for (const view of WEBVIEWS) {
   bundles.push({
     bundle: true,

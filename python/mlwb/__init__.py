@@ -29,6 +29,7 @@ __all__ = [
     "load_ipython_extension",
     "log_artifact",
     "log_input",
+    "log_model",
     "log_metric",
     "log_metrics",
     "log_param",
@@ -108,6 +109,10 @@ def log_artifact(path, artifact_path: Optional[str] = None) -> List[str]:
 
 def log_text(text: str, artifact_file: str) -> str:
     return _require_active().log_text(text, artifact_file)
+
+
+def log_model(model, name: str, sample_input=None, register: bool = True, alias: Optional[str] = None, wait: float = 0.0):
+    return _require_active().log_model(model, name, sample_input=sample_input, register=register, alias=alias, wait=wait)
 
 
 def log_input(path) -> None:

@@ -223,6 +223,14 @@ class Run:
         self._append(events.artifact(events.now_ms(), rel, dest.stat().st_size))
         return rel
 
+    def log_model(self, model, name: str, sample_input=None, register: bool = True,
+                  alias: Optional[str] = None, wait: float = 0.0) -> Dict[str, Any]:
+        """Logs a model as ONNX and asks the registry to register it (see mlwb.models.log_model)."""
+        self._check_open()
+        from .models import log_model  # converters load lazily, only when a model is logged
+
+        return log_model(self, model, name, sample_input=sample_input, register=register, alias=alias, wait=wait)
+
     def log_input(self, path) -> None:
         self._check_open()
         text = os.fspath(path)

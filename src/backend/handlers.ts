@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION, type BackendNotifications, type NotificationMethod, t
 import { CodeRequests } from './codeRequests';
 import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
+import { ModelRequests } from './modelRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
 import { WorkspaceService } from './workspaceService';
@@ -46,12 +47,14 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const compare = compareRequests(ctx);
   const code = new CodeRequests(ctx);
   const data = new DataRequests(ctx);
-  const groups = [runs, compare, code, data];
+  const models = new ModelRequests(ctx);
+  const groups = [runs, compare, code, data, models];
   return {
     ...runs.handlers,
     ...compare.handlers,
     ...code.handlers,
     ...data.handlers,
+    ...models.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

@@ -6,6 +6,7 @@ import { runsCommand } from './commands/runs';
 import { snapshotCommand } from './commands/snapshot';
 import { ingestCommand } from './commands/ingest';
 import { serveCommand } from './commands/serve';
+import { modelsCommand } from './commands/models';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -18,6 +19,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(runsCommand(ctx, out));
   program.addCommand(snapshotCommand(ctx, out));
   program.addCommand(ingestCommand(ctx, out));
+  program.addCommand(modelsCommand(ctx, out));
   program.addCommand(serveCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.

@@ -27,9 +27,17 @@ export interface Features {
   runs: FeatureContribution<'runs'>;
   notebooks: FeatureContribution<'notebooks'>;
   data: FeatureContribution<'data'>;
+  models: FeatureContribution<'models'>;
   deployments: FeatureContribution<'deployments'>;
 }
 
 export function commandTable(features: Features): CommandHandlers {
-  return { ...features.kit.commands, ...features.runs.commands, ...features.notebooks.commands, ...features.data.commands, ...features.deployments.commands };
+  return {
+    ...features.kit.commands,
+    ...features.runs.commands,
+    ...features.notebooks.commands,
+    ...features.data.commands,
+    ...features.models.commands,
+    ...features.deployments.commands,
+  };
 }

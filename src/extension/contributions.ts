@@ -37,6 +37,19 @@ export const COMMAND_IDS = {
     'mlwb.data.restore',
     'mlwb.data.openPreview',
   ],
+  models: [
+    'mlwb.models.register',
+    'mlwb.models.refresh',
+    'mlwb.models.setAlias',
+    'mlwb.models.openCard',
+    'mlwb.models.showDetails',
+    'mlwb.models.compare',
+    'mlwb.models.copyReference',
+    'mlwb.models.deleteVersion',
+    'mlwb.models.showDeleted',
+    'mlwb.models.hideDeleted',
+    'mlwb.models.restoreVersion',
+  ],
   deployments: ['mlwb.tryIt'],
 } as const;
 
@@ -53,6 +66,7 @@ export const VIEW_IDS = {
 /** Context keys set with `setContext` and read by `when` clauses. */
 export const CONTEXT_KEYS = {
   showDeletedRuns: 'mlwb.showDeletedRuns',
+  showDeletedModels: 'mlwb.showDeletedModels',
 } as const;
 
 // A record, not a list, so a new kind in core fails to compile here until it is listed.
@@ -74,14 +88,23 @@ export const CONTEXT_VALUES = {
     metadataOnlySnapshot: 'snapshot.metadataOnly',
     snapshotRun: 'snapshotRun',
   },
+  models: {
+    model: 'model',
+    version: 'modelVersion',
+    /** A version registered from a run (its lineage can be followed). */
+    runVersion: 'modelVersion.run',
+    deletedVersion: 'modelVersion.deleted',
+  },
 } as const;
 
 /** Every contextValue a view can set, for the test against package.json. */
 export function allContextValues(): Record<keyof typeof CONTEXT_VALUES, string[]> {
   const e = CONTEXT_VALUES.experiments;
   const d = CONTEXT_VALUES.data;
+  const m = CONTEXT_VALUES.models;
   return {
     experiments: [e.experiment, ...RUN_STATUSES.map(e.run), e.deletedRun, e.entryPoints, ...ENTRY_POINT_KINDS.map(e.entryPoint)],
     data: [d.dataset, d.modifiedDataset, d.snapshot, d.metadataOnlySnapshot, d.snapshotRun],
+    models: [m.model, m.version, m.runVersion, m.deletedVersion],
   };
 }

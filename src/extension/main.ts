@@ -3,7 +3,7 @@
  * used (a view, a command, a notebook, a workspace with `.mlwb/`). The backends start just after
  * it returns, in their own processes: no native module is ever loaded in the extension host.
  *
- * Each feature folder (runs/, data/, notebooks/) has a register function that returns its
+ * Each feature folder (runs/, data/, notebooks/, models/) has a register function that returns its
  * command handlers and disposables; the command table registers every handler in one place.
  */
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import { BackendPool } from './backend/backendPool';
 import { commandTable, kitCommands } from './commands';
 import { VIEW_IDS } from './contributions';
 import { registerData } from './data/register';
+import { registerModels } from './models/register';
 import { registerDeployments } from './deployments/register';
 import { registerNotebooks } from './notebooks/register';
 import { registerRuns } from './runs/register';
@@ -28,16 +29,16 @@ export function activate(context: vscode.ExtensionContext): void {
     runs,
     notebooks: registerNotebooks(kit),
     data: registerData(kit),
+    models: registerModels(kit),
     deployments: registerDeployments(kit),
   };
-  // Models and Deployments show their welcome content until their features land.
+  // Deployments shows its welcome content until its feature lands.
   const empty = new EmptyTreeProvider();
 
   context.subscriptions.push(
     log,
     backends,
     ...Object.values(features).flatMap((f) => f.disposables),
-    vscode.window.registerTreeDataProvider(VIEW_IDS.models, empty),
     vscode.window.registerTreeDataProvider(VIEW_IDS.deployments, empty),
     ...registerCommands(commandTable(features)),
   );

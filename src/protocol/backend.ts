@@ -12,6 +12,7 @@ import type { CodeDocument, CodeView } from '../core/code/runCode';
 import type { RunsTable, RunsTableQuery, SampledSeries, SeriesQuery } from '../core/query';
 import type { DataRequests, DataNotifications } from './data';
 import type { ErrorCode } from '../shared/errors';
+import type { ModelRequests, ModelNotifications } from './models';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -42,7 +43,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests extends DataRequests {
+export interface BackendRequests extends DataRequests, ModelRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
@@ -78,7 +79,7 @@ export type RunsTableResult =
   | { table?: undefined; filterError: { message: string; reason: string; column: number; offset: number; length: number } };
 
 /** Every notification the backend sends to the extension, by method name. */
-export interface BackendNotifications extends DataNotifications {
+export interface BackendNotifications extends DataNotifications, ModelNotifications {
   /** Something in the store changed; views refresh what they show. */
   'store/changed': { runIds: string[] };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };

@@ -48,6 +48,7 @@ const actions: PanelActions = {
   openSource: () => channel.post({ type: 'openSource' }),
   showDiff: () => channel.post({ type: 'showDiff' }),
   openArtifact: (path) => channel.post({ type: 'openArtifact', path }),
+  registerModel: (path) => channel.post({ type: 'registerModel', path }),
   openOutput: () => channel.post({ type: 'openOutput' }),
   refresh: () => channel.post({ type: 'refresh' }),
 };

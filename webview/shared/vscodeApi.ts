@@ -47,7 +47,7 @@ export function connectWebview<In extends MessageMap, Out extends MessageMap, S 
   };
 }
 
-/** The JSON the host put in `<body data-init>` (see src/extension/webviews/html.ts). */
+/** The JSON the host put in `<body data-init>` (see src/extension/shared/webview/html.ts). */
 export function readInit(): unknown {
   const raw = document.body.dataset['init'];
   if (!raw) return undefined;

@@ -1,13 +1,14 @@
 // `mlwb serve <ref>... [--port P] [--host H] [--token T]`: runs the model server (dist/server.js) in
-// the foreground for registered models. Refs are resolved to .onnx files through `ModelResolver`,
-// which the model registry (src/core/registry) implements; until it is wired in, a ref that is a
-// path to an .onnx file is served directly (name = file name, version 1).
+// the foreground for registered models. Refs are resolved to stored .onnx files by the model
+// registry (src/core/registry); a ref that is a path to an .onnx file is served directly
+// (name = file name, version 1), for trying a model before registering it.
 import { Command, Option } from 'commander';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MlwbError } from '../../core/errors';
+import { resolveModelRef } from '../../core/registry/registry';
 import { findPaths, type CliContext } from '../context';
 import type { Output } from '../output';
 
@@ -24,15 +25,22 @@ export interface ModelResolver {
   resolve(ref: string): ResolvedModel | Promise<ResolvedModel>;
 }
 
-/** Serves `.onnx` paths as they are; registry refs need the registry resolver (wired at merge). */
-export function fileResolver(ctx: CliContext): ModelResolver {
+/** Registered models by reference (`name`, `name:version`, `name@alias`), else an `.onnx` path as it is. */
+export function registryResolver(ctx: CliContext): ModelResolver {
   return {
     resolve(ref) {
       const file = path.resolve(ctx.cwd, ref);
       if (ref.endsWith('.onnx') && fs.existsSync(file)) {
         return { name: path.basename(file, '.onnx').replace(/[^A-Za-z0-9_.-]/g, '_'), version: 1, path: file, sha256: '', signature: null };
       }
-      throw new MlwbError(`no registered model '${ref}' (and no .onnx file by that name)`, 'NOT_FOUND');
+      const paths = findPaths(ctx);
+      if (!paths || !fs.existsSync(paths.root)) {
+        throw new MlwbError(
+          `no workspace (.mlwb) here or above ${ctx.cwd} to find the registered model '${ref}' in, and no .onnx file by that name`,
+          'NOT_FOUND',
+        );
+      }
+      return resolveModelRef(paths.root, ref);
     },
   };
 }
@@ -49,7 +57,7 @@ interface ServeOptions {
   sampleRate: string;
 }
 
-export function serveCommand(ctx: CliContext, out: Output, makeResolver: (ctx: CliContext) => ModelResolver = fileResolver): Command {
+export function serveCommand(ctx: CliContext, out: Output, makeResolver: (ctx: CliContext) => ModelResolver = registryResolver): Command {
   return new Command('serve')
     .description('serve registered models over the Open Inference Protocol (KServe V2 REST) until Ctrl+C / SIGTERM')
     .argument('<ref...>', 'models to serve: name, name:version or name@alias (or a path to an .onnx file)')

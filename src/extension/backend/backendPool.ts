@@ -14,7 +14,18 @@ export class BackendPool implements vscode.Disposable {
   private readonly entryPointsChanged = new vscode.EventEmitter<vscode.WorkspaceFolder>();
   private readonly dataChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; datasets: string[] }>();
   private readonly dataProgress = new vscode.EventEmitter<BackendNotifications['data/progress']>();
-  private readonly disposables: vscode.Disposable[] = [this.storeChanged, this.entryPointsChanged, this.dataChanged, this.dataProgress];
+  private readonly modelsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; names: string[] }>();
+  private readonly modelProgress = new vscode.EventEmitter<BackendNotifications['models/progress']>();
+  private readonly disposables: vscode.Disposable[] = [
+    this.storeChanged,
+    this.entryPointsChanged,
+    this.dataChanged,
+    this.dataProgress,
+    this.modelsChanged,
+    this.modelProgress,
+  ];
+  readonly onDidChangeModels = this.modelsChanged.event;
+  readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;
   readonly onDataProgress = this.dataProgress.event;
   readonly onDidChangeStore = this.storeChanged.event;
@@ -79,6 +90,8 @@ export class BackendPool implements vscode.Disposable {
       'entryPoints/changed': () => this.entryPointsChanged.fire(folder),
       'data/changed': (p) => this.dataChanged.fire({ folder, datasets: p.datasets }),
       'data/progress': (p) => this.dataProgress.fire(p),
+      'models/changed': (p) => this.modelsChanged.fire({ folder, names: p.names }),
+      'models/progress': (p) => this.modelProgress.fire(p),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

@@ -39,6 +39,8 @@ export type FromRunDetails = {
   openSource: NoPayload;
   /** `path` must be one of the run's listed artifacts. */
   openArtifact: { path: string };
+  /** Register an `.onnx` artifact in the model registry; `path` must be one of the run's artifacts. */
+  registerModel: { path: string };
   openOutput: NoPayload;
   showDiff: NoPayload;
 };
@@ -48,6 +50,7 @@ export const fromRunDetailsValidators: Validators<FromRunDetails> = {
   refresh: noPayload,
   openSource: noPayload,
   openArtifact: (m) => isNonEmptyString(m['path']),
+  registerModel: (m) => isNonEmptyString(m['path']) && m['path'].toLowerCase().endsWith('.onnx'),
   openOutput: noPayload,
   showDiff: noPayload,
 };

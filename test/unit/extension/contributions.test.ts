@@ -23,7 +23,11 @@ const menuEntries = Object.entries(manifest.contributes.menus).flatMap(([menu, e
 const whenClauses = [...menuEntries.map((e) => e.when), ...(manifest.contributes.viewsWelcome ?? []).map((w) => w.when)].filter((w): w is string => !!w);
 const allCommandIds: string[] = Object.values(COMMAND_IDS).flat();
 const contextValues = allContextValues();
-const viewOfContextValues: Record<string, string[]> = { [VIEW_IDS.experiments]: contextValues.experiments, [VIEW_IDS.data]: contextValues.data };
+const viewOfContextValues: Record<string, string[]> = {
+  [VIEW_IDS.experiments]: contextValues.experiments,
+  [VIEW_IDS.data]: contextValues.data,
+  [VIEW_IDS.models]: contextValues.models,
+};
 
 /** `viewItem` tests in a when clause: `==`, `!=` and `=~ /regex/`. */
 function viewItemTests(when: string): { op: '==' | '!=' | '=~'; operand: string }[] {

@@ -14,6 +14,10 @@ describe('webview messages', () => {
       assert.deepEqual(parseMessage({ type }, fromRunDetailsValidators), { type });
     }
     assert.deepEqual(parseMessage({ type: 'openArtifact', path: 'plots/a.png' }, fromRunDetailsValidators), { type: 'openArtifact', path: 'plots/a.png' });
+    assert.deepEqual(parseMessage({ type: 'registerModel', path: 'models/m.onnx' }, fromRunDetailsValidators), {
+      type: 'registerModel',
+      path: 'models/m.onnx',
+    });
   });
 
   it('rejects malformed, unknown and prototype-named messages', () => {
@@ -30,6 +34,7 @@ describe('webview messages', () => {
       { type: 'openArtifact' },
       { type: 'openArtifact', path: '' },
       { type: 'openArtifact', path: ['a'] },
+      { type: 'registerModel', path: 'notes.txt' },
     ];
     for (const raw of bad) assert.equal(parseMessage(raw, fromRunDetailsValidators), undefined, JSON.stringify(raw));
   });
@@ -54,6 +59,7 @@ describe('webview messages', () => {
       refresh: () => void seen.push('refresh'),
       openSource: () => void seen.push('openSource'),
       openArtifact: (m) => void seen.push(`artifact:${m.path}`),
+      registerModel: (m) => void seen.push(`register:${m.path}`),
       openOutput: () => void seen.push('openOutput'),
       showDiff: async () => void seen.push('showDiff'),
     };

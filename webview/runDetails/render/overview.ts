@@ -8,6 +8,7 @@ export interface PanelActions {
   openSource(): void;
   showDiff(): void;
   openArtifact(path: string): void;
+  registerModel(path: string): void;
   openOutput(): void;
   refresh(): void;
 }

@@ -62,6 +62,13 @@ function artifactItem(a: ArtifactRow, actions: PanelActions): HTMLElement {
     null,
     linkButton([codicon(icon), ' ', a.path], () => actions.openArtifact(a.path), { 'data-testid': 'artifact', 'data-path': a.path, title: `Open ${a.path}` }),
     a.size && h('span', { class: 'muted' }, ` ${a.size}`),
+    a.path.toLowerCase().endsWith('.onnx') &&
+      linkButton([codicon('package'), ' Register Model…'], () => actions.registerModel(a.path), {
+        class: 'link-button artifact-action',
+        'data-testid': 'register-model',
+        'data-path': a.path,
+        title: `Validate ${a.path} and register it as a model version`,
+      }),
   );
 }
 

@@ -52,6 +52,10 @@ export class RunDetailsPanel implements vscode.Disposable {
       refresh: () => this.reload(),
       openSource: () => this.openSource(),
       openArtifact: (m) => this.openArtifact(m.path),
+      registerModel: (m) => {
+        if (!this.details?.artifacts.some((a) => a.path === m.path)) return;
+        void vscode.commands.executeCommand('mlwb.models.register', { kind: 'run', folder, run: { id: runId, name: this.details.run.name } }, m.path);
+      },
       openOutput: () => this.openFile(this.details && path.join(this.details.runDir, 'output.log'), 'output.log'),
       showDiff: () => (this.details ? showRunDiff(folder.uri.toString(), runId, this.details.run.name) : undefined),
     };
