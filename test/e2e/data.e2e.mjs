@@ -93,7 +93,14 @@ describe('Data snapshots in the Data view', function () {
       await page.waitForTimeout(150);
     }
     assert.match(await meta(), /CSV · 800 rows · 4 columns/);
-    assert.match(await frame.locator('.vt-row').last().innerText(), /^800\s+799\s/);
+    // The grid grows when the total arrives: scroll to its new end and let it render (bounded).
+    let lastRow = '';
+    for (let i = 0; i < 40 && !/^800\s+799\s/.test(lastRow); i++) {
+      await frame.locator('.vt').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(100);
+      lastRow = await frame.locator('.vt-row').last().innerText();
+    }
+    assert.match(lastRow, /^800\s+799\s/);
     await frame.locator('[data-testid=tab-profile]').click();
     const city = frame.locator('[data-testid=profile-column][data-column=temp]');
     await city.waitFor({ timeout: 30_000 });
