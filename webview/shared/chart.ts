@@ -119,7 +119,7 @@ export class LineChart {
   }
 
   /** What is drawn, for tests: lines, the x and y scales, and each line's drawn y values. */
-  inspect(): { lines: number; x: [number, number]; y: [number, number]; log: boolean; time: boolean; ys: (number | null)[][] } | undefined {
+  inspect(): { lines: number; x: [number, number]; y: [number, number]; log: boolean; time: boolean; xs: number[][]; ys: (number | null)[][] } | undefined {
     const p = this.plot;
     if (!p) return undefined;
     const sx = p.scales['x']!;
@@ -130,6 +130,7 @@ export class LineChart {
       y: [sy.min ?? NaN, sy.max ?? NaN],
       log: sy.distr === 3,
       time: sx.time === true,
+      xs: this.data.slice(1).map((d) => (d as unknown as [number[]])[0]),
       ys: this.data.slice(1).map((d) => (d as unknown as [number[], (number | null)[]])[1]),
     };
   }
