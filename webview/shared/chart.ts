@@ -10,7 +10,7 @@ import uPlot from 'uplot';
 import './chart.css';
 import { formatMetricValue } from '../../src/shared/format';
 import type { ChartSeries } from '../../src/shared/series';
-import { drawableY, lastDrawnIndex, nearestIndex, readoutText } from './chartMath';
+import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText } from './chartMath';
 import { h } from './dom';
 import { onThemeChange, themeColor } from './theme';
 
@@ -183,7 +183,7 @@ export class LineChart {
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (): uPlot.Axis => ({ stroke: fg, font, labelFont: font, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid, width: 0.5 } });
     const formatX = this.opts.formatX;
-    const xAxis: uPlot.Axis = { ...axis(), ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map((v) => formatX(v)) } : {}) };
+    const xAxis: uPlot.Axis = { ...axis(), ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}) };
     const many = this.lines.length > 1;
     return {
       mode: 2,
@@ -222,7 +222,7 @@ export class LineChart {
           }),
         ),
       ],
-      axes: [xAxis, { ...axis(), values: (_u, splits) => splits.map((v) => formatMetricValue(v)), size: (_u, values) => yAxisWidth(values) }],
+      axes: [xAxis, { ...axis(), values: (_u, splits) => splits.map(tickText(formatMetricValue)), size: (_u, values) => yAxisWidth(values) }],
       hooks: {
         setSelect: [
           (u) => {

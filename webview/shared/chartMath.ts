@@ -51,3 +51,8 @@ export function readoutText(xLabel: string, hovered: ReadoutPoint | undefined, l
   if (last && lines === 1) return `last ${last.y} at ${xLabel} ${last.x}`;
   return '';
 }
+
+/** A tick label; uPlot passes null for ticks it leaves unlabelled (crowded log decades). */
+export function tickText(format: (v: number) => string): (v: number | null) => string {
+  return (v) => (v === null || v === undefined ? '' : format(v));
+}

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { drawableY, lastDrawnIndex, nearestIndex, readoutText } from '../../../../webview/shared/chartMath';
+import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText } from '../../../../webview/shared/chartMath';
 
 describe('shared chart math', () => {
   it('finds the point nearest an x value in sorted xs', () => {
@@ -27,5 +27,9 @@ describe('shared chart math', () => {
     assert.equal(readoutText('step', undefined, p, 1), 'last 0.31 at step 120');
     assert.equal(readoutText('step', undefined, p, 2), '');
     assert.equal(readoutText('step', undefined, undefined, 1), '');
+  });
+
+  it('leaves ticks uPlot does not label blank instead of "NaN"', () => {
+    assert.deepEqual([0.5, null, 2].map(tickText((v) => v.toFixed(1))), ['0.5', '', '2.0']);
   });
 });
