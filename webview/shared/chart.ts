@@ -190,7 +190,11 @@ export class LineChart {
       ms: 1,
       width: this.width(),
       height: this.height(),
-      scales: { x: { time: this.opts.time === true }, y: this.opts.log ? { distr: 3, log: 10 } : {} },
+      scales: {
+        // A single x value (one point) gets room around it instead of an empty, zero-width scale.
+        x: { time: this.opts.time === true, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        y: this.opts.log ? { distr: 3, log: 10 } : {},
+      },
       // Hover focuses the nearest line (others dim) with one marker on it.
       focus: { alpha: many ? 0.35 : 1 },
       cursor: {
@@ -218,7 +222,14 @@ export class LineChart {
               { scale: 'x', auto: true, sorted: 1 },
               { scale: 'y', auto: true },
             ],
-            points: { show: l.x.length < SHOW_POINTS_BELOW, size: 5, fill: l.color ?? blue },
+            points: {
+              show: l.x.length < SHOW_POINTS_BELOW,
+              size: 5,
+              fill: l.color ?? blue,
+              // uPlot draws markers between the shared x window's indices, which mode 2 does not
+              // have: name every point of the (short) line instead.
+              filter: (_u, _si, show) => (show ? Array.from({ length: l.x.length }, (_, i) => i) : null),
+            },
           }),
         ),
       ],
