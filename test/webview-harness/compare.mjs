@@ -109,10 +109,16 @@ async function checkCharts(page) {
   check(inRange(zoomed) > 2 * inRange(full), `zoomed data is finer (${inRange(full)} → ${inRange(zoomed)} points in range)`);
   // A live update refetches with the zoom kept.
   await page.evaluate(() => window.__send({ type: 'changed', runIds: [] }));
-  await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'series').length > n, (await page.evaluate(() => window.__posted.filter((m) => m.type === 'series').length)));
+  await page.waitForFunction(
+    (n) => window.__posted.filter((m) => m.type === 'series').length > n,
+    await page.evaluate(() => window.__posted.filter((m) => m.type === 'series').length),
+  );
   await page.waitForTimeout(300);
   const live = await inspect();
-  check((await seriesRequests()).at(-1).range && Math.abs(live.x[0] - zoom.range[0]) < 1e-6 && Math.abs(live.x[1] - zoom.range[1]) < 1e-6, `a live update keeps the zoom (${live.x})`);
+  check(
+    (await seriesRequests()).at(-1).range && Math.abs(live.x[0] - zoom.range[0]) < 1e-6 && Math.abs(live.x[1] - zoom.range[1]) < 1e-6,
+    `a live update keeps the zoom (${live.x})`,
+  );
   // Double-click resets the zoom and refetches the whole series.
   over = await page.locator(`${curve} .u-over`).boundingBox();
   await page.mouse.dblclick(over.x + over.width * 0.5, over.y + over.height * 0.5);
@@ -135,7 +141,10 @@ async function checkCharts(page) {
   await page.check('[data-testid=log-scale]');
   await page.waitForFunction(() => window.__compare.charts.inspect('curve')?.log === true);
   const log = await inspect();
-  check(log.ys.every((ys) => ys.every((v) => v === null || v > 0)) && log.y[0] > 0, `log scale draws positive values on a log axis (y ${log.y.map((v) => v.toPrecision(3))})`);
+  check(
+    log.ys.every((ys) => ys.every((v) => v === null || v > 0)) && log.y[0] > 0,
+    `log scale draws positive values on a log axis (y ${log.y.map((v) => v.toPrecision(3))})`,
+  );
   await page.locator(curve).screenshot({ path: join(outDir, 'compare-chart-log-smoothed-dark.png') });
 
   // Wall time and relative time axes.

@@ -212,26 +212,24 @@ export class LineChart {
       legend: { show: false },
       series: [
         {},
-        ...this.lines.map(
-          (l): uPlot.Series => ({
-            label: l.label,
-            stroke: l.color ?? blue,
-            width: 1.5,
-            spanGaps: false,
-            facets: [
-              { scale: 'x', auto: true, sorted: 1 },
-              { scale: 'y', auto: true },
-            ],
-            points: {
-              show: l.x.length < SHOW_POINTS_BELOW,
-              size: 5,
-              fill: l.color ?? blue,
-              // uPlot draws markers between the shared x window's indices, which mode 2 does not
-              // have: name every point of the (short) line instead.
-              filter: (_u, _si, show) => (show ? Array.from({ length: l.x.length }, (_, i) => i) : null),
-            },
-          }),
-        ),
+        ...this.lines.map((l): uPlot.Series => ({
+          label: l.label,
+          stroke: l.color ?? blue,
+          width: 1.5,
+          spanGaps: false,
+          facets: [
+            { scale: 'x', auto: true, sorted: 1 },
+            { scale: 'y', auto: true },
+          ],
+          points: {
+            show: l.x.length < SHOW_POINTS_BELOW,
+            size: 5,
+            fill: l.color ?? blue,
+            // uPlot draws markers between the shared x window's indices, which mode 2 does not
+            // have: name every point of the (short) line instead.
+            filter: (_u, _si, show) => (show ? Array.from({ length: l.x.length }, (_, i) => i) : null),
+          },
+        })),
       ],
       axes: [xAxis, { ...axis(), values: (_u, splits) => splits.map(tickText(formatMetricValue)), size: (_u, values) => yAxisWidth(values) }],
       hooks: {
