@@ -327,6 +327,14 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.click('[data-testid=columns-button]');
       check(await page.isVisible('[data-testid=column-picker]'), 'column picker opens');
       await page.keyboard.press('Escape');
+      // Ctrl+A charts every run: the 6 that have the long metric get 6 lines in 6 colors.
+      await page.focus('[data-testid=runs-table] .vt');
+      await page.keyboard.press('Control+a');
+      await page.waitForFunction(() => window.__compare.charts.inspect('curve')?.lines === 6);
+      const all = await page.evaluate(() => window.__compare.charts.inspect('curve'));
+      check(new Set(all.colors).size === 6, `every charted run has its own color (${all.colors.join(' ')})`);
+      await page.locator('[data-metric=curve]').scrollIntoViewIfNeeded();
+      await page.locator('[data-metric=curve]').screenshot({ path: join(outDir, 'compare-chart-all-runs-dark.png') });
     } else {
       await page.waitForSelector('.vt-row .vt-cell:not(.loading)');
       check((await page.inputValue('[data-testid=filter]')) === "params.p0 = 'adam'", 'filter restored');

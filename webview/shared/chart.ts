@@ -119,13 +119,16 @@ export class LineChart {
   }
 
   /** What is drawn, for tests: lines, the x and y scales, and each line's drawn y values. */
-  inspect(): { lines: number; x: [number, number]; y: [number, number]; log: boolean; time: boolean; xs: number[][]; ys: (number | null)[][] } | undefined {
+  inspect():
+    | { lines: number; colors: string[]; x: [number, number]; y: [number, number]; log: boolean; time: boolean; xs: number[][]; ys: (number | null)[][] }
+    | undefined {
     const p = this.plot;
     if (!p) return undefined;
     const sx = p.scales['x']!;
     const sy = p.scales['y']!;
     return {
       lines: this.lines.length,
+      colors: this.lines.map((l) => l.color ?? ''),
       x: [sx.min ?? NaN, sx.max ?? NaN],
       y: [sy.min ?? NaN, sy.max ?? NaN],
       log: sy.distr === 3,
