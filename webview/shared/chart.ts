@@ -128,7 +128,8 @@ export class LineChart {
     const sy = p.scales['y']!;
     return {
       lines: this.lines.length,
-      colors: this.lines.map((l) => l.color ?? ''),
+      // As uPlot strokes them (it normalizes stroke to a function).
+      colors: p.series.slice(1).map((s, i) => String(typeof s.stroke === 'function' ? s.stroke(p, i + 1) : s.stroke)),
       x: [sx.min ?? NaN, sx.max ?? NaN],
       y: [sy.min ?? NaN, sy.max ?? NaN],
       log: sy.distr === 3,
