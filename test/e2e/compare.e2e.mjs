@@ -1,6 +1,7 @@
 // Compare Runs as a user meets it: runs logged by the real Python client, compared from the
 // Experiments view's context menu; the table sorts, filters (a bad filter shows its error with
-// the column), selects runs, and the chart draws one line per selected run.
+// the column), selects runs, and the chart draws one line per selected run, reads out the hovered
+// point and zooms.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
 import { openContainer, pane, webviewFrame } from './support/ui.mjs';
@@ -105,5 +106,31 @@ describe('Compare Runs panel', function () {
     await frame.waitForFunction(() => document.querySelector('[data-metric=loss]')?.getAttribute('data-lines') === '3');
     assert.match(await chart.locator('.chart-caption').innerText(), /3 of 3 runs · 60 points/);
     assert.equal(await frame.locator('.vt-row.vt-selected .swatch').count(), 3, 'selected rows show their color swatch');
+  });
+
+  it('reads out the hovered run’s point, zooms by dragging and resets on double-click', async function () {
+    this.timeout(60_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    const chart = frame.locator('[data-testid=metric-chart][data-metric=loss]');
+    const readout = chart.locator('[data-testid=chart-readout]');
+    await chart.scrollIntoViewIfNeeded();
+    assert.doesNotMatch(await readout.innerText(), /—/, 'no placeholder dashes before hovering');
+    const over = await chart.locator('.u-over').boundingBox();
+    if (!over) throw new Error('the loss chart has no plot area');
+    await page.mouse.move(over.x + over.width * 0.2, over.y + over.height * 0.5);
+    await frame.waitForFunction(() => document.querySelector('[data-metric=loss] [data-testid=chart-readout]')?.getAttribute('data-hovering') === 'true');
+    assert.match(await readout.innerText(), /^trial-\d\d · step \d+ → [\d.]+$/);
+    await page.mouse.move(over.x + over.width * 0.3, over.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.6, over.y + 10, { steps: 5 });
+    await page.mouse.up();
+    await frame.waitForFunction(() => document.querySelector('[data-metric=loss] .chart-caption')?.textContent?.includes('zoomed'));
+    // The zoom refetched the range from the backend: fewer than the 60 points of the whole runs.
+    const zoomed = await chart.locator('.chart-caption').innerText();
+    const points = Number(/(\d+) points/.exec(zoomed)?.[1]);
+    assert.ok(points > 0 && points < 60, `zoomed caption counts the range's points: ${zoomed}`);
+    await page.mouse.dblclick(over.x + over.width * 0.5, over.y + over.height * 0.5);
+    await frame.waitForFunction(() => !document.querySelector('[data-metric=loss] .chart-caption')?.textContent?.includes('zoomed'));
+    assert.match(await chart.locator('.chart-caption').innerText(), /3 of 3 runs · 60 points/);
   });
 });

@@ -103,6 +103,17 @@ for (const [name, sc] of Object.entries(scenarios)) {
   } else {
     await page.waitForSelector('[data-testid=metric-chart] canvas');
     check((await page.locator('[data-testid=metric-chart]').count()) === 4, 'one chart per metric');
+    // Not hovering, a chart reads out its last value (never "step: — loss: —"); hovering, the point.
+    const lossReadout = '[data-metric=loss] [data-testid=chart-readout]';
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.startsWith('last '), lossReadout);
+    const resting = await page.textContent(lossReadout);
+    check(/^last [\d.e-]+ at step \d+$/.test(resting) && !resting.includes('—'), `chart shows the last value when not hovering (${resting})`);
+    const plot = await page.locator('[data-metric=loss] .u-over').boundingBox();
+    await page.mouse.move(plot.x + plot.width * 0.3, plot.y + plot.height * 0.5);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.hovering === 'true', lossReadout);
+    const hovering = await page.textContent(lossReadout);
+    check(/^loss · step \d+ → [\d.e-]+$/.test(hovering), `hovering reads out the point (${hovering})`);
+    await page.mouse.move(plot.x, plot.y - 30);
     await page.click('[data-testid=open-source]');
     await page.click('[data-testid=show-diff]');
     await page.click('[data-testid=artifact][data-path="config.yaml"]');
@@ -122,6 +133,8 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.evaluate((msgs) => msgs.forEach((m) => window.__send(m)), messages(next, 900, origin));
       await page.waitForFunction(() => document.querySelector('[data-metric=loss] .chart-caption')?.textContent?.startsWith('900 points'));
       check(true, 'live update re-renders the chart');
+      await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.endsWith('at step 899'), lossReadout);
+      check(true, 'the resting readout follows live data (last at step 899)');
     } else {
       const shown = await page.$$eval('[data-testid=packages-list] li', (li) => li.map((l) => l.textContent));
       check(shown.length === 2 && shown.every((s) => s.includes('torch')), 'package filter restored from state');

@@ -6,7 +6,8 @@
 import { ema } from '../../src/shared/downsample';
 import { codicon, h } from '../shared/dom';
 import { colorOf } from './colors';
-import { type ChartLine, LineChart } from './lineChart';
+import { type ChartLine, LineChart } from '../shared/chart';
+import { formatX } from './chartMath';
 import type { ChartSettings, CompareState, SeriesData, XAxis } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
 import { cellNumber } from './viewModel';
@@ -85,7 +86,7 @@ export class ChartsView {
 
   /** Selection, settings or data changed: rebuild the charts and fetch their series. */
   rebuild(): void {
-    for (const c of this.charts.values()) c.chart.dispose();
+    for (const c of this.charts.values()) c.chart.destroy();
     this.charts.clear();
     const s = this.settings();
     const selected = this.d.state().selected;
@@ -125,8 +126,11 @@ export class ChartsView {
     const entry: ChartEntry = {
       caption,
       chart: new LineChart(body, {
-        xAxis: s.xAxis,
+        xLabel: X_LABELS[s.xAxis],
+        formatX: (v) => formatX(s.xAxis, v),
+        time: s.xAxis === 'time',
         log: s.log,
+        height: 220,
         onZoom: (range) => {
           // Zooming asks the backend for the range again: finer buckets, down to raw points.
           entry.range = range;
@@ -136,7 +140,7 @@ export class ChartsView {
       }),
     };
     remove.addEventListener('click', () => this.set({ metrics: s.metrics.filter((m) => m !== key) }));
-    png.addEventListener('click', () => this.d.savePng(entry.chart.canvas.toDataURL('image/png'), key.replace(/[^\w.-]+/g, '_')));
+    png.addEventListener('click', () => this.d.savePng(entry.chart.toPng(), key.replace(/[^\w.-]+/g, '_')));
     this.charts.set(key, entry);
   }
 
@@ -163,9 +167,17 @@ export class ChartsView {
 
   private line(sd: SeriesData, color: number, smoothing: number): ChartLine {
     const y = sd.y.map((v) => cellNumber(v) ?? NaN);
-    return { runId: sd.runId, label: this.d.runName(sd.runId), color: colorOf(color), x: sd.x, y: smoothing > 0 ? ema(y, Math.min(0.99, smoothing)) : y };
+    return { id: sd.runId, label: this.d.runName(sd.runId), color: colorOf(color), x: sd.x, y: smoothing > 0 ? ema(y, Math.min(0.99, smoothing)) : y };
+  }
+
+  /** What a chart draws (tests): see LineChart.inspect. */
+  inspect(key: string): ReturnType<LineChart['inspect']> {
+    return this.charts.get(key)?.chart.inspect();
   }
 }
+
+/** What x is, in the hover readout. */
+const X_LABELS: Record<XAxis, string> = { step: 'step', time: 'at', relative: 'after' };
 
 function captionOf(series: SeriesData[], selected: number, zoomed: boolean): string {
   const points = series.reduce((n, s) => n + s.count, 0);

@@ -1,18 +1,44 @@
 /**
- * A themed uPlot line chart over a ChartSeries. Created lazily when scrolled into view (a run may
- * have hundreds of metrics), resized with its container, redrawn on theme change, and updated in
- * place on new data so live runs do not flicker or lose the user's zoom.
+ * The one line chart of every webview: themed uPlot, any number of lines, each with its own x
+ * values (uPlot's faceted mode 2, so 100 runs on a wall-time axis are not joined into one huge
+ * shared x array). Created lazily when scrolled into view (a run may have hundreds of metrics),
+ * resized with its container, redrawn on theme change, updated in place on new data so live runs
+ * neither flicker nor lose the user's zoom. Hover names the nearest line's point; drag zooms along
+ * x and double-click resets (an owner with `onZoom` refetches finer data for the range).
  */
 import uPlot from 'uplot';
+import './chart.css';
 import { formatMetricValue } from '../../src/shared/format';
 import type { ChartSeries } from '../../src/shared/series';
+import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText } from './chartMath';
+import { h } from './dom';
 import { onThemeChange, themeColor } from './theme';
 
-export interface LineChartOptions {
-  /** Series name in the legend. */
+export interface ChartLine {
+  /** Stable identity (run id, metric key): a change of ids or colors rebuilds the plot. */
+  id: string;
   label: string;
+  /** Any CSS color; undefined takes the theme's blue. */
+  color?: string | undefined;
+  /** Non-decreasing. */
+  x: ArrayLike<number>;
+  /** null, NaN and ±Inf are gaps. */
+  y: ArrayLike<number | null>;
+}
+
+export interface LineChartOptions {
+  /** The line's name for single-series charts fed by setData. */
+  label?: string;
+  /** What x is, in the readout ("step", "time", "elapsed"). */
   xLabel?: string;
+  /** Tick and readout text of an x value; uPlot's own ticks when x is a time. */
+  formatX?: (v: number) => string;
+  /** x is epoch milliseconds: date/time ticks. */
+  time?: boolean;
+  log?: boolean;
   height?: number;
+  /** Drag-selected x range, or undefined on double-click: the owner refetches for it. */
+  onZoom?: (range: [number, number] | undefined) => void;
 }
 
 /** Below this many points, markers are drawn so a short series is visible at all. */
@@ -20,15 +46,22 @@ const SHOW_POINTS_BELOW = 40;
 
 export class LineChart {
   private plot: uPlot | undefined;
-  private series: ChartSeries = { x: [], y: [], nan: 0, posInf: 0, negInf: 0 };
+  private lines: ChartLine[] = [];
+  private data: uPlot.AlignedData = [null as unknown as number[]];
+  private signature = '';
+  private range: [number, number] | undefined;
   private visible = false;
+  /** The user zoomed (drag): live data must not rescale x. */
   private zoomed = false;
+  private readonly plotHost = h('div', { class: 'chart-plot' });
+  private readonly readout = h('div', { class: 'chart-readout muted', 'data-testid': 'chart-readout', 'aria-live': 'off' });
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
     private readonly host: HTMLElement,
     private readonly opts: LineChartOptions,
   ) {
+    host.append(this.plotHost, this.readout);
     const io = new IntersectionObserver((entries) => {
       this.visible = entries.some((e) => e.isIntersecting);
       if (this.visible && !this.plot) this.create();
@@ -43,22 +76,74 @@ export class LineChart {
     );
   }
 
+  /** One line, from a run's metric series (run details). */
   setData(series: ChartSeries): void {
-    const hadPoints = this.series.x.length < SHOW_POINTS_BELOW;
-    this.series = series;
-    if (!this.plot) {
-      if (this.visible) this.create();
-      return;
-    }
-    // Point markers are a series option: crossing the threshold needs a rebuilt chart.
-    if (hadPoints !== series.x.length < SHOW_POINTS_BELOW) return this.recreate();
-    this.plot.setData([series.x, series.y], !this.zoomed);
+    this.setLines([{ id: this.opts.label ?? 'value', label: this.opts.label ?? 'value', x: series.x, y: series.y }]);
+  }
+
+  setLines(lines: ChartLine[]): void {
+    this.lines = lines;
+    const log = this.opts.log === true;
+    this.data = [null as unknown as number[], ...lines.map((l) => [Array.from(l.x), drawableY(l.y, log)] as unknown as number[])];
+    // Colors, names and point markers are series options: a change of them needs a rebuilt plot.
+    const signature = JSON.stringify(lines.map((l) => [l.id, l.label, l.color, l.x.length < SHOW_POINTS_BELOW]));
+    const changed = signature !== this.signature;
+    this.signature = signature;
+    if (!this.plot || changed) return this.recreate();
+    this.plot.setData(this.data, !this.zoomed && !this.range);
+    this.applyRange();
+    this.showReadout(undefined);
+  }
+
+  /** The x range to show (a zoom the owner fetched data for), or undefined for the data's extent. */
+  setRange(range: [number, number] | undefined): void {
+    this.range = range;
+    this.zoomed = range !== undefined;
+    this.applyRange();
+  }
+
+  /** The chart as a PNG data URL, on the theme's background (a transparent PNG is unreadable elsewhere). */
+  toPng(): string {
+    if (!this.plot) this.create();
+    const src = this.plot?.ctx.canvas;
+    if (!src) return '';
+    const out = document.createElement('canvas');
+    out.width = src.width;
+    out.height = src.height;
+    const g = out.getContext('2d');
+    if (!g) return '';
+    g.fillStyle = themeColor('--vscode-editor-background', '#1e1e1e');
+    g.fillRect(0, 0, out.width, out.height);
+    g.drawImage(src, 0, 0);
+    return out.toDataURL('image/png');
+  }
+
+  /** What is drawn, for tests: lines, the x and y scales, and each line's drawn y values. */
+  inspect():
+    | { lines: number; colors: string[]; x: [number, number]; y: [number, number]; log: boolean; time: boolean; xs: number[][]; ys: (number | null)[][] }
+    | undefined {
+    const p = this.plot;
+    if (!p) return undefined;
+    const sx = p.scales['x']!;
+    const sy = p.scales['y']!;
+    return {
+      lines: this.lines.length,
+      // As uPlot strokes them (it normalizes stroke to a function).
+      colors: p.series.slice(1).map((s, i) => String(typeof s.stroke === 'function' ? s.stroke(p, i + 1) : s.stroke)),
+      x: [sx.min ?? NaN, sx.max ?? NaN],
+      y: [sy.min ?? NaN, sy.max ?? NaN],
+      log: sy.distr === 3,
+      time: sx.time === true,
+      xs: this.data.slice(1).map((d) => (d as unknown as [number[]])[0]),
+      ys: this.data.slice(1).map((d) => (d as unknown as [number[], (number | null)[]])[1]),
+    };
   }
 
   destroy(): void {
     for (const c of this.cleanups) c();
     this.plot?.destroy();
     this.plot = undefined;
+    this.host.replaceChildren();
   }
 
   private recreate(): void {
@@ -76,39 +161,127 @@ export class LineChart {
   }
 
   private create(): void {
-    this.zoomed = false;
-    this.plot = new uPlot(this.options(), [this.series.x, this.series.y], this.host);
-    // Double-click resets uPlot's zoom; from then on new data may rescale again.
-    this.plot.over.addEventListener('dblclick', () => (this.zoomed = false));
+    // uPlot's mode 2 takes its x scale from the first line's facets: no lines, no plot yet.
+    if (this.lines.length === 0) return this.showReadout(undefined);
+    this.zoomed = this.range !== undefined;
+    this.plot = new uPlot(this.options(), this.data, this.plotHost);
+    this.applyRange();
+    this.plot.over.addEventListener('dblclick', () => {
+      this.zoomed = false;
+      if (this.opts.onZoom) {
+        this.range = undefined;
+        this.opts.onZoom(undefined);
+      }
+    });
+    this.showReadout(undefined);
+  }
+
+  private applyRange(): void {
+    if (this.plot && this.range) this.plot.setScale('x', { min: this.range[0], max: this.range[1] });
   }
 
   private options(): uPlot.Options {
     const fg = themeColor('--vscode-descriptionForeground', '#9d9d9d');
     const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
-    const line = themeColor('--vscode-charts-blue', '#3794ff');
+    const blue = themeColor('--vscode-charts-blue', '#3794ff');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (): uPlot.Axis => ({ stroke: fg, font, labelFont: font, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid, width: 0.5 } });
-    const fmt = (v: number | null): string => (v === null || v === undefined ? '—' : formatMetricValue(v));
+    const formatX = this.opts.formatX;
+    const xAxis: uPlot.Axis = { ...axis(), ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}) };
+    const many = this.lines.length > 1;
     return {
+      mode: 2,
+      ms: 1,
       width: this.width(),
       height: this.height(),
-      scales: { x: { time: false } },
-      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
-      legend: { show: true, live: true },
+      scales: {
+        // A single x value (one point) gets room around it instead of an empty, zero-width scale.
+        x: { time: this.opts.time === true, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        y: this.opts.log ? { distr: 3, log: 10 } : {},
+      },
+      // Hover focuses the nearest line (others dim) with one marker on it.
+      focus: { alpha: many ? 0.35 : 1 },
+      cursor: {
+        drag: { x: true, y: false, setScale: true },
+        focus: { prox: 1e6 },
+        points: { size: 7, one: true } as uPlot.Cursor.Points,
+        // Mode 2 has no shared x index: find each line's point nearest the pointer's x.
+        dataIdx: (u, si) => {
+          const xs = (u.data[si] as unknown as [number[]] | undefined)?.[0];
+          if (!xs) return null as unknown as number;
+          const i = nearestIndex(xs, u.posToVal(u.cursor.left ?? -1, 'x'));
+          return (i < 0 ? null : i) as number;
+        },
+      },
+      legend: { show: false },
       series: [
-        { label: this.opts.xLabel ?? 'step', value: (_u, v) => fmt(v) },
-        {
-          label: this.opts.label,
-          stroke: line,
+        {},
+        ...this.lines.map((l): uPlot.Series => ({
+          label: l.label,
+          stroke: l.color ?? blue,
           width: 1.5,
           spanGaps: false,
-          points: { show: this.series.x.length < SHOW_POINTS_BELOW, size: 5, fill: line },
-          value: (_u, v) => fmt(v),
-        },
+          facets: [
+            { scale: 'x', auto: true, sorted: 1 },
+            { scale: 'y', auto: true },
+          ],
+          points: {
+            show: l.x.length < SHOW_POINTS_BELOW,
+            size: 5,
+            fill: l.color ?? blue,
+            // uPlot draws markers between the shared x window's indices, which mode 2 does not
+            // have: name every point of the (short) line instead.
+            filter: (_u, _si, show) => (show ? Array.from({ length: l.x.length }, (_, i) => i) : null),
+          },
+        })),
       ],
-      axes: [axis(), { ...axis(), size: (_u, values) => yAxisWidth(values) }],
-      hooks: { setSelect: [() => (this.zoomed = true)] },
+      axes: [xAxis, { ...axis(), values: (_u, splits) => splits.map(tickText(formatMetricValue)), size: (_u, values) => yAxisWidth(values) }],
+      hooks: {
+        setSelect: [
+          (u) => {
+            if (u.select.width < 2) return;
+            const range: [number, number] = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')];
+            this.zoomed = true;
+            if (this.opts.onZoom) {
+              this.range = range;
+              this.opts.onZoom(range);
+            }
+          },
+        ],
+        setCursor: [(u) => this.showReadout(u)],
+      },
     };
+  }
+
+  /** The nearest line's point under the pointer, or (not hovering) a single line's last value. */
+  private showReadout(u: uPlot | undefined): void {
+    const fx = (v: number) => (this.opts.formatX ? this.opts.formatX(v) : formatMetricValue(v));
+    const xLabel = this.opts.xLabel ?? 'step';
+    let hovered: { label: string; x: string; y: string; color: string | undefined } | undefined;
+    if (u && (u.cursor.left ?? -1) >= 0) {
+      let best = Infinity;
+      u.cursor.idxs?.forEach((i, si) => {
+        const d = this.data[si] as unknown as [number[], (number | null)[]] | null;
+        const line = this.lines[si - 1];
+        if (si === 0 || i === null || i === undefined || !d || !line) return;
+        const y = d[1][i];
+        if (y === null || y === undefined) return;
+        const dist = Math.abs(u.valToPos(y, 'y') - (u.cursor.top ?? 0));
+        if (dist >= best) return;
+        best = dist;
+        hovered = { label: line.label, x: fx(d[0][i]!), y: formatMetricValue(y), color: line.color };
+      });
+    }
+    let last: { label: string; x: string; y: string } | undefined;
+    if (!hovered && this.lines.length === 1) {
+      const d = this.data[1] as unknown as [number[], (number | null)[]];
+      const i = lastDrawnIndex(d[1]);
+      if (i >= 0) last = { label: this.lines[0]!.label, x: fx(d[0][i]!), y: formatMetricValue(d[1][i]!) };
+    }
+    this.readout.textContent = readoutText(xLabel, hovered, last, this.lines.length);
+    this.readout.dataset['hovering'] = String(!!hovered);
+    if (hovered?.color) this.readout.style.setProperty('--chart-readout-color', hovered.color);
+    else this.readout.style.removeProperty('--chart-readout-color');
   }
 }
 

@@ -3,7 +3,7 @@ import type { ColumnInfo } from '../../../../src/protocol/webview/compare';
 import { STAR_COLUMN, formatCell, orderByClauses, reorder, toggleSort, visibleColumns } from '../../../../webview/compare/viewModel';
 import { assignColors, colorOf } from '../../../../webview/compare/colors';
 import { buildCsv, csvField } from '../../../../src/shared/csv';
-import { formatX, nearestIndex, niceTicks, project, yExtent } from '../../../../webview/compare/chartMath';
+import { formatX } from '../../../../webview/compare/chartMath';
 
 const col = (id: string, kind: ColumnInfo['kind'], differs = true, type: ColumnInfo['type'] = 'text'): ColumnInfo => ({
   id,
@@ -119,27 +119,11 @@ describe('CSV export', () => {
   });
 });
 
-describe('chart math', () => {
-  it('makes round ticks', () => {
-    assert.deepEqual(niceTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
-    assert.deepEqual(niceTicks(0.1, 0.35, 5), [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
-    assert.deepEqual(niceTicks(NaN, 1), []);
-  });
-
-  it('projects linear and log scales; non-positive values cannot be drawn on a log axis', () => {
-    assert.equal(project({ lo: 0, hi: 10, log: false }, 5), 0.5);
-    assert.equal(project({ lo: 1, hi: 100, log: true }, 10), 0.5);
-    assert.ok(Number.isNaN(project({ lo: 1, hi: 100, log: true }, 0)));
-    const e = yExtent([{ y: [1, NaN, Infinity, -2, 100] }], true);
-    assert.ok(e.lo > 0 && e.lo < 1 && e.hi > 100);
-  });
-
-  it('finds the nearest point and formats x by axis', () => {
-    assert.equal(nearestIndex([0, 10, 20, 30], 14), 1);
-    assert.equal(nearestIndex([0, 10, 20, 30], 16), 2);
-    assert.equal(nearestIndex([], 1), -1);
+describe('chart x labels', () => {
+  it('formats x by axis', () => {
     assert.equal(formatX('relative', 90_000), '1m 30s');
     assert.equal(formatX('step', 1000), '1000');
+    assert.match(formatX('time', new Date(2026, 10, 26, 3, 4, 5).getTime()), /^03:04:05$/);
   });
 });
 
