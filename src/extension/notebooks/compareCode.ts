@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatRelativeTime } from '../../shared/format';
 import type { Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import type { ExperimentsNode } from '../runs/experimentsTree';
@@ -60,7 +61,7 @@ async function pickRun(backends: BackendPool, exclude: string | undefined, which
   const chosen = await vscode.window.showQuickPick(
     items.map((p) => ({
       label: p.run.name,
-      description: `${p.run.experiment} · ${p.run.status} · ${new Date(p.run.start_time).toLocaleString()}`,
+      description: `${p.run.experiment} · ${p.run.status} · ${formatRelativeTime(p.run.start_time)}`,
       detail: p.run.source.path ?? undefined,
       pick: p,
     })),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS, CONTEXT_VALUES } from '../contributions';
-import { STATUS_ICON, formatDuration, keyMetric } from '../../shared/format';
+import { STATUS_ICON, formatDuration, formatExactTime, formatRelativeTime, keyMetric } from '../../shared/format';
 import type { Experiment, Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import { EntryPointsSection, type EntryPointsNode, isEntryPointsNode } from './entryPointsTree';
@@ -104,7 +104,7 @@ function runItem(run: Run): vscode.TreeItem {
   item.description = (deleted ? 'deleted · ' : '') + (metric ? `${metric.key} ${metric.value}` : run.status);
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${run.name}** — ${run.status}\n\n`);
-  tooltip.appendMarkdown(`\`${run.id}\` · started ${new Date(run.start_time).toLocaleString()}`);
+  tooltip.appendMarkdown(`\`${run.id}\` · started ${formatRelativeTime(run.start_time)} (${formatExactTime(run.start_time)})`);
   if (run.duration_ms !== null) tooltip.appendMarkdown(` · ${formatDuration(run.duration_ms)}`);
   if (run.error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(run.error)}`);
   item.tooltip = tooltip;
