@@ -87,7 +87,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 }
 
 function experimentItem(e: Experiment): vscode.TreeItem {
-  const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+  // Expanded: a newcomer sees runs at once; VS Code remembers a collapse by the item's id.
+  const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `experiment:${e.id}`;
   item.iconPath = new vscode.ThemeIcon('beaker');
   item.description = e.running_count > 0 ? `${e.run_count} runs, ${e.running_count} running` : `${e.run_count} runs`;
