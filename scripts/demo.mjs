@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from './e2e/codeserver.mjs';
-import { createDemoWorkspace } from './e2e/demo-workspace.mjs';
+import { createDemoWorkspace, executeDemoNotebook } from './e2e/demo-workspace.mjs';
 import { packageVsix, REPO_ROOT } from './e2e/package-vsix.mjs';
 import { describeFailure, exitOnSignals, onPath, run } from './e2e/proc.mjs';
 import { setup } from './e2e/setup.mjs';
@@ -97,4 +97,7 @@ async function trainRuns(dir, pythonPath) {
       log(`  training run failed, continuing (see ${logFile}): ${/** @type {Error} */ (err).message}`);
     }
   }
+  log('  executing explore.ipynb (nbclient), so its cells show outputs and its run');
+  const notRun = await executeDemoNotebook(dir, { pythonPath, run, logFile });
+  if (notRun) log(`  explore.ipynb left unexecuted, continuing: ${notRun}`);
 }
