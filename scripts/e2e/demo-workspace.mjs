@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'demo-template');
 export const DEMO_MARKER = '.mlwb-demo';
 
+/** train.py arguments of the runs the demo records, so the views have something to show. */
+export const DEMO_RUNS = [
+  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline'],
+  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr'],
+  ['--lr', '1.5', '--epochs', '25', '--l2', '0.01', '--name', 'large-lr-l2'],
+];
+
 /**
  * Create (or recreate, when it is one we made) the demo folder.
  * @param {string} dir

@@ -91,7 +91,8 @@ function experimentItem(e: Experiment): vscode.TreeItem {
   const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `experiment:${e.id}`;
   item.iconPath = new vscode.ThemeIcon('beaker');
-  item.description = e.running_count > 0 ? `${e.run_count} runs, ${e.running_count} running` : `${e.run_count} runs`;
+  const runs = `${e.run_count} run${e.run_count === 1 ? '' : 's'}`;
+  item.description = e.running_count > 0 ? `${runs}, ${e.running_count} running` : runs;
   item.contextValue = CONTEXT_VALUES.experiments.experiment;
   return item;
 }
