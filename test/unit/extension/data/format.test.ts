@@ -66,7 +66,7 @@ describe('Data view text', () => {
     assert.equal(datasetDescription(d, NOW), 'modified since last snapshot · 2 snapshots · latest 1 h ago');
     assert.match(datasetTooltip(d), /1 added, 0 removed, 2 changed/);
     // A path in a code span is shown as written: backslash escapes would appear literally there.
-    assert.match(datasetTooltip({ ...d, path: '/root/ml-workbench-demo/data/train.csv' }), /^`\/root\/ml-workbench-demo\/data\/train\.csv`$/m);
+    assert.match(datasetTooltip({ ...d, path: '/home/ada/ml-workbench-demo/data/train.csv' }), /^`\/home\/ada\/ml-workbench-demo\/data\/train\.csv`$/m);
     assert.match(datasetTooltip({ ...d, path: '/w/a`b' }), /^``\/w\/a`b``$/m);
     assert.equal(datasetDescription({ ...d, modified: false, snapshots: 1 }, NOW), '1 snapshot · latest 1 h ago');
     assert.match(datasetDescription({ ...d, exists: false }, NOW), /^missing on disk/);
