@@ -67,18 +67,6 @@ describe('Data snapshots in the Data view', function () {
     await dataset.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await dataset.innerText(), /2 snapshots/);
     assert.doesNotMatch(await dataset.innerText(), /modified/);
-    // The tooltip shows the dataset's path as written: no Markdown escapes (`ml\-workbench`).
-    const box = await dataset.locator('.label-name').first().boundingBox();
-    if (!box) throw new Error('the dataset row has no label');
-    await page.mouse.move(box.x + 5, box.y + box.height / 2);
-    await page.mouse.move(box.x + 10, box.y + box.height / 2, { steps: 3 });
-    const hover = page.locator('.monaco-hover, .workbench-hover, .custom-hover', { hasText: 'latest' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
-    const tip = await hover.innerText();
-    assert.match(tip, /\/data\b/);
-    assert.doesNotMatch(tip, /\\/, `the tooltip shows a backslash: ${tip}`);
-    await saveScreenshot(page, 'data', 'dataset tooltip');
-    await page.keyboard.press('Escape');
     await dataset.click();
     const v2 = row('v2');
     await v2.waitFor({ state: 'visible', timeout: 30_000 });
