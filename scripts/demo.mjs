@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from './e2e/codeserver.mjs';
-import { createDemoWorkspace } from './e2e/demo-workspace.mjs';
+import { createDemoWorkspace, DEMO_RUNS, executeDemoNotebook } from './e2e/demo-workspace.mjs';
 import { packageVsix, REPO_ROOT } from './e2e/package-vsix.mjs';
 import { describeFailure, exitOnSignals, onPath, run } from './e2e/proc.mjs';
 import { setup } from './e2e/setup.mjs';
@@ -38,13 +38,6 @@ exitOnSignals(async () => {
   log('stopping…');
   await server?.stop();
 });
-
-/** A few training runs with different settings, so the views have something to show. */
-const RUNS = [
-  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline'],
-  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr'],
-  ['--lr', '1.5', '--epochs', '25', '--l2', '0.01', '--name', 'large-lr-l2'],
-];
 
 try {
   const requestedPort = Number(opt('--port') ?? 8080);
@@ -89,7 +82,7 @@ async function trainRuns(dir, pythonPath) {
   if (!existsSync(join(pythonPath, 'mlwb'))) return log('python/mlwb is not in this checkout yet: no runs recorded (the views start empty)');
   if (!onPath('python3')) return log('python3 not found: no runs recorded');
   const env = { ...process.env, PYTHONPATH: pythonPath, MLWB_DIR: join(dir, '.mlwb') };
-  for (const runArgs of RUNS) {
+  for (const runArgs of DEMO_RUNS) {
     log(`  python3 train.py ${runArgs.join(' ')}`);
     try {
       await run('python3', ['train.py', ...runArgs], { cwd: dir, env, timeoutMs: 120_000, logFile });
@@ -97,4 +90,7 @@ async function trainRuns(dir, pythonPath) {
       log(`  training run failed, continuing (see ${logFile}): ${/** @type {Error} */ (err).message}`);
     }
   }
+  log('  executing explore.ipynb (nbclient), so its cells show outputs and its run');
+  const notRun = await executeDemoNotebook(dir, { pythonPath, run, logFile });
+  if (notRun) log(`  explore.ipynb left unexecuted, continuing: ${notRun}`);
 }

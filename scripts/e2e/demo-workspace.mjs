@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'demo-template');
 export const DEMO_MARKER = '.mlwb-demo';
 
+/** train.py arguments of the runs the demo records, so the views have something to show. */
+export const DEMO_RUNS = [
+  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline'],
+  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr'],
+  ['--lr', '1.5', '--epochs', '25', '--l2', '0.01', '--name', 'large-lr-l2'],
+];
+
 /**
  * Create (or recreate, when it is one we made) the demo folder.
  * @param {string} dir
@@ -84,4 +91,43 @@ function notebook() {
     nbformat: 4,
     nbformat_minor: 5,
   };
+}
+
+// Runs the notebook headless with nbclient and saves it with its outputs, so a code-server
+// without the Python and Jupyter extensions still shows what each cell printed, and its
+// `%%mlwb_run` cell's run is in the sidebar beside the script runs. MLWB_NOTEBOOK_PATH tells the
+// client which notebook it runs in (nbclient does not say; see docs/notebooks.md).
+const EXECUTE_NOTEBOOK = `
+import sys, nbformat
+from nbclient import NotebookClient
+path, cwd = sys.argv[1], sys.argv[2]
+nb = nbformat.read(path, as_version=4)
+NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": cwd}}).execute()
+nbformat.write(nb, path)
+`;
+
+/** The Python modules the notebook step needs; missing ones mean the step is skipped with a note. */
+export const NOTEBOOK_PEERS = ['nbclient', 'nbformat', 'ipykernel'];
+
+/**
+ * Execute explore.ipynb in place. Resolves to undefined when it ran, else to why not (the caller
+ * logs it and the demo goes on: the notebook is then shown without outputs).
+ * @param {string} dir  the demo workspace
+ * @param {{ pythonPath: string, run: (cmd: string, args: string[], opts: object) => Promise<unknown>, logFile: string }} opts
+ * @returns {Promise<string | undefined>}
+ */
+export async function executeDemoNotebook(dir, { pythonPath, run, logFile }) {
+  const notebookPath = join(dir, 'explore.ipynb');
+  const env = { ...process.env, PYTHONPATH: pythonPath, MLWB_DIR: join(dir, '.mlwb'), MLWB_NOTEBOOK_PATH: notebookPath };
+  try {
+    await run('python3', ['-c', `import ${NOTEBOOK_PEERS.join(', ')}`], { cwd: dir, env, timeoutMs: 60_000, logFile });
+  } catch {
+    return `the Python modules ${NOTEBOOK_PEERS.join(', ')} are not installed (python3 -m pip install ${NOTEBOOK_PEERS.join(' ')})`;
+  }
+  try {
+    await run('python3', ['-c', EXECUTE_NOTEBOOK, notebookPath, dir], { cwd: dir, env, timeoutMs: 180_000, logFile, label: 'nbclient: explore.ipynb' });
+    return undefined;
+  } catch (err) {
+    return `executing it failed: ${/** @type {Error} */ (err).message}`;
+  }
 }

@@ -26,6 +26,7 @@ import {
 } from '../core/snapshots';
 import { objectPath } from '../core/snapshots/objects';
 import type { Db } from '../core/store/database';
+import type { LoggedInput } from '../core/ingest/eventApplier';
 import { ensureWorkspace } from '../core/workspace';
 import { type DataSource, type DatasetSummary, type GalleryItem, type SnapshotSummary } from '../protocol/data';
 import { DataWatcher } from './dataWatcher';
@@ -90,14 +91,15 @@ export class DataRequests implements RequestGroup<DataMethods> {
   }
 
   /** The LiveIngest `inputs` hook: link the run to a snapshot of each path it read. */
-  linkInputs(service: WorkspaceService, runId: string, inputPaths: string[]): void {
+  linkInputs(service: WorkspaceService, runId: string, inputs: LoggedInput[]): void {
     this.linking = this.linking.then(async () => {
       const db = service.store();
       if (!db) return;
       const datasets: string[] = [];
-      for (const p of inputPaths) {
+      for (const { path: p, ts } of inputs) {
         try {
-          const r = await linkRunInput(db, service.paths, runId, p);
+          // A snapshot taken now is dated when the run read the data, not when this caught up.
+          const r = await linkRunInput(db, service.paths, runId, p, { readAtMs: ts });
           datasets.push(r.snapshot.dataset);
           this.statuses.delete(r.snapshot.dataset);
         } catch (e) {

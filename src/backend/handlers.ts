@@ -69,7 +69,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
         changed: (runIds) => state.notify('store/changed', { runIds }),
         issue: (i) => state.notify('log', { level: 'warn', message: `${i.file}:${i.line}: ${i.message}` }),
         warn: (message) => state.notify('warning', { message }),
-        inputs: (runId, paths) => data.linkInputs(svc, runId, paths),
+        inputs: (runId, inputs) => data.linkInputs(svc, runId, inputs),
         trusted: () => state.trusted === true,
       }));
       // Open (and migrate) now, so a corrupt store is reported at start-up, not on first click.

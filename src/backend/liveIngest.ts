@@ -6,6 +6,7 @@ import { ingestRunLog, type IngestIssue } from '../core/ingest/runIngestor';
 import { listRunIds } from '../core/ingest/workspaceIngest';
 import { toRunEvent } from '../core/ingest/events';
 import { sweepDeadRuns } from '../core/ingest/liveness';
+import type { LoggedInput } from '../core/ingest/eventApplier';
 import { refreshTiles } from '../core/query/tiles';
 import type { WorkspacePaths } from '../core/workspace';
 
@@ -15,7 +16,7 @@ export interface LiveIngestEvents {
   issue(issue: IngestIssue): void;
   warn(message: string): void;
   /** Input paths a run logged (for snapshot lineage). Only called while `trusted()` says so. */
-  inputs?(runId: string, paths: string[]): void;
+  inputs?(runId: string, inputs: LoggedInput[]): void;
   /**
    * Whether the workspace is trusted. Linking an input reads (and may copy) a path a run log
    * names, so a log in an untrusted workspace must not trigger it. Absent means untrusted.
@@ -175,7 +176,7 @@ export class LiveIngest {
     }, 200);
   }
 
-  private passInputs(runId: string, inputs: string[]): void {
+  private passInputs(runId: string, inputs: LoggedInput[]): void {
     if (this.events.trusted?.() === true) {
       this.events.inputs?.(runId, inputs);
       return;
@@ -225,19 +226,19 @@ export class LiveIngest {
 }
 
 /** The paths of a log's `input` events (for linking after trust is granted). */
-function loggedInputs(file: string): string[] {
+function loggedInputs(file: string): LoggedInput[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     return [];
   }
-  const out: string[] = [];
+  const out: LoggedInput[] = [];
   for (const line of text.split('\n')) {
     if (!line.includes('"input"')) continue;
     try {
       const e = toRunEvent(JSON.parse(line));
-      if (e?.type === 'input') out.push(e.path);
+      if (e?.type === 'input') out.push({ path: e.path, ts: e.ts });
     } catch {
       // reported when it was ingested
     }

@@ -53,3 +53,53 @@ export function keyMetric(run: Run, preferred: readonly string[] = []): { key: s
   const key = [...preferred, ...conventional].find((k) => k in run.metrics) ?? keys.sort()[0]!;
   return { key, value: formatMetricValue(run.metrics[key]!.last) };
 }
+
+// Dates: one human format in every view and panel (locale-aware, via Intl), relative where recency
+// matters ("5 min ago"), with the exact time beside it in a tooltip. Machine output (CLI --json,
+// event logs) stays ISO 8601 and never goes through these.
+
+type TimeInput = string | number;
+
+function toMs(t: TimeInput): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
+// One formatter per (locale, style), built on first use: Intl constructors are slow.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string | undefined, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${seconds}`;
+  let f = dateTimeFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
+    dateTimeFormats.set(key, f);
+  }
+  return f;
+}
+
+/** "Nov 26, 2026, 12:44 AM" in the user's locale; the input back when it is not a time. */
+export function formatDateTime(t: TimeInput, locale?: string): string {
+  const ms = toMs(t);
+  return Number.isFinite(ms) ? dateTimeFormat(locale, false).format(ms) : String(t);
+}
+
+/** The exact time, with seconds, for tooltips: "Nov 26, 2026, 12:44:35 AM". */
+export function formatExactTime(t: TimeInput, locale?: string): string {
+  const ms = toMs(t);
+  return Number.isFinite(ms) ? dateTimeFormat(locale, true).format(ms) : String(t);
+}
+
+/**
+ * "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago"; older than a week (or in the
+ * future beyond clock skew) the date and time as formatDateTime writes it.
+ */
+export function formatRelativeTime(t: TimeInput, now = Date.now(), locale?: string): string {
+  const ms = toMs(t);
+  if (!Number.isFinite(ms)) return String(t);
+  const s = Math.round((now - ms) / 1000);
+  if (s < -60 || s >= 7 * 86_400) return formatDateTime(ms, locale);
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  const days = Math.round(s / 86_400);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
+}

@@ -56,6 +56,8 @@ describe('Compare Runs panel', function () {
       frame = await webviewFrame(page, '[data-testid=runs-table]', 20_000).catch(() => undefined);
     }
     if (!frame) throw new Error('Compare Runs did not open from the context menu after 3 tries');
+    // The experiment opens expanded: the mouse now rests on a run row, whose tooltip would cover the table's header.
+    await page.mouse.move(900, 700);
     await frame.locator('body[data-state=ready]').waitFor({ timeout: 30_000 });
     await frame.locator('.vt-row .vt-cell:not(.loading)').first().waitFor({ timeout: 30_000 });
     assert.equal(await count(), 12);

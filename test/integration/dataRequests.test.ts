@@ -6,6 +6,7 @@ import { type BackendErrorData, PROTOCOL_VERSION } from '../../src/protocol/back
 import { TestBackend } from '../helpers/backendClient';
 import { REPO_ROOT } from '../helpers/dist';
 import { makeTempDir } from '../helpers/tmp';
+import { EventLogWriter } from '../helpers/eventLog';
 
 function python(cwd: string, code: string): Promise<number | null> {
   const child = spawn('python3', ['-c', code], {
@@ -208,5 +209,23 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
       snaps[0]!.runs.map((r) => [r.run_id, r.run_name]),
       [[runId, 'reader']],
     );
+  });
+
+  it('dates a snapshot made for lineage when the run read the data, not when the link was made', async () => {
+    const b = await start();
+    // A run that read data/ two minutes ago, whose log the backend ingests only now.
+    const readAt = Date.now() - 120_000;
+    new EventLogWriter(path.join(tmp.dir, '.mlwb', 'runs'), 'lineagetime000000001')
+      .start({ ts: readAt - 1000, name: 'early-reader', pid: 999_999_999, host: 'elsewhere' })
+      .write(
+        { v: 1, type: 'input', ts: readAt, path: path.join(tmp.dir, 'data') },
+        { v: 1, type: 'run_end', ts: readAt + 1000, status: 'finished', error: null },
+      );
+    const details = await until(async () => {
+      const d = await b.request('runs/details', { id: 'lineagetime000000001' }).catch(() => undefined);
+      return d?.inputs.length ? d : undefined;
+    }, 'the input link');
+    const snapshot = (await b.request('data/snapshots', { dataset: 'data' })).find((x) => x.snapshot.id === details.inputs[0]!.snapshot_id)!.snapshot;
+    assert.equal(snapshot.created_at, new Date(readAt).toISOString());
   });
 });

@@ -164,8 +164,7 @@ function showPage(page: PageData): void {
   }
   grid.setRowCount(cache.rowCount());
   grid.refresh();
-  const rows = cache.known ? `${cache.rowCount().toLocaleString('en-US')} rows` : `${cache.loadedRows.toLocaleString('en-US')}+ rows`;
-  setMeta(`${page.format.toUpperCase()} · ${rows} · ${cache.columns.length} columns`);
+  setMeta(`${page.format.toUpperCase()} · ${cache.rowCountText()} · ${cache.columns.length} columns`);
 }
 
 // ---- profile --------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ export class PageCache {
     return this.loadedEnd + (this.pages.size === 0 ? 0 : this.pageSize);
   }
 
-  /** Rows up to the furthest loaded page (what "N+ rows" says while the end is unknown). */
+  /** Rows up to the furthest loaded page (what the header counts while the end is unknown). */
   get loadedRows(): number {
     return this.loadedEnd;
   }
@@ -32,6 +32,15 @@ export class PageCache {
   /** True once the row count is exact. */
   get known(): boolean {
     return this.total !== null;
+  }
+
+  /**
+   * The header's row count. While the end is unknown it says how many rows are loaded and that
+   * there are more, not "200+", which read as a total that disagreed with the profile's count.
+   */
+  rowCountText(): string {
+    if (this.total !== null) return `${this.total.toLocaleString('en-US')} row${this.total === 1 ? '' : 's'}`;
+    return `first ${this.loadedEnd.toLocaleString('en-US')} rows loaded, scroll for more`;
   }
 
   add(page: Pick<PageData, 'columns' | 'rows' | 'offset' | 'total' | 'done'>): void {

@@ -19,7 +19,7 @@ import {
 } from '../../src/protocol/webview/runDetails';
 import { type PanelActions, renderHeader, renderOverview } from './render/overview';
 import { createOutputView, renderArtifacts, renderIssues, renderParams, renderTags } from './render/sections';
-import { formatBytes } from '../../src/shared/format';
+import { formatBytes, formatDateTime } from '../../src/shared/format';
 import { createPackagesView } from './render/environment';
 import { MetricsView } from './render/metrics';
 import { type RunDetailsViewModel, buildViewModel, durationText } from './viewModel';
@@ -147,7 +147,7 @@ function showDetails(details: RunDetailsData, artifactsBaseUri: string | null): 
             columns: ['path', 'snapshot', 'files', 'size'],
             rows: runInputs.map((i) => [
               i.path,
-              `${i.snapshot_name ?? new Date(i.created_at).toLocaleString()} (${i.snapshot_id.slice(0, 12)})`,
+              `${i.snapshot_name ?? formatDateTime(i.created_at)} (${i.snapshot_id.slice(0, 12)})`,
               String(i.file_count),
               formatBytes(i.total_bytes),
             ]),

@@ -2,7 +2,7 @@
  * RunDetailsData → what the panel displays, as plain strings and flags. DOM-free so the rules
  * (formatting, NaN/∞, quoting, image detection) are unit-tested in node.
  */
-import { STATUS_ICON, formatBytes, formatDuration, formatMetricValue } from '../../src/shared/format';
+import { STATUS_ICON, formatBytes, formatDateTime, formatDuration, formatExactTime, formatMetricValue } from '../../src/shared/format';
 import type { RunStatus } from '../../src/shared/runModel';
 import type { RunDetailsData } from '../../src/protocol/webview/runDetails';
 
@@ -33,6 +33,9 @@ export interface RunDetailsViewModel {
   lifecycle: 'active' | 'deleted';
   started: string;
   ended: string;
+  /** The exact times, with seconds, for tooltips. */
+  startedExact: string;
+  endedExact: string;
   error: string | null;
   source: { path: string; label: string; kind: string | null } | null;
   git: { commit: string; shortCommit: string; branch: string | null; dirty: boolean; hasDiff: boolean; diffTruncated: boolean } | null;
@@ -70,6 +73,8 @@ export function buildViewModel(d: RunDetailsData, artifactsBaseUri: string | nul
     lifecycle: run.lifecycle,
     started: formatDateTime(run.start_time),
     ended: run.end_time ? formatDateTime(run.end_time) : run.status === 'running' ? 'still running' : '—',
+    startedExact: formatExactTime(run.start_time),
+    endedExact: run.end_time ? formatExactTime(run.end_time) : '',
     error: run.error,
     source: sourcePath ? { path: sourcePath, label: baseName(sourcePath), kind: run.source.kind ?? ctx?.source?.kind ?? null } : null,
     git: git?.commit
@@ -120,14 +125,6 @@ export function durationText(run: { start_time: string; end_time: string | null;
   if (Number.isNaN(start)) return '—';
   const end = run.end_time ? Date.parse(run.end_time) : run.status === 'running' ? nowMs : NaN;
   return Number.isNaN(end) ? '—' : formatDuration(end - start);
-}
-
-/** `2025-01-31 14:05:09` in local time: sortable, unambiguous, and no locale surprises in tests. */
-export function formatDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 /** The command as a user would retype it in a POSIX shell: `python3 train.py --lr 0.1`. */

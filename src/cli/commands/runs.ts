@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { getRun, getMetricPoints } from '../../core/runs/queries';
+import { getMetricPoints } from '../../core/runs/queries';
 import { formatMetricValue } from '../../shared/format';
 import { fieldId } from '../../core/query/fields';
 import { type FilterExpr, type OrderKey, parseFilter, parseOrderBy } from '../../core/query/parser';
@@ -7,7 +7,8 @@ import { queryRuns } from '../../core/query/runs';
 import { formatFilterError, isFilterSyntaxError } from '../../core/query/syntaxError';
 import { MlwbError } from '../../core/errors';
 import type { Run } from '../../shared/runModel';
-import { type CliContext, withCurrentStore } from '../context';
+import { type CliContext, missingWorkspaceMessage, withCurrentStore } from '../context';
+import { resolveRun } from '../runRef';
 import { type Output, formatTable } from '../output';
 
 export function runsCommand(ctx: CliContext, out: Output): Command {
@@ -39,6 +40,8 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
       );
       if (opts.json) return out.json(list);
       if (list.length === 0) {
+        const missing = missingWorkspaceMessage(ctx);
+        if (missing) return out.line(missing);
         return out.line(opts.filter ? 'No runs match the filter.' : 'No runs yet. Log one with `import mlwb` in a training script (see README).');
       }
       // Show the values the list is sorted by, so the order explains itself.
@@ -52,23 +55,19 @@ export function runsCommand(ctx: CliContext, out: Output): Command {
     });
 
   runs
-    .command('show <id>')
-    .description('show one run')
+    .command('show <run>')
+    .description('show one run, named by its id, a unique id prefix or a unique name')
     .option('--json', 'print the run as JSON')
     .option('-m, --metric <key>', 'include the full series of this metric as `points`')
-    .action((id: string, opts: { json?: boolean; metric?: string }) => {
+    .action((ref: string, opts: { json?: boolean; metric?: string }) => {
       const result = withCurrentStore<(Run & { points?: unknown }) | undefined>(ctx, undefined, (db) => {
-        const run: Run & { points?: unknown } = getRun(db, id);
-        if (opts.metric !== undefined) run.points = getMetricPoints(db, id, opts.metric);
+        const run: Run & { points?: unknown } = resolveRun(db, ref);
+        if (opts.metric !== undefined) run.points = getMetricPoints(db, run.id, opts.metric);
         return run;
       });
-      if (!result) throw new MlwbError(`No run with id ${id} (this workspace has no runs yet).`, 'NOT_FOUND');
+      if (!result) throw new MlwbError(missingWorkspaceMessage(ctx) ?? `No run matches "${ref}" (this workspace has no runs yet).`, 'NOT_FOUND');
       if (opts.json) return out.json(result);
-      out.line(`${result.name} (${result.id}) — ${result.experiment} — ${result.status}`);
-      out.line(`started ${result.start_time}${result.end_time ? `, ended ${result.end_time}` : ''}`);
-      for (const [k, v] of Object.entries(result.params)) out.line(`  param  ${k} = ${v}`);
-      for (const [k, m] of Object.entries(result.metrics)) out.line(`  metric ${k}: last ${m.last}, min ${m.min}, max ${m.max}, ${m.count} points`);
-      for (const [k, v] of Object.entries(result.tags)) out.line(`  tag    ${k} = ${v}`);
+      for (const line of runText(result)) out.line(line);
     });
 
   return runs;
@@ -92,6 +91,18 @@ function checkedQuery(out: Output, filter: string | undefined, orderBy: string[]
     filter: filter !== undefined ? parse('--filter', () => parseFilter(filter)) : undefined,
     orderBy: orderBy !== undefined ? parse('--order-by', () => orderBy.flatMap((o) => parseOrderBy(o))) : undefined,
   };
+}
+
+/** The plain-text `runs show`: values rounded for reading (`--json` keeps full precision). */
+export function runText(run: Run): string[] {
+  const lines = [`${run.name} (${run.id}) — ${run.experiment} — ${run.status}`, `started ${run.start_time}${run.end_time ? `, ended ${run.end_time}` : ''}`];
+  for (const [k, v] of Object.entries(run.params)) lines.push(`  param  ${k} = ${v}`);
+  for (const [k, m] of Object.entries(run.metrics)) {
+    const points = `${m.count.toLocaleString('en-US')} point${m.count === 1 ? '' : 's'}`;
+    lines.push(`  metric ${k}: last ${formatMetricValue(m.last)}, min ${formatMetricValue(m.min)}, max ${formatMetricValue(m.max)}, ${points}`);
+  }
+  for (const [k, v] of Object.entries(run.tags)) lines.push(`  tag    ${k} = ${v}`);
+  return lines;
 }
 
 function cellText(run: Run, key: OrderKey): string {

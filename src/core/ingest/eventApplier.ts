@@ -2,6 +2,12 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
 
+/** A data path a run's log says it read, and when (the event's time, ms since the epoch). */
+export interface LoggedInput {
+  path: string;
+  ts: number;
+}
+
 /** An event whose content the store refuses; the ingestor reports its line and skips it. */
 export class RejectedEventError extends Error {}
 
@@ -37,7 +43,7 @@ export class EventApplier {
   private pending: (number | null)[] = [];
   private maxTs = -Infinity;
   points = 0;
-  inputs: string[] = [];
+  inputs: LoggedInput[] = [];
 
   constructor(
     db: Db,
@@ -93,7 +99,7 @@ export class EventApplier {
         this.s.upsertArtifact.run(this.runId, e.path, e.size);
         break;
       case 'input':
-        this.inputs.push(e.path);
+        this.inputs.push({ path: e.path, ts: e.ts });
         break;
       case 'heartbeat':
         break;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { EventApplier, RejectedEventError } from './eventApplier';
+import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
@@ -18,8 +18,8 @@ export interface RunIngestResult {
   events: number;
   points: number;
   issues: IngestIssue[];
-  /** Input paths the run logged in this call (for snapshot lineage). */
-  inputs: string[];
+  /** Input paths the run logged in this call, with when it read them (for snapshot lineage). */
+  inputs: LoggedInput[];
   /** True when the log held nothing new (the caller need not notify anyone). */
   unchanged: boolean;
   /** True when maxChunks stopped the call before the end of the log. */

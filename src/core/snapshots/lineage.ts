@@ -23,6 +23,12 @@ export interface LinkResult {
 export type LinkOptions = Pick<CreateSnapshotOptions, 'metadataOnly' | 'hasher' | 'signal' | 'onProgress'> & {
   /** Inputs larger than this are recorded by hash only (metadata-only), not copied. */
   copyLimitBytes?: number;
+  /**
+   * When the run read the input (its log event's time). A snapshot taken for the link carries
+   * this time, so lineage reads "data as of when the run read it", even when the link is made
+   * later (the backend catching up, trust granted after the run).
+   */
+  readAtMs?: number;
 };
 
 /**
@@ -95,7 +101,9 @@ export async function linkRunInput(db: Db, paths: WorkspacePaths, runId: string,
   if (!snapshot) {
     const limit = copyLimit(options);
     const metadataOnly = options.metadataOnly || sizeUpTo(abs, limit) > limit;
-    const r = await createSnapshot(db, paths, abs, { ...options, metadataOnly, reuseIfUnchanged: true });
+    const readAt = options.readAtMs;
+    const at = readAt !== undefined && Number.isFinite(readAt) && readAt <= Date.now() ? () => readAt : undefined;
+    const r = await createSnapshot(db, paths, abs, { ...options, metadataOnly, reuseIfUnchanged: true, ...(at ? { now: at } : {}) });
     snapshot = r.snapshot;
     created = !r.reused;
   }

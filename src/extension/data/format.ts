@@ -3,19 +3,7 @@
  * test/unit/data-ui/.
  */
 import type { DatasetSummary, SnapshotSummary } from '../../protocol/data';
-import { formatBytes } from '../../shared/format';
-
-/** "just now", "5 min ago", "3 h ago", "2 days ago", else the date. */
-export function relativeTime(iso: string, now = Date.now()): string {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return iso;
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 45) return 'just now';
-  if (s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
-  if (s < 7 * 86_400) return `${Math.round(s / 86_400)} days ago`;
-  return new Date(t).toISOString().slice(0, 10);
-}
+import { formatBytes, formatDateTime, formatExactTime, formatRelativeTime } from '../../shared/format';
 
 /** "+2 −1 ~3" (added, removed, modified), '' when nothing changed, 'first' for a first snapshot. */
 export function changeText(change: SnapshotSummary['change']): string {
@@ -32,14 +20,13 @@ export function fileCount(n: number): string {
 
 /** The snapshot row: its name, else its time. */
 export function snapshotLabel(s: SnapshotSummary['snapshot']): string {
-  const time = new Date(s.created_at).toLocaleString();
-  return s.name ? `${s.name}` : time;
+  return s.name ?? formatDateTime(s.created_at);
 }
 
 export function snapshotDescription(x: SnapshotSummary, now = Date.now()): string {
   const s = x.snapshot;
   const parts = [
-    s.name ? relativeTime(s.created_at, now) : '',
+    s.name ? formatRelativeTime(s.created_at, now) : '',
     fileCount(s.file_count),
     formatBytes(s.total_bytes),
     changeText(x.change),
@@ -56,7 +43,7 @@ export function snapshotTooltip(x: SnapshotSummary): string {
   const lines = [
     `**${escapeMarkdown(s.name ?? s.dataset)}** — snapshot \`${s.id}\``,
     '',
-    `${new Date(s.created_at).toLocaleString()} · ${fileCount(s.file_count)} · ${formatBytes(s.total_bytes)}`,
+    `${formatExactTime(s.created_at)} · ${fileCount(s.file_count)} · ${formatBytes(s.total_bytes)}`,
     '',
     x.change
       ? `Since the previous snapshot: ${x.change.added} added, ${x.change.removed} removed, ${x.change.modified} modified`
@@ -78,7 +65,7 @@ export function datasetDescription(d: DatasetSummary, now = Date.now()): string 
   const parts = [
     !d.exists ? 'missing on disk' : d.modified ? 'modified since last snapshot' : '',
     `${d.snapshots} snapshot${d.snapshots === 1 ? '' : 's'}`,
-    `latest ${relativeTime(d.latest.created_at, now)}`,
+    `latest ${formatRelativeTime(d.latest.created_at, now)}`,
   ].filter(Boolean);
   return parts.join(' · ');
 }
@@ -87,15 +74,26 @@ export function datasetTooltip(d: DatasetSummary): string {
   const lines = [
     `**${escapeMarkdown(d.dataset)}**`,
     '',
-    `\`${escapeMarkdown(d.path)}\``,
+    codeSpan(d.path),
     '',
-    `${d.snapshots} snapshot(s); latest ${new Date(d.latest.created_at).toLocaleString()}`,
+    `${d.snapshots} snapshot${d.snapshots === 1 ? '' : 's'}; latest ${formatExactTime(d.latest.created_at)}`,
   ];
   if (!d.exists) lines.push('', 'The dataset no longer exists on disk; restore a snapshot to bring it back.');
   else if (d.modified && d.changes) {
     lines.push('', `Modified since the last snapshot: ${d.changes.added} added, ${d.changes.removed} removed, ${d.changes.changed} changed (from file stats).`);
   } else if (d.modified === false) lines.push('', 'Unchanged since the last snapshot.');
   return lines.join('\n');
+}
+
+/**
+ * Inline code in Markdown. Backslash escapes do not apply inside a code span (they would show
+ * literally), so the text goes in as is, fenced by more backticks than it contains in a row.
+ */
+export function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 export function escapeMarkdown(text: string): string {

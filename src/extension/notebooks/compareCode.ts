@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import { formatRelativeTime } from '../../shared/format';
 import type { Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import type { ExperimentsNode } from '../runs/experimentsTree';
 import { codeUri } from './codeDocuments';
+import { compareCodeOutcome } from './compareCodeOutcome';
 import { reportError } from '../shared/errors';
 
 type RunPick = { folder: vscode.WorkspaceFolder; run: Run };
@@ -28,14 +30,16 @@ export async function compareCode(backends: BackendPool, node?: ExperimentsNode,
   const [a, b] = picks as [RunPick, RunPick];
   try {
     const [da, db] = await Promise.all([a, b].map((p) => backends.forFolder(p.folder).request('code/get', { id: p.run.id })));
-    if (!da!.available && !db!.available) {
-      void vscode.window.showInformationMessage(`Neither ${a.run.name} nor ${b.run.name} recorded its code, so there is nothing to compare.`);
-      return;
-    }
     const left = codeUri(a.folder, a.run.id, a.run.name, da!.fileName);
     const right = codeUri(b.folder, b.run.id, b.run.name, db!.fileName);
-    const title = da!.fileName === db!.fileName ? `${da!.fileName} (${a.run.name} ↔ ${b.run.name})` : `${a.run.name} ↔ ${b.run.name}`;
-    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+    const outcome = compareCodeOutcome(da!, db!);
+    if (outcome.kind === 'diff') {
+      await vscode.commands.executeCommand('vscode.diff', left, right, outcome.title, { preview: true });
+      return;
+    }
+    const open = outcome.openCode ? 'Open Code' : undefined;
+    const choice = await vscode.window.showInformationMessage(outcome.message, ...(open ? [open] : []));
+    if (choice === open && open) await vscode.window.showTextDocument(right, { preview: true });
   } catch (e) {
     reportError(e);
   }
@@ -60,7 +64,7 @@ async function pickRun(backends: BackendPool, exclude: string | undefined, which
   const chosen = await vscode.window.showQuickPick(
     items.map((p) => ({
       label: p.run.name,
-      description: `${p.run.experiment} · ${p.run.status} · ${new Date(p.run.start_time).toLocaleString()}`,
+      description: `${p.run.experiment} · ${p.run.status} · ${formatRelativeTime(p.run.start_time)}`,
       detail: p.run.source.path ?? undefined,
       pick: p,
     })),

@@ -3,6 +3,7 @@ import { CONTEXT_VALUES } from '../contributions';
 import { enabledPatterns } from '../../core/code/glob';
 import type { EntryPoint } from '../../protocol/backend';
 import type { BackendPool } from '../backend/backendPool';
+import { entryPointDescription, entryPointTooltip } from './entryPointText';
 
 /** The "Entry Points" section of the Experiments view: training scripts and notebooks. */
 export type EntryPointsNode =
@@ -64,11 +65,12 @@ export class EntryPointsSection implements vscode.Disposable {
 
   treeItem(node: EntryPointsNode): vscode.TreeItem {
     if (node.kind === 'entryPoints') {
-      const item = new vscode.TreeItem('Entry Points', vscode.TreeItemCollapsibleState.Expanded);
+      // Collapsed: the runs are what the view is for; the files that make them are one click away.
+      const item = new vscode.TreeItem('Entry Points', vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `entryPoints:${node.folder.uri.toString()}`;
       item.iconPath = new vscode.ThemeIcon('rocket');
       item.description = String(node.entries.length);
-      item.tooltip = 'Python scripts and notebooks in this folder that use mlwb or MLflow';
+      item.tooltip = 'Python scripts and notebooks in this folder that log runs (with mlwb, %%mlwb_run or MLflow)';
       item.contextValue = CONTEXT_VALUES.experiments.entryPoints;
       return item;
     }
@@ -78,8 +80,8 @@ export class EntryPointsSection implements vscode.Disposable {
     item.id = `entryPoint:${uri.toString()}`;
     item.resourceUri = uri;
     item.iconPath = new vscode.ThemeIcon(entry.kind === 'notebook' ? 'notebook' : 'file-code');
-    item.description = [slash > 0 ? entry.path.slice(0, slash) : undefined, entry.uses.join(', ')].filter(Boolean).join(' · ');
-    item.tooltip = `${entry.path} — uses ${entry.uses.join(', ')}`;
+    item.description = entryPointDescription(entry);
+    item.tooltip = entryPointTooltip(entry);
     item.contextValue = CONTEXT_VALUES.experiments.entryPoint(entry.kind);
     item.command = { title: 'Open', command: 'vscode.open', arguments: [uri] };
     return item;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS, CONTEXT_VALUES } from '../contributions';
-import { STATUS_ICON, formatDuration, keyMetric } from '../../shared/format';
+import { STATUS_ICON, formatDuration, formatExactTime, formatRelativeTime, keyMetric } from '../../shared/format';
 import type { Experiment, Run } from '../../shared/runModel';
 import type { BackendPool } from '../backend/backendPool';
 import { EntryPointsSection, type EntryPointsNode, isEntryPointsNode } from './entryPointsTree';
@@ -87,10 +87,12 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 }
 
 function experimentItem(e: Experiment): vscode.TreeItem {
-  const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+  // Expanded: a newcomer sees runs at once; VS Code remembers a collapse by the item's id.
+  const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `experiment:${e.id}`;
   item.iconPath = new vscode.ThemeIcon('beaker');
-  item.description = e.running_count > 0 ? `${e.run_count} runs, ${e.running_count} running` : `${e.run_count} runs`;
+  const runs = `${e.run_count} run${e.run_count === 1 ? '' : 's'}`;
+  item.description = e.running_count > 0 ? `${runs}, ${e.running_count} running` : runs;
   item.contextValue = CONTEXT_VALUES.experiments.experiment;
   return item;
 }
@@ -104,7 +106,7 @@ function runItem(run: Run): vscode.TreeItem {
   item.description = (deleted ? 'deleted · ' : '') + (metric ? `${metric.key} ${metric.value}` : run.status);
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${run.name}** — ${run.status}\n\n`);
-  tooltip.appendMarkdown(`\`${run.id}\` · started ${new Date(run.start_time).toLocaleString()}`);
+  tooltip.appendMarkdown(`\`${run.id}\` · started ${formatRelativeTime(run.start_time)} (${formatExactTime(run.start_time)})`);
   if (run.duration_ms !== null) tooltip.appendMarkdown(` · ${formatDuration(run.duration_ms)}`);
   if (run.error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(run.error)}`);
   item.tooltip = tooltip;

@@ -12,7 +12,7 @@ describe('mlwb CLI', () => {
   afterEach(() => tmp.cleanup());
 
   function seed(): void {
-    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb'), { recursive: true });
     const db = openStore(path.join(tmp.dir, '.mlwb', 'store.db'));
     seedRuns(db, [
       { id: 'r1', experiment: 'exp', name: 'baseline', start: Date.UTC(2026, 0, 1), params: { lr: '0.1' }, metrics: { loss: [1, 0.5, NaN] } },
@@ -76,7 +76,7 @@ describe('mlwb CLI', () => {
     seed();
     const missing = await cli(tmp.dir, ['runs', 'show', 'nope', '--json']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /No run with id nope/);
+    assert.match(missing.stderr, /No run matches "nope"/);
     const noMetric = await cli(tmp.dir, ['runs', 'show', 'r1', '--metric', 'acc']);
     assert.match(noMetric.stderr, /has no metric "acc"/);
   });
@@ -100,7 +100,57 @@ describe('mlwb CLI', () => {
     }
   });
 
+  it('says where it looked and how to start when there is no workspace', async () => {
+    const none = await cli(tmp.dir, ['runs', 'list']);
+    assert.equal(none.code, 0);
+    assert.match(none.stdout, /No ML Workbench workspace found: no \.mlwb folder in .* or any folder above it/);
+    assert.ok(none.stdout.includes(tmp.dir), none.stdout);
+    assert.match(none.stdout, /mlwb snapshot create/);
+    const show = await cli(tmp.dir, ['runs', 'show', 'r1']);
+    assert.equal(show.code, 2);
+    assert.match(show.stderr, /No ML Workbench workspace found/);
+    const env = await cli(tmp.dir, ['runs', 'list'], { MLWB_DIR: path.join(tmp.dir, 'nowhere') });
+    assert.match(env.stdout, /MLWB_DIR points at .*nowhere, which does not exist/);
+  });
+
+  it('finds a run by a unique id prefix or name, and lists the candidates when ambiguous', async () => {
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
+    const db = openStore(path.join(tmp.dir, '.mlwb', 'store.db'));
+    seedRuns(db, [
+      { id: 'abc111', experiment: 'exp', name: 'baseline', start: Date.UTC(2026, 0, 1) },
+      { id: 'abc222', experiment: 'exp', name: 'tuned', start: Date.UTC(2026, 0, 2) },
+      { id: 'xyz333', experiment: 'exp', name: 'tuned', start: Date.UTC(2026, 0, 3) },
+    ]);
+    db.close();
+    const byPrefix = await cli(tmp.dir, ['runs', 'show', 'abc1', '--json']);
+    assert.equal(byPrefix.code, 0, byPrefix.stderr);
+    assert.equal((JSON.parse(byPrefix.stdout) as { id: string }).id, 'abc111');
+    const byName = await cli(tmp.dir, ['runs', 'show', 'baseline', '--json']);
+    assert.equal((JSON.parse(byName.stdout) as { id: string }).id, 'abc111');
+    const prefixTwice = await cli(tmp.dir, ['runs', 'show', 'abc']);
+    assert.equal(prefixTwice.code, 2);
+    assert.match(prefixTwice.stderr, /"abc" matches 2 runs; give the id/);
+    assert.match(prefixTwice.stderr, /abc111 {2}baseline/);
+    assert.match(prefixTwice.stderr, /abc222 {2}tuned/);
+    const nameTwice = await cli(tmp.dir, ['runs', 'show', 'tuned']);
+    assert.match(nameTwice.stderr, /"tuned" matches 2 runs/);
+    const none = await cli(tmp.dir, ['runs', 'show', 'zzz']);
+    assert.match(none.stderr, /No run matches "zzz"/);
+  });
+
+  it('rounds values in plain-text show and counts points in the singular', async () => {
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
+    const db = openStore(path.join(tmp.dir, '.mlwb', 'store.db'));
+    seedRuns(db, [{ id: 'r1', experiment: 'exp', name: 'one', start: Date.UTC(2026, 0, 1), metrics: { val_loss: [0.18989688861769952] } }]);
+    db.close();
+    const r = await cli(tmp.dir, ['runs', 'show', 'r1']);
+    assert.match(r.stdout, /metric val_loss: last 0\.1899, min 0\.1899, max 0\.1899, 1 point$/m);
+    const json = await cli(tmp.dir, ['runs', 'show', 'r1', '--json']);
+    assert.equal((JSON.parse(json.stdout) as { metrics: { val_loss: { last: number } } }).metrics.val_loss.last, 0.18989688861769952);
+  });
+
   it('prints a readable table and an empty-state hint', async () => {
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
     const empty = await cli(tmp.dir, ['runs', 'list']);
     assert.match(empty.stdout, /No runs yet/);
     seed();

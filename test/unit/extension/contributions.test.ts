@@ -14,7 +14,7 @@ interface Manifest {
     commands: { command: string }[];
     views: Record<string, { id: string }[]>;
     menus: Record<string, MenuEntry[]>;
-    viewsWelcome?: { view: string; when?: string }[];
+    viewsWelcome?: { view: string; when?: string; contents: string }[];
   };
 }
 
@@ -90,6 +90,22 @@ describe('contributions: ids in code match package.json', () => {
         if (/\bview\s*==\s*$/.test(when.slice(0, m.index))) continue;
         assert.ok(known.has(m[1]!), `when clause reads ${m[1]}, which no code sets: ${when}`);
       }
+    }
+  });
+
+  it('offers only one of Show/Hide Deleted Runs in the palette, by the context key', () => {
+    const palette = manifest.contributes.menus.commandPalette ?? [];
+    const whenOf = (command: string) => palette.find((e) => e.command === command)?.when;
+    assert.equal(whenOf('mlwb.showDeletedRuns'), `!${CONTEXT_KEYS.showDeletedRuns}`);
+    assert.equal(whenOf('mlwb.hideDeletedRuns'), CONTEXT_KEYS.showDeletedRuns);
+  });
+
+  it('keeps each empty view to one line of text (as VS Code views do)', () => {
+    for (const w of manifest.contributes.viewsWelcome ?? []) {
+      if (w.view !== VIEW_IDS.deployments) continue;
+      const text = w.contents.split('\n').filter((l) => !l.startsWith('['));
+      assert.equal(text.length, 1, `${w.view}: ${text.length} lines`);
+      assert.ok(text[0]!.length <= 80, `${w.view}: ${text[0]!.length} characters`);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { formatBytes, formatDuration, formatMetricValue, keyMetric } from '../../../src/shared/format';
+import { formatBytes, formatDateTime, formatDuration, formatExactTime, formatMetricValue, formatRelativeTime, keyMetric } from '../../../src/shared/format';
 import type { Run } from '../../../src/shared/runModel';
 
 describe('run formatting', () => {
@@ -36,5 +36,25 @@ describe('run formatting', () => {
     assert.equal(keyMetric(run(['zeta', 'alpha']))!.key, 'alpha');
     assert.equal(keyMetric(run(['zeta', 'loss']), ['zeta'])!.key, 'zeta');
     assert.equal(keyMetric(run([])), undefined);
+  });
+
+  it('writes dates one human way: medium date and time in the locale, seconds only in the exact form', () => {
+    const t = new Date(2026, 10, 26, 0, 44, 35).getTime();
+    // ICU puts a narrow no-break space before AM/PM; \s matches it.
+    assert.match(formatDateTime(t, 'en-US'), /^Nov 26, 2026,? 12:44\sAM$/);
+    assert.match(formatExactTime(new Date(t).toISOString(), 'en-US'), /^Nov 26, 2026,? 12:44:35\sAM$/);
+    assert.match(formatDateTime(t, 'de-DE'), /^26\.11\.2026,? 00:44$/);
+    assert.equal(formatDateTime('not a date'), 'not a date');
+  });
+
+  it('says how long ago when recent, else the date', () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    assert.equal(formatRelativeTime('2026-03-01T11:59:50Z', now), 'just now');
+    assert.equal(formatRelativeTime('2026-03-01T11:55:00Z', now), '5 min ago');
+    assert.equal(formatRelativeTime('2026-03-01T09:00:00Z', now), '3 h ago');
+    assert.equal(formatRelativeTime('2026-02-28T12:00:00Z', now), 'yesterday');
+    assert.equal(formatRelativeTime('2026-02-27T12:00:00Z', now), '2 days ago');
+    assert.equal(formatRelativeTime('2025-01-01T00:00:00Z', now, 'en-US'), formatDateTime('2025-01-01T00:00:00Z', 'en-US'));
+    assert.equal(formatRelativeTime('2026-03-01T13:00:00Z', now, 'en-US'), formatDateTime('2026-03-01T13:00:00Z', 'en-US'), 'the future is a date');
   });
 });

@@ -44,8 +44,8 @@ export function renderHeader(vm: RunDetailsViewModel, actions: PanelActions): HT
 export function renderOverview(vm: RunDetailsViewModel, actions: PanelActions, duration: string): HTMLElement {
   const rows: [string, Child, string][] = [
     ['Duration', h('span', { id: 'run-duration' }, duration), 'run-duration'],
-    ['Started', vm.started, 'run-started'],
-    ['Ended', vm.ended, 'run-ended'],
+    ['Started', h('span', { title: vm.startedExact }, vm.started), 'run-started'],
+    ['Ended', vm.endedExact ? h('span', { title: vm.endedExact }, vm.ended) : vm.ended, 'run-ended'],
     ['Source', sourceCell(vm, actions), 'run-source'],
     ['Git', gitCell(vm, actions), 'run-git'],
     ['Command', vm.commandLine ? h('code', { class: 'wrap' }, vm.commandLine) : muted('not captured'), 'command-line'],

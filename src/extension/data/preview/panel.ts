@@ -13,6 +13,7 @@ import {
 } from '../../../protocol/webview/dataPreview';
 import { isImagePath } from '../../../protocol/data';
 import { detectFormat } from '../../../core/data/table';
+import { formatDateTime } from '../../../shared/format';
 import { webviewHtml, webviewOptions } from '../../shared/webview/html';
 import { connectPanel, type PanelChannel } from '../../shared/webview/messaging';
 import { PanelRegistry } from '../../shared/webview/panelRegistry';
@@ -87,7 +88,7 @@ class DataPreviewPanel implements vscode.Disposable {
     const label = async (id: string) => {
       try {
         const { snapshot } = await this.backend.request('data/snapshot', { id });
-        return snapshot.name ?? `${new Date(snapshot.created_at).toLocaleString()}`;
+        return snapshot.name ?? formatDateTime(snapshot.created_at);
       } catch {
         return id.slice(0, 12);
       }

@@ -9,6 +9,7 @@ import { RunDetailsPanel } from './panel';
 import { type OpenRunTarget, panelKey, toOpenRunTarget } from './target';
 import type { Contribution, ExtensionKit } from '../../shared/commands';
 import { reportError } from '../../shared/errors';
+import { formatDateTime, formatRelativeTime } from '../../../shared/format';
 
 /**
  * The run details feature: `mlwb.openRun`, the panel serializer (panels come back after a window
@@ -101,7 +102,7 @@ async function pickRun(backends: BackendPool): Promise<OpenRunTarget | undefined
         return runs.map((run): Item => ({
           label: run.name,
           description: `${run.experiment} · ${run.status}${folders.length > 1 ? ` · ${folder.name}` : ''}`,
-          detail: `${run.id} · started ${new Date(run.start_time).toLocaleString()}`,
+          detail: `${run.id} · started ${formatRelativeTime(run.start_time)} (${formatDateTime(run.start_time)})`,
           target: { folderUri: folder.uri.toString(), runId: run.id, name: run.name },
         }));
       }),

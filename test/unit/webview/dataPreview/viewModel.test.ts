@@ -22,6 +22,8 @@ describe('data preview view-model', () => {
       assert.equal(c.rowCount(), 20);
       assert.equal(c.loadedRows, 10);
       assert.equal(c.known, false);
+      // Not "10+ rows": that read as a total, and disagreed with the profile's count.
+      assert.equal(c.rowCountText(), 'first 10 rows loaded, scroll for more');
       assert.deepEqual(c.missing(0, 25), [10, 20]);
       assert.deepEqual(c.missing(0, 25), [], 'requested pages are not asked again');
       assert.equal(c.cell(3, 1), 'x3');
@@ -38,6 +40,7 @@ describe('data preview view-model', () => {
       });
       assert.equal(c.known, true);
       assert.equal(c.rowCount(), 12);
+      assert.equal(c.rowCountText(), '12 rows');
       assert.equal(c.cell(11, 1), null);
       assert.deepEqual(c.missing(0, 100), [], 'nothing past the known end');
     });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { RunDetailsData } from '../../../../src/protocol/webview/runDetails';
-import { buildViewModel, commandLine, durationText, filterPackages, formatDateTime, shellQuote } from '../../../../webview/runDetails/viewModel';
+import { formatDateTime, formatExactTime } from '../../../../src/shared/format';
+import { buildViewModel, commandLine, durationText, filterPackages, shellQuote } from '../../../../webview/runDetails/viewModel';
 
 function details(overrides: Partial<RunDetailsData['run']> = {}, context: RunDetailsData['context'] = null): RunDetailsData {
   return {
@@ -35,6 +36,15 @@ describe('run details view model', () => {
     assert.deepEqual(buildViewModel(details({ status: 'running', end_time: null, duration_ms: null }), null).statusIcon, { name: 'sync', spin: true });
     assert.deepEqual(buildViewModel(details({ status: 'failed' }), null).statusIcon, { name: 'error', spin: false });
     assert.equal(buildViewModel(details({ status: 'running', end_time: null }), null).ended, 'still running');
+  });
+
+  it('writes times the one human way (shared/format), with the exact time for the tooltip', () => {
+    const vm = buildViewModel(details({}), null);
+    const run = details({}).run;
+    assert.equal(vm.started, formatDateTime(run.start_time));
+    assert.equal(vm.startedExact, formatExactTime(run.start_time));
+    assert.equal(vm.ended, formatDateTime(run.end_time!));
+    assert.doesNotMatch(vm.started, /^\d{4}-\d{2}-\d{2}/);
   });
 
   it('formats metric summaries with NaN and ±∞ spelled out, sorted naturally by key', () => {
@@ -126,11 +136,6 @@ describe('run details view model', () => {
     assert.equal(durationText(running, Date.parse('2025-01-01T00:01:05.000Z')), '1m 05s');
     assert.equal(durationText({ ...running, status: 'killed' }, Date.now()), '—');
     assert.equal(durationText({ ...running, status: 'finished', duration_ms: 850 }, Date.now()), '850 ms');
-  });
-
-  it('formats dates in local time predictably', () => {
-    assert.equal(formatDateTime(new Date(2025, 0, 31, 14, 5, 9).toISOString()), '2025-01-31 14:05:09');
-    assert.equal(formatDateTime('not a date'), 'not a date');
   });
 
   it('quotes command-line arguments for a POSIX shell', () => {
