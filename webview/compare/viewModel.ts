@@ -2,7 +2,7 @@
  * The Compare Runs table's view model, DOM-free for node tests: which columns show in which
  * order, multi-column sort, and cell text.
  */
-import { formatDuration } from '../../src/shared/format';
+import { formatDateTime, formatDuration } from '../../src/shared/format';
 import { fromJsonNumber } from '../../src/shared/runModel';
 import type { Cell, ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
 
@@ -94,7 +94,7 @@ export function orderByClauses(sort: readonly SortKey[]): string[] {
 
 export function formatCell(col: Pick<ViewColumn, 'id' | 'kind'>, v: Cell | undefined): string {
   if (v === null || v === undefined) return '';
-  if (col.id === 'start_time' && typeof v === 'number') return formatTime(v);
+  if (col.id === 'start_time' && typeof v === 'number') return formatDateTime(v);
   if (col.id === 'duration' && typeof v === 'number') return formatDuration(v);
   if (typeof v === 'number') return formatNumber(v);
   return v;
@@ -105,12 +105,6 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-4 || a >= 1e9)) return v.toExponential(4);
   return String(Number(v.toPrecision(6)));
-}
-
-export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 /** A number from a cell (NaN/±Inf strings included); undefined for text or missing. */
