@@ -33,7 +33,11 @@ def env():
     folder = tmpdir()
     models = make_models(folder)
     config = {
-        "models": [{"name": name, "version": "1", "path": m["path"]} for name, m in models.items()]
+        # identity_fp32 waits up to 5 ms for company, so the two-client test sees batches form even
+        # when the machine is fast enough that a lone worker is never busy (the default delay is 0).
+        "models": [{"name": name, "version": "1", "path": m["path"],
+                    **({"batching": {"maxQueueDelayMs": 5}} if name == "identity_fp32" else {})}
+                   for name, m in models.items()]
         + [{"name": "iris", "version": "2", "path": models["iris"]["path"]},
            ],
         "maxBodyBytes": 1 << 20,
