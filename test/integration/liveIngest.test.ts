@@ -88,7 +88,17 @@ time.sleep(60)
 `,
     );
     await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('logged') && resolve()));
-    await new Promise((r) => setTimeout(r, 400)); // > the client's 100 ms flush interval
+    // Kill only once the last point is on disk: the promise is that what was flushed survives (how
+    // soon the client flushes is measured by the flushWindow benchmark, not timed here).
+    await waitFor(
+      'the last point flushed to the log',
+      async () => {
+        const runsDir = path.join(tmp.dir, '.mlwb', 'runs');
+        const logs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).map((id) => path.join(runsDir, id, 'events.jsonl')) : [];
+        return logs.some((f) => fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes('"step":999')) || undefined;
+      },
+      10_000,
+    );
     child.kill('SIGKILL');
     const killed = await waitFor(
       'the killed run',
