@@ -53,7 +53,7 @@ export function axisScale(values: readonly (Cell | undefined)[]): AxisScale {
  */
 export function scatterPointStyle(selected: boolean, anySelected: boolean): { radius: number; alpha: number } {
   if (selected) return { radius: 5, alpha: 1 };
-  return { radius: 3.5, alpha: anySelected ? 0.35 : 0.75 };
+  return { radius: 3.5, alpha: anySelected ? 0.45 : 0.75 };
 }
 
 /** The scatter's left margin: room for the widest y tick label (measured), within [min, max]. */
