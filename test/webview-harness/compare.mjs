@@ -258,6 +258,11 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.click('.vt-row[data-row="0"] .vt-cell[aria-colindex="2"]', { timeout: 5000 });
       await page.click('.vt-row[data-row="2"] .vt-cell[aria-colindex="2"]', { modifiers: ['Shift'] });
       check((await page.evaluate(() => window.__state.selected.length)) === 3, 'shift-click selects a range');
+      // A selected row's pinned Name cell stays opaque over the columns scrolled under it, even in
+      // a theme without an inactive-selection color (as high-contrast themes may be; so is the harness').
+      await page.evaluate(() => document.querySelector('[data-testid=filter]').focus());
+      const pinnedBg = await page.$eval('.vt-row.vt-selected .vt-cell.vt-pinned[aria-colindex="2"]', (c) => getComputedStyle(c).backgroundImage);
+      check(pinnedBg !== 'none', `a selected row's pinned cell is opaque (${pinnedBg.slice(0, 60)})`);
       // The first metric ('curve', the long one) is charted by default; add another.
       await page.selectOption('[data-testid=add-metric]', 'm0');
       await page.waitForSelector('[data-metric=m0] canvas');
