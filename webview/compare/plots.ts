@@ -105,7 +105,9 @@ export class PlotsView {
     const base = themeColor('--vscode-charts-blue', '#3794ff');
     const any = selected.size > 0;
     const linePaint: Paint = (i) =>
-      selected.has(page.ids[i]!) ? { color: colorOf(st.colors[page.ids[i]!] ?? 0), alpha: 0.9, radius: 0 } : { color: muted, alpha: any ? 0.25 : 0.6, radius: 0 };
+      selected.has(page.ids[i]!)
+        ? { color: colorOf(st.colors[page.ids[i]!] ?? 0), alpha: 0.9, radius: 0 }
+        : { color: muted, alpha: any ? 0.25 : 0.6, radius: 0 };
     const pointPaint: Paint = (i) => {
       const on = selected.has(page.ids[i]!);
       return { color: on ? colorOf(st.colors[page.ids[i]!] ?? 0) : base, ...scatterPointStyle(on, any) };
