@@ -228,6 +228,11 @@ for (const [name, sc] of Object.entries(scenarios)) {
       check(rows > 5 && rows < 80, `only visible rows are in the DOM (${rows})`);
       const cells = await page.locator('.vt-row').first().locator('.vt-cell').count();
       check(cells < 30, `only visible columns are in the DOM (${cells} of ${await page.locator('.vt-hcell').count()})`);
+      // Headers cut to "p1…" carry the full name in their tooltip; cell text is cut with an ellipsis.
+      const title = await page.getAttribute('.vt-hcell[data-column-id="params.p1"]', 'title');
+      check(title?.split('\n')[0] === 'p1' && title.includes('params.p1'), `a header's tooltip names the full column (${JSON.stringify(title)})`);
+      const overflow = await page.$eval('.vt-row .vt-cell[aria-colindex="3"] .vt-text', (t) => getComputedStyle(t).textOverflow);
+      check(overflow === 'ellipsis', `cell text is cut with an ellipsis (${overflow})`);
       // Sort: click Name, then shift-click a metric.
       await page.click('.vt-hcell[data-column-id="name"]');
       await page.click('.vt-hcell[data-column-id="metrics.m0"]', { modifiers: ['Shift'] });
@@ -253,6 +258,11 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.click('.vt-row[data-row="0"] .vt-cell[aria-colindex="2"]', { timeout: 5000 });
       await page.click('.vt-row[data-row="2"] .vt-cell[aria-colindex="2"]', { modifiers: ['Shift'] });
       check((await page.evaluate(() => window.__state.selected.length)) === 3, 'shift-click selects a range');
+      // A selected row's pinned Name cell stays opaque over the columns scrolled under it, even in
+      // a theme without an inactive-selection color (as high-contrast themes may be; so is the harness').
+      await page.evaluate(() => document.querySelector('[data-testid=filter]').focus());
+      const pinnedBg = await page.$eval('.vt-row.vt-selected .vt-cell.vt-pinned[aria-colindex="2"]', (c) => getComputedStyle(c).backgroundImage);
+      check(pinnedBg !== 'none', `a selected row's pinned cell is opaque (${pinnedBg.slice(0, 60)})`);
       // The first metric ('curve', the long one) is charted by default; add another.
       await page.selectOption('[data-testid=add-metric]', 'm0');
       await page.waitForSelector('[data-metric=m0] canvas');
@@ -292,6 +302,26 @@ for (const [name, sc] of Object.entries(scenarios)) {
       check((await page.getAttribute('.plots', 'data-points')) === String(SHAPE.runs), 'plots draw every filtered run');
       const inked = await page.$eval('[data-testid=scatter]', (c) => c.toDataURL().length);
       check(inked > 5000, 'scatter has points');
+      // Points are drawn in the theme's chart blue (#3794ff here), large enough to read: count its
+      // pixels on a metric every run has (the default y, 'curve', has 6 runs).
+      await page.selectOption('[data-testid=scatter-y]', 'metrics.m0');
+      await page.waitForFunction(() => document.querySelector('[data-testid=scatter-y]')?.value === 'metrics.m0');
+      await page.waitForTimeout(300);
+      const dots = await page.$eval('[data-testid=scatter]', (c) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let blue = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 100 && d[i + 2] > 90 && d[i + 2] - d[i] > 50) blue++;
+        return { blue, radius: Number(c.dataset.pointRadius), color: c.dataset.pointColor };
+      });
+      check(dots.radius >= 3 && dots.blue > 3000, `scatter points are visible in the chart color (${JSON.stringify(dots)})`);
+      // The y-axis labels fit left of the axis: no ink is cut at the canvas' left edge.
+      const leftInk = await page.$eval('[data-testid=scatter]', (c) => {
+        const d = c.getContext('2d').getImageData(0, 0, 1, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      });
+      check(leftInk === 0, `nothing is clipped at the scatter's left edge (${leftInk} inked px in column 0)`);
       await page.locator('[data-testid=plots]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(outDir, 'compare-plots-dark.png') });
       await page.click('[data-testid=plots] > summary');
@@ -319,6 +349,16 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.mouse.up();
       const width = await page.evaluate(() => window.__state.widths.name);
       check(width >= 230 && width <= 250, `dragging the grip resizes the column (${width} px)`);
+      // A reload (VS Code restoring the panel from its saved state) keeps the width.
+      {
+        const savedAfterResize = await page.evaluate(() => window.__state);
+        const again = await open(sc, store.db, savedAfterResize);
+        await again.page.waitForSelector('.vt-row .vt-cell:not(.loading)');
+        const restored = await again.page.$eval('.vt-hcell[data-column-id="name"]', (c) => c.getBoundingClientRect().width);
+        check(Math.abs(restored - width) < 1, `the resized width survives a reload (${restored} px)`);
+        check(again.problems.length === 0, 'the reloaded page has no console errors');
+        await again.page.close();
+      }
       // A live update re-queries and keeps the selection.
       const before = await page.evaluate(() => window.__posted.filter((m) => m.type === 'table').length);
       await page.evaluate(() => window.__send({ type: 'changed', runIds: [] }));
@@ -327,9 +367,21 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.click('[data-testid=columns-button]');
       check(await page.isVisible('[data-testid=column-picker]'), 'column picker opens');
       await page.keyboard.press('Escape');
-      // Ctrl+A charts every run: the 6 that have the long metric get 6 lines in 6 colors.
-      await page.focus('[data-testid=runs-table] .vt');
+      // Ctrl+A after clicking a run (focus on its star button, as after starring) selects every
+      // run, not the page's text; Cmd+A does the same.
+      await page.click('.vt-row[data-row="4"] .vt-cell[aria-colindex="2"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid=selected-count]').textContent === '1 selected');
       await page.keyboard.press('Control+a');
+      await page.waitForFunction((n) => document.querySelector('[data-testid=selected-count]').textContent === `${n.toLocaleString()} selected`, SHAPE.runs);
+      check((await page.evaluate(() => window.__state.selected.length)) === SHAPE.runs, `Ctrl+A selects all ${SHAPE.runs} runs`);
+      check((await page.evaluate(() => window.getSelection().toString())) === '', 'Ctrl+A selects no page text');
+      await page.click('.vt-row[data-row="4"] .vt-cell[aria-colindex="2"]');
+      await page.focus('.vt-row[data-row="3"] [data-testid=star]');
+      await page.keyboard.press('Meta+a');
+      await page.waitForFunction((n) => window.__state.selected.length === n, SHAPE.runs);
+      check((await page.evaluate(() => window.getSelection().toString())) === '', 'Cmd+A from a focused star button selects all runs, no page text');
+      await page.screenshot({ path: join(outDir, 'compare-select-all-dark.png') });
+      // Every run is charted: the 6 that have the long metric get 6 lines in 6 colors.
       await page.waitForFunction(() => window.__compare.charts.inspect('curve')?.lines === 6);
       const all = await page.evaluate(() => window.__compare.charts.inspect('curve'));
       check(new Set(all.colors).size === 6, `every charted run has its own color (${all.colors.join(' ')})`);

@@ -67,6 +67,13 @@ const aggregate = h(
 );
 const differing = h('input', { type: 'checkbox', checked: state().onlyDiffering, 'data-testid': 'only-differing' });
 const count = h('span', { class: 'muted run-count', 'data-testid': 'run-count' });
+/** How many runs are selected (charted), so Ctrl+A or a shift-click shows what it did. */
+const selectedCount = h('span', { class: 'muted selected-count', 'data-testid': 'selected-count', 'aria-live': 'polite' });
+const showSelectedCount = () => {
+  const n = state().selected.length;
+  selectedCount.textContent = n ? `${n.toLocaleString()} selected` : '';
+};
+showSelectedCount();
 const columnsButton = h(
   'button',
   { class: 'icon-button', title: 'Choose and pin columns', 'data-testid': 'columns-button' },
@@ -98,6 +105,7 @@ app.append(
     columnsButton,
     csvButton,
     count,
+    selectedCount,
   ),
   tableHost,
   groupHost,
@@ -159,6 +167,7 @@ const picker = new ColumnPicker(columnsButton, {
 
 function select(ids: string[]): void {
   patch({ selected: ids, colors: assignColors(state().colors, ids) });
+  showSelectedCount();
   rememberNames();
   table.grid.refresh();
   charts.rebuild();

@@ -45,3 +45,19 @@ export function axisScale(values: readonly (Cell | undefined)[]): AxisScale {
     categories,
   };
 }
+
+/**
+ * How a scatter point is drawn: large and opaque enough to read at a glance (3,000 runs of 1 px
+ * grey dots read as noise). Selected runs are bigger and solid, in their run color; the others
+ * take the theme's chart color, fainter once a selection exists so the selection stands out.
+ */
+export function scatterPointStyle(selected: boolean, anySelected: boolean): { radius: number; alpha: number } {
+  if (selected) return { radius: 5, alpha: 1 };
+  return { radius: 3.5, alpha: anySelected ? 0.45 : 0.75 };
+}
+
+/** The scatter's left margin: room for the widest y tick label (measured), within [min, max]. */
+export function scatterLeftMargin(labelWidths: readonly number[], min = 36, max = 160): number {
+  const widest = labelWidths.reduce((a, b) => Math.max(a, b), 0);
+  return Math.round(Math.min(max, Math.max(min, widest + 12)));
+}

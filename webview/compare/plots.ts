@@ -6,7 +6,7 @@
 import { codicon, h } from '../shared/dom';
 import { themeColor } from '../shared/theme';
 import { colorOf } from './colors';
-import { type AxisScale, axisScale } from './plotMath';
+import { type AxisScale, axisScale, scatterLeftMargin, scatterPointStyle } from './plotMath';
 import type { ColumnInfo, CompareState, TableQuery } from '../../src/protocol/webview/compare';
 import type { Rpc } from './rpc';
 import { formatNumber } from './viewModel';
@@ -23,7 +23,7 @@ export interface PlotsDeps {
 export type PlotSettings = NonNullable<CompareState['plots']>;
 const MAX_ROWS = 20_000;
 /** How to draw row i: selected runs in their color, the rest muted. */
-type Paint = (i: number) => { color: string; alpha: number };
+type Paint = (i: number) => { color: string; alpha: number; radius: number };
 
 export class PlotsView {
   private readonly controls = h('div', { class: 'chart-controls' });
@@ -101,10 +101,21 @@ export class PlotsView {
     // Unselected first, so selected runs are drawn on top.
     const order = page.ids.map((_, i) => i).sort((a, b) => Number(selected.has(page.ids[a]!)) - Number(selected.has(page.ids[b]!)));
     const muted = themeColor('--vscode-disabledForeground', 'rgba(128,128,128,0.5)');
-    const paint: Paint = (i) =>
-      selected.has(page.ids[i]!) ? { color: colorOf(st.colors[page.ids[i]!] ?? 0), alpha: 0.9 } : { color: muted, alpha: selected.size > 0 ? 0.25 : 0.6 };
-    drawParallel(this.parallel, s.axes, scales, order, paint);
-    drawScatter(this.scatter, scales.get(s.scatterX), scales.get(s.scatterY), s.scatterX, s.scatterY, order, paint);
+    // Unselected points take the theme's chart color: a muted grey dot vanishes on either theme.
+    const base = themeColor('--vscode-charts-blue', '#3794ff');
+    const any = selected.size > 0;
+    const linePaint: Paint = (i) =>
+      selected.has(page.ids[i]!)
+        ? { color: colorOf(st.colors[page.ids[i]!] ?? 0), alpha: 0.9, radius: 0 }
+        : { color: muted, alpha: any ? 0.25 : 0.6, radius: 0 };
+    const pointPaint: Paint = (i) => {
+      const on = selected.has(page.ids[i]!);
+      return { color: on ? colorOf(st.colors[page.ids[i]!] ?? 0) : base, ...scatterPointStyle(on, any) };
+    };
+    drawParallel(this.parallel, s.axes, scales, order, linePaint);
+    drawScatter(this.scatter, scales.get(s.scatterX), scales.get(s.scatterY), s.scatterX, s.scatterY, order, pointPaint);
+    this.scatter.dataset['pointColor'] = base;
+    this.scatter.dataset['pointRadius'] = String(scatterPointStyle(false, any).radius);
     this.element.dataset['points'] = String(page.ids.length);
   }
 }
@@ -179,23 +190,40 @@ function drawScatter(
   const c = setup(canvas);
   if (!c || !sx || !sy) return;
   const { g, w, hgt } = c;
-  const L = 56;
-  const B = hgt - 26;
-  g.textAlign = 'center';
-  g.fillText(xId, (L + w) / 2, hgt - 4);
-  g.fillText(label(sx, 'min'), L, hgt - 14);
-  g.fillText(label(sx, 'max'), w - 20, hgt - 14);
+  const yMin = label(sy, 'min');
+  const yMax = label(sy, 'max');
+  // The y tick labels sit left of the axis, so the margin is measured, never a guess that clips them.
+  const L = scatterLeftMargin([g.measureText(yMin).width, g.measureText(yMax).width], 36, Math.max(36, w / 3));
+  const T = 24;
+  const B = hgt - 30;
+  const R = w - 16;
+  g.strokeStyle = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.5)');
+  g.beginPath();
+  g.moveTo(L, T);
+  g.lineTo(L, B);
+  g.lineTo(R, B);
+  g.stroke();
+  g.textAlign = 'right';
+  g.fillText(yMax, L - 6, T + 4);
+  g.fillText(yMin, L - 6, B);
   g.textAlign = 'left';
-  g.fillText(`${yId}  (${label(sy, 'min')} … ${label(sy, 'max')})`, 4, 12);
+  g.fillText(yId, 4, 12);
+  g.textAlign = 'center';
+  g.fillText(xId, (L + R) / 2, hgt - 4);
+  g.textAlign = 'left';
+  g.fillText(label(sx, 'min'), L, B + 14);
+  g.textAlign = 'right';
+  g.fillText(label(sx, 'max'), R, B + 14);
+  const pad = 6;
   for (const i of order) {
     const px = sx.pos[i]!;
     const py = sy.pos[i]!;
     if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-    const { color, alpha } = paint(i);
+    const { color, alpha, radius } = paint(i);
     g.fillStyle = color;
     g.globalAlpha = alpha;
     g.beginPath();
-    g.arc(L + px * (w - L - 20), B - py * (B - 20), 3, 0, Math.PI * 2);
+    g.arc(L + pad + px * (R - L - 2 * pad), B - pad - py * (B - T - 2 * pad), radius, 0, Math.PI * 2);
     g.fill();
   }
   g.globalAlpha = 1;

@@ -8,7 +8,7 @@ import { colorOf } from './colors';
 import type { ColumnInfo, CompareState } from '../../src/protocol/webview/compare';
 import { STAR_TAG } from '../../src/protocol/webview/compare';
 import type { RowStore } from './rows';
-import { STAR_COLUMN, type ViewColumn, formatCell, reorder, toggleSort, visibleColumns } from './viewModel';
+import { STAR_COLUMN, type ViewColumn, formatCell, headerTitle, reorder, toggleSort, visibleColumns } from './viewModel';
 
 export interface TableViewDeps {
   rows: RowStore;
@@ -114,7 +114,8 @@ export class TableView {
     if (col.id === 'status' && typeof v === 'string')
       el.append(codicon(STATUS_ICON[v] ?? 'circle-outline', `status-${v}${v === 'running' ? ' codicon-modifier-spin' : ''}`));
     const text = formatCell({ id: col.id, kind: 'param' }, v);
-    el.append(text);
+    // A span, not a bare text node: a flex item made of text gets no ellipsis when it is cut.
+    el.append(Object.assign(document.createElement('span'), { className: 'vt-text', textContent: text }));
     if (col.id === 'name' && id) el.title = `${text} (${id})`;
     else if (text.length > 12) el.title = text;
   }
@@ -136,7 +137,7 @@ export class TableView {
       el.append(kind);
     }
     el.append(label);
-    el.title = `${col.id}\nClick to sort, Shift+click to add to the sort, drag to reorder.`;
+    el.title = headerTitle(view?.label ?? col.id, view?.kind ?? 'attribute', col.id);
     const sort = this.d.state().sort;
     const i = sort.findIndex((k) => k.id === col.id);
     if (i >= 0) {

@@ -33,6 +33,17 @@ export function columnLabel(c: ColumnInfo): string {
   return c.key;
 }
 
+const KIND_NAMES: Partial<Record<ViewColumn['kind'], string>> = { param: 'Parameter', metric: 'Metric', tag: 'Tag' };
+
+/**
+ * A header's tooltip: the full column name first (the header itself may be cut to "batch_si…"),
+ * its kind and query id, then how to sort, reorder and resize.
+ */
+export function headerTitle(label: string, kind: ViewColumn['kind'], id: string): string {
+  const what = KIND_NAMES[kind];
+  return `${label}\n${what ? `${what} · ` : ''}${id}\nClick to sort, Shift+click to add to the sort, drag to reorder, drag the right edge to resize.`;
+}
+
 function defaultWidth(c: ColumnInfo): number {
   if (c.kind === 'attribute') return c.key === 'name' ? 180 : c.key === 'start_time' ? 150 : 100;
   return Math.min(160, Math.max(80, c.key.length * 8 + 24));

@@ -109,3 +109,17 @@ export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
 export function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
 }
+
+/** The modifier and key fields of a keydown, so this stays DOM-free. */
+export interface KeyChord {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  shiftKey: boolean;
+}
+
+/** Ctrl+A, or Cmd+A on macOS (either key, as the browser reports `a` or `A` with Caps Lock). */
+export function isSelectAll(e: KeyChord): boolean {
+  return (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'a';
+}

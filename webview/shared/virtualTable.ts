@@ -7,7 +7,7 @@
  * Styles: virtualTable.css (import it from the view's CSS).
  */
 import { attachColumnHandles } from './virtualTableColumns';
-import { type Cursor, type Range, clamp, columnRange, moveCursor, prefixOffsets, rowRange, scrollToReveal } from './virtualMath';
+import { type Cursor, type Range, clamp, columnRange, isSelectAll, moveCursor, prefixOffsets, rowRange, scrollToReveal } from './virtualMath';
 
 export interface GridColumn {
   id: string;
@@ -272,14 +272,17 @@ export class VirtualTable {
   }
 
   private onKey(e: KeyboardEvent): void {
-    if (e.target !== this.element) return;
     const ctrl = e.ctrlKey || e.metaKey;
-    if (e.key === ' ' || (e.key === 'a' && ctrl)) {
+    // Ctrl/Cmd+A anywhere in the grid (a focused star button too) selects every row, never the
+    // page's text; form fields inside a cell keep their own select-all.
+    if (isSelectAll(e) && !isEditable(e.target)) {
       e.preventDefault();
-      if (e.key === 'a') {
-        this.anchor = 0;
-        return this.select(this.rows - 1, 'range');
-      }
+      this.anchor = 0;
+      return this.select(this.rows - 1, 'range');
+    }
+    if (e.target !== this.element) return;
+    if (e.key === ' ') {
+      e.preventDefault();
       return this.select(this.cursor.row, 'toggle');
     }
     if (e.key === 'Enter') {
@@ -311,6 +314,10 @@ export class VirtualTable {
     if (left < view.scrollLeft) view.scrollLeft = left;
     else if (right > view.scrollLeft + view.clientWidth) view.scrollLeft = right - view.clientWidth;
   }
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || target.matches('input, textarea, select'));
 }
 
 function el(tag: string, className: string): HTMLElement {

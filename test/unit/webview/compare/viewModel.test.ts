@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import type { ColumnInfo } from '../../../../src/protocol/webview/compare';
-import { STAR_COLUMN, formatCell, orderByClauses, reorder, toggleSort, visibleColumns } from '../../../../webview/compare/viewModel';
+import { STAR_COLUMN, formatCell, headerTitle, orderByClauses, reorder, toggleSort, visibleColumns } from '../../../../webview/compare/viewModel';
 import { assignColors, colorOf } from '../../../../webview/compare/colors';
 import { buildCsv, csvField } from '../../../../src/shared/csv';
+import { formatDateTime } from '../../../../src/shared/format';
 import { formatX } from '../../../../webview/compare/chartMath';
+import { scatterLeftMargin, scatterPointStyle } from '../../../../webview/compare/plotMath';
 
 const col = (id: string, kind: ColumnInfo['kind'], differs = true, type: ColumnInfo['type'] = 'text'): ColumnInfo => ({
   id,
@@ -76,7 +78,8 @@ describe('compare view model', () => {
     assert.equal(formatCell({ id: 'metrics.loss', kind: 'metric' }, 1.5e-7), '1.5000e-7');
     assert.equal(formatCell({ id: 'metrics.loss', kind: 'metric' }, 'NaN'), 'NaN');
     assert.equal(formatCell({ id: 'params.lr', kind: 'param' }, null), '');
-    assert.match(formatCell({ id: 'start_time', kind: 'attribute' }, Date.UTC(2026, 0, 1)), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // The one UI date format (shared with the trees and run details).
+    assert.equal(formatCell({ id: 'start_time', kind: 'attribute' }, Date.UTC(2026, 0, 1)), formatDateTime(Date.UTC(2026, 0, 1)));
   });
 });
 
@@ -162,5 +165,31 @@ describe('group by', () => {
     assert.equal(groups[2]!.stats['metrics.loss'], undefined);
     assert.equal(groupFilter('params.opt', "it's"), "params.opt = 'it''s'");
     assert.equal(groupFilter('params.opt', null), '');
+  });
+});
+
+describe('header tooltips', () => {
+  it('start with the full column name, then its kind and id, then the gestures', () => {
+    const t = headerTitle('batch_size_per_device', 'param', 'params.batch_size_per_device').split('\n');
+    assert.equal(t[0], 'batch_size_per_device');
+    assert.equal(t[1], 'Parameter · params.batch_size_per_device');
+    assert.match(t[2]!, /resize/);
+    assert.equal(headerTitle('Experiment', 'attribute', 'experiment').split('\n')[1], 'experiment');
+  });
+});
+
+describe('scatter points', () => {
+  it('are big enough to see, selected ones bigger and solid, the rest fainter once there is a selection', () => {
+    const plain = scatterPointStyle(false, false);
+    assert.ok(plain.radius >= 3 && plain.alpha >= 0.7, JSON.stringify(plain));
+    const sel = scatterPointStyle(true, true);
+    assert.ok(sel.radius > plain.radius && sel.alpha === 1);
+    assert.ok(scatterPointStyle(false, true).alpha < plain.alpha);
+  });
+
+  it('leave room on the left for the widest y label, within bounds', () => {
+    assert.equal(scatterLeftMargin([10, 20]), 36);
+    assert.equal(scatterLeftMargin([30, 61.4]), 73);
+    assert.equal(scatterLeftMargin([500], 36, 120), 120);
   });
 });

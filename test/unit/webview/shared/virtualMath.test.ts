@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { columnAt, columnRange, moveCursor, moveItem, prefixOffsets, rowRange, scrollToReveal } from '../../../../webview/shared/virtualMath';
+import { columnAt, columnRange, isSelectAll, moveCursor, moveItem, prefixOffsets, rowRange, scrollToReveal } from '../../../../webview/shared/virtualMath';
 
 describe('virtual grid math', () => {
   it('finds the visible rows with overscan, clamped to the row count', () => {
@@ -47,5 +47,23 @@ describe('virtual grid math', () => {
   it('reorders items', () => {
     assert.deepEqual(moveItem(['a', 'b', 'c', 'd'], 0, 2), ['b', 'c', 'a', 'd']);
     assert.deepEqual(moveItem(['a', 'b'], 5, 0), ['a', 'b']);
+  });
+
+  it('knows select-all: Ctrl+A and Cmd+A (Caps Lock too), not Ctrl+Shift+A, Alt or a bare A', () => {
+    const k = (key: string, m: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }>) => ({
+      key,
+      ctrlKey: false,
+      metaKey: false,
+      altKey: false,
+      shiftKey: false,
+      ...m,
+    });
+    assert.equal(isSelectAll(k('a', { ctrlKey: true })), true);
+    assert.equal(isSelectAll(k('a', { metaKey: true })), true);
+    assert.equal(isSelectAll(k('A', { ctrlKey: true })), true);
+    assert.equal(isSelectAll(k('a', {})), false);
+    assert.equal(isSelectAll(k('a', { ctrlKey: true, shiftKey: true })), false);
+    assert.equal(isSelectAll(k('a', { ctrlKey: true, altKey: true })), false);
+    assert.equal(isSelectAll(k('b', { ctrlKey: true })), false);
   });
 });
