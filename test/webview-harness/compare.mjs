@@ -378,11 +378,12 @@ for (const [name, sc] of Object.entries(scenarios)) {
       await page.click('.vt-row[data-row="4"] .vt-cell[aria-colindex="2"]');
       await page.focus('.vt-row[data-row="3"] [data-testid=star]');
       await page.keyboard.press('Meta+a');
-      await page.waitForFunction((n) => window.__state.selected.length === n, SHAPE.runs);
+      await page.waitForFunction((n) => window.__state.selected.length === n, SHAPE.runs, { timeout: 90_000 });
       check((await page.evaluate(() => window.getSelection().toString())) === '', 'Cmd+A from a focused star button selects all runs, no page text');
       await page.screenshot({ path: join(outDir, 'compare-select-all-dark.png') });
       // Every run is charted: the 6 that have the long metric get 6 lines in 6 colors.
-      await page.waitForFunction(() => window.__compare.charts.inspect('curve')?.lines === 6);
+      // Charting every run fetches 3,000 series: give a loaded machine time (bounded).
+      await page.waitForFunction(() => window.__compare.charts.inspect('curve')?.lines === 6, undefined, { timeout: 90_000 });
       const all = await page.evaluate(() => window.__compare.charts.inspect('curve'));
       check(new Set(all.colors).size === 6, `every charted run has its own color (${all.colors.join(' ')})`);
       await page.locator('[data-metric=curve]').scrollIntoViewIfNeeded();
