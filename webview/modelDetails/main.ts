@@ -6,7 +6,7 @@
 import './modelDetails.css';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Handlers } from '../../src/shared/messages';
-import { formatBytes } from '../../src/shared/format';
+import { formatBytes, formatDateTime } from '../../src/shared/format';
 import { codicon, h } from '../shared/dom';
 import { dataTable, section } from '../shared/section';
 import { connectWebview, readInit } from '../shared/vscodeApi';
@@ -105,7 +105,7 @@ function show(d: ModelDetailsData): void {
   const meta = open('metadata', 'Metadata');
   const kv: [string, string][] = [
     ['Reference', `${v.name}:${v.version}`],
-    ['Registered', new Date(v.created_at).toLocaleString()],
+    ['Registered', formatDateTime(v.created_at)],
     ['Source', v.source],
     ['Size', `${formatBytes(v.size_bytes)}${v.files.length ? ` in ${v.files.length + 1} files` : ''}`],
     ['SHA-256', v.sha256],

@@ -3,7 +3,7 @@
  * src/shared/format.ts. No `vscode` import, so it is unit-tested directly.
  */
 import type { ModelVersion } from '../../protocol/models';
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatDateTime, formatExactTime } from '../../shared/format';
 
 export function versionDescription(v: ModelVersion): string {
   return [v.aliases.map((a) => `@${a}`).join(' '), formatBytes(v.size_bytes), v.validation.latency_ms !== null ? `${v.validation.latency_ms} ms` : '']
@@ -22,7 +22,7 @@ export function versionTooltip(v: ModelVersion): string {
     '',
     `Outputs: ${io(v.signature.outputs)}`,
     '',
-    `Registered ${v.created_at}${v.run_id ? ` from run \`${v.run_id}\`` : ''}`,
+    `Registered ${formatExactTime(v.created_at)}${v.run_id ? ` from run \`${v.run_id}\`` : ''}`,
   ].join('\n');
 }
 
@@ -42,7 +42,7 @@ export function compareMarkdown(versions: readonly { version: ModelVersion; metr
   lines.push(
     row(
       'registered',
-      versions.map((x) => x.version.created_at),
+      versions.map((x) => formatDateTime(x.version.created_at)),
     ),
   );
   lines.push(
