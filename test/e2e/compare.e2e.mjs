@@ -50,7 +50,12 @@ describe('Compare Runs panel', function () {
       await page.keyboard.press('Escape');
       await experiment.click({ button: 'right' });
       const item = page.getByRole('menuitem', { name: 'Compare Runs' });
-      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      // A right-click that only raised the row's hover tooltip shows no menu: try the gesture again.
+      const shown = await item.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!shown) continue;
       await page.waitForTimeout(200);
       await item.click();
       frame = await webviewFrame(page, '[data-testid=runs-table]', 20_000).catch(() => undefined);
