@@ -59,6 +59,12 @@ describe('Compare Runs panel', function () {
       await page.waitForTimeout(200);
       await item.click();
       frame = await webviewFrame(page, '[data-testid=runs-table]', 20_000).catch(() => undefined);
+      // A tree that re-rendered under the mouse can hand the right-click to a run row instead
+      // ("Compare 1 run"): close that panel and try the gesture again.
+      if (frame && !(await page.locator('.tab.active', { hasText: 'sweep' }).count())) {
+        await page.locator('.tab.active .codicon-close').click();
+        frame = undefined;
+      }
     }
     if (!frame) throw new Error('Compare Runs did not open from the context menu after 3 tries');
     // The experiment opens expanded: the mouse now rests on a run row, whose tooltip would cover the table's header.
