@@ -29,9 +29,15 @@ describe('ML Workbench output channel', function () {
     await runCommand(page, 'ML Workbench: Show Output');
     const deadline = Date.now() + 90_000;
     let state = await outputPanel(page);
+    let ranAt = Date.now();
     while (Date.now() < deadline && !(state.channel === 'ML Workbench' && /backend started/.test(state.text))) {
       await page.waitForTimeout(500);
       state = await outputPanel(page);
+      // A palette that swallowed the command leaves no Output panel at all: run the command again.
+      if (!state.channel && Date.now() - ranAt > 15_000) {
+        await runCommand(page, 'ML Workbench: Show Output');
+        ranAt = Date.now();
+      }
     }
     assert.equal(state.channel, 'ML Workbench', 'the Output panel shows another channel');
     assert.match(state.text, /backend started/, `Output text was: ${state.text.slice(0, 500)}`);
