@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INVALID_ARGUMENT',
   /** The workspace is not trusted: nothing runs, copies or edits until the user trusts it. */
   'WORKSPACE_UNTRUSTED',
+  /** A deployment did not become healthy; the message is the reason (port in use, model failed to load, …). */
+  'DEPLOY_FAILED',
   /** The user (or the caller) stopped the work; nothing was recorded. Not a failure to report. */
   'CANCELLED',
   /** A bug or an unexpected failure: details (a stack) are in the log. */

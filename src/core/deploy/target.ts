@@ -38,4 +38,9 @@ export interface DeployTarget {
   stop(rec: DeploymentRecord, ctx: TargetContext): Promise<void>;
   /** Log lines so far, then new ones while `follow` until the signal aborts. */
   logs(rec: DeploymentRecord, ctx: TargetContext, follow: boolean): AsyncIterable<string>;
+  /**
+   * Optional: whether what serves `rec` still exists (a process, a container). Health checks mark a
+   * deployment whose server is gone `stopped` (with the reason) instead of merely unhealthy.
+   */
+  alive?(rec: DeploymentRecord, ctx: TargetContext): boolean | Promise<boolean>;
 }

@@ -35,6 +35,7 @@ const ACTION_BY_CODE: Record<ErrorCode, 'cancelled' | 'user' | 'internal'> = {
   NOT_FOUND: 'user',
   INVALID_ARGUMENT: 'user',
   WORKSPACE_UNTRUSTED: 'user',
+  DEPLOY_FAILED: 'user',
   INTERNAL: 'internal',
 };
 
