@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION, type BackendNotifications, type NotificationMethod, t
 import { CodeRequests } from './codeRequests';
 import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
+import { DeployRequests } from './deployRequests';
 import { ModelRequests } from './modelRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
@@ -48,13 +49,15 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const code = new CodeRequests(ctx);
   const data = new DataRequests(ctx);
   const models = new ModelRequests(ctx);
-  const groups = [runs, compare, code, data, models];
+  const deployments = new DeployRequests(ctx);
+  const groups = [runs, compare, code, data, models, deployments];
   return {
     ...runs.handlers,
     ...compare.handlers,
     ...code.handlers,
     ...data.handlers,
     ...models.handlers,
+    ...deployments.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

@@ -33,7 +33,12 @@ describe('mlwb deploy / deployments / undeploy / rollback (built CLI)', function
   });
 
   it('deploys, lists, shows logs, rolls back and undeploys; the server outlives the CLI', async () => {
-    const d = json<{ id: string; model: string; version: number; target: string; status: string; url: string; created_at: string }>(['deploy', 'adder:1', '--target', 'local']);
+    const d = json<{ id: string; model: string; version: number; target: string; status: string; url: string; created_at: string }>([
+      'deploy',
+      'adder:1',
+      '--target',
+      'local',
+    ]);
     assert.equal(d.status, 'healthy');
     assert.deepEqual([d.model, d.version, d.target], ['adder', 1, 'local']);
     assert.ok(!Number.isNaN(Date.parse(d.created_at)));
@@ -64,7 +69,10 @@ describe('mlwb deploy / deployments / undeploy / rollback (built CLI)', function
 
   it('follows the log until interrupted', async () => {
     const d = json<{ id: string; url: string }>(['deploy', 'adder:2']);
-    const follower = spawn(process.execPath, [distFile('cli.js'), 'deployments', 'logs', d.id, '--follow'], { cwd: tmp.dir, env: { ...process.env, MLWB_DIR: '' } });
+    const follower = spawn(process.execPath, [distFile('cli.js'), 'deployments', 'logs', d.id, '--follow'], {
+      cwd: tmp.dir,
+      env: { ...process.env, MLWB_DIR: '' },
+    });
     let out = '';
     follower.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const waitFor = async (re: RegExp) => {
@@ -100,7 +108,13 @@ describe('mlwb deploy / deployments / undeploy / rollback (built CLI)', function
   });
 
   it('bad input exits 2: unknown model, unknown target, bad port, unknown id', () => {
-    for (const args of [['deploy', 'nosuch'], ['deploy', 'adder:1', '--target', 'mars'], ['deploy', 'adder:1', '--port', 'abc'], ['undeploy', 'nosuch-1'], ['deployments', 'logs', 'nosuch-1']]) {
+    for (const args of [
+      ['deploy', 'nosuch'],
+      ['deploy', 'adder:1', '--target', 'mars'],
+      ['deploy', 'adder:1', '--port', 'abc'],
+      ['undeploy', 'nosuch-1'],
+      ['deployments', 'logs', 'nosuch-1'],
+    ]) {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^mlwb: /);

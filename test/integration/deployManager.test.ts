@@ -55,7 +55,11 @@ describe('deployment manager + local target (real server processes)', function (
     root = path.join(tmp.dir, '.mlwb');
     fs.mkdirSync(root);
     for (const i of [1, 2]) await registerModel(root, { name: 'adder', file: fx.variants[i]!, validate: validateOnnx });
-    manager = new DeploymentManager({ mlwbRoot: root, workspaceRoot: tmp.dir, targets: targetTable(builtinTargets(tmp.dir, { serverScript: distFile('server.js') })) });
+    manager = new DeploymentManager({
+      mlwbRoot: root,
+      workspaceRoot: tmp.dir,
+      targets: targetTable(builtinTargets(tmp.dir, { serverScript: distFile('server.js') })),
+    });
   });
   afterEach(async () => {
     for (const rec of listDeployments(root)) if (rec.handle) await manager.stop(rec.id).catch(() => undefined);

@@ -22,14 +22,19 @@ function managerFor(ctx: CliContext): DeploymentManager | undefined {
 
 function requireManager(ctx: CliContext): DeploymentManager {
   const m = managerFor(ctx);
-  if (!m) throw new MlwbError(`No ML Workbench workspace (.mlwb) in ${path.resolve(ctx.cwd)} or above: register a model first (\`mlwb models register\`).`, 'NOT_FOUND');
+  if (!m)
+    throw new MlwbError(
+      `No ML Workbench workspace (.mlwb) in ${path.resolve(ctx.cwd)} or above: register a model first (\`mlwb models register\`).`,
+      'NOT_FOUND',
+    );
   return m;
 }
 
 function parsePort(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new MlwbError(`--port must be a whole number from 1 to 65535, not ${JSON.stringify(v)}.`, 'INVALID_ARGUMENT');
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new MlwbError(`--port must be a whole number from 1 to 65535, not ${JSON.stringify(v)}.`, 'INVALID_ARGUMENT');
   return n;
 }
 

@@ -61,7 +61,10 @@ export async function* readLogLines(file: string, follow: boolean, signal?: Abor
 export function tailLines(file: string, n: number): string[] {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').filter((l) => l.trim() !== '').slice(-n);
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(-n);
   } catch {
     return [];
   }

@@ -35,7 +35,11 @@ export interface OperationOptions {
 }
 
 function newId(name: string, version: number): string {
-  const slug = name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80) || 'model';
+  const slug =
+    name
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 80) || 'model';
   return `${slug}-${version}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -158,7 +162,8 @@ export class DeploymentManager {
     if (!target) return undefined; // a target this process does not know (e.g. not configured here)
     if (rec.status === 'starting') {
       if (Date.now() - Date.parse(rec.updated_at) < STALE_START_MS) return undefined;
-      if (!rec.url || !rec.handle) return this.settle(rec, 'stopped', 'The deploy was interrupted: the process that started it exited before the server was ready.');
+      if (!rec.url || !rec.handle)
+        return this.settle(rec, 'stopped', 'The deploy was interrupted: the process that started it exited before the server was ready.');
     }
     if (target.alive && !(await target.alive(rec, this.ctx({})))) {
       return this.settle(rec, 'stopped', 'The server is no longer running (it exited, was killed, or the machine restarted). Restart it to serve again.');
@@ -201,7 +206,13 @@ export class DeploymentManager {
   /** Lineage: the model version lists this deployment with its current status. */
   private link(rec: DeploymentRecord): void {
     try {
-      recordDeployment(this.opts.mlwbRoot, rec.model, rec.version, { id: rec.id, target: rec.target, status: rec.status, url: rec.url, created_at: rec.created_at });
+      recordDeployment(this.opts.mlwbRoot, rec.model, rec.version, {
+        id: rec.id,
+        target: rec.target,
+        status: rec.status,
+        url: rec.url,
+        created_at: rec.created_at,
+      });
     } catch {
       /* the version was deleted meanwhile: the record still says what ran */
     }

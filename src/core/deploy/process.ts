@@ -9,7 +9,7 @@ export function isOurProcess(pid: number, marker: string): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-  } catch (e) {
+  } catch {
     // EPERM: alive but someone else's, so not ours.
     return false;
   }

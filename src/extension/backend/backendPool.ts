@@ -16,7 +16,13 @@ export class BackendPool implements vscode.Disposable {
   private readonly dataProgress = new vscode.EventEmitter<BackendNotifications['data/progress']>();
   private readonly modelsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; names: string[] }>();
   private readonly modelProgress = new vscode.EventEmitter<BackendNotifications['models/progress']>();
+  private readonly deploymentsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['deployments/changed']>();
+  private readonly deployProgress = new vscode.EventEmitter<BackendNotifications['deployments/progress']>();
+  private readonly deployLogLines = new vscode.EventEmitter<BackendNotifications['deployments/logLines']>();
   private readonly disposables: vscode.Disposable[] = [
+    this.deploymentsChanged,
+    this.deployProgress,
+    this.deployLogLines,
     this.storeChanged,
     this.entryPointsChanged,
     this.dataChanged,
@@ -24,6 +30,9 @@ export class BackendPool implements vscode.Disposable {
     this.modelsChanged,
     this.modelProgress,
   ];
+  readonly onDidChangeDeployments = this.deploymentsChanged.event;
+  readonly onDeployProgress = this.deployProgress.event;
+  readonly onDeployLogLines = this.deployLogLines.event;
   readonly onDidChangeModels = this.modelsChanged.event;
   readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;
@@ -92,6 +101,9 @@ export class BackendPool implements vscode.Disposable {
       'data/progress': (p) => this.dataProgress.fire(p),
       'models/changed': (p) => this.modelsChanged.fire({ folder, names: p.names }),
       'models/progress': (p) => this.modelProgress.fire(p),
+      'deployments/changed': (p) => this.deploymentsChanged.fire({ folder, ...p }),
+      'deployments/progress': (p) => this.deployProgress.fire(p),
+      'deployments/logLines': (p) => this.deployLogLines.fire(p),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

@@ -47,7 +47,8 @@ function claimPort(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new MlwbError(`Port ${port} on ${HOST} is in use by another program; pick another port or stop that program.`, 'INVALID_ARGUMENT'));
+      if (e.code === 'EADDRINUSE')
+        reject(new MlwbError(`Port ${port} on ${HOST} is in use by another program; pick another port or stop that program.`, 'INVALID_ARGUMENT'));
       else if (e.code === 'EACCES') reject(new MlwbError(`Port ${port} on ${HOST} needs privileges; pick a port above 1024.`, 'INVALID_ARGUMENT'));
       else reject(e);
     });

@@ -1,0 +1,85 @@
+// Deployments owned by the real backend process over JSON-RPC: deploy with progress, statuses
+// pushed to the extension, log streaming, re-attach after a backend restart (a window reload),
+// a dead server marked stopped with the reason, and refusal in an untrusted workspace.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { registerModel } from '../../src/core/registry';
+import { validateOnnx } from '../../src/core/registry/validate';
+import { PROTOCOL_VERSION } from '../../src/protocol/backend';
+import { TestBackend } from '../helpers/backendClient';
+import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
+import { makeTempDir } from '../helpers/tmp';
+
+describe('deployments in the backend (real backend and server processes)', function () {
+  this.timeout(120_000);
+  let fx: OnnxFixtures;
+  let tmp: ReturnType<typeof makeTempDir>;
+  let backend: TestBackend | undefined;
+  const pids: number[] = [];
+
+  before(() => (fx = onnxFixtures()));
+  beforeEach(async () => {
+    tmp = makeTempDir('mlwb-deploy-backend-');
+    const root = path.join(tmp.dir, '.mlwb');
+    fs.mkdirSync(root);
+    await registerModel(root, { name: 'adder', file: fx.variants[5]!, validate: validateOnnx });
+  });
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+    for (const pid of pids.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    tmp.cleanup();
+  });
+
+  async function start(trusted: boolean): Promise<TestBackend> {
+    const b = new TestBackend(tmp.dir);
+    await b.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted });
+    return b;
+  }
+
+  it('deploys with progress, streams logs, re-attaches after a restart and marks a killed server stopped', async () => {
+    backend = await start(true);
+    assert.deepEqual(await backend.request('deployments/targets', {}), { targets: ['local'], defaultTarget: 'local' });
+    const rec = await backend.request('deployments/deploy', { ref: 'adder', opId: 'op1' });
+    assert.equal(rec.status, 'healthy', rec.reason);
+    pids.push(rec.handle!.pid as number);
+    await backend.waitForNotification('deployments/progress', (p) => p.opId === 'op1' && /ready at/.test(p.line));
+    await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === rec.id && d.status === 'healthy'));
+
+    await backend.request('deployments/logs', { id: rec.id, streamId: 's1', follow: false });
+    const logged = await backend.waitForNotification('deployments/logLines', (p) => p.streamId === 's1' && p.lines.some((l) => /listening on/.test(l)));
+    assert.ok(logged.lines.length > 0);
+    await backend.waitForNotification('deployments/logLines', (p) => p.streamId === 's1' && p.done === true);
+
+    // A window reload: the backend goes away (killed, no goodbye), the server keeps serving.
+    await backend.stop();
+    assert.equal((await fetch(`${rec.url}/v2/health/ready`)).status, 200);
+    fs.writeFileSync(path.join(tmp.dir, '.mlwb', 'deployments', `${rec.id}.json`), JSON.stringify({ ...rec, status: 'unhealthy', reason: 'stale' }));
+    backend = await start(true);
+    await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === rec.id && d.status === 'healthy'));
+
+    process.kill(rec.handle!.pid as number, 'SIGKILL');
+    const gone = await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === rec.id && d.status === 'stopped'), 15_000);
+    assert.match(gone.deployments.find((d) => d.id === rec.id)!.reason!, /no longer running/);
+  });
+
+  it('refuses to deploy or stop in an untrusted workspace, and lists what exists', async () => {
+    backend = await start(false);
+    await assert.rejects(backend.request('deployments/deploy', { ref: 'adder' }), /needs a trusted workspace/);
+    assert.deepEqual(await backend.request('deployments/list', {}), []);
+    assert.equal(fs.existsSync(path.join(tmp.dir, '.mlwb', 'deployments')), false, 'nothing written');
+    await backend.request('workspace/trust', { trusted: true });
+    const rec = await backend.request('deployments/deploy', { ref: 'adder' });
+    pids.push(rec.handle!.pid as number);
+    assert.equal(rec.status, 'healthy', rec.reason);
+    const stopped = await backend.request('deployments/stop', { id: rec.id });
+    assert.equal(stopped.status, 'stopped');
+  });
+});
