@@ -9,6 +9,7 @@
  */
 import type { EntryPointKind } from '../core/code/entryPoints';
 import { RUN_STATUSES, type RunStatus } from '../shared/runModel';
+import type { DeploymentStatus } from '../core/deploy/deployment';
 
 export const COMMAND_IDS = {
   /** The kit: the backend and the log. */
@@ -50,7 +51,21 @@ export const COMMAND_IDS = {
     'mlwb.models.hideDeleted',
     'mlwb.models.restoreVersion',
   ],
-  deployments: ['mlwb.tryIt'],
+  deployments: [
+    'mlwb.tryIt',
+    /** One-click Deploy (last target) and Deploy… (pick target and port), on versions in the Models view. */
+    'mlwb.models.deploy',
+    'mlwb.models.deployTo',
+    'mlwb.deployments.refresh',
+    'mlwb.deployments.tryIt',
+    'mlwb.deployments.showLogs',
+    'mlwb.deployments.copyUrl',
+    'mlwb.deployments.copyCurl',
+    'mlwb.deployments.stop',
+    'mlwb.deployments.restart',
+    'mlwb.deployments.redeploy',
+    'mlwb.deployments.rollback',
+  ],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;
@@ -68,6 +83,14 @@ export const CONTEXT_KEYS = {
   showDeletedRuns: 'mlwb.showDeletedRuns',
   showDeletedModels: 'mlwb.showDeletedModels',
 } as const;
+
+const DEPLOYMENT_STATUSES = Object.keys({
+  starting: true,
+  healthy: true,
+  unhealthy: true,
+  stopped: true,
+  failed: true,
+} satisfies Record<DeploymentStatus, true>) as DeploymentStatus[];
 
 // A record, not a list, so a new kind in core fails to compile here until it is listed.
 const ENTRY_POINT_KINDS = Object.keys({ script: true, notebook: true } satisfies Record<EntryPointKind, true>) as EntryPointKind[];
@@ -95,6 +118,10 @@ export const CONTEXT_VALUES = {
     runVersion: 'modelVersion.run',
     deletedVersion: 'modelVersion.deleted',
   },
+  deployments: {
+    /** Other features add to this menu by status (the monitoring work adds Open Monitor). */
+    deployment: (status: DeploymentStatus) => `mlwb.deployment.${status}` as const,
+  },
 } as const;
 
 /** Every contextValue a view can set, for the test against package.json. */
@@ -106,5 +133,6 @@ export function allContextValues(): Record<keyof typeof CONTEXT_VALUES, string[]
     experiments: [e.experiment, ...RUN_STATUSES.map(e.run), e.deletedRun, e.entryPoints, ...ENTRY_POINT_KINDS.map(e.entryPoint)],
     data: [d.dataset, d.modifiedDataset, d.snapshot, d.metadataOnlySnapshot, d.snapshotRun],
     models: [m.model, m.version, m.runVersion, m.deletedVersion],
+    deployments: DEPLOYMENT_STATUSES.map(CONTEXT_VALUES.deployments.deployment),
   };
 }

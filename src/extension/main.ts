@@ -3,20 +3,18 @@
  * used (a view, a command, a notebook, a workspace with `.mlwb/`). The backends start just after
  * it returns, in their own processes: no native module is ever loaded in the extension host.
  *
- * Each feature folder (runs/, data/, notebooks/, models/) has a register function that returns its
+ * Each feature folder (runs/, data/, notebooks/, models/, deployments/) has a register function that returns its
  * command handlers and disposables; the command table registers every handler in one place.
  */
 import * as vscode from 'vscode';
 import { BackendPool } from './backend/backendPool';
 import { commandTable, kitCommands } from './commands';
-import { VIEW_IDS } from './contributions';
 import { registerData } from './data/register';
 import { registerModels } from './models/register';
 import { registerDeployments } from './deployments/register';
 import { registerNotebooks } from './notebooks/register';
 import { registerRuns } from './runs/register';
 import { type ExtensionKit, registerCommands } from './shared/commands';
-import { EmptyTreeProvider } from './shared/emptyTree';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -32,16 +30,8 @@ export function activate(context: vscode.ExtensionContext): void {
     models: registerModels(kit),
     deployments: registerDeployments(kit),
   };
-  // Deployments shows its welcome content until its feature lands.
-  const empty = new EmptyTreeProvider();
 
-  context.subscriptions.push(
-    log,
-    backends,
-    ...Object.values(features).flatMap((f) => f.disposables),
-    vscode.window.registerTreeDataProvider(VIEW_IDS.deployments, empty),
-    ...registerCommands(commandTable(features)),
-  );
+  context.subscriptions.push(log, backends, ...Object.values(features).flatMap((f) => f.disposables), ...registerCommands(commandTable(features)));
 
   log.info(`ML Workbench ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
   // Starting after activate() returns keeps activation itself instant; the views then fill in.
