@@ -1,0 +1,151 @@
+// Deploying as a user does it: a registered model in the Models view, one click on its inline
+// Deploy action, the deployment appears healthy in the Deployments view, Try It on it answers a
+// prediction from the real model server, and Stop stops that server.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
+import { saveScreenshot } from './support/artifacts.mjs';
+import { openContainer, pane, webviewFrame } from './support/ui.mjs';
+import { openWorkbench } from './support/workbench.mjs';
+import { runPython } from './support/workspace.mjs';
+
+// A real scikit-learn classifier converted by skl2onnx, written next to the workspace's .mlwb.
+const EXPORT = `import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from skl2onnx import to_onnx
+X, y = load_iris(return_X_y=True); X = X.astype(np.float32)
+clf = LogisticRegression(max_iter=300).fit(X, y)
+open("iris.onnx", "wb").write(to_onnx(clf, X[:1], options={id(clf): {"zipmap": False}}).SerializeToString())
+`;
+
+/** Registers iris.onnx with the CLI built from this checkout (the same core the backend runs). */
+function register(/** @type {string} */ dir) {
+  runPython(dir, EXPORT);
+  const cli = join(REPO_ROOT, 'dist', 'cli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+  const r = spawnSync(process.execPath, [cli, 'models', 'register', 'iris.onnx', '--name', 'iris'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, MLWB_DIR: '' },
+  });
+  if (r.status !== 0) throw new Error(`mlwb models register failed (${r.status}): ${r.stderr}`);
+}
+
+/** Servers are detached (they outlive a window): a failed test must not leave one running. */
+function killServers(/** @type {string} */ dir) {
+  const folder = join(dir, '.mlwb', 'deployments');
+  if (!existsSync(folder)) return;
+  for (const f of readdirSync(folder).filter((n) => n.endsWith('.json'))) {
+    const pid = JSON.parse(readFileSync(join(folder, f), 'utf8')).handle?.pid;
+    if (typeof pid === 'number') {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already stopped */
+      }
+    }
+  }
+}
+
+describe('Deploy from the Models view, serve, try, stop', function () {
+  /** @type {import('./support/workbench.mjs').Workbench | undefined} */
+  let wb;
+  let url = '';
+
+  before(async function () {
+    this.timeout(30 * 60_000);
+    wb = await openWorkbench('deployments', { prepare: register });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    if (wb) killServers(wb.workspace);
+    await wb?.close();
+  });
+
+  afterEach(async function () {
+    const t = this.currentTest;
+    await saveScreenshot(wb?.page, 'deployments', t?.title ?? 'test', t?.state === 'failed');
+  });
+
+  const rows = (/** @type {string} */ view, /** @type {string} */ text) =>
+    pane(/** @type {any} */ (wb).page, view).locator('.monaco-list-row', { hasText: text });
+
+  /** Expands a collapsed view pane (the sidebar may start with some collapsed). */
+  async function showPane(/** @type {string} */ name) {
+    const p = pane(/** @type {any} */ (wb).page, name);
+    await p.waitFor({ state: 'visible', timeout: 30_000 });
+    const header = p.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  }
+
+  /** Hover a tree row and click one of its inline actions, retrying when a re-render swallows the hover. */
+  async function inlineAction(/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ label) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await row.hover();
+      const action = row.locator(`.action-label[aria-label="${label}"]`);
+      if (
+        await action.waitFor({ state: 'visible', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        await action.click();
+        return;
+      }
+    }
+    throw new Error(`no inline "${label}" action on the row`);
+  }
+
+  it('one click on Deploy serves the version and the deployment turns healthy in the Deployments view', async function () {
+    this.timeout(180_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await openContainer(page);
+    await showPane('Models');
+    await showPane('Deployments');
+    const version = rows('Models', 'v1');
+    await version.waitFor({ state: 'visible', timeout: 60_000 });
+    await inlineAction(version, 'Deploy');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Serving iris:1 at' });
+    await toast.waitFor({ state: 'visible', timeout: 90_000 });
+    const m = /Serving iris:1 at (http:\/\/127\.0\.0\.1:\d+)/.exec(await toast.innerText());
+    assert.ok(m, 'the notification names the URL');
+    url = m[1];
+    const deployment = rows('Deployments', 'iris@v1 · local');
+    await deployment.waitFor({ state: 'visible', timeout: 30_000 });
+    await deployment.locator('.codicon-pass-filled').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await deployment.innerText(), new RegExp(`${url.replace(/\./g, '\\.')} · up`));
+    assert.equal((await fetch(`${url}/v2/health/ready`)).status, 200);
+  });
+
+  it('Try It on the deployment sends a request and shows the prediction', async function () {
+    this.timeout(120_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await page.keyboard.press('Escape');
+    await inlineAction(rows('Deployments', 'iris@v1 · local'), 'Try It');
+    const frame = await webviewFrame(page, '[data-testid=tryit-send]', 60_000);
+    assert.match(await frame.locator('[data-testid=tryit-title]').innerText(), /iris v1/);
+    await frame.locator('[data-testid=tryit-send]').click();
+    const status = frame.locator('[data-testid=tryit-status]');
+    await status.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await status.innerText(), 'HTTP 200');
+    // An all-zero flower is class 0 for this model; the answer carries the label tensor.
+    assert.match(await frame.locator('[data-testid=tryit-output-label]').innerText(), /\b0\b/);
+  });
+
+  it('Stop stops the server and the deployment shows stopped', async function () {
+    this.timeout(120_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await page.keyboard.press('Escape');
+    await openContainer(page);
+    const deployment = rows('Deployments', 'iris@v1 · local');
+    await inlineAction(deployment, 'Stop Deployment');
+    await deployment.locator('.codicon-debug-stop').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await deployment.innerText(), /stopped/);
+    await assert.rejects(fetch(`${url}/v2/health/live`), 'nothing answers on the URL any more');
+  });
+});
