@@ -117,7 +117,8 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     url = m[1];
     const deployment = rows('Deployments', 'iris@v1 · local');
     await deployment.waitFor({ state: 'visible', timeout: 30_000 });
-    await deployment.locator('.codicon-pass-filled').waitFor({ state: 'visible', timeout: 30_000 });
+    await deployment.locator('.custom-view-tree-node-item-icon.codicon-pass-filled').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await deployment.getAttribute('aria-label')) ?? '', /iris version 1 on local, healthy/);
     assert.match(await deployment.innerText(), new RegExp(`${url.replace(/\./g, '\\.')} · up`));
     assert.equal((await fetch(`${url}/v2/health/ready`)).status, 200);
   });
@@ -144,7 +145,10 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     await openContainer(page);
     const deployment = rows('Deployments', 'iris@v1 · local');
     await inlineAction(deployment, 'Stop Deployment');
-    await deployment.locator('.codicon-debug-stop').waitFor({ state: 'visible', timeout: 30_000 });
+    // The row's accessible label carries the status (its icon and the inline Stop button share a codicon).
+    const deadline = Date.now() + 30_000;
+    while (!/, stopped/.test((await deployment.getAttribute('aria-label')) ?? '') && Date.now() < deadline) await page.waitForTimeout(250);
+    assert.match((await deployment.getAttribute('aria-label')) ?? '', /iris version 1 on local, stopped: Stopped by the user/);
     assert.match(await deployment.innerText(), /stopped/);
     await assert.rejects(fetch(`${url}/v2/health/live`), 'nothing answers on the URL any more');
   });
