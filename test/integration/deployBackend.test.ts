@@ -28,6 +28,13 @@ describe('deployments in the backend (real backend and server processes)', funct
   afterEach(async () => {
     await backend?.stop();
     backend = undefined;
+    // Also servers a failing test never got to note (their records still name them).
+    const records = path.join(tmp.dir, '.mlwb', 'deployments');
+    if (fs.existsSync(records))
+      for (const f of fs.readdirSync(records).filter((n) => n.endsWith('.json'))) {
+        const pid = (JSON.parse(fs.readFileSync(path.join(records, f), 'utf8')) as { handle?: { pid?: number } }).handle?.pid;
+        if (typeof pid === 'number') pids.push(pid);
+      }
     for (const pid of pids.splice(0)) {
       try {
         process.kill(pid, 'SIGKILL');
