@@ -165,6 +165,22 @@ describe('deployment manager + local target (real server processes)', function (
     assert.deepEqual(await fresh.checkAll(), [], 'a stopped deployment is not checked again');
   });
 
+  it('a deploy interrupted mid-way (its process died) ends stopped, and the server it had started is stopped too', async () => {
+    const rec = await manager.deploy('adder:1', 'local');
+    const pid = pidOf(rec);
+    // What a killed deploying process leaves: a `starting` record without URL or handle, long ago, and a running server.
+    const { url: _url, handle: _handle, ...rest } = rec;
+    void _url;
+    void _handle;
+    const stale = { ...rest, url: null, status: 'starting', updated_at: new Date(Date.now() - 10 * 60_000).toISOString() };
+    fs.writeFileSync(path.join(root, 'deployments', `${rec.id}.json`), JSON.stringify(stale));
+    const changed = await manager.checkAll();
+    assert.equal(changed[0]!.status, 'stopped');
+    assert.match(changed[0]!.reason!, /interrupted/);
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(pid), false, 'no orphaned server');
+  });
+
   it('refuses an unknown target and a rollback with nothing to roll back to', async () => {
     await assert.rejects(manager.deploy('adder:1', 'nowhere'), /No deploy target "nowhere" \(targets: local\)/);
     assert.deepEqual(listDeployments(root), [], 'nothing written for a refused deploy');

@@ -162,8 +162,11 @@ export class DeploymentManager {
     if (!target) return undefined; // a target this process does not know (e.g. not configured here)
     if (rec.status === 'starting') {
       if (Date.now() - Date.parse(rec.updated_at) < STALE_START_MS) return undefined;
-      if (!rec.url || !rec.handle)
+      if (!rec.url || !rec.handle) {
+        // The process that was deploying died; a server it may have started is stopped, not orphaned.
+        await target.stop(rec, this.ctx({}));
         return this.settle(rec, 'stopped', 'The deploy was interrupted: the process that started it exited before the server was ready.');
+      }
     }
     if (target.alive && !(await target.alive(rec, this.ctx({})))) {
       return this.settle(rec, 'stopped', 'The server is no longer running (it exited, was killed, or the machine restarted). Restart it to serve again.');

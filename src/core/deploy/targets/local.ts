@@ -31,11 +31,18 @@ export interface LocalFiles {
   readonly config: string;
   readonly log: string;
   readonly requests: string;
+  readonly pid: string;
 }
 
 export function localFiles(mlwbRoot: string, id: string): LocalFiles {
   const dir = path.join(deploymentsDir(mlwbRoot), id);
-  return { dir, config: path.join(dir, 'server.json'), log: path.join(dir, 'server.log'), requests: path.join(dir, 'requests') };
+  return {
+    dir,
+    config: path.join(dir, 'server.json'),
+    log: path.join(dir, 'server.log'),
+    requests: path.join(dir, 'requests'),
+    pid: path.join(dir, 'server.pid'),
+  };
 }
 
 export function defaultServerScript(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,9 +66,15 @@ function claimPort(port: number): Promise<number> {
   });
 }
 
-function pidOf(rec: DeploymentRecord): number {
+/** The record's pid, else the pid file the deploy wrote at spawn (a deploy interrupted before it recorded the handle). */
+function pidOf(rec: DeploymentRecord, files: LocalFiles): number {
   const pid = rec.handle?.pid;
-  return typeof pid === 'number' ? pid : -1;
+  if (typeof pid === 'number') return pid;
+  try {
+    return Number.parseInt(fs.readFileSync(files.pid, 'utf8'), 10);
+  } catch {
+    return -1;
+  }
 }
 
 export function localTarget(options: LocalTargetOptions = {}): DeployTarget {
@@ -100,6 +113,7 @@ export function localTarget(options: LocalTargetOptions = {}): DeployTarget {
       }
       const pid = child.pid;
       if (pid === undefined) throw new MlwbError(`Could not start the model server (${process.execPath}).`, 'INVALID_ARGUMENT');
+      fs.writeFileSync(files.pid, String(pid));
       let exited: string | undefined;
       child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
       child.once('error', (e) => (exited = e.message));
@@ -127,7 +141,8 @@ export function localTarget(options: LocalTargetOptions = {}): DeployTarget {
     },
 
     async stop(rec: DeploymentRecord, ctx: TargetContext): Promise<void> {
-      await stopProcess(pidOf(rec), localFiles(ctx.mlwbRoot, rec.id).config);
+      const files = localFiles(ctx.mlwbRoot, rec.id);
+      await stopProcess(pidOf(rec, files), files.config);
     },
 
     logs(rec: DeploymentRecord, ctx: TargetContext, follow: boolean): AsyncIterable<string> {
@@ -135,7 +150,8 @@ export function localTarget(options: LocalTargetOptions = {}): DeployTarget {
     },
 
     alive(rec: DeploymentRecord, ctx: TargetContext): boolean {
-      return isOurProcess(pidOf(rec), localFiles(ctx.mlwbRoot, rec.id).config);
+      const files = localFiles(ctx.mlwbRoot, rec.id);
+      return isOurProcess(pidOf(rec, files), files.config);
     },
   };
 }
