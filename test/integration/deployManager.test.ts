@@ -62,7 +62,7 @@ describe('deployment manager + local target (real server processes)', function (
     });
   });
   afterEach(async () => {
-    for (const rec of listDeployments(root)) if (rec.handle) await manager.stop(rec.id).catch(() => undefined);
+    for (const rec of listDeployments(root)) await manager.stop(rec.id).catch(() => undefined);
     started.length = 0;
     tmp.cleanup();
   });
