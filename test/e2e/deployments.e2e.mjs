@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
@@ -101,6 +102,27 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     throw new Error(`no inline "${label}" action on the row`);
   }
 
+  /** Right-click `row` and choose `item`, retrying a gesture a re-rendering tree swallowed. */
+  async function contextMenu(/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ item) {
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.keyboard.press('Escape');
+      await row.click({ button: 'right' });
+      const entry = page.getByRole('menuitem', { name: item });
+      if (
+        await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        await page.waitForTimeout(200);
+        await entry.click();
+        return;
+      }
+    }
+    throw new Error(`no "${item}" in the context menu`);
+  }
+
   it('one click on Deploy serves the version and the deployment turns healthy in the Deployments view', async function () {
     this.timeout(180_000);
     const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
@@ -151,5 +173,33 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     assert.match((await deployment.getAttribute('aria-label')) ?? '', /iris version 1 on local, stopped: Stopped by the user/);
     assert.match(await deployment.innerText(), /stopped/);
     await assert.rejects(fetch(`${url}/v2/health/live`), 'nothing answers on the URL any more');
+  });
+
+  it('Deploy… to a port that is in use ends failed, with the reason in the view and a notification', async function () {
+    this.timeout(120_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    const blocker = createServer();
+    await new Promise((r) => blocker.listen(0, '127.0.0.1', () => r(undefined)));
+    const port = /** @type {import('node:net').AddressInfo} */ (blocker.address()).port;
+    try {
+      await openContainer(page);
+      await contextMenu(rows('Models', 'v1'), 'Deploy…');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      // The target picker lists the table's targets, the last one used first.
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'local' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'port' }).waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(String(port));
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'failed to deploy' });
+      await toast.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match(await toast.innerText(), new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use`));
+      const failed = rows('Deployments', `failed: Port ${port}`);
+      await failed.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match((await failed.getAttribute('aria-label')) ?? '', /iris version 1 on local, failed: Port/);
+    } finally {
+      blocker.close();
+    }
   });
 });
