@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, pane, webviewFrame } from './support/ui.mjs';
+import { openContainer, outputPanel, pane, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -173,6 +173,43 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     assert.match((await deployment.getAttribute('aria-label')) ?? '', /iris version 1 on local, stopped: Stopped by the user/);
     assert.match(await deployment.innerText(), /stopped/);
     await assert.rejects(fetch(`${url}/v2/health/live`), 'nothing answers on the URL any more');
+  });
+
+  it('Show Logs streams the server log into an Output channel', async function () {
+    this.timeout(120_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await openContainer(page);
+    await contextMenu(rows('Deployments', 'iris@v1 · local'), 'Show Logs');
+    const deadline = Date.now() + 30_000;
+    let panel = await outputPanel(page);
+    while (!/mlwb-server listening on/.test(panel.text) && Date.now() < deadline) {
+      await page.waitForTimeout(500);
+      panel = await outputPanel(page);
+    }
+    assert.match(panel.channel, /iris-1-/);
+    assert.match(panel.text, /mlwb-server listening on http:\/\/127\.0\.0\.1/);
+  });
+
+  it('Restart serves the stopped deployment again; a server killed outside VS Code turns stopped with the reason', async function () {
+    this.timeout(120_000);
+    const { page, workspace } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await page.keyboard.press('Escape');
+    await openContainer(page);
+    const deployment = rows('Deployments', 'iris@v1 · local');
+    await inlineAction(deployment, 'Restart Deployment');
+    await page.locator('.notifications-toasts .notification-toast', { hasText: `Serving iris:1 at ${url}` }).waitFor({ state: 'visible', timeout: 60_000 });
+    const label = async () => (await deployment.getAttribute('aria-label')) ?? '';
+    const until = async (/** @type {RegExp} */ re) => {
+      const deadline = Date.now() + 30_000;
+      while (!re.test(await label()) && Date.now() < deadline) await page.waitForTimeout(250);
+      assert.match(await label(), re);
+    };
+    await until(/, healthy$/);
+    const folder = join(workspace, '.mlwb', 'deployments');
+    const record = JSON.parse(readFileSync(join(folder, readdirSync(folder).filter((f) => f.endsWith('.json'))[0]), 'utf8'));
+    process.kill(record.handle.pid, 'SIGKILL');
+    // The backend's health check (every 3 s) notices and pushes the change to the view.
+    await until(/, stopped: The server is no longer running/);
   });
 
   it('Deploy… to a port that is in use ends failed, with the reason in the view and a notification', async function () {
