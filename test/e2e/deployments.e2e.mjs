@@ -20,6 +20,8 @@ from skl2onnx import to_onnx
 X, y = load_iris(return_X_y=True); X = X.astype(np.float32)
 clf = LogisticRegression(max_iter=300).fit(X, y)
 open("iris.onnx", "wb").write(to_onnx(clf, X[:1], options={id(clf): {"zipmap": False}}).SerializeToString())
+weak = LogisticRegression(C=0.01, max_iter=300).fit(X, y)
+open("iris-v2.onnx", "wb").write(to_onnx(weak, X[:1], options={id(weak): {"zipmap": False}}).SerializeToString())
 `;
 
 /** Registers iris.onnx with the CLI built from this checkout (the same core the backend runs). */
@@ -27,13 +29,16 @@ function register(/** @type {string} */ dir) {
   runPython(dir, EXPORT);
   const cli = join(REPO_ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
-  const r = spawnSync(process.execPath, [cli, 'models', 'register', 'iris.onnx', '--name', 'iris'], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, MLWB_DIR: '' },
-  });
-  if (r.status !== 0) throw new Error(`mlwb models register failed (${r.status}): ${r.stderr}`);
+  // Two versions, so Redeploy and Roll Back have somewhere to go.
+  for (const file of ['iris.onnx', 'iris-v2.onnx']) {
+    const r = spawnSync(process.execPath, [cli, 'models', 'register', file, '--name', 'iris'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, MLWB_DIR: '' },
+    });
+    if (r.status !== 0) throw new Error(`mlwb models register ${file} failed (${r.status}): ${r.stderr}`);
+  }
 }
 
 /** Servers are detached (they outlive a window): a failed test must not leave one running. */
@@ -210,6 +215,32 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     process.kill(record.handle.pid, 'SIGKILL');
     // The backend's health check (every 3 s) notices and pushes the change to the view.
     await until(/, stopped: The server is no longer running/);
+  });
+
+  it('Redeploy with another version serves v2 on the same URL, and Roll Back returns to v1', async function () {
+    this.timeout(180_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    await page.keyboard.press('Escape');
+    await openContainer(page);
+    await contextMenu(rows('Deployments', 'iris@v1 · local'), 'Redeploy with Another Version…');
+    const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'v2' }).first();
+    await pick.waitFor({ state: 'visible', timeout: 15_000 });
+    await pick.click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'Serving iris:2 at' }).waitFor({ state: 'visible', timeout: 60_000 });
+    const v2 = rows('Deployments', 'iris@v2 · local');
+    await v2.waitFor({ state: 'visible', timeout: 30_000 });
+    const served = async () => {
+      const res = await fetch(`${url}/v2/models/iris`);
+      return /** @type {{ versions: string[] }} */ (await res.json()).versions;
+    };
+    assert.deepEqual(await served(), ['2'], 'the same URL now serves version 2');
+
+    await contextMenu(v2, 'Roll Back to Previous Version');
+    await page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Rolled back: serving iris:1 at' })
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    await rows('Deployments', 'iris@v1 · local').first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.deepEqual(await served(), ['1']);
   });
 
   it('Deploy… to a port that is in use ends failed, with the reason in the view and a notification', async function () {
