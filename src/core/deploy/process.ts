@@ -4,27 +4,39 @@
  */
 import * as fs from 'node:fs';
 
-/** Alive and, where /proc can tell, still running with our config file on its command line. */
-export function isOurProcess(pid: number, marker: string): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+/**
+ * Running: signal 0 reaches it and it is not a zombie or dying (`/proc/<pid>/stat` state Z or X:
+ * exited, waiting for its parent to reap it). Without /proc (macOS, Windows), signal 0 decides.
+ */
+function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
-    // EPERM: alive but someone else's, so not ours.
-    return false;
+    return false; // ESRCH: gone; EPERM: someone else's, so not one of ours either
   }
   try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(marker);
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X' && state !== 'x';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync('/proc/self/stat');
+  }
+}
+
+/** Running and, where /proc can tell, still with our config file on its command line. */
+export function isOurProcess(pid: number, marker: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !running(pid)) return false;
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
   } catch {
-    // No /proc (macOS, Windows): alive is the best we can tell.
-    return true;
+    // No /proc: alive is the best we can tell.
+    return !fs.existsSync('/proc/self/cmdline');
   }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** SIGTERM (the server drains in-flight requests), then SIGKILL after `graceMs`. Resolves once it is gone. */
+/** SIGTERM (the server drains in-flight requests), then SIGKILL after `graceMs`. Resolves once it has exited. */
 export async function stopProcess(pid: number, marker: string, graceMs = 10_000): Promise<void> {
   if (!isOurProcess(pid, marker)) return;
   try {
@@ -32,9 +44,10 @@ export async function stopProcess(pid: number, marker: string, graceMs = 10_000)
   } catch {
     return;
   }
+  // From here on: wait for the pid itself to end (its command line empties while it exits).
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isOurProcess(pid, marker)) return;
+    if (!running(pid)) return;
     await sleep(50);
   }
   try {
@@ -42,5 +55,5 @@ export async function stopProcess(pid: number, marker: string, graceMs = 10_000)
   } catch {
     return;
   }
-  while (isOurProcess(pid, marker)) await sleep(20);
+  while (running(pid)) await sleep(20);
 }
