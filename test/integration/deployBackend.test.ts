@@ -2,12 +2,14 @@
 // pushed to the extension, log streaming, re-attach after a backend restart (a window reload),
 // a dead server marked stopped with the reason, and refusal in an untrusted workspace.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerModel } from '../../src/core/registry';
 import { validateOnnx } from '../../src/core/registry/validate';
 import { PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { TestBackend } from '../helpers/backendClient';
+import { distFile } from '../helpers/dist';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -75,6 +77,19 @@ describe('deployments in the backend (real backend and server processes)', funct
     process.kill(rec.handle!.pid as number, 'SIGKILL');
     const gone = await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === rec.id && d.status === 'stopped'), 15_000);
     assert.match(gone.deployments.find((d) => d.id === rec.id)!.reason!, /no longer running/);
+  });
+
+  it('shows deployments another process (the CLI) makes and stops, without being asked', async () => {
+    backend = await start(true);
+    assert.deepEqual(await backend.request('deployments/list', {}), []);
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [distFile('cli.js'), ...args], { cwd: tmp.dir, encoding: 'utf8', env: { ...process.env, MLWB_DIR: '' } });
+    const deployed = cli(['deploy', 'adder', '--json']);
+    assert.equal(deployed.status, 0, deployed.stderr);
+    const { id } = JSON.parse(deployed.stdout) as { id: string };
+    await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === id && d.status === 'healthy'), 15_000);
+    assert.equal(cli(['undeploy', id]).status, 0);
+    await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === id && d.status === 'stopped'), 15_000);
   });
 
   it('refuses to deploy or stop in an untrusted workspace, and lists what exists', async () => {
