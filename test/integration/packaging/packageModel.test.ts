@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,6 +8,7 @@ import { PACKAGE_MANIFEST, packageModel } from '../../../src/core/packaging';
 import { registerModel } from '../../../src/core/registry';
 import { validateOnnx } from '../../../src/core/registry/validate';
 import { errorCodeOf } from '../../../src/shared/errors';
+import { distFile } from '../../helpers/dist';
 import { validateKubeObject } from '../../helpers/kubeSchemas';
 import { onnxFixtures, type OnnxFixtures } from '../../helpers/onnxFixtures';
 import { makeTempDir } from '../../helpers/tmp';
@@ -131,5 +132,22 @@ describe('packageModel: a registered model as a Docker build context', function 
     ac.abort();
     await assert.rejects(packageModel(root, 'iris', path.join(tmp.dir, 'p3'), { signal: ac.signal }), (e: unknown) => errorCodeOf(e) === 'CANCELLED');
     assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['.mlwb', 'mine', 'pkg'], 'no partial folders left');
+  });
+
+  it('`mlwb package` (the built CLI) writes the context and prints it as JSON; usage errors exit 2', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [distFile('cli.js'), ...args], { cwd: tmp.dir, encoding: 'utf8', env: { ...process.env, MLWB_DIR: '' } });
+    const noAlias = run('package', 'iris@latest', '--out', 'ctx', '--platform', 'linux-x64', '--json');
+    assert.equal(noAlias.status, 2, 'no alias "latest" yet');
+    assert.match(noAlias.stderr, /latest/);
+    const r = run('package', 'iris:1', '--out', 'ctx', '--platform', 'linux-x64', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { dir: string; model: string; version: number; platform: string; size_bytes: number; files: string[] };
+    assert.equal(j.dir, path.join(tmp.dir, 'ctx'));
+    assert.deepEqual([j.model, j.version, j.platform], ['iris', 1, 'linux-x64']);
+    assert.ok(j.files.includes(path.join('server', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'x64', 'onnxruntime_binding.node')));
+    assert.match(r.stderr, /package ready/);
+    const usage = run('package', 'iris');
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--out/);
   });
 });
