@@ -57,7 +57,7 @@ export async function containerTestSetup(): Promise<{ engine: ContainerEngine; b
       if (!fs.existsSync(tar)) {
         if (spawnSync('mmdebstrap', ['--version'], { stdio: 'ignore' }).status !== 0) return { skip: 'mmdebstrap is not installed (apt-get install -y mmdebstrap)' };
         fs.mkdirSync(path.dirname(tar), { recursive: true });
-        execFileSync('mmdebstrap', ['--variant=minbase', 'bookworm', `${tar}.part`], { stdio: 'ignore', timeout: 600_000 });
+        execFileSync('mmdebstrap', ['--variant=minbase', '--format=tar', 'bookworm', `${tar}.part`], { stdio: 'ignore', timeout: 600_000 });
         fs.renameSync(`${tar}.part`, tar);
       }
       engineRun(engine, ['import', tar, DEBIAN_IMAGE]);
