@@ -51,6 +51,7 @@ export const COMMAND_IDS = {
     'mlwb.models.restoreVersion',
   ],
   deployments: ['mlwb.tryIt'],
+  packaging: ['mlwb.models.package'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;

@@ -14,6 +14,7 @@ import { registerData } from './data/register';
 import { registerModels } from './models/register';
 import { registerDeployments } from './deployments/register';
 import { registerNotebooks } from './notebooks/register';
+import { registerPackaging } from './packaging/register';
 import { registerRuns } from './runs/register';
 import { type ExtensionKit, registerCommands } from './shared/commands';
 import { EmptyTreeProvider } from './shared/emptyTree';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     data: registerData(kit),
     models: registerModels(kit),
     deployments: registerDeployments(kit),
+    packaging: registerPackaging(kit),
   };
   // Deployments shows its welcome content until its feature lands.
   const empty = new EmptyTreeProvider();

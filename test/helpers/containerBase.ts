@@ -38,7 +38,8 @@ function engineRun(engine: ContainerEngine, args: string[], timeout = 300_000): 
   return execFileSync(engine.name, engineArgs(engine, ...args), { env: engine.env, encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-const imageExists = (engine: ContainerEngine, image: string) => spawnSync(engine.name, engineArgs(engine, 'image', 'inspect', image), { env: engine.env, stdio: 'ignore' }).status === 0;
+const imageExists = (engine: ContainerEngine, image: string) =>
+  spawnSync(engine.name, engineArgs(engine, 'image', 'inspect', image), { env: engine.env, stdio: 'ignore' }).status === 0;
 
 /**
  * The engine and base image, or a reason to skip (no engine, or no mmdebstrap to make a base
@@ -55,7 +56,8 @@ export async function containerTestSetup(): Promise<{ engine: ContainerEngine; b
     if (!imageExists(engine, DEBIAN_IMAGE)) {
       const tar = path.join(cacheDir(), 'bookworm-minbase.tar');
       if (!fs.existsSync(tar)) {
-        if (spawnSync('mmdebstrap', ['--version'], { stdio: 'ignore' }).status !== 0) return { skip: 'mmdebstrap is not installed (apt-get install -y mmdebstrap)' };
+        if (spawnSync('mmdebstrap', ['--version'], { stdio: 'ignore' }).status !== 0)
+          return { skip: 'mmdebstrap is not installed (apt-get install -y mmdebstrap)' };
         fs.mkdirSync(path.dirname(tar), { recursive: true });
         execFileSync('mmdebstrap', ['--variant=minbase', '--format=tar', 'bookworm', `${tar}.part`], { stdio: 'ignore', timeout: 600_000 });
         fs.renameSync(`${tar}.part`, tar);
@@ -69,7 +71,10 @@ export async function containerTestSetup(): Promise<{ engine: ContainerEngine; b
     const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-base-'));
     try {
       fs.copyFileSync(node.bin, path.join(ctx, 'node'));
-      fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${DEBIAN_IMAGE}\nCOPY node /usr/local/bin/node\nRUN chmod 755 /usr/local/bin/node && node --version\n`);
+      fs.writeFileSync(
+        path.join(ctx, 'Dockerfile'),
+        `FROM ${DEBIAN_IMAGE}\nCOPY node /usr/local/bin/node\nRUN chmod 755 /usr/local/bin/node && node --version\n`,
+      );
       engineRun(engine, ['build', ...engine.buildArgs, '-t', TEST_BASE_IMAGE, ctx]);
     } finally {
       fs.rmSync(ctx, { recursive: true, force: true });

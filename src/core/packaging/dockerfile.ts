@@ -14,8 +14,7 @@ export interface DockerfileInput {
   readonly sha256: string;
 }
 
-const HEALTH_PROBE =
-  `fetch('http://127.0.0.1:${CONTAINER_PORT}/v2/health/ready')` + `.then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+const HEALTH_PROBE = `fetch('http://127.0.0.1:${CONTAINER_PORT}/v2/health/ready')` + `.then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
 
 export function renderDockerfile(m: DockerfileInput): string {
   return [

@@ -16,7 +16,12 @@ export interface ManifestInput {
 type Obj = Record<string, unknown>;
 
 function labels(m: ManifestInput): Obj {
-  return { 'app.kubernetes.io/name': m.name, 'app.kubernetes.io/managed-by': 'mlwb', 'mlwb.io/model': m.model.toLowerCase().replace(/[^a-z0-9._-]/g, '-'), 'mlwb.io/version': String(m.version) };
+  return {
+    'app.kubernetes.io/name': m.name,
+    'app.kubernetes.io/managed-by': 'mlwb',
+    'mlwb.io/model': m.model.toLowerCase().replace(/[^a-z0-9._-]/g, '-'),
+    'mlwb.io/version': String(m.version),
+  };
 }
 
 function container(m: ManifestInput, name: string): Obj {
@@ -28,7 +33,13 @@ function container(m: ManifestInput, name: string): Obj {
     readinessProbe: probe('/v2/health/ready', 2),
     livenessProbe: probe('/v2/health/live', 10),
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-    securityContext: { runAsNonRoot: true, runAsUser: CONTAINER_UID, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: CONTAINER_UID,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
   };
 }
 
@@ -50,7 +61,11 @@ export function serviceManifest(m: ManifestInput): Obj {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: m.name, labels: labels(m) },
-    spec: { type: 'ClusterIP', selector: { 'app.kubernetes.io/name': m.name }, ports: [{ name: 'http', port: 80, targetPort: CONTAINER_PORT, protocol: 'TCP' }] },
+    spec: {
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': m.name },
+      ports: [{ name: 'http', port: 80, targetPort: CONTAINER_PORT, protocol: 'TCP' }],
+    },
   };
 }
 

@@ -165,5 +165,15 @@ export async function packageModel(mlwbRoot: string, ref: string, outDir: string
   const files = listFiles(out);
   const sizeBytes = files.reduce((a, f) => a + f.size, 0);
   log(`package ready: ${out} (${files.length} files, ${sizeBytes} bytes)`);
-  return { dir: out, model: v.name, version: v.version, platform, image, kubeName: kname, containerPort: CONTAINER_PORT, sizeBytes, files: files.map((f) => f.rel).sort() };
+  return {
+    dir: out,
+    model: v.name,
+    version: v.version,
+    platform,
+    image,
+    kubeName: kname,
+    containerPort: CONTAINER_PORT,
+    sizeBytes,
+    files: files.map((f) => f.rel).sort(),
+  };
 }

@@ -87,7 +87,10 @@ describe('container deploy target: engine missing, build failing midway, port in
       return true;
     });
     const c = calls().filter((l) => l.startsWith('podman'));
-    assert.ok(c.some((l) => /^podman build --format docker .*-t localhost\/mlwb\/iris:1-iris-1-mid /.test(l)), c.join('\n'));
+    assert.ok(
+      c.some((l) => /^podman build --format docker .*-t localhost\/mlwb\/iris:1-iris-1-mid /.test(l)),
+      c.join('\n'),
+    );
     assert.ok(c.includes('podman rmi localhost/mlwb/iris:1-iris-1-mid'), c.join('\n'));
     assert.ok(!c.some((l) => l.startsWith('podman run')), 'nothing was started');
     assert.ok(lines.includes('STEP 2/11: COPY server/ /app/server/'), 'build output is streamed as progress');

@@ -61,7 +61,10 @@ describe('container deploy target (real engine)', function () {
       const rec = { id: id('ok'), handle: started.handle } as unknown as DeploymentRecord;
       const logged: string[] = [];
       for await (const l of target.logs(rec, ctx(), false)) logged.push(l);
-      assert.ok(logged.some((l) => l.includes('mlwb-server listening on')), logged.join('\n'));
+      assert.ok(
+        logged.some((l) => l.includes('mlwb-server listening on')),
+        logged.join('\n'),
+      );
       assert.equal(leftovers(engine, id('ok')).containers.length, 1, `the ${engine.name} container runs`);
     } finally {
       await target.stop({ id: id('ok'), handle: started.handle } as unknown as DeploymentRecord, ctx());

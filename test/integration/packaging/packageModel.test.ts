@@ -37,15 +37,22 @@ describe('packageModel: a registered model as a Docker build context', function 
     assert.equal(r.image, 'mlwb/iris:1');
     assert.equal(sha256(path.join(out, 'model', 'model.onnx')), sha256(fx.iris.path));
     const bins = r.files.filter((f) => f.includes(`${path.sep}bin${path.sep}`));
-    assert.ok(bins.some((f) => f.endsWith(path.join('linux', 'arm64', 'onnxruntime_binding.node'))), bins.join());
+    assert.ok(
+      bins.some((f) => f.endsWith(path.join('linux', 'arm64', 'onnxruntime_binding.node'))),
+      bins.join(),
+    );
     assert.deepEqual(
       bins.filter((f) => !f.includes(path.join('napi-v6', 'linux', 'arm64'))),
       [],
       'no other platform binaries',
     );
     assert.ok(!r.files.some((f) => f.startsWith(path.join('server', 'node_modules', 'onnxruntime-node', 'script'))), 'no install script');
-    for (const f of ['server/server.js', 'server.json', 'Dockerfile', '.dockerignore', 'MODEL_CARD.md', 'README.md', PACKAGE_MANIFEST]) assert.ok(r.files.includes(path.normalize(f)), f);
-    assert.equal(r.sizeBytes, r.files.reduce((a, f) => a + fs.statSync(path.join(out, f)).size, 0));
+    for (const f of ['server/server.js', 'server.json', 'Dockerfile', '.dockerignore', 'MODEL_CARD.md', 'README.md', PACKAGE_MANIFEST])
+      assert.ok(r.files.includes(path.normalize(f)), f);
+    assert.equal(
+      r.sizeBytes,
+      r.files.reduce((a, f) => a + fs.statSync(path.join(out, f)).size, 0),
+    );
 
     const docker = fs.readFileSync(path.join(out, 'Dockerfile'), 'utf8');
     assert.match(docker, /^ARG BASE_IMAGE=node:22-bookworm-slim$/m);
@@ -135,7 +142,8 @@ describe('packageModel: a registered model as a Docker build context', function 
   });
 
   it('`mlwb package` (the built CLI) writes the context and prints it as JSON; usage errors exit 2', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, [distFile('cli.js'), ...args], { cwd: tmp.dir, encoding: 'utf8', env: { ...process.env, MLWB_DIR: '' } });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [distFile('cli.js'), ...args], { cwd: tmp.dir, encoding: 'utf8', env: { ...process.env, MLWB_DIR: '' } });
     const noAlias = run('package', 'iris@latest', '--out', 'ctx', '--platform', 'linux-x64', '--json');
     assert.equal(noAlias.status, 2, 'no alias "latest" yet');
     assert.match(noAlias.stderr, /latest/);

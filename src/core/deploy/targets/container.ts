@@ -36,7 +36,12 @@ async function checkPortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const s = net.createServer();
     s.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new MlwbError(e.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use; choose another port.` : `Port ${port}: ${e.message}`, 'INVALID_ARGUMENT')),
+      reject(
+        new MlwbError(
+          e.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use; choose another port.` : `Port ${port}: ${e.message}`,
+          'INVALID_ARGUMENT',
+        ),
+      ),
     );
     s.listen(port, '127.0.0.1', () => s.close(() => resolve()));
   });
@@ -53,7 +58,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-const tagSafe = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'x';
+const tagSafe = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+/, '') || 'x';
 
 export interface ContainerTargetDeps {
   /** Environment for the engine (defaults to process.env at call time). */
@@ -66,7 +75,8 @@ export function createContainerTarget(deps: ContainerTargetDeps = {}): DeployTar
   async function remove(engine: ContainerEngine, container: string | undefined, image: string | undefined, ctx: TargetContext): Promise<void> {
     if (container) {
       const r = await runTool(engine.name, engineArgs(engine, 'rm', '-f', container), { env: engine.env, timeoutMs: 60_000 });
-      if (r.code !== 0 && !/no such container|no container with name/i.test(r.stderr)) ctx.log(`could not remove container ${container}: ${lastLines(r.stderr, 2)}`);
+      if (r.code !== 0 && !/no such container|no container with name/i.test(r.stderr))
+        ctx.log(`could not remove container ${container}: ${lastLines(r.stderr, 2)}`);
     }
     if (image) {
       const r = await runTool(engine.name, engineArgs(engine, 'rmi', image), { env: engine.env, timeoutMs: 60_000 });
@@ -111,14 +121,27 @@ export function createContainerTarget(deps: ContainerTargetDeps = {}): DeployTar
       );
       built = true; // a failed build may still have tagged nothing; removing a missing tag is harmless
       if (ctx.signal?.aborted) throw new MlwbError('Deploying was cancelled; the image build was stopped.', 'CANCELLED');
-      if (build.code !== 0) throw new MlwbError(`${engine.name} build failed (exit ${build.code}):\n${lastLines(build.stdout + build.stderr)}`, 'INVALID_ARGUMENT');
+      if (build.code !== 0)
+        throw new MlwbError(`${engine.name} build failed (exit ${build.code}):\n${lastLines(build.stdout + build.stderr)}`, 'INVALID_ARGUMENT');
       const size = await imageSize(engine, image);
       if (size !== undefined) ctx.log(`image ${image}: ${size} bytes`);
 
       const port = req.port ?? (await freePort());
       const run = await runTool(
         engine.name,
-        engineArgs(engine, 'run', '-d', '--name', container, ...engine.runArgs, '--label', `io.mlwb.deployment=${req.id}`, '-p', `127.0.0.1:${port}:${CONTAINER_PORT}`, image),
+        engineArgs(
+          engine,
+          'run',
+          '-d',
+          '--name',
+          container,
+          ...engine.runArgs,
+          '--label',
+          `io.mlwb.deployment=${req.id}`,
+          '-p',
+          `127.0.0.1:${port}:${CONTAINER_PORT}`,
+          image,
+        ),
         { env: engine.env, signal: ctx.signal, onLine: ctx.log },
       );
       started = true;
@@ -154,7 +177,10 @@ export function createContainerTarget(deps: ContainerTargetDeps = {}): DeployTar
 
   /** Why the container can no longer become ready (it exited), with its last log lines. */
   async function exitedReason(engine: ContainerEngine, container: string): Promise<string | undefined> {
-    const r = await runTool(engine.name, engineArgs(engine, 'inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', container), { env: engine.env, timeoutMs: 15_000 });
+    const r = await runTool(engine.name, engineArgs(engine, 'inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', container), {
+      env: engine.env,
+      timeoutMs: 15_000,
+    });
     const [status, code] = r.stdout.trim().split(' ');
     if (r.code !== 0 || (status !== 'exited' && status !== 'dead')) return undefined;
     const logs = await runTool(engine.name, engineArgs(engine, 'logs', '--tail', '20', container), { env: engine.env, timeoutMs: 15_000 });

@@ -46,7 +46,9 @@ export async function findContainerEngine(env: NodeJS.ProcessEnv = process.env, 
     const engine = engineFor(name, env);
     const r = await runTool(name, [...engine.global, 'info'], { env, signal, timeoutMs: 30_000 });
     if (r.code === 0) return engine;
-    const reason = r.error?.includes('ENOENT') ? 'not installed (not on PATH)' : lastLines(r.stderr || r.stdout || r.error || `exit ${r.code}`, 2).replace(/\n/g, ' ');
+    const reason = r.error?.includes('ENOENT')
+      ? 'not installed (not on PATH)'
+      : lastLines(r.stderr || r.stdout || r.error || `exit ${r.code}`, 2).replace(/\n/g, ' ');
     why.push(`${name}: ${reason}`);
   }
   throw new MlwbError(

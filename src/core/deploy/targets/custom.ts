@@ -70,13 +70,17 @@ export function createCustomTarget(spec: CustomTargetSpec, workspaceRoot: string
   async function runTemplate(what: 'stop', t: readonly string[], vars: Record<Placeholder, string>, ctx: TargetContext): Promise<void> {
     const [cmd, ...args] = argvOf(t, vars);
     const r = await runTool(cmd!, args, { env: env(), cwd: workspaceRoot, onLine: ctx.log, timeoutMs: 300_000 });
-    if (r.code !== 0) throw new MlwbError(`${spec.name}: ${what} command failed (${r.error ?? `exit ${r.code}`}):\n${lastLines(r.stderr || r.stdout)}`, 'INVALID_ARGUMENT');
+    if (r.code !== 0)
+      throw new MlwbError(`${spec.name}: ${what} command failed (${r.error ?? `exit ${r.code}`}):\n${lastLines(r.stderr || r.stdout)}`, 'INVALID_ARGUMENT');
   }
 
   async function deploy(req: DeployRequest, ctx: TargetContext): Promise<StartedDeployment> {
     const port = await pickPort(req.port);
     const base = { model: req.model.name, version: String(req.model.version), port: String(port), modelPath: req.model.path, id: req.id, image: '' };
-    const vars: Record<Placeholder, string> = { ...base, image: req.options.image || fillTemplate(spec.image ?? imageName(req.model.name, req.model.version), base) };
+    const vars: Record<Placeholder, string> = {
+      ...base,
+      image: req.options.image || fillTemplate(spec.image ?? imageName(req.model.name, req.model.version), base),
+    };
     const logFile = path.join(ctx.mlwbRoot, 'deployments', 'logs', `${req.id}.log`);
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
     const fd = fs.openSync(logFile, 'a');
@@ -102,7 +106,8 @@ export function createCustomTarget(spec: CustomTargetSpec, workspaceRoot: string
         check: async () => {
           showNewOutput();
           if (exit?.error) return `${spec.name}: could not run ${cmd}: ${exit.error}`;
-          if (exit && exit.code !== 0) return `${spec.name}: the command exited with code ${exit.code} before ${url} was ready:\n${lastLines(fs.readFileSync(logFile, 'utf8'))}`;
+          if (exit && exit.code !== 0)
+            return `${spec.name}: the command exited with code ${exit.code} before ${url} was ready:\n${lastLines(fs.readFileSync(logFile, 'utf8'))}`;
           return undefined;
         },
       });

@@ -58,7 +58,8 @@ function argv(cfg: ProjectConfig, node: unknown, what: string): string[] {
 
 function parseTarget(cfg: ProjectConfig, keyNode: unknown, name: string, body: unknown): CustomTargetSpec {
   if (!NAME.test(name)) throw configError(cfg, keyNode, `target name ${JSON.stringify(name)} must start with a letter and use letters, digits, '-' or '_'`);
-  if ((BUILTIN_TARGETS as readonly string[]).includes(name)) throw configError(cfg, keyNode, `"${name}" is a built-in target; give the custom target another name`);
+  if ((BUILTIN_TARGETS as readonly string[]).includes(name))
+    throw configError(cfg, keyNode, `"${name}" is a built-in target; give the custom target another name`);
   if (!isMap(body)) throw configError(cfg, body ?? keyNode, `target ${name} must be a mapping with at least command: [...]`);
   for (const pair of body.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : '';
@@ -80,7 +81,8 @@ function parseTarget(cfg: ProjectConfig, keyNode: unknown, name: string, body: u
   const t = get('readyTimeoutSeconds');
   if (t !== undefined) {
     const v = isScalar(t) ? t.value : undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 3600) throw configError(cfg, t, 'readyTimeoutSeconds must be a whole number of seconds between 1 and 3600');
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 3600)
+      throw configError(cfg, t, 'readyTimeoutSeconds must be a whole number of seconds between 1 and 3600');
     return { ...spec, readyTimeoutSeconds: v };
   }
   return spec;

@@ -31,7 +31,10 @@ export interface KubernetesHandle {
 
 /** A DNS-1123 label from the deployment id: unique per deployment, so stop deletes only its own objects. */
 export function kubeObjectName(deploymentId: string): string {
-  const n = `mlwb-${deploymentId}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-');
+  const n = `mlwb-${deploymentId}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
   return n.slice(0, 45).replace(/-+$/, '');
 }
 
@@ -65,7 +68,8 @@ export function createKubernetesTarget(deps: KubernetesTargetDeps = {}): DeployT
       );
     const kserve = req.options.kserve === 'true';
     const timeoutS = Number(req.options.timeoutSeconds ?? 300);
-    if (!Number.isInteger(timeoutS) || timeoutS <= 0) throw new MlwbError(`timeoutSeconds must be a positive integer, not ${req.options.timeoutSeconds}.`, 'INVALID_ARGUMENT');
+    if (!Number.isInteger(timeoutS) || timeoutS <= 0)
+      throw new MlwbError(`timeoutSeconds must be a positive integer, not ${req.options.timeoutSeconds}.`, 'INVALID_ARGUMENT');
     const name = kubeObjectName(req.id);
     const m = { name, model: req.model.name, version: req.model.version, image };
     const objects = kserve ? [inferenceServiceManifest(m)] : [deploymentManifest(m), serviceManifest(m)];
@@ -85,7 +89,12 @@ export function createKubernetesTarget(deps: KubernetesTargetDeps = {}): DeployT
       if (apply.code !== 0) throw new MlwbError(`kubectl apply failed:\n${lastLines(apply.stderr || apply.stdout, 12)}`, 'INVALID_ARGUMENT');
       applied = true;
       const wait = kserve
-        ? await kube(env, [...scope(handle), 'wait', '--for=condition=Ready', `inferenceservice/${name}`, `--timeout=${timeoutS}s`], ctx, (timeoutS + 30) * 1000)
+        ? await kube(
+            env,
+            [...scope(handle), 'wait', '--for=condition=Ready', `inferenceservice/${name}`, `--timeout=${timeoutS}s`],
+            ctx,
+            (timeoutS + 30) * 1000,
+          )
         : await kube(env, [...scope(handle), 'rollout', 'status', `deployment/${name}`, `--timeout=${timeoutS}s`], ctx, (timeoutS + 30) * 1000);
       if (ctx.signal?.aborted) throw new MlwbError('Deploying was cancelled; the applied objects were deleted.', 'CANCELLED');
       if (wait.code !== 0)
@@ -119,7 +128,8 @@ export function createKubernetesTarget(deps: KubernetesTargetDeps = {}): DeployT
 
   function handleOf(rec: DeploymentRecord): KubernetesHandle {
     const h = rec.handle as Partial<KubernetesHandle> | undefined;
-    if (!h || typeof h.name !== 'string' || !Array.isArray(h.objects)) throw new MlwbError(`Deployment ${rec.id} has no Kubernetes objects recorded.`, 'NOT_FOUND');
+    if (!h || typeof h.name !== 'string' || !Array.isArray(h.objects))
+      throw new MlwbError(`Deployment ${rec.id} has no Kubernetes objects recorded.`, 'NOT_FOUND');
     return h as KubernetesHandle;
   }
 

@@ -51,7 +51,9 @@ export function runTool(cmd: string, args: readonly string[], opts: ToolOptions 
     });
     child.once('error', (e) => finish({ code: -1, stdout, stderr, error: e.message }));
     // 'close' (not 'exit'): every line has been read by then.
-    child.once('close', (code, signal) => finish({ code: code ?? (signal ? 128 : 1), stdout, stderr, ...(opts.signal?.aborted ? { error: 'cancelled' } : {}) }));
+    child.once('close', (code, signal) =>
+      finish({ code: code ?? (signal ? 128 : 1), stdout, stderr, ...(opts.signal?.aborted ? { error: 'cancelled' } : {}) }),
+    );
     if (opts.signal?.aborted) onAbort();
   });
 }

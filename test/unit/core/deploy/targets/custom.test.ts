@@ -76,7 +76,10 @@ describe('custom deploy targets (mlwb.yaml targets:)', () => {
       const rec = { id: 'iris-2-c1', handle: started.handle } as unknown as DeploymentRecord;
       const logged: string[] = [];
       for await (const l of target.logs(rec, ctx(), false)) logged.push(l);
-      assert.deepEqual(logged.slice(0, 2), [`argv ${JSON.stringify(['iris:2', '/store/model.onnx', 'mlwb/iris:2', '$(id); echo hi'])}`, `listening on ${port}`]);
+      assert.deepEqual(logged.slice(0, 2), [
+        `argv ${JSON.stringify(['iris:2', '/store/model.onnx', 'mlwb/iris:2', '$(id); echo hi'])}`,
+        `listening on ${port}`,
+      ]);
       await target.stop(rec, ctx());
       assert.throws(() => process.kill(h.pid, 0), 'the command is stopped');
       await assert.rejects(fetch(`${started.url}/v2/health/ready`));
@@ -105,7 +108,10 @@ describe('custom deploy targets (mlwb.yaml targets:)', () => {
         `targets:\n  remote:\n    command: [${node}, -e, "setInterval(() => {}, 1000)"]\n    stop: [${node}, -e, "require('fs').writeFileSync('stopped-{id}', '')"]\n    readyTimeoutSeconds: 1\n`,
       );
       const target = customTargets(tmp.dir).get('remote')!;
-      await assert.rejects(target.deploy({ id: 'iris-2-r', model, options: {} }, ctx()), /remote \(mlwb\.yaml:2\): http:\/\/127\.0\.0\.1:\d+\/v2\/health\/ready did not answer within 1 s/);
+      await assert.rejects(
+        target.deploy({ id: 'iris-2-r', model, options: {} }, ctx()),
+        /remote \(mlwb\.yaml:2\): http:\/\/127\.0\.0\.1:\d+\/v2\/health\/ready did not answer within 1 s/,
+      );
       assert.ok(fs.existsSync(path.join(tmp.dir, 'stopped-iris-2-r')), 'stop template ran');
     });
 

@@ -77,7 +77,10 @@ describe('kubernetes deploy target (fake kubectl)', () => {
 
   it('kserve=true applies an InferenceService in the given context and namespace and waits for Ready', async () => {
     const target = createKubernetesTarget({ env: () => env });
-    const started = await target.deploy({ id: 'iris-3-a1', model, options: { image: 'r/iris:3', kserve: 'true', namespace: 'models', context: 'prod' } }, ctx());
+    const started = await target.deploy(
+      { id: 'iris-3-a1', model, options: { image: 'r/iris:3', kserve: 'true', namespace: 'models', context: 'prod' } },
+      ctx(),
+    );
     const [isvc] = applied();
     assert.equal(isvc!.kind, 'InferenceService');
     assert.equal(isvc!.apiVersion, 'serving.kserve.io/v1beta1');
@@ -97,7 +100,10 @@ describe('kubernetes deploy target (fake kubectl)', () => {
 
     fs.rmSync(path.join(tmp.dir, 'calls.log'));
     const failing = createKubernetesTarget({ env: () => ({ ...env, FAKE_FAIL: 'rollout' }) });
-    await assert.rejects(failing.deploy({ id: 'iris-3-y', model, options: { image: 'r/iris:3', timeoutSeconds: '5' } }, ctx()), /kubectl rollout status failed:\n[\s\S]*error: timed out waiting for the condition/);
+    await assert.rejects(
+      failing.deploy({ id: 'iris-3-y', model, options: { image: 'r/iris:3', timeoutSeconds: '5' } }, ctx()),
+      /kubectl rollout status failed:\n[\s\S]*error: timed out waiting for the condition/,
+    );
     assert.equal(calls().at(-1), 'delete deployment/mlwb-iris-3-y service/mlwb-iris-3-y --ignore-not-found --wait=false');
   });
 
