@@ -81,6 +81,17 @@ describe('packageModel: a registered model as a Docker build context', function 
     const broken = structuredClone(docs[0]!) as { spec: { replicas: unknown } };
     broken.spec.replicas = 'one';
     await assert.rejects(validateKubeObject(broken as unknown as Record<string, unknown>), /replicas must be integer/);
+    // Strict too (unknown fields refused, as kubectl apply --validate=strict does), with PyPI's kubernetes-validate.
+    const strict = (file: string) => spawnSync('python3', ['-m', 'kubernetes_validate', '--strict', '--quiet', '--no-warn', file], { encoding: 'utf8' });
+    const good = strict(path.join(out, 'k8s', 'deployment.yaml'));
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    const typo = structuredClone(docs[0]!) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    typo.spec.template.spec.containers[0]!.readinesProbe = {};
+    const typoFile = path.join(tmp.dir, 'typo.yaml');
+    fs.writeFileSync(typoFile, JSON.stringify(typo));
+    const refused = strict(typoFile);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stdout + refused.stderr, /'readinesProbe' was unexpected/);
     const [isvc] = yamlDocs(path.join(out, 'kserve', 'inferenceservice.yaml'));
     assert.equal(isvc!.apiVersion, 'serving.kserve.io/v1beta1');
     assert.equal(isvc!.kind, 'InferenceService');
