@@ -93,7 +93,10 @@ if (wants('packaging')) {
 function ensurePythonTestDeps() {
   const probe = spawnSync(
     'python3',
-    ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx, tritonclient.http, kubernetes_validate'],
+    [
+      '-c',
+      'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx, tritonclient.http, kubernetes_validate',
+    ],
     { stdio: 'ignore' },
   );
   if (probe.status === 0) return;
