@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { MlwbError } from '../errors';
-import { ensureModelCard } from '../registry/card';
+import { modelCardPath, renderModelCard } from '../registry/card';
 import { getModelVersion, modelFilePath, sampleInputOf } from '../registry/registry';
 import type { ModelVersion } from '../registry/model';
 import { CONTAINER_PORT, DOCKERIGNORE, renderDockerfile } from './dockerfile';
@@ -129,7 +129,11 @@ export async function packageModel(mlwbRoot: string, ref: string, outDir: string
     fs.writeFileSync(path.join(stage, 'k8s', 'deployment.yaml'), [deploymentManifest(m), serviceManifest(m)].map((o) => stringify(o)).join('---\n'));
     fs.mkdirSync(path.join(stage, 'kserve'));
     fs.writeFileSync(path.join(stage, 'kserve', 'inferenceservice.yaml'), stringify(inferenceServiceManifest(m)));
-    fs.copyFileSync(ensureModelCard(mlwbRoot, v, undefined), path.join(stage, 'MODEL_CARD.md'));
+    // The user's card when there is one; else a generated one, written only into the package (the
+    // registry's own is generated on first open, with the run's details this function does not read).
+    const card = modelCardPath(mlwbRoot, v.name, v.version);
+    if (fs.existsSync(card)) fs.copyFileSync(card, path.join(stage, 'MODEL_CARD.md'));
+    else fs.writeFileSync(path.join(stage, 'MODEL_CARD.md'), renderModelCard(v, undefined));
     const readme = renderReadme({
       model: v.name,
       version: v.version,

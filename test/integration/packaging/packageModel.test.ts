@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { PACKAGE_MANIFEST, packageModel } from '../../../src/core/packaging';
 import { registerModel } from '../../../src/core/registry';
+import { modelCardPath } from '../../../src/core/registry/card';
 import { validateOnnx } from '../../../src/core/registry/validate';
 import { errorCodeOf } from '../../../src/shared/errors';
 import { distFile } from '../../helpers/dist';
@@ -66,6 +67,11 @@ describe('packageModel: a registered model as a Docker build context', function 
     assert.ok(readme.includes('docker build --platform linux/arm64 -t mlwb/iris:1 .'), readme);
     assert.ok(readme.includes('/v2/models/iris/versions/1/infer'));
     assert.ok(fs.readFileSync(path.join(out, 'MODEL_CARD.md'), 'utf8').startsWith('# iris — version 1'));
+    assert.ok(!fs.existsSync(modelCardPath(root, 'iris', 1)), 'the registry’s card is left to be generated on first open');
+    fs.mkdirSync(path.dirname(modelCardPath(root, 'iris', 1)), { recursive: true });
+    fs.writeFileSync(modelCardPath(root, 'iris', 1), '# iris, edited by its owner\n');
+    await packageModel(root, 'iris', out, { platform: 'linux-arm64' });
+    assert.equal(fs.readFileSync(path.join(out, 'MODEL_CARD.md'), 'utf8'), '# iris, edited by its owner\n');
   });
 
   it('writes Kubernetes manifests that validate against the Kubernetes schemas, and a KServe InferenceService', async () => {
