@@ -13,6 +13,7 @@ import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import { runOnSupportedNode } from './lib/node-runtime.mjs';
 import { installEnv } from './lib/install-env.mjs';
+import { ensureContainerDeps } from './e2e/system-deps.mjs';
 
 // Node < 22 cannot load the store's native module: run this script on a supported Node instead.
 await runOnSupportedNode(import.meta.url);
@@ -65,6 +66,8 @@ if (!only && !step('format check (prettier; `npm run format` fixes)', process.ex
 if (!step('build bundles', process.execPath, ['scripts/build.mjs'])) totals.failed++;
 
 if (wants('python') || wants('integration') || wants('e2e')) ensurePythonTestDeps();
+// Podman, runc and mmdebstrap for the real-container test (apt-get as root; otherwise that test skips and says why).
+if (wants('integration')) await ensureContainerDeps({ log: (m) => console.log(`[containers] ${m}`) });
 if (wants('unit')) {
   const files = [...findFiles('out/test/unit', '.test.js').sort(), ...findFiles('test/scripts', '.test.mjs').sort()];
   await mocha('unit tests (src/core, pure extension logic, the build and install scripts)', files, 10_000);
@@ -90,7 +93,10 @@ if (wants('packaging')) {
 function ensurePythonTestDeps() {
   const probe = spawnSync(
     'python3',
-    ['-c', 'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx, tritonclient.http'],
+    [
+      '-c',
+      'import pytest, IPython, ipykernel, nbclient, nbformat, mypy, ruff, numpy, onnx, onnxruntime, sklearn, skl2onnx, tritonclient.http, kubernetes_validate',
+    ],
     { stdio: 'ignore' },
   );
   if (probe.status === 0) return;

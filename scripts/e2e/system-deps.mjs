@@ -16,6 +16,13 @@ const BUILD = [
   { pkg: 'python3', why: 'node-gyp builds', present: () => onPath('python3') },
 ];
 
+/** @type {SystemDep[]} The real-container integration test: Podman with runc, and mmdebstrap to make a base image without a registry. */
+const CONTAINERS = [
+  { pkg: 'podman', why: 'container engine for the container deploy target test', present: () => onPath('podman') },
+  { pkg: 'runc', why: "Podman's runtime where crun cannot run (cgroups v1)", present: () => existsSync('/usr/sbin/runc') || onPath('runc') },
+  { pkg: 'mmdebstrap', why: "builds the test base image from Debian's archive (no image registry needed)", present: () => onPath('mmdebstrap') },
+];
+
 /** Chromium binary: `MLWB_CHROMIUM` or Debian's `/usr/bin/chromium`. */
 export function chromiumPath() {
   return process.env.MLWB_CHROMIUM || '/usr/bin/chromium';
@@ -36,6 +43,35 @@ export async function ensureSystemDeps({ build, log, logFile }) {
   if (process.getuid?.() !== 0) {
     throw new Error(`missing system packages:\n${list}\ninstall them with:\n  sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}`);
   }
+  await aptInstall(missing, { log, logFile });
+}
+
+/**
+ * The container test's packages, installed with apt-get when running as root. Never fails the run:
+ * without them (not root, or apt failed) the container test skips and says what to install.
+ * @param {{ log: (msg: string) => void, logFile?: string }} opts
+ */
+export async function ensureContainerDeps({ log, logFile }) {
+  const missing = CONTAINERS.filter((d) => !d.present());
+  if (missing.length === 0) return;
+  const pkgs = missing.map((d) => d.pkg).join(' ');
+  if (process.getuid?.() !== 0) {
+    log(`the real-container test will skip: missing ${pkgs} (sudo apt-get install -y ${pkgs})`);
+    return;
+  }
+  try {
+    await aptInstall(missing, { log, logFile });
+  } catch (e) {
+    log(`the real-container test will skip: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * @param {SystemDep[]} missing
+ * @param {{ log: (msg: string) => void, logFile?: string }} opts
+ */
+async function aptInstall(missing, { log, logFile }) {
+  const pkgs = missing.map((d) => d.pkg);
   log(`installing system packages: ${pkgs.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   const hint = `install them yourself (apt-get install -y ${pkgs.join(' ')}) and run the same command again.`;

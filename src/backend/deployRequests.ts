@@ -10,7 +10,7 @@ import { errorMessage } from '../core/errors';
 import type { DeploymentRecord } from '../core/deploy/deployment';
 import { DeploymentManager, type OperationOptions } from '../core/deploy/manager';
 import { listDeployments } from '../core/deploy/store';
-import { builtinTargets, targetTable } from '../core/deploy/targets';
+import { workspaceTargets } from '../core/deploy/targets';
 import type { DeploymentRequests } from '../protocol/deployments';
 import type { BackendContext, RequestGroup } from './requestGroup';
 
@@ -74,7 +74,7 @@ export class DeployRequests implements RequestGroup<DeployMethods> {
       this.manager = new DeploymentManager({
         mlwbRoot: svc.paths.root,
         workspaceRoot,
-        targets: targetTable(builtinTargets(workspaceRoot, { serverScript: path.join(__dirname, 'server.js') })),
+        targets: () => workspaceTargets(workspaceRoot, { serverScript: path.join(__dirname, 'server.js') }),
         onChange: () => void this.announce(),
       });
     }

@@ -8,6 +8,7 @@ import { ingestCommand } from './commands/ingest';
 import { serveCommand } from './commands/serve';
 import { modelsCommand } from './commands/models';
 import { deployCommands } from './commands/deploy';
+import { packageCommand } from './commands/package';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(modelsCommand(ctx, out));
   program.addCommand(serveCommand(ctx, out));
   for (const c of deployCommands(ctx, out)) program.addCommand(c);
+  program.addCommand(packageCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {

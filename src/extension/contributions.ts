@@ -66,6 +66,7 @@ export const COMMAND_IDS = {
     'mlwb.deployments.redeploy',
     'mlwb.deployments.rollback',
   ],
+  packaging: ['mlwb.models.package'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;

@@ -13,6 +13,7 @@ import { registerData } from './data/register';
 import { registerModels } from './models/register';
 import { registerDeployments } from './deployments/register';
 import { registerNotebooks } from './notebooks/register';
+import { registerPackaging } from './packaging/register';
 import { registerRuns } from './runs/register';
 import { type ExtensionKit, registerCommands } from './shared/commands';
 
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     data: registerData(kit),
     models: registerModels(kit),
     deployments: registerDeployments(kit),
+    packaging: registerPackaging(kit),
   };
 
   context.subscriptions.push(log, backends, ...Object.values(features).flatMap((f) => f.disposables), ...registerCommands(commandTable(features)));

@@ -58,7 +58,7 @@ describe('deployment manager + local target (real server processes)', function (
     manager = new DeploymentManager({
       mlwbRoot: root,
       workspaceRoot: tmp.dir,
-      targets: targetTable(builtinTargets(tmp.dir, { serverScript: distFile('server.js') })),
+      targets: targetTable(builtinTargets({ serverScript: distFile('server.js') })),
     });
   });
   afterEach(async () => {
@@ -148,7 +148,7 @@ describe('deployment manager + local target (real server processes)', function (
     assert.equal(rec.status, 'healthy', rec.reason);
     // Pretend the window went away while it served: the record says unhealthy, the server still runs.
     fs.writeFileSync(path.join(root, 'deployments', `${rec.id}.json`), JSON.stringify({ ...rec, status: 'unhealthy', reason: 'x' }));
-    const fresh = new DeploymentManager({ mlwbRoot: root, workspaceRoot: tmp.dir, targets: targetTable(builtinTargets(tmp.dir)) });
+    const fresh = new DeploymentManager({ mlwbRoot: root, workspaceRoot: tmp.dir, targets: targetTable(builtinTargets()) });
     const changed = await fresh.checkAll();
     assert.deepEqual(
       changed.map((c) => c.status),

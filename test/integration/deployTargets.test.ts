@@ -46,14 +46,14 @@ describe('deployment manager with stand-in targets', function () {
 
   it('remembers the last target per workspace; one-click Deploy uses it while the table still has it', async () => {
     const make = (targets: DeployTarget[]) => new DeploymentManager({ mlwbRoot: root, workspaceRoot: tmp.dir, targets: targetTable(targets) });
-    const m = make([...builtinTargets(tmp.dir), ok]);
+    const m = make([...builtinTargets(), ok]);
     assert.deepEqual(m.targetKinds(), ['local', 'box']);
     assert.equal(m.defaultTarget(), 'local');
     const rec = await m.deploy('adder', 'box');
     assert.equal(rec.status, 'healthy');
     assert.deepEqual(rec.handle, { box: 'b1' });
-    assert.equal(make([...builtinTargets(tmp.dir), ok]).defaultTarget(), 'box', 'a new process (window) sees it');
-    assert.equal(make(builtinTargets(tmp.dir)).defaultTarget(), 'local', 'a target no longer configured falls back to local');
+    assert.equal(make([...builtinTargets(), ok]).defaultTarget(), 'box', 'a new process (window) sees it');
+    assert.equal(make(builtinTargets()).defaultTarget(), 'local', 'a target no longer configured falls back to local');
     assert.throws(() => targetTable([ok, ok]), /Two deploy targets are named "box"/);
   });
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { deploymentJson, type DeploymentRecord } from '../../core/deploy/deployment';
 import { DeploymentManager } from '../../core/deploy/manager';
-import { builtinTargets, targetTable } from '../../core/deploy/targets';
+import { workspaceTargets } from '../../core/deploy/targets';
 import { MlwbError } from '../../core/errors';
 import { formatDuration } from '../../shared/format';
 import { type CliContext, findPaths } from '../context';
@@ -17,7 +17,7 @@ function managerFor(ctx: CliContext): DeploymentManager | undefined {
   const paths = findPaths(ctx);
   if (!paths || !fs.existsSync(paths.root)) return undefined;
   const workspaceRoot = path.dirname(paths.root);
-  return new DeploymentManager({ mlwbRoot: paths.root, workspaceRoot, targets: targetTable(builtinTargets(workspaceRoot)) });
+  return new DeploymentManager({ mlwbRoot: paths.root, workspaceRoot, targets: () => workspaceTargets(workspaceRoot) });
 }
 
 function requireManager(ctx: CliContext): DeploymentManager {

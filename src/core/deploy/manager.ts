@@ -21,7 +21,8 @@ const STALE_START_MS = 120_000;
 export interface ManagerOptions {
   readonly mlwbRoot: string;
   readonly workspaceRoot: string;
-  readonly targets: TargetTable;
+  /** The targets, or a function giving them afresh (mlwb.yaml may change while the backend runs). */
+  readonly targets: TargetTable | (() => TargetTable);
   /** Every record the manager writes, as written (the backend pushes these to the views). */
   readonly onChange?: (rec: DeploymentRecord) => void;
 }
@@ -51,19 +52,24 @@ export class DeploymentManager {
 
   constructor(private readonly opts: ManagerOptions) {}
 
+  private targets(): TargetTable {
+    const t = this.opts.targets;
+    return typeof t === 'function' ? t() : t;
+  }
+
   get mlwbRoot(): string {
     return this.opts.mlwbRoot;
   }
 
   targetKinds(): string[] {
-    return [...this.opts.targets.keys()];
+    return [...this.targets().keys()];
   }
 
   /** The target one-click Deploy uses: the last one used here if it still exists, else local. */
   defaultTarget(): string {
     const last = lastTarget(this.opts.mlwbRoot);
-    if (last && this.opts.targets.has(last)) return last;
-    return this.opts.targets.has('local') ? 'local' : (this.targetKinds()[0] ?? 'local');
+    if (last && this.targets().has(last)) return last;
+    return this.targets().has('local') ? 'local' : (this.targetKinds()[0] ?? 'local');
   }
 
   list(): DeploymentRecord[] {
@@ -76,7 +82,7 @@ export class DeploymentManager {
 
   /** Deploys `ref` (`name`, `name:version`, `name@alias`) to target `kind`; resolves with the final record (healthy, failed or stopped if cancelled). */
   async deploy(ref: string, kind: string, o: OperationOptions = {}): Promise<DeploymentRecord> {
-    const target = findTarget(this.opts.targets, kind);
+    const target = findTarget(this.targets(), kind);
     const model = resolveModelRef(this.opts.mlwbRoot, ref);
     const now = new Date().toISOString();
     const rec: DeploymentRecord = {
@@ -97,7 +103,7 @@ export class DeploymentManager {
   async stop(id: string, o: OperationOptions = {}): Promise<DeploymentRecord> {
     return this.exclusive(id, async () => {
       const rec = this.get(id);
-      await findTarget(this.opts.targets, rec.target).stop(rec, this.ctx(o));
+      await findTarget(this.targets(), rec.target).stop(rec, this.ctx(o));
       return this.save(rec, { status: 'stopped', reason: 'Stopped by the user.' });
     });
   }
@@ -106,7 +112,7 @@ export class DeploymentManager {
   async restart(id: string, o: OperationOptions = {}): Promise<DeploymentRecord> {
     return this.exclusive(id, async () => {
       const rec = this.get(id);
-      const target = findTarget(this.opts.targets, rec.target);
+      const target = findTarget(this.targets(), rec.target);
       await target.stop(rec, this.ctx(o));
       const model = resolveModelRef(this.opts.mlwbRoot, `${rec.model}:${rec.version}`);
       return this.start(target, rec, model, { ...o, port: o.port ?? portOf(rec) });
@@ -120,7 +126,7 @@ export class DeploymentManager {
       if (version === rec.version && RUNNING.has(rec.status))
         throw new MlwbError(`${rec.id} already serves ${rec.model}:${version}; use Restart to start it again.`, 'INVALID_ARGUMENT');
       const model = resolveModelRef(this.opts.mlwbRoot, `${rec.model}:${version}`);
-      const target = findTarget(this.opts.targets, rec.target);
+      const target = findTarget(this.targets(), rec.target);
       await target.stop(rec, this.ctx(o));
       // The version it leaves keeps its lineage link, now stopped.
       this.link({ ...rec, status: 'stopped' });
@@ -139,7 +145,7 @@ export class DeploymentManager {
 
   logs(id: string, follow: boolean, signal?: AbortSignal): AsyncIterable<string> {
     const rec = this.get(id);
-    return findTarget(this.opts.targets, rec.target).logs(rec, this.ctx({ signal }), follow);
+    return findTarget(this.targets(), rec.target).logs(rec, this.ctx({ signal }), follow);
   }
 
   /**
@@ -158,7 +164,7 @@ export class DeploymentManager {
   }
 
   private async check(rec: DeploymentRecord): Promise<DeploymentRecord | undefined> {
-    const target = this.opts.targets.get(rec.target);
+    const target = this.targets().get(rec.target);
     if (!target) return undefined; // a target this process does not know (e.g. not configured here)
     if (rec.status === 'starting') {
       if (Date.now() - Date.parse(rec.updated_at) < STALE_START_MS) return undefined;
