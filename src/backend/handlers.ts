@@ -7,6 +7,7 @@ import { DataRequests } from './dataRequests';
 import { ModelRequests } from './modelRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
+import { TryItRequestGroup } from './tryItRequests';
 import { WorkspaceService } from './workspaceService';
 
 export interface BackendState {
@@ -48,13 +49,15 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const code = new CodeRequests(ctx);
   const data = new DataRequests(ctx);
   const models = new ModelRequests(ctx);
-  const groups = [runs, compare, code, data, models];
+  const tryIt = new TryItRequestGroup(ctx);
+  const groups = [runs, compare, code, data, models, tryIt];
   return {
     ...runs.handlers,
     ...compare.handlers,
     ...code.handlers,
     ...data.handlers,
     ...models.handlers,
+    ...tryIt.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

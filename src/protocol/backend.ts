@@ -13,6 +13,7 @@ import type { RunsTable, RunsTableQuery, SampledSeries, SeriesQuery } from '../c
 import type { DataRequests, DataNotifications } from './data';
 import type { ErrorCode } from '../shared/errors';
 import type { ModelRequests, ModelNotifications } from './models';
+import type { TryItRequests } from './tryIt';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -43,7 +44,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests extends DataRequests, ModelRequests {
+export interface BackendRequests extends DataRequests, ModelRequests, TryItRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
