@@ -10,7 +10,9 @@
 //       message when it cannot be installed or started.
 // Prints JSON with the numbers and ratios. Timings are reported, never asserted.
 // Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_MLSERVER=0 skips MLServer,
-// MLWB_BENCH_WORKERS (1) and MLWB_BENCH_INTRA (1) set the server's threads per model.
+// MLWB_BENCH_WORKERS (1) and MLWB_BENCH_INTRA (1) set the server's threads per model,
+// MLWB_BENCH_SERVER=<path to a server.js bundle> benchmarks another build (e.g. a copy of dist/ from
+// before a change, kept inside the repo so it finds node_modules) for before/after comparisons.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -185,7 +187,9 @@ async function startServer(models) {
       models: Object.values(models).map((m) => ({ name: m.name, version: '1', path: m.path, threads: { workers: WORKERS, intraOp: INTRA, interOp: 1 } })),
     }),
   );
-  const proc = spawn(process.execPath, [path.join(repo, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = process.env.MLWB_BENCH_SERVER ? path.resolve(process.env.MLWB_BENCH_SERVER) : path.join(repo, 'dist/server.js');
+  results.server_script = path.relative(repo, script);
+  const proc = spawn(process.execPath, [script, '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
   return { url, pid: proc.pid, stop: () => stopProc(proc) };
 }
