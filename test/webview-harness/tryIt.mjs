@@ -168,7 +168,7 @@ try {
       await page.click('[data-testid="tryit-send"]');
       await page.waitForSelector('[data-testid="tryit-result"] [data-testid="tryit-error"]');
       check(/img: drop or choose an image first/.test(await page.textContent('[data-testid="tryit-result"]')), 'Send without an image says what is missing');
-      await page.setInputFiles('.ti-image-file', { name: 'red.bmp', mimeType: 'image/bmp', buffer: sc.image });
+      await page.setInputFiles('.ti-image-file', { name: 'orange.bmp', mimeType: 'image/bmp', buffer: sc.image });
       await page.waitForFunction(() => /resized to 4×4/.test(document.querySelector('.ti-image-side')?.textContent ?? ''));
       const means = [];
       for (const norm of ['imagenet', 'unit', 'raw']) {
