@@ -6,6 +6,7 @@ import type { BackendProcess } from '../../backend/backendProcess';
 import { TRY_IT_VIEW_TYPE, type TryItInit, isTryItInit, isTryItState } from '../../../protocol/webview/tryIt';
 import { webviewHtml, webviewOptions } from '../../shared/webview/html';
 import { PanelRegistry } from '../../shared/webview/panelRegistry';
+import { reportError } from '../../shared/errors';
 import { TryItPanel } from './panel';
 import type { Contribution, ExtensionKit } from '../../shared/commands';
 
@@ -51,9 +52,15 @@ export function registerTryIt(kit: ExtensionKit): Contribution<'mlwb.tryIt'> {
       return;
     }
     const ref = `${a.model}:${a.version}`;
-    const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting a model server for ${ref}…` }, () =>
-      backend.request('tryIt/start', { ref }),
-    );
+    let server;
+    try {
+      server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting a model server for ${ref}…` }, () =>
+        backend.request('tryIt/start', { ref }),
+      );
+    } catch (e) {
+      reportError(e, { action: `Try It on ${ref}`, log });
+      return;
+    }
     const init: TryItInit = { serverUrl: server.serverUrl, model: server.model, version: server.version };
     const existing = panels.get(key(init));
     if (existing) return existing.panel.reveal();
