@@ -1,11 +1,13 @@
 // What the Try It form knows about a model version's tabular inputs: feature names from the ONNX
 // file's metadata_props, else the columns of the training data snapshot (model version → run → the
-// run's input snapshots), and a row of that snapshot to prefill the form with.
+// run's input snapshots), and a row of that snapshot to prefill the form with (else the first row of
+// the sample input logged with the model).
 import type { Db } from '../core/store/database';
 import type { WorkspacePaths } from '../core/workspace';
 import { type Cell, type JsonCell, detectFormat, toJsonCell } from '../core/data/table';
 import { classify } from '../core/data/values';
 import type { ModelVersion, TensorSpec } from '../core/registry/model';
+import { sampleInputOf } from '../core/registry/registry';
 import { listInputsOfRun } from '../core/snapshots/lineage';
 import { loadManifest } from '../core/snapshots/manifest';
 import { openSnapshotTable } from '../core/snapshots/tables';
@@ -102,11 +104,49 @@ async function fromSnapshotTables(
   return undefined;
 }
 
+/**
+ * The first row of an input in the sample request logged with the model (`run.log_model(...,
+ * sample_input=...)`, an Open Inference Protocol request body); a nameless tensor is the model's
+ * only input's. Undefined when the sample has no such tensor of that width.
+ */
+export function rowFromSampleRequest(sample: unknown, spec: TensorSpec, width: number, onlyInput: boolean): JsonCell[] | undefined {
+  const inputs = (sample as { inputs?: unknown } | undefined)?.inputs;
+  if (!Array.isArray(inputs)) return undefined;
+  const t = (inputs as { name?: unknown; shape?: unknown; data?: unknown }[]).find(
+    (x) => x?.name === spec.name || (onlyInput && inputs.length === 1 && (x?.name === null || x?.name === undefined)),
+  );
+  const shape = t?.shape;
+  if (!t || !Array.isArray(shape) || shape[shape.length - 1] !== width || !Array.isArray(t.data)) return undefined;
+  const flat = (t.data as unknown[]).flat(Infinity).slice(0, width);
+  if (flat.length !== width || !flat.every((v) => ['number', 'string', 'boolean'].includes(typeof v))) return undefined;
+  return spec.datatype === 'FP32' ? flat.map((v) => (typeof v === 'number' ? shortestFloat32(v) : (v as JsonCell))) : (flat as JsonCell[]);
+}
+
+/** The shortest decimal that is the same float32 (numpy writes 6.3f as 6.300000190734863): what a person typed. */
+export function shortestFloat32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  const f = Math.fround(v);
+  for (let p = 1; p <= 9; p++) {
+    const d = Number(f.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  return f;
+}
+
+function loggedSample(paths: WorkspacePaths, version: ModelVersion): unknown {
+  try {
+    return sampleInputOf(paths.root, version);
+  } catch {
+    return undefined; // a missing or unreadable object: no prefill from it
+  }
+}
+
 /** Names and a training row for each tabular input of `version`. */
 export async function trainingSample(db: Db | undefined, paths: WorkspacePaths, version: ModelVersion): Promise<TryItSample> {
   const inputs: Record<string, InputSample> = {};
   let source: string | undefined;
   let firstTabular = true;
+  const logged = loggedSample(paths, version);
   for (const spec of version.signature.inputs) {
     const width = rowWidth(spec);
     if (width === undefined) continue;
@@ -116,9 +156,12 @@ export async function trainingSample(db: Db | undefined, paths: WorkspacePaths, 
     if (fromData) {
       inputs[spec.name] = fromData.sample;
       source ??= fromData.source;
-    } else if (names) {
-      inputs[spec.name] = { featureNames: names };
-      source ??= 'the model file (metadata_props)';
+      continue;
+    }
+    const row = logged ? rowFromSampleRequest(logged, spec, width, version.signature.inputs.length === 1) : undefined;
+    if (names || row) {
+      inputs[spec.name] = { ...(names ? { featureNames: names } : {}), ...(row ? { row } : {}) };
+      source ??= row ? 'the sample input logged with the model' : 'the model file (metadata_props)';
     }
   }
   return { inputs, ...(source ? { source } : {}) };

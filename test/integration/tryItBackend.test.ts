@@ -99,6 +99,22 @@ describe('backend Try It requests (lineage prefill, temporary servers)', functio
     await until(async () => ((await answers(orphan.serverUrl)) ? undefined : true), 'the orphaned server to exit', 30_000);
   });
 
+  it('prefills from the sample input logged with the model when the run read no table', async () => {
+    fs.copyFileSync(fx.iris.path, path.join(tmp.dir, 'iris.onnx'));
+    backend = new TestBackend(tmp.dir);
+    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    const code = await python(
+      tmp.dir,
+      `import mlwb, numpy as np\nwith mlwb.start_run(experiment="e", name="train") as run:\n    run.log_model("iris.onnx", "iris", sample_input=np.array([[6.3, 3.3, 6.0, 2.5], [5.1, 3.5, 1.4, 0.2]], dtype=np.float32))\n`,
+    );
+    assert.equal(code, 0);
+    const b = backend;
+    await b.request('models/list', {}); // starts the poll that registers what runs logged
+    await until(async () => ((await b.request('models/list', {})).length ? true : undefined), 'the logged model to be registered');
+    const sample = await b.request('tryIt/sample', { ref: 'iris:1' });
+    assert.deepEqual(sample, { inputs: { X: { row: [6.3, 3.3, 6, 2.5] } }, source: 'the sample input logged with the model' });
+  });
+
   it('refuses to start a server in an untrusted workspace, and names an unknown version', async () => {
     backend = new TestBackend(tmp.dir);
     await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });

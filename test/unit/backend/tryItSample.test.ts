@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { namesFromMetadata, pickColumns, rowWidth } from '../../../src/backend/tryItSample';
+import { namesFromMetadata, pickColumns, rowFromSampleRequest, rowWidth } from '../../../src/backend/tryItSample';
 import { mergeSample } from '../../../src/extension/deployments/tryIt/client';
 
 const iris = { name: 'X', datatype: 'FP32' as const, shape: [-1, 4] };
@@ -29,6 +29,30 @@ describe('Try It lineage sample', () => {
     assert.deepEqual(pickColumns(['id', 'label', ...cols], 4), undefined, 'two columns too many');
     assert.deepEqual(pickColumns(['z', ...cols, 'y'], 2, ['petal_width', 'z']), [4, 0], 'names pick columns in their order');
     assert.equal(pickColumns(cols, 2, ['nope', 'z']), undefined);
+  });
+
+  it('takes a row from the sample request logged with the model: by name, or a nameless tensor for the only input', () => {
+    const nested = {
+      inputs: [
+        {
+          name: 'X',
+          datatype: 'FP32',
+          shape: [2, 4],
+          data: [
+            [5.1, 3.5, 1.4, 0.2],
+            [6.7, 3, 5.2, 2.3],
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(rowFromSampleRequest(nested, iris, 4, true), [5.1, 3.5, 1.4, 0.2]);
+    const nameless = { inputs: [{ name: null, datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] };
+    assert.deepEqual(rowFromSampleRequest(nameless, iris, 4, true), [1, 2, 3, 4]);
+    assert.equal(rowFromSampleRequest(nameless, iris, 4, false), undefined, 'a nameless tensor is ambiguous for a model with several inputs');
+    assert.equal(rowFromSampleRequest({ inputs: [{ name: 'X', shape: [1, 3], data: [1, 2, 3] }] }, iris, 4, true), undefined, 'wrong width');
+    assert.equal(rowFromSampleRequest({ nope: 1 }, iris, 4, true), undefined);
+    const fromNumpy = { inputs: [{ name: 'X', shape: [1, 4], data: [6.300000190734863, 3.299999952316284, 6, 0.1] }] };
+    assert.deepEqual(rowFromSampleRequest(fromNumpy, iris, 4, true), [6.3, 3.3, 6, 0.1], 'float32 values shown as typed');
   });
 
   it('merges names and a row into the server metadata only where the width fits', () => {
