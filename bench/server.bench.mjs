@@ -10,7 +10,9 @@
 //       message when it cannot be installed or started.
 // Prints JSON with the numbers and ratios. Timings are reported, never asserted.
 // Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_MLSERVER=0 skips MLServer,
-// MLWB_BENCH_WORKERS (1) and MLWB_BENCH_INTRA (1) set the server's threads per model.
+// MLWB_BENCH_WORKERS (1) and MLWB_BENCH_INTRA (1) set the server's threads per model,
+// MLWB_BENCH_SERVER=<path to a server.js bundle> benchmarks another build (e.g. a copy of dist/ from
+// before a change, kept inside the repo so it finds node_modules) for before/after comparisons.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -54,7 +56,7 @@ try {
 
   const server = await startServer(models);
   stops.push(server.stop);
-  for (const [k, m] of Object.entries(models)) results[`mlwb_${k}`] = await load(`${server.url}/v2/models/${m.name}/infer`, body(m));
+  for (const [k, m] of Object.entries(models)) results[`mlwb_${k}`] = await load(`${server.url}/v2/models/${m.name}/infer`, body(m), server.pid);
   results.mlwb_server_metrics_sample = await batchStats(server.url);
   await server.stop();
 
@@ -62,7 +64,7 @@ try {
     const mls = await startMlserver(path.join(root, 'iris.joblib'));
     if (mls) {
       stops.push(mls.stop);
-      results.mlserver_small = await load(`${mls.url}/v2/models/iris/infer`, body(models.small));
+      results.mlserver_small = await load(`${mls.url}/v2/models/iris/infer`, body(models.small), mls.pid);
       await mls.stop();
     }
   }
@@ -109,15 +111,41 @@ async function limit(m) {
   return out;
 }
 
-/** autocannon at 1 and 16 connections against one URL. */
-async function load(url, payload) {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * autocannon at 1 and 16 connections against one URL. Beside throughput and latency it reports the
+ * CPU time per request of the server process and of the load generator (this process), because on a
+ * shared 2-core machine both compete for the same cores and req/s alone hides where the time went.
+ */
+async function load(url, payload, pid) {
   const out = {};
   // warm-up
   await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections: 4, duration: 2 });
   for (const connections of [1, 16]) {
+    const server0 = cpuSeconds(pid);
+    const client0 = process.cpuUsage();
     const r = await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections, duration: SECONDS });
+    const client = process.cpuUsage(client0);
+    const server1 = cpuSeconds(pid);
     const non2xx = r.non2xx + r.errors + r.timeouts;
-    out[`c${connections}`] = { req_per_s: round(r.requests.average, 0), p50_ms: r.latency.p50, p99_ms: r.latency.p99, failed: non2xx };
+    const perReq = (sec) => (sec === undefined || !r.requests.total ? null : round((sec * 1e6) / r.requests.total, 1));
+    out[`c${connections}`] = {
+      req_per_s: round(r.requests.average, 0),
+      p50_ms: r.latency.p50,
+      p99_ms: r.latency.p99,
+      failed: non2xx,
+      server_cpu_us_per_req: perReq(server0 === undefined || server1 === undefined ? undefined : server1 - server0),
+      loadgen_cpu_us_per_req: perReq((client.user + client.system) / 1e6),
+    };
   }
   log(`${url}: ${JSON.stringify(out)}`);
   return out;
@@ -159,9 +187,11 @@ async function startServer(models) {
       models: Object.values(models).map((m) => ({ name: m.name, version: '1', path: m.path, threads: { workers: WORKERS, intraOp: INTRA, interOp: 1 } })),
     }),
   );
-  const proc = spawn(process.execPath, [path.join(repo, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = process.env.MLWB_BENCH_SERVER ? path.resolve(process.env.MLWB_BENCH_SERVER) : path.join(repo, 'dist/server.js');
+  results.server_script = path.relative(repo, script);
+  const proc = spawn(process.execPath, [script, '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
-  return { url, stop: () => stopProc(proc) };
+  return { url, pid: proc.pid, stop: () => stopProc(proc) };
 }
 
 function waitFor(proc, pattern, ms) {
@@ -238,7 +268,7 @@ async function startMlserver(joblibFile) {
   proc.once('exit', () => (exited = true));
   while (Date.now() < deadline && !exited) {
     try {
-      if ((await fetch(`${url}/v2/models/iris/ready`)).status === 200) return { url, stop: () => stopProc(proc) };
+      if ((await fetch(`${url}/v2/models/iris/ready`)).status === 200) return { url, pid: proc.pid, stop: () => stopProc(proc) };
     } catch {
       /* not up yet */
     }

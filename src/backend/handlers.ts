@@ -8,6 +8,7 @@ import { DeployRequests } from './deployRequests';
 import { ModelRequests } from './modelRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
+import { TryItRequestGroup } from './tryItRequests';
 import { WorkspaceService } from './workspaceService';
 
 export interface BackendState {
@@ -50,7 +51,8 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const data = new DataRequests(ctx);
   const models = new ModelRequests(ctx);
   const deployments = new DeployRequests(ctx);
-  const groups = [runs, compare, code, data, models, deployments];
+  const tryIt = new TryItRequestGroup(ctx);
+  const groups = [runs, compare, code, data, models, deployments, tryIt];
   return {
     ...runs.handlers,
     ...compare.handlers,
@@ -58,6 +60,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
     ...data.handlers,
     ...models.handlers,
     ...deployments.handlers,
+    ...tryIt.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

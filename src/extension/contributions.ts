@@ -50,6 +50,7 @@ export const COMMAND_IDS = {
     'mlwb.models.showDeleted',
     'mlwb.models.hideDeleted',
     'mlwb.models.restoreVersion',
+    'mlwb.models.tryIt',
   ],
   deployments: [
     'mlwb.tryIt',

@@ -14,6 +14,7 @@ import type { DataRequests, DataNotifications } from './data';
 import type { ErrorCode } from '../shared/errors';
 import type { ModelRequests, ModelNotifications } from './models';
 import type { DeploymentRequests, DeploymentNotifications } from './deployments';
+import type { TryItRequests } from './tryIt';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -44,7 +45,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests extends DataRequests, ModelRequests, DeploymentRequests {
+export interface BackendRequests extends DataRequests, ModelRequests, DeploymentRequests, TryItRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };

@@ -1,6 +1,8 @@
 // Entry of the model server process (dist/server.js). The same file is the body of its inference
 // worker threads, so the bundle stays one file the deploy targets can copy:
-//   node dist/server.js --config server.json [--host H] [--port P] [--token T]
+//   node dist/server.js --config server.json [--host H] [--port P] [--token T] [--exit-with-stdin]
+// --exit-with-stdin: drain and exit when stdin closes, so a server a parent process started (the
+// backend's Try It servers) never outlives that parent, even one that was killed.
 // Prints "mlwb-server listening on <url>" on stdout once every model is loaded and the port is bound.
 import { isMainThread } from 'node:worker_threads';
 import * as fs from 'node:fs';
@@ -57,6 +59,11 @@ export async function serveFromArgs(args: string[], workerScript: string): Promi
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (args.includes('--exit-with-stdin')) {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.on('error', () => stop('stdin closed'));
+    process.stdin.resume();
+  }
   return server;
 }
 

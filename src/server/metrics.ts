@@ -10,6 +10,8 @@ export interface ModelMetrics {
   inferenceSeconds: client.Histogram.Internal<'model' | 'version'>;
   requestSeconds: client.Histogram.Internal<'model' | 'version'>;
   inFlight: client.Gauge.Internal<'model' | 'version'>;
+  /** The request counter's series for one HTTP status (cached: prom-client hashes labels on every inc). */
+  requests(status: number): client.Counter.Internal;
 }
 
 export class ServerMetrics {
@@ -48,7 +50,13 @@ export class ServerMetrics {
     let c = this.children.get(key);
     if (!c) {
       const l = { model, version };
+      const byStatus = new Map<number, client.Counter.Internal>();
       c = {
+        requests: (status) => {
+          let s = byStatus.get(status);
+          if (!s) byStatus.set(status, (s = this.requests.labels({ model, version, status: String(status) })));
+          return s;
+        },
         queueSeconds: this.queueSeconds.labels(l),
         inferenceSeconds: this.inferenceSeconds.labels(l),
         requestSeconds: this.requestSeconds.labels(l),

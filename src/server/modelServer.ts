@@ -194,7 +194,6 @@ export class ModelServer {
   private async infer(req: http.IncomingMessage, res: http.ServerResponse, m: RegExpMatchArray, arrived: number): Promise<void> {
     const runner = this.resolve(m);
     const { name, version } = runner.config;
-    const labels = { model: name, version };
     const m2 = this.metrics.forModel(name, version);
     m2.inFlight.inc();
     // Counted until the answer has left (not just been queued on the socket), so a drain never cuts it off.
@@ -223,7 +222,7 @@ export class ModelServer {
       m2.inFlight.dec();
     }
     const seconds = (performance.now() - arrived) / 1000;
-    this.metrics.requests.inc({ ...labels, status: String(status) });
+    m2.requests(status).inc();
     m2.requestSeconds.observe(seconds);
     if (timing) {
       m2.queueSeconds.observe(timing.queueMs / 1000);

@@ -1,7 +1,8 @@
 // Loads the built Try It webview in Chromium under the real CSP, with a host that forwards its
 // messages to a REAL model server (dist/server.js serving test models) through the same client code
-// the extension host uses (src/extension/deployments/tryItClient.ts). Fills the form, sends,
-// checks the answer, reloads to check restored state, and writes screenshots.
+// the extension host uses (src/extension/deployments/tryIt/client.ts). Fills the form, sends,
+// checks the answer, reloads to check restored state, drops an image on an image model (resize +
+// each normalization, checked through the model's per-channel means), and writes screenshots.
 //   node scripts/build.mjs && node test/webview-harness/tryIt.mjs [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/tryit-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
@@ -21,7 +22,7 @@ if (!existsSync(join(root, 'dist/webview/tryIt.js'))) throw new Error('Build fir
 
 const bundled = await esbuild.build({
   stdin: {
-    contents: "export * from './src/extension/webviews/htmlTemplate.ts'; export * from './src/extension/deployments/tryItClient.ts';",
+    contents: "export * from './src/extension/shared/webview/htmlTemplate.ts'; export * from './src/extension/deployments/tryIt/client.ts';",
     resolveDir: root,
     loader: 'ts',
   },
@@ -35,6 +36,35 @@ const { webviewPage, fetchMetadata, sendInfer } = await import(`data:text/javasc
 // A real model server with the test models.
 const work = mkdtempSync(join(tmpdir(), 'mlwb-tryit-harness-'));
 const models = JSON.parse(execFileSync('python3', [join(root, 'test/fixtures/server/make_models.py'), work], { encoding: 'utf8' }));
+// An image model: NCHW [1, 3, 4, 4] in, the mean of each channel out, so the answer shows exactly
+// what the drop zone sent after resizing and normalizing.
+const imageModel = join(work, 'channel_mean.onnx');
+execFileSync('python3', [
+  '-c',
+  `import onnx, sys
+from onnx import helper, TensorProto
+g = helper.make_graph([helper.make_node("ReduceMean", ["img"], ["m"], axes=[2, 3], keepdims=0)], "g",
+    [helper.make_tensor_value_info("img", TensorProto.FLOAT, [1, 3, 4, 4])], [helper.make_tensor_value_info("m", TensorProto.FLOAT, [1, 3])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8), sys.argv[1])`,
+  imageModel,
+]);
+
+/** A solid-colour 24-bit BMP (bottom-up BGR rows padded to 4 bytes): no encoder needed. */
+function solidBmp(width, height, [r, g, b]) {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const buf = Buffer.alloc(54 + row * height);
+  buf.write('BM', 0);
+  buf.writeUInt32LE(buf.length, 2);
+  buf.writeUInt32LE(54, 10);
+  buf.writeUInt32LE(40, 14);
+  buf.writeInt32LE(width, 18);
+  buf.writeInt32LE(height, 22);
+  buf.writeUInt16LE(1, 26);
+  buf.writeUInt16LE(24, 28);
+  buf.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) buf.set([b, g, r], 54 + y * row + x * 3);
+  return buf;
+}
 writeFileSync(
   join(work, 'server.json'),
   JSON.stringify({
@@ -42,6 +72,7 @@ writeFileSync(
     models: [
       { name: 'iris', version: '2', path: models.iris.path },
       { name: 'fixed', path: models.fixed_batch.path },
+      { name: 'image', path: imageModel },
     ],
   }),
 );
@@ -60,7 +91,12 @@ const scenarios = {
   'iris-dark': { theme: 'dark', init: { serverUrl, model: 'iris' }, fill: ['6.7', '3.0', '5.2', '2.3'] },
   'json-light': { theme: 'light', init: { serverUrl, model: 'fixed' }, json: '[[1, 2], [3.5, -4]]' },
   'error-dark': { theme: 'dark', init: { serverUrl, model: 'iris' }, fill: ['6.7', 'abc', '5.2', '2.3'] },
+  'image-light': { theme: 'light', init: { serverUrl, model: 'image' }, image: solidBmp(8, 6, [255, 128, 0]) },
 };
+
+/** The numbers of an output as the panel renders them. */
+const numbersIn = (text) => JSON.parse(/\[[^\]]*\]$/.exec(text.trim())?.[0] ?? '[]');
+const near = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])));
 
 // The fake webview host: messages go to window.__host (exposed by Playwright, so the page's CSP
 // still forbids the page itself any network access), answers come back as window messages.
@@ -127,15 +163,38 @@ try {
     });
     savedState = undefined;
     await page.goto(`${origin}/page.html?name=${name}`);
-    if (sc.fill) {
+    if (sc.image) {
+      await page.waitForSelector('[data-testid="tryit-dropzone-img"]');
+      await page.click('[data-testid="tryit-send"]');
+      await page.waitForSelector('[data-testid="tryit-result"] [data-testid="tryit-error"]');
+      check(/img: drop or choose an image first/.test(await page.textContent('[data-testid="tryit-result"]')), 'Send without an image says what is missing');
+      await page.setInputFiles('.ti-image-file', { name: 'orange.bmp', mimeType: 'image/bmp', buffer: sc.image });
+      await page.waitForFunction(() => /resized to 4×4/.test(document.querySelector('.ti-image-side')?.textContent ?? ''));
+      const means = [];
+      for (const norm of ['imagenet', 'unit', 'raw']) {
+        await page.selectOption('.ti-image-norm', norm);
+        await page.click('[data-testid="tryit-send"]');
+        await page.waitForSelector('[data-testid="tryit-output-m"]');
+        const shown = await page.textContent('[data-testid="tryit-output-m"]');
+        means.push(numbersIn(shown));
+        await page.evaluate(() => document.querySelector('[data-testid="tryit-output-m"]')?.remove());
+      }
+      // Orange (255, 128, 0) 8×6, resized to 4×4: a solid colour stays exact, so each channel mean is the colour.
+      const g = 128 / 255;
+      check(near(means[0], [(1 - 0.485) / 0.229, (g - 0.456) / 0.224, (0 - 0.406) / 0.225]), `ImageNet-normalized orange, NCHW (${JSON.stringify(means[0])})`);
+      check(near(means[1], [1, g, 0]), `0…1 orange (${JSON.stringify(means[1])})`);
+      check(near(means[2], [255, 128, 0]), `0…255 orange (${JSON.stringify(means[2])})`);
+    } else if (sc.fill) {
       await page.waitForSelector('[data-testid="tryit-field-3"]');
       for (const [i, v] of sc.fill.entries()) await page.fill(`[data-testid="tryit-field-${i}"]`, v);
     } else {
       await page.waitForSelector('[data-testid="tryit-json-x"]');
       await page.fill('[data-testid="tryit-json-x"]', sc.json);
     }
-    await page.click('[data-testid="tryit-send"]');
-    if (name === 'error-dark') {
+    if (!sc.image) await page.click('[data-testid="tryit-send"]');
+    if (sc.image) {
+      // checked above
+    } else if (name === 'error-dark') {
       await page.waitForSelector('[data-testid="tryit-result"] [data-testid="tryit-error"]');
       const text = await page.textContent('[data-testid="tryit-result"]');
       check(/X\[1\]: "abc" is not a number/.test(text), `a bad field is named before anything is sent (${text.trim().slice(0, 80)})`);

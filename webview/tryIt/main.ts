@@ -21,7 +21,8 @@ import {
   isTryItState,
   toTryItValidators,
 } from '../../src/protocol/webview/tryIt';
-import { type InputForm, defaultJson, formFor, previewData, tensorFromFields, tensorFromJson, topClasses } from './viewModel';
+import { type InputForm, defaultJson, formFor, imageLayout, previewData, tensorFromFields, tensorFromJson, topClasses } from './viewModel';
+import { imageDropZone } from './imageInput';
 
 const app = document.getElementById('app') ?? document.body;
 const rawInit = readInit();
@@ -34,6 +35,8 @@ interface FormEntry {
   /** The form's current text: one string per field, or the JSON editor's text. */
   read: () => string[];
   controls: HTMLElement[];
+  /** Set for an image input: the tensor of the dropped image, or an error when there is none yet. */
+  image?: () => TensorInput | string;
 }
 let forms: FormEntry[] = [];
 
@@ -84,8 +87,14 @@ function showForm(meta: ModelMetadata): void {
   const drafts = channel.state.drafts;
   forms = meta.inputs.map((spec): FormEntry => {
     const form = formFor(spec, meta.featureNames?.[spec.name]);
+    const layout = imageLayout(spec);
+    if (layout) {
+      const zone = imageDropZone(spec, layout);
+      return { spec, form, read: () => [], controls: [zone.element], image: zone.tensor };
+    }
     if (form.kind === 'fields') {
-      const saved = drafts[spec.name];
+      // Saved drafts win; then a row of the training snapshot (lineage); then zeros.
+      const saved = drafts[spec.name] ?? meta.prefill?.[spec.name]?.map((v) => (v === null || v === undefined ? '' : String(v)));
       const fields = form.labels.map((label, i) =>
         h('input', {
           class: 'ti-field',
@@ -112,6 +121,7 @@ function showForm(meta: ModelMetadata): void {
   const sections = forms.map((f) => {
     const inputs = f.controls;
     const head = h('h2', null, f.spec.name, h('span', { class: 'ti-type' }, ` ${f.spec.datatype} ${JSON.stringify(f.spec.shape)}`));
+    if (f.image) return h('fieldset', { class: 'ti-input' }, h('legend', null, head), inputs[0]!);
     if (f.form.kind === 'fields') {
       const labels = f.form.labels;
       return h(
@@ -134,8 +144,11 @@ function showForm(meta: ModelMetadata): void {
     );
   });
   const outs = h('p', { class: 'ti-hint' }, `Outputs: ${meta.outputs.map((o) => `${o.name} ${o.datatype} ${JSON.stringify(o.shape)}`).join(', ')}`);
+  const source = meta.prefillSource
+    ? h('p', { class: 'ti-hint', 'data-testid': 'tryit-source' }, `Feature names and the first row from ${meta.prefillSource}.`)
+    : null;
   body.replaceChildren(
-    h('form', { class: 'ti-form', onsubmit: (e) => (e.preventDefault(), send()) }, sections, outs, h('div', { class: 'ti-actions' }, sendButton)),
+    h('form', { class: 'ti-form', onsubmit: (e) => (e.preventDefault(), send()) }, sections, source, outs, h('div', { class: 'ti-actions' }, sendButton)),
     resultBox,
   );
   if (channel.state.last) showResult(channel.state.last);
@@ -150,6 +163,15 @@ function send(): void {
   saveDrafts();
   const inputs: TensorInput[] = [];
   for (const f of forms) {
+    if (f.image) {
+      const t = f.image();
+      if (typeof t === 'string') {
+        resultBox.replaceChildren(message('error', t));
+        return;
+      }
+      inputs.push(t);
+      continue;
+    }
     const built = f.form.kind === 'fields' ? tensorFromFields(f.spec, f.form.labels, f.read()) : tensorFromJson(f.spec, f.read()[0] ?? '');
     if (!built.ok) {
       resultBox.replaceChildren(message('error', built.error));

@@ -118,3 +118,50 @@ export function previewData(out: OutputTensor, max = 32): string {
   const shown = out.data.slice(0, max).map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v));
   return JSON.stringify(shown) + (out.data.length > max ? ` … (${out.data.length} values)` : '');
 }
+
+/** How an image input lays out its 3 colour channels, and the size images are resized to. */
+export interface ImageLayout {
+  layout: 'NCHW' | 'NHWC';
+  height: number;
+  width: number;
+}
+
+/** Side used for a dynamic height or width: the common ImageNet input size. */
+export const DEFAULT_IMAGE_SIDE = 224;
+
+/** An image input: a float tensor [n, 3, H, W] or [n, H, W, 3] (n = 1 or dynamic). Else undefined. */
+export function imageLayout(spec: TensorSpec): ImageLayout | undefined {
+  if (spec.shape.length !== 4 || !['FP32', 'FP64', 'FP16'].includes(spec.datatype)) return undefined;
+  const [n, a, b, c] = spec.shape as [number, number, number, number];
+  if (n !== 1 && n !== -1) return undefined;
+  const side = (d: number): number => (d > 0 ? d : DEFAULT_IMAGE_SIDE);
+  if (a === 3) return { layout: 'NCHW', height: side(b), width: side(c) };
+  if (c === 3) return { layout: 'NHWC', height: side(a), width: side(b) };
+  return undefined;
+}
+
+export type Normalization = 'imagenet' | 'unit' | 'raw';
+export const NORMALIZATIONS: Record<Normalization, string> = {
+  imagenet: 'ImageNet: (x/255 − mean) / std',
+  unit: '0…1: x/255',
+  raw: '0…255: x',
+};
+const IMAGENET_MEAN = [0.485, 0.456, 0.406];
+const IMAGENET_STD = [0.229, 0.224, 0.225];
+
+/**
+ * The tensor for one image already resized to the layout's size: `rgba` is the canvas's pixels
+ * (row-major, 4 bytes a pixel, alpha dropped), each channel normalized as chosen.
+ */
+export function imageTensor(spec: TensorSpec, l: ImageLayout, rgba: ArrayLike<number>, norm: Normalization): TensorInput {
+  const { height: h, width: w } = l;
+  const data = new Array<number>(3 * h * w);
+  const value = (x: number, ch: number): number => (norm === 'raw' ? x : norm === 'unit' ? x / 255 : (x / 255 - IMAGENET_MEAN[ch]!) / IMAGENET_STD[ch]!);
+  for (let p = 0; p < h * w; p++) {
+    for (let ch = 0; ch < 3; ch++) {
+      const v = value(rgba[p * 4 + ch]!, ch);
+      data[l.layout === 'NCHW' ? ch * h * w + p : p * 3 + ch] = v;
+    }
+  }
+  return { name: spec.name, datatype: spec.datatype, shape: l.layout === 'NCHW' ? [1, 3, h, w] : [1, h, w, 3], data };
+}

@@ -169,6 +169,14 @@ export function modelCommandTable(
         fail(`could not open the model card of ${node.version.name}:${node.version.version}`)(e);
       }
     }),
+    // Try It on the version itself: the Try It feature has the backend start a temporary server.
+    'mlwb.models.tryIt': forVersion((node) =>
+      vscode.commands.executeCommand('mlwb.tryIt', {
+        model: node.version.name,
+        version: String(node.version.version),
+        workspaceFolder: node.folder.uri.fsPath,
+      }),
+    ),
     'mlwb.models.copyReference': forVersion(async (node) => {
       const ref = `${node.version.name}:${node.version.version}`;
       await vscode.env.clipboard.writeText(ref);

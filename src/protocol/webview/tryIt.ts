@@ -29,8 +29,14 @@ export interface ModelMetadata {
   platform: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** The server's `parameters` (`version` is the version it answers with). */
+  parameters?: { version?: string; max_batch_size?: number };
   /** Column names for a tabular input, when the model or its training data gives them. */
   featureNames?: Record<string, string[]>;
+  /** A row of the training data snapshot per tabular input, to start the form with. */
+  prefill?: Record<string, unknown[]>;
+  /** Where featureNames / prefill came from, shown under the form. */
+  prefillSource?: string;
 }
 
 /** One input of a request, as the form built it. */

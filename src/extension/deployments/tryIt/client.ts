@@ -2,6 +2,7 @@
 // model metadata, one inference request with its round-trip latency, and the same request as a
 // curl command. vscode-free, so integration tests drive it against the real server.
 import type { ModelMetadata, TensorInput, TryItInit, TryItResult } from '../../../protocol/webview/tryIt';
+import type { TryItSample } from '../../../protocol/tryIt';
 
 const TIMEOUT_MS = 30_000;
 
@@ -69,4 +70,18 @@ export async function sendInfer(init: TryItInit, inputs: readonly TensorInput[],
   } catch (e) {
     return { status: 0, latencyMs: performance.now() - started, error: `no answer from ${init.serverUrl}: ${(e as Error).message}`, curl };
   }
+}
+
+/** The server's metadata with the registry's names and training row for inputs whose width they fit. */
+export function mergeSample(metadata: ModelMetadata, sample: TryItSample): ModelMetadata {
+  const featureNames: Record<string, string[]> = { ...metadata.featureNames };
+  const prefill: Record<string, unknown[]> = { ...metadata.prefill };
+  for (const spec of metadata.inputs) {
+    const s = sample.inputs[spec.name];
+    const width = spec.shape[1];
+    if (!s || spec.shape.length !== 2) continue;
+    if (s.featureNames?.length === width) featureNames[spec.name] = s.featureNames;
+    if (s.row?.length === width) prefill[spec.name] = s.row;
+  }
+  return { ...metadata, featureNames, prefill, ...(sample.source ? { prefillSource: sample.source } : {}) };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { fromTryItValidators, isTryItState } from '../../../../src/protocol/webview/tryIt';
 import { parseMessage } from '../../../../src/shared/messages';
-import { defaultJson, formFor, tensorFromFields, tensorFromJson, topClasses } from '../../../../webview/tryIt/viewModel';
+import { defaultJson, formFor, imageLayout, imageTensor, tensorFromFields, tensorFromJson, topClasses } from '../../../../webview/tryIt/viewModel';
 
 const iris = { name: 'X', datatype: 'FP32', shape: [-1, 4] };
 
@@ -70,5 +70,30 @@ describe('Try It form', () => {
     assert.equal(parseMessage({ type: 'infer', inputs: 'x' }, fromTryItValidators), undefined);
     assert.ok(isTryItState({ init: { serverUrl: 'http://127.0.0.1:8080', model: 'iris' }, drafts: {} }));
     assert.equal(isTryItState({ init: { serverUrl: 'file:///etc/passwd', model: 'iris' }, drafts: {} }), false);
+  });
+});
+
+describe('Try It image inputs', () => {
+  it('recognises 3-channel float images in NCHW and NHWC, with 224 for dynamic sides', () => {
+    assert.deepEqual(imageLayout({ name: 'img', datatype: 'FP32', shape: [-1, 3, 32, 48] }), { layout: 'NCHW', height: 32, width: 48 });
+    assert.deepEqual(imageLayout({ name: 'img', datatype: 'FP32', shape: [1, -1, -1, 3] }), { layout: 'NHWC', height: 224, width: 224 });
+    assert.equal(imageLayout({ name: 'img', datatype: 'UINT8', shape: [1, 3, 8, 8] }), undefined);
+    assert.equal(imageLayout({ name: 'img', datatype: 'FP32', shape: [1, 1, 8, 8] }), undefined, 'one channel');
+    assert.equal(imageLayout({ name: 'img', datatype: 'FP32', shape: [4, 3, 8, 8] }), undefined, 'a fixed batch of 4');
+  });
+
+  it('lays pixels out channel-first or channel-last and normalizes them as chosen', () => {
+    // 1×2 image: a red pixel then a white one (RGBA).
+    const rgba = [255, 0, 0, 255, 255, 255, 255, 255];
+    const spec = { name: 'img', datatype: 'FP32', shape: [-1, 3, 1, 2] };
+    const nchw = imageTensor(spec, { layout: 'NCHW', height: 1, width: 2 }, rgba, 'unit');
+    assert.deepEqual(nchw.shape, [1, 3, 1, 2]);
+    assert.deepEqual(nchw.data, [1, 1, 0, 1, 0, 1]);
+    const nhwc = imageTensor({ ...spec, shape: [-1, 1, 2, 3] }, { layout: 'NHWC', height: 1, width: 2 }, rgba, 'raw');
+    assert.deepEqual(nhwc.shape, [1, 1, 2, 3]);
+    assert.deepEqual(nhwc.data, [255, 0, 0, 255, 255, 255]);
+    const net = imageTensor(spec, { layout: 'NCHW', height: 1, width: 2 }, rgba, 'imagenet');
+    const expected = [(1 - 0.485) / 0.229, (1 - 0.485) / 0.229, (0 - 0.456) / 0.224, (1 - 0.456) / 0.224, (0 - 0.406) / 0.225, (1 - 0.406) / 0.225];
+    net.data.forEach((v, i) => assert.ok(Math.abs((v as number) - expected[i]!) < 1e-9, `element ${i}`));
   });
 });
