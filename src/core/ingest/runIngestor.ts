@@ -4,7 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
-import { parseMetricLine } from './metricLine';
+import { scanMetricLine } from './metricLine';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
 export interface IngestIssue {
@@ -263,16 +263,27 @@ function prepareIngestStatements(db: Db) {
  * JSON.parse per line; only when that fails are they parsed line by line to find the corrupt ones.
  */
 function parseLines(text: string, firstLine: number, file: string): ParsedChunk {
-  const lines = text.split('\n');
-  const out: ParsedChunk = { events: [], eventLines: [], issues: [], lineCount: lines.length };
-  const fast: (RunEvent | undefined)[] = new Array<RunEvent | undefined>(lines.length);
+  // Lines are only cut out of the chunk when they miss the fast path: no string per metric line.
+  const fast: (RunEvent | undefined)[] = [];
   const slow: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const event = parseMetricLine(line);
-    if (event) fast[i] = event;
-    else if (line.trim() !== '') slow.push(i);
+  const lines: string[] = [];
+  let i = 0;
+  for (let pos = 0; ; i++) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const event = scanMetricLine(text, pos, end);
+    fast.push(event);
+    if (!event) {
+      const line = text.slice(pos, end);
+      if (line.trim() !== '') {
+        slow.push(i);
+        lines[i] = line;
+      }
+    }
+    if (end === text.length) break;
+    pos = end + 1;
   }
+  const out: ParsedChunk = { events: [], eventLines: [], issues: [], lineCount: i + 1 };
   let values: unknown[] | undefined;
   if (slow.length > 0) {
     try {
@@ -284,7 +295,7 @@ function parseLines(text: string, firstLine: number, file: string): ParsedChunk 
     }
   }
   let j = 0;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = 0; i < out.lineCount; i++) {
     const lineNo = firstLine + i + 1;
     const quick = fast[i];
     if (quick) {
