@@ -25,7 +25,7 @@ export interface LiveIngestEvents {
 }
 
 export interface LiveIngestOptions {
-  /** Coalesce bursts of appends before ingesting (the client flushes every ≤100 ms). */
+  /** Coalesce bursts of appends before ingesting (the client flushes every ≤50 ms); short, as it adds to the wait for the last point. */
   readonly debounceMs?: number;
   readonly notifyMs?: number;
   readonly sweepMs?: number;
@@ -61,7 +61,7 @@ export class LiveIngest {
     private readonly events: LiveIngestEvents,
     options: LiveIngestOptions = {},
   ) {
-    this.opts = { debounceMs: 30, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, ...options };
+    this.opts = { debounceMs: 10, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, ...options };
   }
 
   /** Catches up with every log, then follows changes. */
