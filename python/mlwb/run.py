@@ -182,10 +182,8 @@ class Run:
             elif step.__class__ is not int:
                 step = validation.step(step)
             entry[2] += 1
-            if value - value == 0.0:
-                self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{value!r}}}}}\n')
-            else:
-                self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{events.fmt_float(value)}}}}}\n')
+            text = repr(value) if value - value == 0.0 else events.fmt_float(value)
+            self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{text}}}}}\n')
             return
         entries = []
         body = []
@@ -198,10 +196,7 @@ class Run:
                 value = validation.metric_value(key, value)
             entries.append(entry)
             # entry[3] is the JSON-encoded key and its colon.
-            if value - value == 0.0:
-                body.append(f"{entry[3]}{value!r}")
-            else:
-                body.append(entry[3] + events.fmt_float(value))
+            body.append(entry[3] + (repr(value) if value - value == 0.0 else events.fmt_float(value)))
         if not entries:
             return
         if step is None:
