@@ -26,6 +26,7 @@ const RAW_ROWS_PER_STATEMENT = [50, 200, 500];
 
 interface ClientResult {
   us_per_call: number;
+  cpu_us_per_call: number;
   seconds: number;
   run_id: string;
 }
@@ -127,11 +128,14 @@ async function main(): Promise<void> {
   try {
     // 1. Client cost per point, the three APIs interleaved so drift hits them alike.
     const perPoint: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
+    const perPointCpu: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
     for (let r = 0; r < REPEATS; r++) {
       for (const api of Object.keys(perPoint)) {
         const dir = path.join(tmp.dir, `client-${api}-${r}`);
         fs.mkdirSync(path.join(dir, '.mlwb'), { recursive: true });
-        perPoint[api]!.push((await runClient(dir, api).done).result.us_per_call);
+        const { result } = await runClient(dir, api).done;
+        perPoint[api]!.push(result.us_per_call);
+        perPointCpu[api]!.push(result.cpu_us_per_call);
       }
     }
 
@@ -192,6 +196,15 @@ async function main(): Promise<void> {
           log_metrics_vs_log_metric_cost_ratio: {
             one_key: round(min(perPoint['metrics']!) / min(perPoint['metric']!)),
             four_keys: round(min(perPoint['metrics4']!) / min(perPoint['metric']!)),
+          },
+          client_cpu_us_per_point: {
+            log_metric: min(perPointCpu['metric']!),
+            log_metrics_one_key: min(perPointCpu['metrics']!),
+            log_metrics_four_keys: min(perPointCpu['metrics4']!),
+          },
+          log_metrics_vs_log_metric_cpu_ratio: {
+            one_key: round(min(perPointCpu['metrics']!) / min(perPointCpu['metric']!)),
+            four_keys: round(min(perPointCpu['metrics4']!) / min(perPointCpu['metric']!)),
           },
           client_seconds: min(clientSeconds),
           queryable_after_exit_ms: round(min(waits), 1),
