@@ -1,89 +1,227 @@
 /**
- * Run tracking benchmark (issue 4). Measures, in one run on this machine:
- *  - the Python client's cost per log_metric call (1,000,000 points, one process);
- *  - end to end: from starting that process until every point is queryable through the real
- *    backend process (live ingest, JSON-RPC);
- *  - ingest rate of the same log into a fresh store, as a ratio of a raw better-sqlite3 batched
- *    insert of the same rows into the same table measured here too.
- * Prints JSON. Never asserts timings: the machine is shared and noisy.
+ * Run tracking benchmark (issues 4 and 20). Measures, in one run on this machine, each figure the
+ * minimum of MLWB_BENCH_REPEATS repeats (the machine is shared; the minimum is the least disturbed):
+ *  - the Python client's cost per point: `log_metric(key, v)`, `log_metrics({key: v}, step=i)` and
+ *    `log_metrics({4 keys}, step=i)`, each in its own process, paired in this run;
+ *  - time to queryable: with the real backend process following the log live (as in VS Code),
+ *    from the Python process's exit to the last point being counted by `runs/list`;
+ *  - cold ingest of that log into a fresh store, as a ratio of the fastest plain insert of the same
+ *    rows (read back from the ingested store) into the same table: one transaction, multi-row
+ *    INSERT statements, the fastest of several rows-per-statement sizes.
+ * Every count is read back. Prints JSON. Never asserts timings: the machine is shared and noisy.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openStore } from '../src/core/store/database';
+import { openStore, type Db } from '../src/core/store/database';
 import { ingestRunLog } from '../src/core/ingest/runIngestor';
 import { PROTOCOL_VERSION } from '../src/protocol/backend';
 import { TestBackend } from '../test/helpers/backendClient';
 import { REPO_ROOT } from '../test/helpers/dist';
 import { makeTempDir } from '../test/helpers/tmp';
 
-const POINTS = Number(process.env['MLWB_BENCH_POINTS'] ?? 1_000_000);
+const POINTS = Number(process.env['MLWB_BENCH_POINTS'] ?? 200_000);
+const REPEATS = Number(process.env['MLWB_BENCH_REPEATS'] ?? 3);
+const RAW_ROWS_PER_STATEMENT = [50, 200, 500];
 
-async function main(): Promise<void> {
-  const tmp = makeTempDir('mlwb-bench-ingest-');
-  const env = { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(tmp.dir, '.mlwb'), MLWB_CAPTURE_ENV: '0' };
+interface ClientResult {
+  us_per_call: number;
+  cpu_us_per_call: number;
+  seconds: number;
+  run_id: string;
+}
+
+function clientEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(dir, '.mlwb'), MLWB_CAPTURE_ENV: '0' };
+}
+
+/** Starts the client; resolves with its output and the moment its process exited. */
+function runClient(dir: string, api: string): { done: Promise<{ result: ClientResult; exitAt: number }> } {
+  const child = spawn('python3', [path.join(REPO_ROOT, 'python', 'bench_client.py'), String(POINTS), api], {
+    env: clientEnv(dir),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<{ result: ClientResult; exitAt: number }>((resolve, reject) =>
+    child.once('exit', (code) => {
+      const exitAt = performance.now();
+      if (code !== 0) reject(new Error(`bench_client.py ${api} exited ${code}`));
+      else resolve({ result: JSON.parse(out.trim().split('\n').pop()!) as ClientResult, exitAt });
+    }),
+  );
+  return { done };
+}
+
+/** One run of the client with the backend following its log; ms from the client's exit to the last point queryable. */
+async function timeToQueryable(dir: string): Promise<{ afterExitMs: number; clientSeconds: number; runId: string }> {
+  fs.mkdirSync(path.join(dir, '.mlwb'), { recursive: true });
+  const backend = new TestBackend(dir);
   try {
-    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
-    const backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
-
+    await backend.request('initialize', { workspaceFolder: dir, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('runs/list', {}); // opens the store and starts following, as the views do
+    const client = runClient(dir, 'metric');
+    let exited: { result: ClientResult; exitAt: number } | undefined;
+    void client.done.then((r) => (exited = r));
     const started = performance.now();
-    const child = spawn('python3', [path.join(REPO_ROOT, 'python', 'bench_client.py'), String(POINTS)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let clientOut = '';
-    child.stdout.on('data', (d: Buffer) => (clientOut += d.toString()));
-    let queryable = 0;
-    let runId = '';
     for (;;) {
       const runs = await backend.request('runs/list', {});
       const count = runs[0] ? Object.values(runs[0].metrics).reduce((n, m) => n + m.count, 0) : 0;
       if (count >= POINTS) {
-        queryable = performance.now() - started;
-        runId = runs[0]!.id;
-        break;
+        const at = performance.now();
+        const { result, exitAt } = exited ?? (await client.done);
+        if (count !== POINTS) throw new Error(`runs/list counts ${count} points, the client logged ${POINTS}`);
+        // Queryable before the exit was observed counts as 0: the user waits for nothing.
+        return { afterExitMs: Math.max(0, at - exitAt), clientSeconds: result.seconds, runId: result.run_id };
       }
       if (performance.now() - started > 300_000) throw new Error(`only ${count} of ${POINTS} points after 5 minutes`);
-      await new Promise((r) => setTimeout(r, 20));
+      // Poll slowly while the script runs (requests compete with ingest), then every 2 ms.
+      await new Promise((r) => setTimeout(r, exited ? 2 : 50));
     }
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  } finally {
     await backend.stop();
-    const client = JSON.parse(clientOut.trim().split('\n').pop()!) as { seconds: number; us_per_call: number };
+  }
+}
 
-    // Ingest alone vs. raw inserts of the same rows, each into a fresh store.
-    const runsDir = path.join(tmp.dir, '.mlwb', 'runs');
-    const ingestStore = openStore(path.join(tmp.dir, 'ingest.db'));
-    const t0 = performance.now();
-    const r = ingestRunLog(ingestStore, runsDir, runId);
-    const ingestMs = performance.now() - t0;
-    ingestStore.close();
+function countPoints(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM metric_points').get() as { n: number }).n;
+}
 
-    const rawStore = openStore(path.join(tmp.dir, 'raw.db'));
-    rawStore.prepare(`INSERT INTO experiments (name, created_at) VALUES ('e', 0)`).run();
-    rawStore.prepare(`INSERT INTO runs (id, experiment_id, name, status, start_time) VALUES ('r', 1, 'r', 'running', 0)`).run();
-    rawStore.prepare(`INSERT INTO metric_series (run_id, key) VALUES ('r', 'loss')`).run();
-    const insert = rawStore.prepare('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)');
-    const batch = rawStore.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) insert.run(1, i, 1_700_000_000_000 + i, i * 0.001);
+type Row = [number, number, number, number | null];
+
+/** The fastest plain insert of `rows`: fresh store, one transaction, `perStatement` rows per INSERT. */
+function rawInsertMs(file: string, rows: Row[], perStatement: number): { ms: number; cpu: number } {
+  fs.rmSync(file, { force: true });
+  const db = openStore(file);
+  try {
+    db.prepare(`INSERT INTO experiments (name, created_at) VALUES ('e', 0)`).run();
+    db.prepare(`INSERT INTO runs (id, experiment_id, name, status, start_time) VALUES ('r', 1, 'r', 'running', 0)`).run();
+    const seriesIds = new Set(rows.map((r) => r[0]));
+    for (const id of seriesIds) db.prepare(`INSERT INTO metric_series (id, run_id, key) VALUES (?, 'r', ?)`).run(id, `k${id}`);
+    const many = db.prepare(`INSERT INTO metric_points (series_id, step, ts, value) VALUES ${Array(perStatement).fill('(?, ?, ?, ?)').join(', ')}`);
+    const one = db.prepare('INSERT INTO metric_points (series_id, step, ts, value) VALUES (?, ?, ?, ?)');
+    const flat = rows.flat();
+    const insertAll = db.transaction(() => {
+      const full = Math.floor(rows.length / perStatement) * perStatement * 4;
+      for (let i = 0; i < full; i += perStatement * 4) many.run(flat.slice(i, i + perStatement * 4));
+      for (let i = full; i < flat.length; i += 4) one.run(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]);
     });
-    const t1 = performance.now();
-    for (let i = 0; i < POINTS; i += 50_000) batch(i, Math.min(POINTS, i + 50_000));
-    const rawMs = performance.now() - t1;
-    rawStore.close();
+    const t = performance.now();
+    const c = process.cpuUsage();
+    insertAll();
+    const ms = performance.now() - t;
+    const cpu = cpuMs(process.cpuUsage(c));
+    if (countPoints(db) !== rows.length) throw new Error('raw insert lost rows');
+    return { ms, cpu };
+  } finally {
+    db.close();
+  }
+}
 
-    const ingestRate = r.points / (ingestMs / 1000);
-    const rawRate = POINTS / (rawMs / 1000);
+const min = (xs: number[]) => Math.min(...xs);
+/** CPU time of this (single-threaded) process: steadier than wall time when other work shares the cores. */
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const round = (x: number, d = 3) => +x.toFixed(d);
+
+async function main(): Promise<void> {
+  const tmp = makeTempDir('mlwb-bench-ingest-');
+  try {
+    // 1. Client cost per point, the three APIs interleaved so drift hits them alike.
+    const perPoint: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
+    const perPointCpu: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
+    for (let r = 0; r < REPEATS; r++) {
+      for (const api of Object.keys(perPoint)) {
+        const dir = path.join(tmp.dir, `client-${api}-${r}`);
+        fs.mkdirSync(path.join(dir, '.mlwb'), { recursive: true });
+        const { result } = await runClient(dir, api).done;
+        perPoint[api]!.push(result.us_per_call);
+        perPointCpu[api]!.push(result.cpu_us_per_call);
+      }
+    }
+
+    // 2. Time to queryable with the backend following.
+    const waits: number[] = [];
+    const clientSeconds: number[] = [];
+    let logDir = '';
+    let runId = '';
+    for (let r = 0; r < REPEATS; r++) {
+      const dir = path.join(tmp.dir, `live-${r}`);
+      const t = await timeToQueryable(dir);
+      waits.push(t.afterExitMs);
+      clientSeconds.push(t.clientSeconds);
+      logDir = path.join(dir, '.mlwb', 'runs');
+      runId = t.runId;
+    }
+
+    // 3. Cold ingest of the last log vs. the fastest raw insert of the same rows.
+    const ingestMs: number[] = [];
+    const ingestCpu: number[] = [];
+    let rows: Row[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const file = path.join(tmp.dir, 'ingest.db');
+      fs.rmSync(file, { force: true });
+      const db = openStore(file);
+      const t = performance.now();
+      const c = process.cpuUsage();
+      const res = ingestRunLog(db, logDir, runId);
+      ingestMs.push(performance.now() - t);
+      ingestCpu.push(cpuMs(process.cpuUsage(c)));
+      if (res.points !== POINTS || countPoints(db) !== POINTS) throw new Error(`ingest stored ${countPoints(db)} of ${POINTS} points`);
+      if (r === REPEATS - 1) rows = db.prepare('SELECT series_id, step, ts, value FROM metric_points ORDER BY rowid').raw().all() as Row[];
+      db.close();
+    }
+    const raw: Record<string, number> = {};
+    const rawCpu: Record<string, number> = {};
+    for (const size of RAW_ROWS_PER_STATEMENT) {
+      const times: { ms: number; cpu: number }[] = [];
+      for (let r = 0; r < REPEATS; r++) times.push(rawInsertMs(path.join(tmp.dir, 'raw.db'), rows, size));
+      raw[size] = min(times.map((x) => x.ms));
+      rawCpu[size] = min(times.map((x) => x.cpu));
+    }
+    const bestRawCpu = Math.min(...Object.values(rawCpu));
+    const [bestSize, bestRawMs] = Object.entries(raw).sort((a, b) => a[1] - b[1])[0]!;
+    const ingestRate = POINTS / (min(ingestMs) / 1000);
+    const rawRate = POINTS / (bestRawMs / 1000);
     console.log(
       JSON.stringify(
         {
           bench: 'ingest',
           points: POINTS,
-          client_us_per_log_metric: client.us_per_call,
-          client_seconds: client.seconds,
-          end_to_end_seconds: +(queryable / 1000).toFixed(3),
-          end_to_end_points_per_second: Math.round(POINTS / (queryable / 1000)),
+          repeats: REPEATS,
+          client_us_per_point: {
+            log_metric: min(perPoint['metric']!),
+            log_metrics_one_key: min(perPoint['metrics']!),
+            log_metrics_four_keys: min(perPoint['metrics4']!),
+          },
+          log_metrics_vs_log_metric_cost_ratio: {
+            one_key: round(min(perPoint['metrics']!) / min(perPoint['metric']!)),
+            four_keys: round(min(perPoint['metrics4']!) / min(perPoint['metric']!)),
+          },
+          client_cpu_us_per_point: {
+            log_metric: min(perPointCpu['metric']!),
+            log_metrics_one_key: min(perPointCpu['metrics']!),
+            log_metrics_four_keys: min(perPointCpu['metrics4']!),
+          },
+          log_metrics_vs_log_metric_cpu_ratio: {
+            one_key: round(min(perPointCpu['metrics']!) / min(perPointCpu['metric']!)),
+            four_keys: round(min(perPointCpu['metrics4']!) / min(perPointCpu['metric']!)),
+          },
+          client_seconds: min(clientSeconds),
+          queryable_after_exit_ms: round(min(waits), 1),
+          queryable_after_exit_ms_all: waits.map((w) => round(w, 1)),
           ingest_points_per_second: Math.round(ingestRate),
           raw_insert_points_per_second: Math.round(rawRate),
-          ingest_vs_raw_insert_ratio: +(ingestRate / rawRate).toFixed(3),
-          event_log_bytes: fs.statSync(path.join(runsDir, runId, 'events.jsonl')).size,
+          raw_insert_rows_per_statement: Number(bestSize),
+          raw_insert_ms_by_rows_per_statement: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, round(v, 1)])),
+          // Issue 20 states the aim as a rate (>= 0.9x the raw insert rate); the time ratio is the
+          // same figure inverted, in the direction of the other benches (our time / baseline's).
+          ingest_vs_raw_insert_ratio: round(ingestRate / rawRate),
+          ingest_time_vs_raw_insert: round(min(ingestMs) / bestRawMs),
+          // The same comparison in CPU time (each side's fastest size), less disturbed by other work.
+          ingest_cpu_ms: round(min(ingestCpu), 1),
+          raw_insert_cpu_ms: round(bestRawCpu, 1),
+          ingest_cpu_vs_raw_insert_cpu: round(min(ingestCpu) / bestRawCpu),
+          event_log_bytes: fs.statSync(path.join(logDir, runId, 'events.jsonl')).size,
         },
         null,
         2,

@@ -4,8 +4,11 @@
  * backend's WorkspaceWatcher and, as the baseline, a plain chokidar watch of the whole folder:
  * time until ready, inotify watches held, idle CPU over a quiet period, and resident memory.
  * Also the cost of one fallback scan (what runs periodically when watches run out).
+ * Each watcher is measured in its own process started with --expose-gc, so neither inherits the
+ * other's heap and the order they run in does not matter; memory is read after a full collection.
  * Prints JSON. Never asserts timings: the machine is shared and noisy.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { watch } from 'chokidar';
@@ -70,10 +73,22 @@ interface Measure {
   readyMs: number;
   inotifyWatches: number | null;
   idleCpuPercent: number;
+  /** Resident memory of the whole process after a full collection, watcher running. */
   rssMiB: number;
+  /** What the watcher added: resident memory and JavaScript heap, each against the same process before it started. */
+  rssAddedMiB: number;
+  heapAddedMiB: number;
 }
 
+const gc = (): void => {
+  if (!global.gc) throw new Error('run with --expose-gc');
+  global.gc();
+};
+const MiB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
 async function measure(start: () => Promise<() => Promise<void>>): Promise<Measure> {
+  gc();
+  const before = process.memoryUsage();
   const t0 = performance.now();
   const stop = await start();
   const readyMs = performance.now() - t0;
@@ -83,10 +98,51 @@ async function measure(start: () => Promise<() => Promise<void>>): Promise<Measu
   await new Promise((r) => setTimeout(r, IDLE_MS));
   const cpu = process.cpuUsage(cpu0);
   const idleCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - w0)) * 100;
-  const rssMiB = process.memoryUsage().rss / 2 ** 20;
+  gc();
+  const after = process.memoryUsage();
   await stop();
-  if (global.gc) global.gc();
-  return { readyMs: Math.round(readyMs), inotifyWatches: watches, idleCpuPercent: Number(idleCpuPercent.toFixed(3)), rssMiB: Math.round(rssMiB) };
+  return {
+    readyMs: Math.round(readyMs),
+    inotifyWatches: watches,
+    idleCpuPercent: Number(idleCpuPercent.toFixed(3)),
+    rssMiB: MiB(after.rss),
+    rssAddedMiB: MiB(after.rss - before.rss),
+    heapAddedMiB: MiB(after.heapUsed - before.heapUsed),
+  };
+}
+
+/** Child mode: measures one watcher over an existing workspace and prints its JSON. */
+async function measureOne(which: string, dir: string): Promise<void> {
+  const warnings: string[] = [];
+  if (which === 'ours') {
+    let entryPoints = 0;
+    let scanMs = 0;
+    const m = await measure(async () => {
+      const w = new WorkspaceWatcher(dir, { changed: () => undefined, warn: (msg) => warnings.push(msg) });
+      w.start();
+      await w.ready();
+      entryPoints = w.list().length;
+      const s0 = performance.now();
+      await w.scan();
+      scanMs = Math.round(performance.now() - s0);
+      return () => w.close();
+    });
+    console.log(JSON.stringify({ ...m, entryPoints, fallbackScanMs: scanMs, warnings }));
+  } else {
+    const m = await measure(async () => {
+      const w = watch(dir, { followSymlinks: false, ignorePermissionErrors: true });
+      w.on('error', (e) => warnings.push((e as Error).message));
+      await new Promise<void>((r) => w.once('ready', () => r()));
+      return () => w.close();
+    });
+    console.log(JSON.stringify({ ...m, warnings: warnings.slice(0, 3) }));
+  }
+}
+
+function inOwnProcess(which: 'ours' | 'baseline', dir: string): Measure & Record<string, unknown> {
+  const r = spawnSync(process.execPath, ['--expose-gc', __filename, '--measure', which, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`measuring ${which} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure & Record<string, unknown>;
 }
 
 async function main(): Promise<void> {
@@ -96,28 +152,9 @@ async function main(): Promise<void> {
     const files = generate(tmp.dir);
     const generateMs = Math.round(performance.now() - t0);
 
-    let entryPoints = 0;
-    let warnings: string[] = [];
-    let scanMs = 0;
-    const ours = await measure(async () => {
-      const w = new WorkspaceWatcher(tmp.dir, { changed: () => undefined, warn: (m) => warnings.push(m) });
-      w.start();
-      await w.ready();
-      entryPoints = w.list().length;
-      const s0 = performance.now();
-      await w.scan();
-      scanMs = Math.round(performance.now() - s0);
-      return () => w.close();
-    });
-    const oursWarnings = warnings;
-    warnings = [];
-
-    const baseline = await measure(async () => {
-      const w = watch(tmp.dir, { followSymlinks: false, ignorePermissionErrors: true });
-      w.on('error', (e) => warnings.push((e as Error).message));
-      await new Promise<void>((r) => w.once('ready', () => r()));
-      return () => w.close();
-    });
+    // Baseline first here; the order does not matter, as each runs in a fresh process.
+    const baseline = inOwnProcess('baseline', tmp.dir);
+    const ours = inOwnProcess('ours', tmp.dir);
 
     const ratio = (a: number | null, b: number | null) => (a !== null && b ? Number((a / b).toFixed(4)) : null);
     console.log(
@@ -127,12 +164,14 @@ async function main(): Promise<void> {
           files,
           generateMs,
           idleMs: IDLE_MS,
-          workspaceWatcher: { ...ours, entryPoints, fallbackScanMs: scanMs, warnings: oursWarnings },
-          baselinePlainChokidar: { ...baseline, warnings: warnings.slice(0, 3) },
+          workspaceWatcher: ours,
+          baselinePlainChokidar: baseline,
           ratios: {
             watches: ratio(ours.inotifyWatches, baseline.inotifyWatches),
             readyTime: ratio(ours.readyMs, baseline.readyMs),
             rss: ratio(ours.rssMiB, baseline.rssMiB),
+            rssAdded: ratio(ours.rssAddedMiB, baseline.rssAddedMiB),
+            heapAdded: ratio(ours.heapAddedMiB, baseline.heapAddedMiB),
           },
         },
         null,
@@ -144,7 +183,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
+const measureAt = process.argv.indexOf('--measure');
+(measureAt >= 0 ? measureOne(process.argv[measureAt + 1]!, process.argv[measureAt + 2]!) : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -134,7 +134,9 @@ class Run:
 
     def _new_metric_key(self, key: Any) -> List[Any]:
         validation.validate_key("metric", key)
-        entry = [events.metric_prefix(key), events.json_key(key), 0]
+        json_key = events.json_key(key)
+        # prefix of a metric line, JSON key, next default step, JSON key and colon (log_metrics)
+        entry = [events.metric_prefix(key), json_key, 0, json_key + ":"]
         self._metric_keys[key] = entry
         return entry
 
@@ -159,24 +161,51 @@ class Run:
             self._append(events.metric_line(_time_ns() // 1000000, entry[0], value, step))
 
     def log_metrics(self, metrics: Mapping[str, float], step: Optional[int] = None) -> None:
-        self._check_open()
-        if not isinstance(metrics, Mapping):
+        # Written like log_metric (no helper calls per key, one f-string per line): a dict per step
+        # is what most training loops log, so per point it must cost no more than log_metric.
+        if self._ended:
+            self._raise_ended()
+        if metrics.__class__ is not dict and not isinstance(metrics, Mapping):
             raise MlwbError(f"metrics must be a mapping of key to number, got {type(metrics).__name__}")
-        items = []
-        for key, value in metrics.items():
+        keys = self._metric_keys
+        if len(metrics) == 1:
+            # One key: no lists to build and join.
+            ((key, value),) = metrics.items()
             try:
-                entry = self._metric_keys[key]
+                entry = keys[key]
             except (KeyError, TypeError):
                 entry = self._new_metric_key(key)
             if value.__class__ is not float:
                 value = validation.metric_value(key, value)
-            items.append((entry, value))
-        if not items:
-            return
-        step = max(entry[2] for entry, _ in items) if step is None else validation.step(step)
-        for entry, _ in items:
+            if step is None:
+                step = entry[2]
+            elif step.__class__ is not int:
+                step = validation.step(step)
             entry[2] += 1
-        self._append(events.metrics_line(events.now_ms(), step, [(e[1], v) for e, v in items]))
+            text = repr(value) if value - value == 0.0 else events.fmt_float(value)
+            self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{text}}}}}\n')
+            return
+        entries = []
+        body = []
+        for key, value in metrics.items():
+            try:
+                entry = keys[key]
+            except (KeyError, TypeError):
+                entry = self._new_metric_key(key)
+            if value.__class__ is not float:
+                value = validation.metric_value(key, value)
+            entries.append(entry)
+            # entry[3] is the JSON-encoded key and its colon.
+            body.append(entry[3] + (repr(value) if value - value == 0.0 else events.fmt_float(value)))
+        if not entries:
+            return
+        if step is None:
+            step = entries[0][2] if len(entries) == 1 else max([e[2] for e in entries])
+        elif step.__class__ is not int:
+            step = validation.step(step)
+        for entry in entries:
+            entry[2] += 1
+        self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{",".join(body)}}}}}\n')
 
     # --- params, tags, artifacts, inputs ---------------------------------------------------
 

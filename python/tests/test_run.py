@@ -124,6 +124,28 @@ class MetricsTest(WorkspaceTest):
         self.assertEqual((evs[4]["key"], evs[4]["step"]), ("b", 2))
         self.assertEqual(len(evs), 5)
 
+    def test_one_key_log_metrics_counts_steps_and_encodes_like_many_keys(self):
+        # log_metrics has a one-key fast path; it must give what the general path gives.
+        with mlwb.start_run() as run:
+            run.log_metrics({"a": 0.5})
+            run.log_metrics({"a": 2})
+            run.log_metrics({"a": math.nan})
+            run.log_metrics({"a": -math.inf}, step=9.0)
+            run.log_metrics({"a": 1.5})
+            with self.assertRaises(mlwb.MlwbError):
+                run.log_metrics({"a": "x"})
+        got = [(e["type"], e["values"], e["step"]) for e in self.metrics(run)]
+        self.assertEqual(
+            got,
+            [
+                ("metrics", {"a": 0.5}, 0),
+                ("metrics", {"a": 2.0}, 1),
+                ("metrics", {"a": "NaN"}, 2),
+                ("metrics", {"a": "-Infinity"}, 9),
+                ("metrics", {"a": 1.5}, 4),
+            ],
+        )
+
     def test_non_finite_values_round_trip(self):
         with mlwb.start_run() as run:
             for v in (math.nan, math.inf, -math.inf, 1e308, -0.0):

@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
+import { scanMetricLine } from './metricLine';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
 export interface IngestIssue {
@@ -257,28 +258,55 @@ function prepareIngestStatements(db: Db) {
 }
 
 /**
- * Parses complete lines. The whole chunk is first parsed as one JSON array, which is several times
- * faster than a JSON.parse per line; only a chunk that fails is parsed line by line to find the
- * corrupt lines.
+ * Parses complete lines. Metric lines as the client writes them take a fast path (metricLine.ts);
+ * the other lines are parsed together as one JSON array, which is several times faster than a
+ * JSON.parse per line; only when that fails are they parsed line by line to find the corrupt ones.
  */
 function parseLines(text: string, firstLine: number, file: string): ParsedChunk {
-  const lines = text.split('\n');
-  const out: ParsedChunk = { events: [], eventLines: [], issues: [], lineCount: lines.length };
-  const nonEmpty: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (lines[i]!.trim() !== '') nonEmpty.push(i);
-  let values: unknown[] | undefined;
-  try {
-    values = JSON.parse('[' + nonEmpty.map((i) => lines[i]).join(',') + ']') as unknown[];
-    // A corrupt line such as `{…},{…}` would parse as two values and shift every later line.
-    if (values.length !== nonEmpty.length) values = undefined;
-  } catch {
-    values = undefined;
+  // Lines are only cut out of the chunk when they miss the fast path: no string per metric line.
+  const fast: (RunEvent | undefined)[] = [];
+  const slow: number[] = [];
+  const lines: string[] = [];
+  let i = 0;
+  for (let pos = 0; ; i++) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const event = scanMetricLine(text, pos, end);
+    fast.push(event);
+    if (!event) {
+      const line = text.slice(pos, end);
+      if (line.trim() !== '') {
+        slow.push(i);
+        lines[i] = line;
+      }
+    }
+    if (end === text.length) break;
+    pos = end + 1;
   }
-  for (let j = 0; j < nonEmpty.length; j++) {
-    const i = nonEmpty[j]!;
-    const lineNo = firstLine + i + 1;
+  const out: ParsedChunk = { events: [], eventLines: [], issues: [], lineCount: i + 1 };
+  let values: unknown[] | undefined;
+  if (slow.length > 0) {
     try {
-      const raw = values ? values[j] : JSON.parse(lines[i]!);
+      values = JSON.parse('[' + slow.map((i) => lines[i]).join(',') + ']') as unknown[];
+      // A corrupt line such as `{…},{…}` would parse as two values and shift every later line.
+      if (values.length !== slow.length) values = undefined;
+    } catch {
+      values = undefined;
+    }
+  }
+  let j = 0;
+  for (let i = 0; i < out.lineCount; i++) {
+    const lineNo = firstLine + i + 1;
+    const quick = fast[i];
+    if (quick) {
+      out.events.push(quick);
+      out.eventLines.push(lineNo);
+      continue;
+    }
+    if (slow[j] !== i) continue; // a blank line
+    const k = j++;
+    try {
+      const raw = values ? values[k] : JSON.parse(lines[i]!);
       const event = toRunEvent(raw);
       if (event) {
         out.events.push(event);

@@ -102,8 +102,12 @@ function sampleSeries(db: Db, row: SeriesRow, xAxis: XAxis, buckets: number, ran
   let count: number | undefined;
   const long = row.count !== null && row.count > 2 * buckets + 2 && row.count >= MIN_TILED_POINTS;
   const tiles = long ? freshTiles(db, { id: row.id, count: row.count!, last_step: row.last_step, last_ts: row.last_ts }) : undefined;
-  const level = tiles ? pickLevel(tiles, axis, stored, buckets) : -1;
+  // A whole series by step gets buckets aligned to tile edges (see alignBuckets).
+  const wholeByStep = xAxis === 'step' && !range;
+  const level = tiles ? (wholeByStep ? pickAlignedLevel(tiles, buckets) : pickLevel(tiles, axis, stored, buckets)) : -1;
+  let aligned: { buckets: number; range: [number, number] } | undefined;
   if (tiles && level >= 0) {
+    if (wholeByStep) aligned = alignBuckets(tiles, tileWidth(level), buckets);
     const t = readTilesInRange(db, row.id, level, axis, stored ? stored[0] : -Infinity, stored ? stored[1] : Infinity);
     ({ points, count } = representatives(db, row.id, t, tileWidth(level), axis, offset, range));
     // On a zoomed time axis the endpoints by step need not be the ones in range: skip them there.
@@ -117,7 +121,7 @@ function sampleSeries(db: Db, row: SeriesRow, xAxis: XAxis, buckets: number, ran
   const xs = order ? order.map((i) => x[i]!) : x;
   const ys = order ? order.map((i) => points.value[i]!) : points.value;
   const steps = order ? order.map((i) => points.step[i]!) : points.step;
-  const d = downsampleMinMax(xs, ys, buckets, range);
+  const d = aligned ? downsampleMinMax(xs, ys, aligned.buckets, aligned.range) : downsampleMinMax(xs, ys, buckets, range);
   return {
     runId: row.run_id,
     key: row.key,
@@ -131,6 +135,33 @@ function sampleSeries(db: Db, row: SeriesRow, xAxis: XAxis, buckets: number, ran
     x1: d.x1,
     bucketWidth: d.bucketWidth,
   };
+}
+
+/**
+ * For a whole series by step: the coarsest level whose tiles are at most 1/8 of a bucket wide, so
+ * that aligning buckets to its tile edges (alignBuckets) costs at most about 1/9 of the buckets.
+ * -1 (raw points) as in pickLevel when even the finest level is too coarse to serve.
+ */
+function pickAlignedLevel(t: TileState, buckets: number): number {
+  const perBucket = (t.max_step + 1 - t.min_step) / buckets;
+  if (pickLevel(t, 'step', undefined, buckets) < 0) return -1;
+  for (let level = t.levelTiles.length - 1; level > 0; level--) if (tileWidth(level) * 8 <= perBucket) return level;
+  return 0;
+}
+
+/**
+ * Buckets whose edges are tile edges. A tile keeps one min and one max; a tile straddling a
+ * bucket edge would merge two buckets' extremes, and the lower of two spikes in it would be lost
+ * although min/max bucketing keeps one per bucket. With every tile inside one bucket the tiles'
+ * extremes are exactly the buckets' extremes, so the chart keeps what bucketing the raw points
+ * with these buckets keeps. Returns at most `buckets` buckets of a whole number of tiles each.
+ */
+function alignBuckets(t: TileState, width: number, buckets: number): { buckets: number; range: [number, number] } {
+  const x0 = Math.floor(t.min_step / width) * width;
+  const span = t.max_step + 1 - x0;
+  const bucketWidth = Math.max(1, Math.ceil(span / (buckets * width))) * width;
+  const count = Math.ceil(span / bucketWidth);
+  return { buckets: count, range: [x0, x0 + count * bucketWidth] };
 }
 
 /**

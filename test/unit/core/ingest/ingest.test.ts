@@ -110,6 +110,27 @@ describe('ingest', () => {
     assert.equal((db.prepare('SELECT count(*) AS n FROM artifacts').get() as { n: number }).n, 0);
   });
 
+  it('applies fast-path metric lines and other lines in log order', () => {
+    // metric lines take a fast path while metrics/blank lines are parsed apart: order must hold.
+    log()
+      .start()
+      .write({ type: 'metric', ts: 1, key: 'x', value: 1, step: 5 })
+      .raw('\n')
+      .write({ type: 'metrics', ts: 2, step: 5, values: { x: 2 } })
+      .write({ type: 'metric', ts: 3, key: 'x', value: 3, step: 5 })
+      .raw('   \n')
+      .write({ type: 'metrics', ts: 4, step: 5, values: { x: 4, y: 'NaN' } })
+      .write({ type: 'metric', ts: 5, key: 'x', value: 'oops', step: 6 });
+    const r = ingest();
+    assert.deepEqual(
+      r.issues.map((i) => i.line),
+      [8],
+    );
+    // Rows are inserted in the order events are applied.
+    assert.deepEqual(db.prepare('SELECT value FROM metric_points ORDER BY rowid').pluck().all(), [1, 2, 3, 4, null]);
+    assert.equal(getRun(db, RUN).metrics['x']!.last, 4);
+  });
+
   it('commits in chunks and handles lines longer than a chunk', () => {
     const w = log().start({ context: { git: { diff: 'x'.repeat(50_000) } } });
     for (let i = 0; i < 1000; i++) w.write({ type: 'metric', ts: i, key: 'x', value: i, step: i });

@@ -1,0 +1,86 @@
+import { strict as assert } from 'node:assert';
+import { parseMetricLine } from '../../../../src/core/ingest/metricLine';
+import { toRunEvent } from '../../../../src/core/ingest/events';
+
+/** What the general path makes of a line: the event, or the fact that it refuses it. */
+function general(line: string): unknown {
+  try {
+    return toRunEvent(JSON.parse(line));
+  } catch {
+    return 'refused';
+  }
+}
+
+const m = (ts: string, key: string, value: string, step: string) => `{"type":"metric","ts":${ts},"key":"${key}","value":${value},"step":${step}}`;
+
+describe('metric line fast path', () => {
+  const canonical = [
+    m('1700000000000', 'loss', '0.5', '0'),
+    m('1700000000000', 'loss', '1e-05', '12'),
+    m('1700000000000', 'val/acc', '-1.5E+20', '3'),
+    m('1700000000000', 'x', '-0.0', '0'),
+    m('0', 'x', '0', '-7'),
+    m('-5', 'x', '"NaN"', '1'),
+    m('5', 'x', '"Infinity"', '9007199254740991'),
+    m('5', 'x', '"-Infinity"', '2'),
+    m('5', 'ключ ✓', '3.25', '2'),
+  ];
+  const refusedOrOther = [
+    m('01', 'x', '1', '0'), // leading zero: not JSON
+    m('1', 'x', '01', '0'),
+    m('1', 'x', '1.', '0'),
+    m('1', 'x', '.5', '0'),
+    m('1', 'x', '+1', '0'),
+    m('1', 'x', '1', '1.0'), // a float step goes the general way
+    m('1', 'x', '1', '1.5'),
+    m('1', 'x', '1', '9007199254740992'), // not a safe integer
+    m('8640000000000001', 'x', '1', '0'), // ts out of range
+    m('1.5', 'x', '1', '0'),
+    m('1', '', '1', '0'), // empty key
+    m('1', 'a\\"b', '1', '0'), // escapes
+    m('1', 'a\\u0041', '1', '0'),
+    m('1', 'tab\there', '1', '0'), // a raw control character is not JSON
+    m('1', 'x', '"nan"', '0'),
+    m('1', 'x', 'NaN', '0'),
+    m('1', 'x', 'null', '0'),
+    m('1', 'x', '"1"', '0'),
+    m('1', 'x', '1', '0') + ' ',
+    m('1', 'x', '1', '0') + '\r',
+    m('1', 'x', '1', '0') + ',{"type":"heartbeat","ts":2}',
+    '{"type":"metric","ts":1,"key":"x","value":1,"step":0,"extra":1}',
+    '{"ts":1,"type":"metric","key":"x","value":1,"step":0}',
+    '{"type":"metric","ts":1,"key":"x","value":1}',
+    '{"type": "metric","ts":1,"key":"x","value":1,"step":0}',
+    '{"type":"metrics","ts":1,"step":0,"values":{"x":1}}',
+  ];
+
+  it('takes the lines the Python client writes, and gives exactly what JSON.parse + toRunEvent give', () => {
+    for (const line of canonical) {
+      const fast = parseMetricLine(line);
+      assert.ok(fast, `fast path missed ${line}`);
+      assert.deepStrictEqual(fast, general(line), line); // SameValue: NaN equals NaN, -0 is not 0
+    }
+  });
+
+  it('never gives anything the general path would not: other lines go the general way', () => {
+    for (const line of [...canonical, ...refusedOrOther]) {
+      const fast = parseMetricLine(line);
+      if (fast !== undefined) assert.deepStrictEqual(fast, general(line), line);
+    }
+    for (const line of refusedOrOther) assert.equal(parseMetricLine(line), undefined, line);
+  });
+
+  it('agrees with the general path on many random values, as JavaScript and as Python print them', () => {
+    let seed = 42;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 5000; i++) {
+      const x = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20);
+      // Python's repr writes 1e-05 where JavaScript writes 0.00001; both are JSON.
+      const text = i % 2 ? String(x) : x.toExponential(Math.floor(rnd() * 17)).replace('e', i % 4 ? 'e' : 'E');
+      const line = m(String(Math.floor(rnd() * 1e13)), `k${i % 7}`, text, String(Math.floor(rnd() * 1e9)));
+      const fast = parseMetricLine(line);
+      assert.ok(fast, line);
+      assert.deepStrictEqual(fast, general(line), line);
+    }
+  });
+});
