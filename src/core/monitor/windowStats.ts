@@ -45,6 +45,10 @@ export interface SeriesPoint {
 
 const inc = (a: number, b: number): number => (b >= a ? b - a : b);
 
+/** A server restart between two scrapes: its request counter went down. Then every counter starts again. */
+const restarted = (a: MetricPoint, b: MetricPoint): boolean => b.requests < a.requests || b.latency.count < a.latency.count;
+const errorsBetween = (a: MetricPoint, b: MetricPoint): number => (restarted(a, b) ? b.errors : inc(a.errors, b.errors));
+
 /** Increase of a histogram between two scrapes (a reset when its count went down). */
 export function bucketIncrease(prev: Buckets | undefined, cur: Buckets): Buckets {
   if (!prev || cur.count < prev.count || prev.le.length !== cur.le.length) return cur;
@@ -107,7 +111,7 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
   for (const p of chain) {
     if (prev) {
       requests += inc(prev.requests, p.requests);
-      errors += inc(prev.errors, p.errors);
+      errors += errorsBetween(prev, p);
       latency = addBuckets(latency, bucketIncrease(prev.latency.count ? prev.latency : undefined, p.latency));
       batch = addBuckets(batch, bucketIncrease(prev.batch.count ? prev.batch : undefined, p.batch));
     }
@@ -145,7 +149,7 @@ export function windowSeries(points: readonly MetricPoint[], window: WindowName,
     out.push({
       t: b.t,
       requests_per_s: requests / ((b.t - a.t) / 1000),
-      error_rate: requests ? inc(a.errors, b.errors) / requests : 0,
+      error_rate: requests ? errorsBetween(a, b) / requests : 0,
       p50_ms: q.p50,
       p95_ms: q.p95,
       p99_ms: q.p99,
