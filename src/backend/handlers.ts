@@ -5,6 +5,7 @@ import { CodeRequests } from './codeRequests';
 import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
 import { ModelRequests } from './modelRequests';
+import { MonitorRequests } from './monitorRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
 import { WorkspaceService } from './workspaceService';
@@ -48,13 +49,16 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const code = new CodeRequests(ctx);
   const data = new DataRequests(ctx);
   const models = new ModelRequests(ctx);
-  const groups = [runs, compare, code, data, models];
+  const monitorInterval = Number(process.env['MLWB_MONITOR_INTERVAL_MS']);
+  const monitor = new MonitorRequests(ctx, { trusted: () => state.trusted === true, ...(monitorInterval > 0 ? { intervalMs: monitorInterval } : {}) });
+  const groups = [runs, compare, code, data, models, monitor];
   return {
     ...runs.handlers,
     ...compare.handlers,
     ...code.handlers,
     ...data.handlers,
     ...models.handlers,
+    ...monitor.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

@@ -16,6 +16,8 @@ export class BackendPool implements vscode.Disposable {
   private readonly dataProgress = new vscode.EventEmitter<BackendNotifications['data/progress']>();
   private readonly modelsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; names: string[] }>();
   private readonly modelProgress = new vscode.EventEmitter<BackendNotifications['models/progress']>();
+  private readonly monitorAlert = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['monitor/alert']>();
+  private readonly monitorUpdated = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['monitor/updated']>();
   private readonly disposables: vscode.Disposable[] = [
     this.storeChanged,
     this.entryPointsChanged,
@@ -23,7 +25,11 @@ export class BackendPool implements vscode.Disposable {
     this.dataProgress,
     this.modelsChanged,
     this.modelProgress,
+    this.monitorAlert,
+    this.monitorUpdated,
   ];
+  readonly onMonitorAlert = this.monitorAlert.event;
+  readonly onMonitorUpdated = this.monitorUpdated.event;
   readonly onDidChangeModels = this.modelsChanged.event;
   readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;
@@ -92,6 +98,8 @@ export class BackendPool implements vscode.Disposable {
       'data/progress': (p) => this.dataProgress.fire(p),
       'models/changed': (p) => this.modelsChanged.fire({ folder, names: p.names }),
       'models/progress': (p) => this.modelProgress.fire(p),
+      'monitor/alert': (p) => this.monitorAlert.fire({ folder, ...p }),
+      'monitor/updated': (p) => this.monitorUpdated.fire({ folder, ...p }),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }
