@@ -8,6 +8,7 @@
  * in the command table (src/extension/commands.ts).
  */
 import type { EntryPointKind } from '../core/code/entryPoints';
+import type { DeploymentStatus } from '../core/deploy/deployment';
 import { RUN_STATUSES, type RunStatus } from '../shared/runModel';
 
 export const COMMAND_IDS = {
@@ -51,6 +52,7 @@ export const COMMAND_IDS = {
     'mlwb.models.restoreVersion',
   ],
   deployments: ['mlwb.tryIt'],
+  monitor: ['mlwb.openMonitor'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;
@@ -95,7 +97,17 @@ export const CONTEXT_VALUES = {
     runVersion: 'modelVersion.run',
     deletedVersion: 'modelVersion.deleted',
   },
+  deployments: {
+    /** The deploy feature's items (contract shared with monitoring's menu entries). */
+    deployment: (status: DeploymentStatus) => `mlwb.deployment.${status}` as const,
+  },
 } as const;
+
+// A record, not a list, so a new status in core fails to compile here until it is listed.
+const DEPLOYMENT_STATUSES = Object.keys({ starting: 1, healthy: 1, unhealthy: 1, stopped: 1, failed: 1 } satisfies Record<
+  DeploymentStatus,
+  1
+>) as DeploymentStatus[];
 
 /** Every contextValue a view can set, for the test against package.json. */
 export function allContextValues(): Record<keyof typeof CONTEXT_VALUES, string[]> {
@@ -106,5 +118,6 @@ export function allContextValues(): Record<keyof typeof CONTEXT_VALUES, string[]
     experiments: [e.experiment, ...RUN_STATUSES.map(e.run), e.deletedRun, e.entryPoints, ...ENTRY_POINT_KINDS.map(e.entryPoint)],
     data: [d.dataset, d.modifiedDataset, d.snapshot, d.metadataOnlySnapshot, d.snapshotRun],
     models: [m.model, m.version, m.runVersion, m.deletedVersion],
+    deployments: DEPLOYMENT_STATUSES.map(CONTEXT_VALUES.deployments.deployment),
   };
 }

@@ -13,6 +13,7 @@ import { VIEW_IDS } from './contributions';
 import { registerData } from './data/register';
 import { registerModels } from './models/register';
 import { registerDeployments } from './deployments/register';
+import { registerMonitor } from './monitor/register';
 import { registerNotebooks } from './notebooks/register';
 import { registerRuns } from './runs/register';
 import { type ExtensionKit, registerCommands } from './shared/commands';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     data: registerData(kit),
     models: registerModels(kit),
     deployments: registerDeployments(kit),
+    monitor: registerMonitor(kit),
   };
   // Deployments shows its welcome content until its feature lands.
   const empty = new EmptyTreeProvider();

@@ -27,6 +27,7 @@ const viewOfContextValues: Record<string, string[]> = {
   [VIEW_IDS.experiments]: contextValues.experiments,
   [VIEW_IDS.data]: contextValues.data,
   [VIEW_IDS.models]: contextValues.models,
+  [VIEW_IDS.deployments]: contextValues.deployments,
 };
 
 /** `viewItem` tests in a when clause: `==`, `!=` and `=~ /regex/`. */
