@@ -7,16 +7,8 @@ import type { FeatureContribution, ExtensionKit } from '../shared/commands';
 import { reportError } from '../shared/errors';
 import { webviewHtml, webviewOptions } from '../shared/webview/html';
 import { PanelRegistry } from '../shared/webview/panelRegistry';
+import { deploymentIdOf } from './args';
 import { MonitorPanel } from './panel';
-
-/** What `mlwb.openMonitor` accepts: a deployment id, or a tree item / object carrying one. */
-export function deploymentIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string' && arg) return arg;
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const o = arg as Record<string, unknown>;
-  for (const k of ['deploymentId', 'id']) if (typeof o[k] === 'string' && o[k]) return o[k];
-  return deploymentIdOf(o['deployment']);
-}
 
 export function registerMonitor(kit: ExtensionKit): FeatureContribution<'monitor'> {
   const { backends, context, log } = kit;
