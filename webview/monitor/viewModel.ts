@@ -20,7 +20,8 @@ export function statCards(r: MonitorReport): StatCard[] {
   const active = r.alerts.active;
   return [
     { id: 'requests', label: `Requests (${r.window})`, value: s.requests.toLocaleString('en-US'), alert: false },
-    { id: 'rate', label: 'Requests/s', value: fmt(s.requests_per_s, 2), alert: false },
+    // A rate needs two scrapes; before the second one there is a count but no time span.
+    { id: 'rate', label: 'Requests/s', value: r.series.length ? fmt(s.requests_per_s, 2) : '—', alert: false },
     { id: 'errors', label: 'Error rate', value: s.requests ? fmt(s.error_rate * 100, 2, '%') : '—', alert: active.error_rate !== undefined },
     { id: 'p50', label: 'p50 latency', value: fmt(s.latency_ms.p50, 2, ' ms'), alert: false },
     { id: 'p95', label: 'p95 latency', value: fmt(s.latency_ms.p95, 2, ' ms'), alert: false },
