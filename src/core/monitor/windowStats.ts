@@ -119,7 +119,12 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
   }
   const first = chain[0];
   const last = chain[chain.length - 1];
-  const spanS = first && last && base ? (last.t - first.t) / 1000 : 0;
+  // The rate needs a time span: between the first and last scrape of the chain (the count since
+  // the server's start, when there is no baseline, has no known start time and is left out).
+  let spanRequests = 0;
+  for (let i = 1; i < chain.length; i++)
+    spanRequests += restarted(chain[i - 1]!, chain[i]!) ? chain[i]!.requests : inc(chain[i - 1]!.requests, chain[i]!.requests);
+  const spanS = first && last ? (last.t - first.t) / 1000 : 0;
   return {
     window,
     from: base ? new Date(base.t).toISOString() : null,
@@ -127,7 +132,7 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
     requests,
     errors,
     error_rate: requests ? errors / requests : 0,
-    requests_per_s: spanS > 0 ? requests / spanS : 0,
+    requests_per_s: spanS > 0 ? spanRequests / spanS : 0,
     latency_ms: quantiles(latency),
     batch_size_mean: batch && batch.count ? batch.sum / batch.count : null,
     in_flight: last?.inFlight ?? 0,

@@ -44,6 +44,10 @@ describe('monitor: window stats from cumulative scrapes', () => {
     assert.equal(s.requests, 40);
     assert.equal(s.error_rate, 0.1);
     assert.equal(s.from, null);
+    // Two scrapes without a baseline: the rate is over the span between them, not since the start.
+    const two = windowStats([point(1000, 40, 4, [40, 40, 40, 40]), point(11_000, 60, 4, [60, 60, 60, 60])], '1h', 12_000);
+    assert.equal(two.requests, 60);
+    assert.equal(two.requests_per_s, 2);
   });
 
   it('thins history to a bounded size without losing counts', () => {
