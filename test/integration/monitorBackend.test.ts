@@ -43,7 +43,12 @@ describe('backend: monitoring', function () {
     const updated = await backend.waitForNotification('monitor/updated', (p) => p.firing.length === 1, 10_000);
     assert.match(updated.firing[0]!.messages[0]!, /input drift \(f_age\)/);
 
-    const report = await backend.request('monitor/report', { deploymentId: m!.deployment.id, window: '5m' });
+    // The alert may come from a scrape taken while traffic was still arriving: wait for one after it.
+    let report = await backend.request('monitor/report', { deploymentId: m!.deployment.id, window: '5m' });
+    for (const deadline = Date.now() + 10_000; report.stats.requests < 60 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 200));
+      report = await backend.request('monitor/report', { deploymentId: m!.deployment.id, window: '5m' });
+    }
     assert.equal(report.stats.requests, 60);
     assert.ok(report.series.length >= 1);
     assert.equal(report.drift!.features[0]!.feature, 'f_age');
