@@ -4,7 +4,7 @@
 // exported to ONNX, 5-row JSON requests, autocannon with 16 keep-alive connections) with monitoring
 // OFF (no request log, nobody scraping) against ON (request log at 100% sampling, and a separate
 // process running the backend's scraper on /metrics every second, 5× its default rate).
-// OFF and ON alternate (OFF ON OFF ON …) in one run so background load on the shared machine hits
+// OFF and ON alternate (OFF ON, ON OFF, …) in one run so background load on the shared machine hits
 // both alike; prints JSON with each measurement and the cost ratio. Timings are reported, never asserted.
 // Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_ROUNDS (2 OFF/ON pairs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -102,6 +102,21 @@ async function measure(url) {
   return { req_per_s: round(r.requests.average, 0), p50_ms: r.latency.p50, p99_ms: r.latency.p99, failed: r.non2xx + r.errors + r.timeouts };
 }
 
+/** One measurement: a fresh server, monitoring on (100% request log + scraper process) or off. */
+async function measureSide(model, on, i) {
+  const logDir = path.join(root, `log-${i}`);
+  const server = await startServer(model, on ? { dir: logDir, sampleRate: 1 } : undefined);
+  stops.push(server.stop);
+  const scraper = on ? startScraper(server.url, path.join(root, '.mlwb')) : undefined;
+  await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
+  const result = await measure(server.url);
+  const scrapes = await scraper?.stop();
+  await server.stop();
+  if (!on) return result;
+  const logged = fs.readdirSync(logDir).reduce((n, f) => n + fs.readFileSync(path.join(logDir, f), 'utf8').split('\n').length - 1, 0);
+  return { ...result, scrapes: scrapes.ticks, scrape_failures: scrapes.failures, logged_requests: logged };
+}
+
 const results = {
   machine: { cores: os.availableParallelism(), node: process.version, loadavg: os.loadavg().map((x) => round(x)) },
   seconds_per_measurement: SECONDS,
@@ -111,30 +126,25 @@ try {
   const gen = spawnSync('python3', [path.join(repo, 'test/fixtures/monitor/make_drift_model.py'), root], { encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`could not build the model (python3 with numpy, scikit-learn, skl2onnx): ${gen.stderr}`);
   const { model } = JSON.parse(gen.stdout);
+  // Order alternates (OFF ON, ON OFF, …) so neither side always runs second on a warmed-up machine.
   for (let i = 0; i < ROUNDS; i++) {
-    const off = await startServer(model);
-    stops.push(off.stop);
-    await autocannon({ url: `${off.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
-    const offResult = await measure(off.url);
-    await off.stop();
-
-    const logDir = path.join(root, `log-${i}`);
-    const on = await startServer(model, { dir: logDir, sampleRate: 1 });
-    stops.push(on.stop);
-    const scraper = startScraper(on.url, path.join(root, '.mlwb'));
-    await autocannon({ url: `${on.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 });
-    const onResult = await measure(on.url);
-    const scrapes = await scraper.stop();
-    await on.stop();
-    const logged = fs.readdirSync(logDir).reduce((n, f) => n + fs.readFileSync(path.join(logDir, f), 'utf8').split('\n').length - 1, 0);
-    results.rounds.push({ off: offResult, on: { ...onResult, scrapes: scrapes.ticks, scrape_failures: scrapes.failures, logged_requests: logged } });
-    log(`round ${i + 1}: off ${offResult.req_per_s} req/s, on ${onResult.req_per_s} req/s (${logged} logged, ${scrapes.ticks} scrapes)`);
+    const round = {};
+    for (const side of i % 2 === 0 ? ['off', 'on'] : ['on', 'off']) round[side] = await measureSide(model, side === 'on', i);
+    results.rounds.push(round);
+    log(`round ${i + 1}: off ${round.off.req_per_s} req/s, on ${round.on.req_per_s} req/s (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes)`);
   }
   const mean = (k) => results.rounds.reduce((s, r) => s + r[k].req_per_s, 0) / results.rounds.length;
   results.off_req_per_s = round(mean('off'), 0);
   results.on_req_per_s = round(mean('on'), 0);
   results.on_vs_off_throughput = round(mean('on') / mean('off'), 3);
   results.monitoring_cost_pct = round((1 - mean('on') / mean('off')) * 100, 1);
+  // Per-round ratios and their median: one round hit by another engineer's burst moves the mean a lot.
+  const ratios = results.rounds.map((r) => r.on.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
+  const mid = ratios.length / 2;
+  const median = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
+  results.round_ratios_on_vs_off = ratios.map((x) => round(x, 3));
+  results.median_on_vs_off = round(median, 3);
+  results.median_cost_pct = round((1 - median) * 100, 1);
   console.log(JSON.stringify(results, null, 2));
 } finally {
   for (const s of stops) await s();
