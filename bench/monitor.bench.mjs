@@ -103,9 +103,10 @@ async function measure(url) {
 }
 
 /** One measurement: a fresh server, monitoring on (100% request log + scraper process) or off. */
-async function measureSide(model, on, i) {
-  const logDir = path.join(root, `log-${i}`);
-  const server = await startServer(model, on ? { dir: logDir, sampleRate: 1 } : undefined);
+async function measureSide(model, side, i) {
+  const on = side !== 'off';
+  const logDir = path.join(root, `log-${side}-${i}`);
+  const server = await startServer(model, side === 'on' ? { dir: logDir, sampleRate: 1 } : undefined);
   stops.push(server.stop);
   const scraper = on ? startScraper(server.url, path.join(root, '.mlwb')) : undefined;
   await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
@@ -113,6 +114,7 @@ async function measureSide(model, on, i) {
   const scrapes = await scraper?.stop();
   await server.stop();
   if (!on) return result;
+  if (side === 'scrape_only') return { ...result, scrapes: scrapes.ticks };
   const logged = fs.readdirSync(logDir).reduce((n, f) => n + fs.readFileSync(path.join(logDir, f), 'utf8').split('\n').length - 1, 0);
   return { ...result, scrapes: scrapes.ticks, scrape_failures: scrapes.failures, logged_requests: logged };
 }
@@ -129,9 +131,12 @@ try {
   // Order alternates (OFF ON, ON OFF, …) so neither side always runs second on a warmed-up machine.
   for (let i = 0; i < ROUNDS; i++) {
     const round = {};
-    for (const side of i % 2 === 0 ? ['off', 'on'] : ['on', 'off']) round[side] = await measureSide(model, side === 'on', i);
+    // scrape_only: the scraper without the request log, to tell the two costs apart.
+    for (const side of i % 2 === 0 ? ['off', 'on', 'scrape_only'] : ['scrape_only', 'on', 'off']) round[side] = await measureSide(model, side, i);
     results.rounds.push(round);
-    log(`round ${i + 1}: off ${round.off.req_per_s} req/s, on ${round.on.req_per_s} req/s (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes)`);
+    log(
+      `round ${i + 1}: off ${round.off.req_per_s} req/s, on ${round.on.req_per_s} req/s (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes), scrape only ${round.scrape_only.req_per_s} req/s`,
+    );
   }
   const mean = (k) => results.rounds.reduce((s, r) => s + r[k].req_per_s, 0) / results.rounds.length;
   results.off_req_per_s = round(mean('off'), 0);
@@ -145,6 +150,12 @@ try {
   results.round_ratios_on_vs_off = ratios.map((x) => round(x, 3));
   results.median_on_vs_off = round(median, 3);
   results.median_cost_pct = round((1 - median) * 100, 1);
+  const scrapeRatios = results.rounds.map((r) => r.scrape_only.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
+  const sm =
+    scrapeRatios.length % 2
+      ? scrapeRatios[Math.floor(scrapeRatios.length / 2)]
+      : (scrapeRatios[scrapeRatios.length / 2 - 1] + scrapeRatios[scrapeRatios.length / 2]) / 2;
+  results.median_scrape_only_vs_off = round(sm, 3);
   console.log(JSON.stringify(results, null, 2));
 } finally {
   for (const s of stops) await s();
