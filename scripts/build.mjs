@@ -66,7 +66,7 @@ const bundles = [
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,
 // served under a strict CSP (src/extension/shared/webview/html.ts). Add a view by adding its folder name.
-const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'tryIt', 'modelDetails'];
+const WEBVIEWS = ['runDetails', 'compare', 'dataPreview', 'tryIt', 'modelDetails', 'monitor'];
 for (const view of WEBVIEWS) {
   bundles.push({
     bundle: true,

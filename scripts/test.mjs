@@ -110,7 +110,7 @@ function ensurePythonTestDeps() {
 if (wants('webview')) {
   // The built webview pages in Chromium under the real CSP, with a stand-in host
   // (test/webview-harness): each page counts as one test.
-  for (const page of ['run', 'compare', 'dataPreview', 'tryIt']) {
+  for (const page of ['run', 'compare', 'dataPreview', 'tryIt', 'monitor']) {
     if (step(`webview page: ${page}`, process.execPath, [`test/webview-harness/${page}.mjs`])) totals.passed++;
     else totals.failed++;
   }

@@ -6,6 +6,7 @@ import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
 import { DeployRequests } from './deployRequests';
 import { ModelRequests } from './modelRequests';
+import { MonitorRequests } from './monitorRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
 import { TryItRequestGroup } from './tryItRequests';
@@ -52,7 +53,9 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const models = new ModelRequests(ctx);
   const deployments = new DeployRequests(ctx);
   const tryIt = new TryItRequestGroup(ctx);
-  const groups = [runs, compare, code, data, models, deployments, tryIt];
+  const monitorInterval = Number(process.env['MLWB_MONITOR_INTERVAL_MS']);
+  const monitor = new MonitorRequests(ctx, { trusted: () => state.trusted === true, ...(monitorInterval > 0 ? { intervalMs: monitorInterval } : {}) });
+  const groups = [runs, compare, code, data, models, deployments, tryIt, monitor];
   return {
     ...runs.handlers,
     ...compare.handlers,
@@ -61,6 +64,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
     ...models.handlers,
     ...deployments.handlers,
     ...tryIt.handlers,
+    ...monitor.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

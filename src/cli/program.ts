@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve';
 import { modelsCommand } from './commands/models';
 import { deployCommands } from './commands/deploy';
 import { packageCommand } from './commands/package';
+import { monitorCommand } from './commands/monitor';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(serveCommand(ctx, out));
   for (const c of deployCommands(ctx, out)) program.addCommand(c);
   program.addCommand(packageCommand(ctx, out));
+  program.addCommand(monitorCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {

@@ -30,6 +30,7 @@ export interface Features {
   models: FeatureContribution<'models'>;
   deployments: FeatureContribution<'deployments'>;
   packaging: FeatureContribution<'packaging'>;
+  monitor: FeatureContribution<'monitor'>;
 }
 
 export function commandTable(features: Features): CommandHandlers {
@@ -41,5 +42,6 @@ export function commandTable(features: Features): CommandHandlers {
     ...features.models.commands,
     ...features.deployments.commands,
     ...features.packaging.commands,
+    ...features.monitor.commands,
   };
 }

@@ -8,8 +8,8 @@
  * in the command table (src/extension/commands.ts).
  */
 import type { EntryPointKind } from '../core/code/entryPoints';
-import { RUN_STATUSES, type RunStatus } from '../shared/runModel';
 import type { DeploymentStatus } from '../core/deploy/deployment';
+import { RUN_STATUSES, type RunStatus } from '../shared/runModel';
 
 export const COMMAND_IDS = {
   /** The kit: the backend and the log. */
@@ -68,6 +68,7 @@ export const COMMAND_IDS = {
     'mlwb.deployments.rollback',
   ],
   packaging: ['mlwb.models.package'],
+  monitor: ['mlwb.openMonitor'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;
@@ -85,14 +86,6 @@ export const CONTEXT_KEYS = {
   showDeletedRuns: 'mlwb.showDeletedRuns',
   showDeletedModels: 'mlwb.showDeletedModels',
 } as const;
-
-const DEPLOYMENT_STATUSES = Object.keys({
-  starting: true,
-  healthy: true,
-  unhealthy: true,
-  stopped: true,
-  failed: true,
-} satisfies Record<DeploymentStatus, true>) as DeploymentStatus[];
 
 // A record, not a list, so a new kind in core fails to compile here until it is listed.
 const ENTRY_POINT_KINDS = Object.keys({ script: true, notebook: true } satisfies Record<EntryPointKind, true>) as EntryPointKind[];
@@ -125,6 +118,12 @@ export const CONTEXT_VALUES = {
     deployment: (status: DeploymentStatus) => `mlwb.deployment.${status}` as const,
   },
 } as const;
+
+// A record, not a list, so a new status in core fails to compile here until it is listed.
+const DEPLOYMENT_STATUSES = Object.keys({ starting: 1, healthy: 1, unhealthy: 1, stopped: 1, failed: 1 } satisfies Record<
+  DeploymentStatus,
+  1
+>) as DeploymentStatus[];
 
 /** Every contextValue a view can set, for the test against package.json. */
 export function allContextValues(): Record<keyof typeof CONTEXT_VALUES, string[]> {

@@ -12,6 +12,7 @@ import { commandTable, kitCommands } from './commands';
 import { registerData } from './data/register';
 import { registerModels } from './models/register';
 import { registerDeployments } from './deployments/register';
+import { registerMonitor } from './monitor/register';
 import { registerNotebooks } from './notebooks/register';
 import { registerPackaging } from './packaging/register';
 import { registerRuns } from './runs/register';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     models: registerModels(kit),
     deployments: registerDeployments(kit),
     packaging: registerPackaging(kit),
+    monitor: registerMonitor(kit),
   };
 
   context.subscriptions.push(log, backends, ...Object.values(features).flatMap((f) => f.disposables), ...registerCommands(commandTable(features)));

@@ -15,6 +15,7 @@ import type { ErrorCode } from '../shared/errors';
 import type { ModelRequests, ModelNotifications } from './models';
 import type { DeploymentRequests, DeploymentNotifications } from './deployments';
 import type { TryItRequests } from './tryIt';
+import type { MonitorRequests, MonitorNotifications } from './monitor';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -45,7 +46,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests extends DataRequests, ModelRequests, DeploymentRequests, TryItRequests {
+export interface BackendRequests extends DataRequests, ModelRequests, DeploymentRequests, TryItRequests, MonitorRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
@@ -81,7 +82,7 @@ export type RunsTableResult =
   | { table?: undefined; filterError: { message: string; reason: string; column: number; offset: number; length: number } };
 
 /** Every notification the backend sends to the extension, by method name. */
-export interface BackendNotifications extends DataNotifications, ModelNotifications, DeploymentNotifications {
+export interface BackendNotifications extends DataNotifications, ModelNotifications, DeploymentNotifications, MonitorNotifications {
   /** Something in the store changed; views refresh what they show. */
   'store/changed': { runIds: string[] };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };

@@ -19,6 +19,8 @@ export class BackendPool implements vscode.Disposable {
   private readonly deploymentsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['deployments/changed']>();
   private readonly deployProgress = new vscode.EventEmitter<BackendNotifications['deployments/progress']>();
   private readonly deployLogLines = new vscode.EventEmitter<BackendNotifications['deployments/logLines']>();
+  private readonly monitorAlert = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['monitor/alert']>();
+  private readonly monitorUpdated = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['monitor/updated']>();
   private readonly disposables: vscode.Disposable[] = [
     this.deploymentsChanged,
     this.deployProgress,
@@ -29,10 +31,14 @@ export class BackendPool implements vscode.Disposable {
     this.dataProgress,
     this.modelsChanged,
     this.modelProgress,
+    this.monitorAlert,
+    this.monitorUpdated,
   ];
   readonly onDidChangeDeployments = this.deploymentsChanged.event;
   readonly onDeployProgress = this.deployProgress.event;
   readonly onDeployLogLines = this.deployLogLines.event;
+  readonly onMonitorAlert = this.monitorAlert.event;
+  readonly onMonitorUpdated = this.monitorUpdated.event;
   readonly onDidChangeModels = this.modelsChanged.event;
   readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;
@@ -104,6 +110,8 @@ export class BackendPool implements vscode.Disposable {
       'deployments/changed': (p) => this.deploymentsChanged.fire({ folder, ...p }),
       'deployments/progress': (p) => this.deployProgress.fire(p),
       'deployments/logLines': (p) => this.deployLogLines.fire(p),
+      'monitor/alert': (p) => this.monitorAlert.fire({ folder, ...p }),
+      'monitor/updated': (p) => this.monitorUpdated.fire({ folder, ...p }),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

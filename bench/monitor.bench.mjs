@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Monitoring overhead benchmark (issue 18): `npm run bench -- monitor`.
+// Serving throughput of the real model server (dist/server.js, a scikit-learn logistic regression
+// exported to ONNX, 5-row JSON requests, autocannon with 16 keep-alive connections) with monitoring
+// OFF (no request log, nobody scraping) against ON (request log at 100% sampling, and a separate
+// process running the backend's scraper on /metrics every second, 5× its default rate).
+// OFF and ON alternate (OFF ON, ON OFF, …) in one run so background load on the shared machine hits
+// both alike; prints JSON with each measurement and the cost ratio. Timings are reported, never asserted.
+// Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_ROUNDS (2 OFF/ON pairs).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.MLWB_BENCH_SECONDS || 8);
+const ROUNDS = Number(process.env.MLWB_BENCH_ROUNDS || 2);
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-monitor-'));
+const stops = [];
+
+function waitFor(proc, pattern, ms) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const t = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms: ${text.slice(-2000)}`)), ms);
+    const on = (c) => {
+      text += c.toString();
+      const m = pattern.exec(text);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout?.on('data', on);
+    proc.stderr?.on('data', on);
+    proc.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`exited ${code}: ${text.slice(-2000)}`));
+    });
+  });
+}
+
+function stopProc(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+async function startServer(model, requestLog) {
+  const cfg = path.join(root, `server-${Date.now()}.json`);
+  fs.writeFileSync(cfg, JSON.stringify({ port: 0, models: [{ name: 'churn', version: '1', path: model }], ...(requestLog ? { requestLog } : {}) }));
+  const proc = spawn(process.execPath, [path.join(repo, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
+  return { url, proc, stop: () => stopProc(proc) };
+}
+
+/** The backend's scraper (out/src/core/monitor/scraper.js) in its own process, as the backend runs it. */
+function startScraper(url, mlwbRoot) {
+  const script = `
+    const { Scraper } = require(${JSON.stringify(path.join(repo, 'out/src/core/monitor/scraper.js'))});
+    const d = { id: 'bench', model: 'churn', version: 1, target: 'local', status: 'healthy', url: ${JSON.stringify(url)}, created_at: '', updated_at: '' };
+    let ticks = 0, failures = 0;
+    new Scraper(${JSON.stringify(mlwbRoot)}, { intervalMs: 1000, deployments: () => [d], onTick: (ok, bad) => { ticks++; failures += bad.length; } }).start();
+    setInterval(() => {}, 1 << 30);
+    process.on('SIGTERM', () => { console.log(JSON.stringify({ ticks, failures })); process.exit(0); });
+  `;
+  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.on('data', (c) => (out += c.toString()));
+  return {
+    stop: async () => {
+      await stopProc(proc);
+      return JSON.parse(out || '{}');
+    },
+  };
+}
+
+function payload() {
+  const data = [];
+  for (let i = 0; i < 5; i++) data.push(40 + i, 5 - i / 10, -3 + i / 20, 10 + i / 3);
+  return JSON.stringify({ inputs: [{ name: 'X', datatype: 'FP32', shape: [5, 4], data }] });
+}
+
+async function measure(url) {
+  const r = await autocannon({
+    url: `${url}/v2/models/churn/infer`,
+    method: 'POST',
+    body: payload(),
+    headers: { 'content-type': 'application/json' },
+    connections: 16,
+    duration: SECONDS,
+  });
+  return { req_per_s: round(r.requests.average, 0), p50_ms: r.latency.p50, p99_ms: r.latency.p99, failed: r.non2xx + r.errors + r.timeouts };
+}
+
+/** One measurement: a fresh server, monitoring on (100% request log + scraper process) or off. */
+async function measureSide(model, side, i) {
+  const on = side !== 'off';
+  const logDir = path.join(root, `log-${side}-${i}`);
+  const server = await startServer(model, side === 'on' ? { dir: logDir, sampleRate: 1 } : undefined);
+  stops.push(server.stop);
+  const scraper = on ? startScraper(server.url, path.join(root, '.mlwb')) : undefined;
+  await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
+  const result = await measure(server.url);
+  const scrapes = await scraper?.stop();
+  await server.stop();
+  if (!on) return result;
+  if (side === 'scrape_only') return { ...result, scrapes: scrapes.ticks };
+  const logged = fs.readdirSync(logDir).reduce((n, f) => n + fs.readFileSync(path.join(logDir, f), 'utf8').split('\n').length - 1, 0);
+  return { ...result, scrapes: scrapes.ticks, scrape_failures: scrapes.failures, logged_requests: logged };
+}
+
+const results = {
+  machine: { cores: os.availableParallelism(), node: process.version, loadavg: os.loadavg().map((x) => round(x)) },
+  seconds_per_measurement: SECONDS,
+  rounds: [],
+};
+try {
+  const gen = spawnSync('python3', [path.join(repo, 'test/fixtures/monitor/make_drift_model.py'), root], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`could not build the model (python3 with numpy, scikit-learn, skl2onnx): ${gen.stderr}`);
+  const { model } = JSON.parse(gen.stdout);
+  // Order alternates (OFF ON, ON OFF, …) so neither side always runs second on a warmed-up machine.
+  for (let i = 0; i < ROUNDS; i++) {
+    const round = {};
+    // scrape_only: the scraper without the request log, to tell the two costs apart.
+    for (const side of i % 2 === 0 ? ['off', 'on', 'scrape_only'] : ['scrape_only', 'on', 'off']) round[side] = await measureSide(model, side, i);
+    results.rounds.push(round);
+    log(
+      `round ${i + 1}: off ${round.off.req_per_s} req/s, on ${round.on.req_per_s} req/s (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes), scrape only ${round.scrape_only.req_per_s} req/s`,
+    );
+  }
+  const mean = (k) => results.rounds.reduce((s, r) => s + r[k].req_per_s, 0) / results.rounds.length;
+  results.off_req_per_s = round(mean('off'), 0);
+  results.on_req_per_s = round(mean('on'), 0);
+  results.on_vs_off_throughput = round(mean('on') / mean('off'), 3);
+  results.monitoring_cost_pct = round((1 - mean('on') / mean('off')) * 100, 1);
+  // Per-round ratios and their median: one round hit by another engineer's burst moves the mean a lot.
+  const ratios = results.rounds.map((r) => r.on.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
+  const mid = ratios.length / 2;
+  const median = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
+  results.round_ratios_on_vs_off = ratios.map((x) => round(x, 3));
+  results.median_on_vs_off = round(median, 3);
+  results.median_cost_pct = round((1 - median) * 100, 1);
+  const scrapeRatios = results.rounds.map((r) => r.scrape_only.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
+  const sm =
+    scrapeRatios.length % 2
+      ? scrapeRatios[Math.floor(scrapeRatios.length / 2)]
+      : (scrapeRatios[scrapeRatios.length / 2 - 1] + scrapeRatios[scrapeRatios.length / 2]) / 2;
+  results.median_scrape_only_vs_off = round(sm, 3);
+  console.log(JSON.stringify(results, null, 2));
+} finally {
+  for (const s of stops) await s();
+  fs.rmSync(root, { recursive: true, force: true });
+}

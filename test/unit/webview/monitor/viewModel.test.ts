@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import type { MonitorReport } from '../../../../src/protocol/webview/monitor';
+import { hasTraffic, parseThresholds, predictionLines, statCards } from '../../../../webview/monitor/viewModel';
+
+function report(extra: Partial<MonitorReport> = {}): MonitorReport {
+  return {
+    deployment: { id: 'd', model: 'm', version: 1, status: 'healthy', url: null },
+    window: '5m',
+    generated_at: '',
+    stats: {
+      window: '5m',
+      from: null,
+      to: null,
+      requests: 200,
+      errors: 5,
+      error_rate: 0.025,
+      requests_per_s: 3.3333,
+      latency_ms: { p50: 1, p95: 2, p99: 12.345 },
+      batch_size_mean: null,
+      in_flight: 0,
+    },
+    series: [],
+    predictions: {
+      output: 'label',
+      bins: [
+        { t: 0, counts: { a: 3, b: 1 } },
+        { t: 1, counts: {} },
+      ],
+    },
+    sampled_requests: 4,
+    drift: null,
+    drift_problem: null,
+    reference: null,
+    run_id: null,
+    thresholds: {},
+    alerts: { active: { p99_ms: { time: '', kind: 'p99_ms', state: 'fired', value: 12, threshold: 10, message: '' } }, history: [] },
+    ...extra,
+  };
+}
+
+describe('monitor webview: view model', () => {
+  it('formats the stat cards and flags the measure whose alert fires', () => {
+    const cards = Object.fromEntries(statCards(report()).map((c) => [c.id, c]));
+    assert.equal(cards['requests']!.value, '200');
+    assert.equal(cards['errors']!.value, '2.5%');
+    assert.equal(cards['p99']!.value, '12.35 ms');
+    assert.equal(cards['batch']!.value, '—');
+    assert.equal(cards['p99']!.alert, true);
+    assert.equal(cards['errors']!.alert, false);
+    assert.equal(hasTraffic(report()), true);
+    assert.equal(hasTraffic(report({ stats: { ...report().stats, requests: 0 } })), false);
+  });
+
+  it('turns prediction counts into shares per bin, most frequent value first, gaps where nothing was sampled', () => {
+    const lines = predictionLines(report());
+    assert.deepEqual(
+      lines.map((l) => [l.label, l.y]),
+      [
+        ['label = a', [0.75, null]],
+        ['label = b', [0.25, null]],
+      ],
+    );
+  });
+
+  it('parses the thresholds form: blanks are no threshold, error rate in percent, bad values named', () => {
+    assert.deepEqual(parseThresholds({ p99: '250', errorPct: '5', drift: '' }), { thresholds: { p99_ms: 250, error_rate: 0.05 } });
+    assert.match(parseThresholds({ p99: '', errorPct: '', drift: '2' }).error!, /Drift score/);
+    assert.match(parseThresholds({ p99: 'x', errorPct: '', drift: '' }).error!, /p99 latency/);
+  });
+});

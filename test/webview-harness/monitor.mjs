@@ -1,0 +1,252 @@
+// Loads the built Monitor webview in Chromium under the real CSP with a stand-in host that answers
+// with reports shaped like the backend's (a deployment under shifted traffic with a drift alert; and
+// one with no traffic and no linked snapshot). Checks the cards, charts, ranked drift table,
+// histograms, window switch and its restore, thresholds form, empty states; writes screenshots.
+//   node scripts/build.mjs && node test/webview-harness/monitor.mjs [--headed]
+// Screenshots: .e2e-artifacts/webview-harness/monitor-<scenario>.png. Exits 1 on a failed check,
+// a console error or a CSP violation.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, '.e2e-artifacts/webview-harness');
+const args = process.argv.slice(2);
+if (!existsSync(join(root, 'dist/webview/monitor.js'))) throw new Error('Build first: node scripts/build.mjs');
+const bundled = await esbuild.build({
+  stdin: { contents: "export * from './src/extension/shared/webview/htmlTemplate.ts';", resolveDir: root, loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+});
+const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+
+const now = Date.now();
+const edges = Array.from({ length: 21 }, (_, i) => i);
+const shares = (shift) => Array.from({ length: 20 }, (_, i) => Math.exp(-((i - 8 - shift) ** 2) / 8) / 5);
+function report(window, kind) {
+  const series =
+    kind === 'busy'
+      ? Array.from({ length: 30 }, (_, i) => ({
+          t: now - (30 - i) * 5000,
+          requests_per_s: 40 + (i % 7),
+          error_rate: i === 20 ? 0.05 : 0,
+          p50_ms: 2 + (i % 3),
+          p95_ms: 6 + (i % 4),
+          p99_ms: 12 + (i % 5),
+          batch_size_mean: 1.5,
+          in_flight: i % 3,
+        }))
+      : [];
+  const drift =
+    kind === 'busy'
+      ? {
+          training_rows: 2000,
+          live_rows: 600,
+          features: [
+            {
+              feature: 'f_income',
+              kind: 'numeric',
+              score: 0.79,
+              psi: 3.1,
+              ks: 0.79,
+              ks_p_value: 0,
+              js: 0.61,
+              live_rows: 600,
+              histogram: { edges, training: shares(0), live: shares(5) },
+            },
+            {
+              feature: 'f_tenure',
+              kind: 'numeric',
+              score: 0.76,
+              psi: 2.9,
+              ks: 0.76,
+              ks_p_value: 0,
+              js: 0.58,
+              live_rows: 600,
+              histogram: { edges, training: shares(0), live: shares(4) },
+            },
+            {
+              feature: 'f_age',
+              kind: 'numeric',
+              score: 0.04,
+              psi: 0.01,
+              ks: 0.04,
+              ks_p_value: 0.9,
+              js: 0.03,
+              live_rows: 600,
+              histogram: { edges, training: shares(0), live: shares(0.2) },
+            },
+          ],
+        }
+      : null;
+  const fired = {
+    time: new Date(now - 60_000).toISOString(),
+    kind: 'drift_score',
+    state: 'fired',
+    value: 0.79,
+    threshold: 0.3,
+    feature: 'f_income',
+    message: 'input drift (f_income) 0.790 is above 0.3',
+  };
+  return {
+    deployment: { id: 'churn-1-test', model: 'churn', version: 1, status: 'healthy', url: 'http://127.0.0.1:8081' },
+    window,
+    generated_at: new Date(now).toISOString(),
+    stats:
+      kind === 'busy'
+        ? {
+            window,
+            from: null,
+            to: null,
+            requests: 1234,
+            errors: 3,
+            error_rate: 3 / 1234,
+            requests_per_s: 41.2,
+            latency_ms: { p50: 2.5, p95: 7.1, p99: 13.4 },
+            batch_size_mean: 1.5,
+            in_flight: 1,
+          }
+        : {
+            window,
+            from: null,
+            to: null,
+            requests: 0,
+            errors: 0,
+            error_rate: 0,
+            requests_per_s: 0,
+            latency_ms: { p50: null, p95: null, p99: null },
+            batch_size_mean: null,
+            in_flight: 0,
+          },
+    series,
+    predictions: { output: 'label', bins: kind === 'busy' ? series.map((p, i) => ({ t: p.t, counts: { 0: 10 + i, 1: 30 - i } })) : [] },
+    sampled_requests: kind === 'busy' ? 120 : 0,
+    drift,
+    drift_problem:
+      kind === 'busy'
+        ? null
+        : 'churn:1 has no training run in the registry, so lineage links no data snapshot. Log the training data in the training script (`run.log_input("data/train.csv")`) so lineage links it, or pick a snapshot as the reference.',
+    reference: kind === 'busy' ? { snapshot_id: 'a1b2c3', snapshot_name: null, dataset: 'data/train.csv', table: 'train.csv', source: 'lineage' } : null,
+    run_id: kind === 'busy' ? 'r1' : null,
+    thresholds: kind === 'busy' ? { drift_score: 0.3 } : {},
+    alerts: kind === 'busy' ? { active: { drift_score: fired }, history: [fired] } : { active: {}, history: [] },
+  };
+}
+
+const scenarios = {
+  'drift-dark': { theme: 'dark', kind: 'busy' },
+  'empty-light': { theme: 'light', kind: 'empty' },
+};
+const fakeHost = `(() => {
+  let state = window.__SAVED_STATE__;
+  window.__posted = [];
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) { window.__posted.push(m); window.__host(m).then((answers) => { for (const a of answers) window.postMessage(a, '*'); }); },
+    getState: () => state,
+    setState: (s) => { state = s; window.__state = s; },
+  });
+})();`;
+
+let origin = '';
+let savedState;
+const server = createServer((req, res) => {
+  const url = new URL(req.url, origin);
+  const sc = scenarios[url.searchParams.get('name') ?? ''];
+  if (url.pathname === '/page.html' && sc) {
+    const nonce = 'harness' + Math.random().toString(36).slice(2);
+    let html = webviewPage({
+      cspSource: origin,
+      nonce,
+      title: 'Monitor',
+      scriptUri: `${origin}/dist/webview/monitor.js`,
+      styleUris: [`${origin}/dist/webview/monitor.css`, `${origin}/harness/theme-${sc.theme}.css`],
+      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
+      init: { folderUri: 'file:///w', deploymentId: 'churn-1-test' },
+    });
+    const saved = `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>`;
+    html = html
+      .replace('<script nonce=', `${saved}\n    <script nonce="${nonce}">${fakeHost}</script>\n    <script nonce=`)
+      .replace('<body ', `<body class="vscode-${sc.theme}" `);
+    return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+  }
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
+  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+  sendFile(res, file);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+origin = `http://127.0.0.1:${server.address().port}`;
+mkdirSync(outDir, { recursive: true });
+
+const { check, failures } = checklist();
+const browser = await launchHarnessBrowser(args);
+try {
+  for (const [name, sc] of Object.entries(scenarios)) {
+    console.log(`▶ ${name}`);
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const problems = await watchProblems(page);
+    await page.exposeFunction('__host', async (m) => (m.type === 'setWindow' ? [{ type: 'report', report: report(m.window, sc.kind) }] : []));
+    savedState = undefined;
+    await page.goto(`${origin}/page.html?name=${name}`);
+    await page.waitForSelector('[data-testid="monitor-title"]');
+    check((await page.textContent('[data-testid="monitor-title"]')).includes('churn:1'), 'title names the model version');
+    if (sc.kind === 'busy') {
+      check((await page.textContent('[data-testid="stat-requests"]')).includes('1,234'), 'request count card');
+      check((await page.textContent('[data-testid="stat-p99"]')).includes('13.4 ms'), 'p99 card');
+      check(await page.$eval('[data-testid="stat-p99"]', (e) => !e.classList.contains('alert')), 'p99 card not flagged (no p99 alert)');
+      check((await page.textContent('[data-testid="alert-banner"]')).includes('input drift (f_income)'), 'alert banner names the drifted feature');
+      await page.waitForSelector('[data-testid="chart-latency"] canvas');
+      check((await page.$$('.chart-box canvas')).length >= 4, 'serving and prediction charts drawn');
+      const rows = await page.$$eval('[data-testid="drift-table"] vscode-table-row', (rs) => rs.map((r) => r.textContent.trim()));
+      check(
+        rows[0].startsWith('f_income') && rows[1].startsWith('f_tenure') && rows[2].startsWith('f_age'),
+        `drift table worst first (${rows.map((r) => r.split(/\s/)[0]).join(', ')})`,
+      );
+      check((await page.$$('[data-testid^="hist-"] .bar.live')).length === 60, 'live-vs-training histograms per feature');
+      check((await page.textContent('[data-testid="reference"]')).includes('linked by lineage'), 'the reference and where it came from');
+      check((await page.$$('[data-testid="alert-history"] vscode-table-row')).length === 1, 'alert history listed');
+      // Thresholds: a bad value is refused in the page; a good one is posted, error rate in percent → fraction.
+      await page.$eval('[data-testid="threshold-errors"]', (e) => (e.value = 'abc'));
+      await page.click('[data-testid="save-thresholds"]');
+      check((await page.textContent('[data-testid="threshold-error"]')).includes('Error rate (%)'), 'a bad threshold is named');
+      await page.$eval('[data-testid="threshold-errors"]', (e) => (e.value = '5'));
+      await page.$eval('[data-testid="threshold-p99"]', (e) => (e.value = '250'));
+      await page.click('[data-testid="save-thresholds"]');
+      const posted = await page.evaluate(() => window.__posted.filter((m) => m.type === 'setThresholds'));
+      check(
+        posted.length === 1 && posted[0].thresholds.error_rate === 0.05 && posted[0].thresholds.p99_ms === 250 && posted[0].thresholds.drift_score === 0.3,
+        `thresholds posted (${JSON.stringify(posted[0]?.thresholds)})`,
+      );
+      await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
+      // Window: switch to 24 h, then reload with the saved state: the page asks for 24 h again.
+      await page.click('[data-testid="window-24h"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="stat-requests"]')?.textContent.includes('24h'));
+      savedState = await page.evaluate(() => window.__state);
+      await page.reload();
+      await page.waitForSelector('[data-testid="monitor-title"]');
+      const first = await page.evaluate(() => window.__posted[0]);
+      check(first.type === 'setWindow' && first.window === '24h', 'window choice restored after reload');
+      await page.click('[data-testid="retrain"]');
+      check(await page.evaluate(() => window.__posted.some((m) => m.type === 'retrain')), 'Retrain asks the host');
+    } else {
+      check((await page.textContent('[data-testid="no-traffic"]')).includes('No traffic yet'), 'no-traffic empty state');
+      check((await page.textContent('[data-testid="drift-empty"]')).includes('pick a snapshot as the reference'), 'no linked snapshot: says how to link one');
+      await page.click('[data-testid="pick-reference"]');
+      check(await page.evaluate(() => window.__posted.some((m) => m.type === 'pickReference')), 'Pick a Snapshot asks the host');
+      check((await page.$('[data-testid="retrain"]')) === null, 'no Retrain without a training run');
+      await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
+    }
+    check(problems.length === 0, `no console errors or CSP violations${problems.length ? ': ' + problems.join('; ') : ''}`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(failures.length ? `✖ ${failures.length} check(s) failed` : '✓ all checks passed');
+process.exitCode = failures.length ? 1 : 0;
