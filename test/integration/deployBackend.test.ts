@@ -55,7 +55,7 @@ describe('deployments in the backend (real backend and server processes)', funct
 
   it('deploys with progress, streams logs, re-attaches after a restart and marks a killed server stopped', async () => {
     backend = await start(true);
-    assert.deepEqual(await backend.request('deployments/targets', {}), { targets: ['local'], defaultTarget: 'local' });
+    assert.deepEqual(await backend.request('deployments/targets', {}), { targets: ['local', 'container', 'kubernetes'], defaultTarget: 'local' });
     const rec = await backend.request('deployments/deploy', { ref: 'adder', opId: 'op1' });
     assert.equal(rec.status, 'healthy', rec.reason);
     pids.push(rec.handle!.pid as number);

@@ -182,7 +182,7 @@ describe('deployment manager + local target (real server processes)', function (
   });
 
   it('refuses an unknown target and a rollback with nothing to roll back to', async () => {
-    await assert.rejects(manager.deploy('adder:1', 'nowhere'), /No deploy target "nowhere" \(targets: local\)/);
+    await assert.rejects(manager.deploy('adder:1', 'nowhere'), /No deploy target "nowhere" \(targets: local, container, kubernetes\)/);
     assert.deepEqual(listDeployments(root), [], 'nothing written for a refused deploy');
     const rec = await manager.deploy('adder:1', 'local');
     await assert.rejects(manager.rollback(rec.id), /no earlier version/);

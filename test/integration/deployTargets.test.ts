@@ -47,7 +47,7 @@ describe('deployment manager with stand-in targets', function () {
   it('remembers the last target per workspace; one-click Deploy uses it while the table still has it', async () => {
     const make = (targets: DeployTarget[]) => new DeploymentManager({ mlwbRoot: root, workspaceRoot: tmp.dir, targets: targetTable(targets) });
     const m = make([...builtinTargets(), ok]);
-    assert.deepEqual(m.targetKinds(), ['local', 'box']);
+    assert.deepEqual(m.targetKinds(), ['local', 'container', 'kubernetes', 'box']);
     assert.equal(m.defaultTarget(), 'local');
     const rec = await m.deploy('adder', 'box');
     assert.equal(rec.status, 'healthy');
