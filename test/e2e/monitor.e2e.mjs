@@ -1,13 +1,11 @@
-// Monitoring as a user meets it. The deploy feature (issue 17) is not merged on this branch, so the
-// test does what its deploy manager will do: it starts the model server (dist/server.js) for the
-// registered version with a 100% request log and writes the deployment record under
-// .mlwb/deployments/. The model was trained by a tracked run that read data/train.csv (real Python
+// Monitoring as a user meets it. The registered version is deployed with `mlwb deploy` (local
+// target, every request logged). The model was trained by a tracked run that read data/train.csv (real Python
 // client: log_input + log_model, registered and linked by the backend). Traffic shifted on two
 // features flows; "Open Monitor" from the palette shows the numbers and the drift table with the
 // shifted features on top, and the drift alert from mlwb.yaml raises a notification.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
@@ -26,8 +24,8 @@ print(json.dumps(fx))
 describe('Monitor on a deployment under traffic', function () {
   /** @type {import('./support/workbench.mjs').Workbench | undefined} */
   let wb;
-  /** @type {import('node:child_process').ChildProcess | undefined} */
-  let server;
+  /** @type {string | undefined} */
+  let deploymentId;
   /** @type {{ means: number[], stds: number[], model: string } | undefined} */
   let fixture;
 
@@ -43,7 +41,7 @@ describe('Monitor on a deployment under traffic', function () {
 
   after(async function () {
     this.timeout(60_000);
-    server?.kill('SIGTERM');
+    if (deploymentId && wb) spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), 'undeploy', deploymentId], { cwd: wb.workspace, timeout: 30_000 });
     await wb?.close();
   });
 
@@ -55,7 +53,6 @@ describe('Monitor on a deployment under traffic', function () {
   it('opens Monitor from the palette: serving numbers, shifted features on top, drift alert', async function () {
     this.timeout(300_000);
     const { page, workspace } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
-    const mlwbDir = join(workspace, '.mlwb');
     // The backend registers the logged model (validation) once it runs: wait for version 1 with the CLI.
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -64,41 +61,16 @@ describe('Monitor on a deployment under traffic', function () {
       if (Date.now() > deadline) throw new Error(`churn was never registered: ${r.stderr}`);
       await page.waitForTimeout(1000);
     }
-    // What the deploy manager does: serve the version with a request log, write the record.
-    const logDir = join(mlwbDir, 'serving', 'churn-1');
-    const cfg = join(workspace, '.server.json');
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        port: 0,
-        models: [{ name: 'churn', version: '1', path: join(workspace, fixture?.model ?? 'model.onnx') }],
-        requestLog: { dir: logDir, sampleRate: 1 },
-      }),
-    );
-    server = spawn(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      server?.stdout?.on('data', (c) => {
-        out += c;
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      server?.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    // Deploy it the way a terminal user would, with every request logged.
+    const dep = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), 'deploy', 'churn:1', '--option', 'sampleRate=1', '--json'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 120_000,
     });
-    const now = new Date().toISOString();
-    mkdirSync(join(mlwbDir, 'deployments'), { recursive: true });
-    const record = {
-      id: 'churn-1-e2e',
-      model: 'churn',
-      version: 1,
-      target: 'local',
-      status: 'healthy',
-      url,
-      created_at: now,
-      updated_at: now,
-      request_log_dir: logDir,
-    };
-    writeFileSync(join(mlwbDir, 'deployments', 'churn-1-e2e.json'), JSON.stringify(record, null, 2));
+    assert.equal(dep.status, 0, dep.stderr);
+    const deployment = JSON.parse(dep.stdout);
+    deploymentId = deployment.id;
+    const url = deployment.url;
     // Traffic: f_income and f_tenure shifted by 2.5 standard deviations.
     const f = /** @type {{ means: number[], stds: number[] }} */ (fixture);
     let seed = 1;
@@ -135,7 +107,7 @@ describe('Monitor on a deployment under traffic', function () {
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'input drift' });
     await toast.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await toast.innerText(), /Open Monitor/);
-    await page.locator('.statusbar-item', { hasText: 'churn-1-e2e: alert' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: `${deploymentId}: alert` }).waitFor({ state: 'visible', timeout: 30_000 });
     await frame.locator('[data-testid="alert-banner"]').waitFor({ state: 'visible', timeout: 30_000 });
     // More traffic while the panel is open: it refreshes by itself and the charts draw the interval.
     await send(40);

@@ -1,12 +1,12 @@
 // A workspace with a deployed model under monitoring, built the way the product builds it: a training
 // run that read data/train.csv (linked to a snapshot by lineage), the model registered from that run,
-// the real model server (dist/server.js) serving it with a request log, and the DeploymentRecord the
-// deploy manager writes. Needs python3 with numpy, scikit-learn and skl2onnx (else undefined → skip).
+// deployed with the real deploy manager and local target (dist/server.js with a request log). Needs python3 with numpy, scikit-learn and skl2onnx (else undefined → skip).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeploymentRecord } from '../../src/core/deploy/deployment';
-import { writeDeployment } from '../../src/core/deploy/store';
+import { DeploymentManager } from '../../src/core/deploy/manager';
+import { builtinTargets, targetTable } from '../../src/core/deploy/targets';
 import { catchUpWorkspace } from '../../src/core/ingest/catchUp';
 import { registerModel } from '../../src/core/registry/registry';
 import { validateOnnx } from '../../src/core/registry/validate';
@@ -14,9 +14,8 @@ import { prng } from '../../src/core/random';
 import { linkRunInput } from '../../src/core/snapshots/lineage';
 import { openStore } from '../../src/core/store/database';
 import { type WorkspacePaths, workspacePaths } from '../../src/core/workspace';
-import { REPO_ROOT } from './dist';
+import { REPO_ROOT, distFile } from './dist';
 import { EventLogWriter } from './eventLog';
-import { type RunningServer, startModelServer } from './modelServer';
 
 export interface DriftFixture {
   features: string[];
@@ -44,16 +43,14 @@ export interface MonitoredDeployment {
   paths: WorkspacePaths;
   fixture: DriftFixture;
   runId: string;
-  server: RunningServer;
+  /** The deployment's server: its URL, and stop() through the deploy manager. */
+  server: { url: string; stop: () => Promise<unknown> };
   deployment: DeploymentRecord;
   logDir: string;
 }
 
 /** The whole chain: run → snapshot lineage → registered version → running server → deployment record. */
-export async function deployMonitoredModel(
-  root: string,
-  options: { id?: string; sampleRate?: number; lineage?: boolean } = {},
-): Promise<MonitoredDeployment | undefined> {
+export async function deployMonitoredModel(root: string, options: { sampleRate?: number; lineage?: boolean } = {}): Promise<MonitoredDeployment | undefined> {
   const fixture = makeDriftModel(root);
   if (!fixture) return undefined;
   const paths = workspacePaths(path.join(root, '.mlwb'));
@@ -72,24 +69,16 @@ export async function deployMonitoredModel(
     db.close();
   }
   const { version } = await registerModel(paths.root, { name: 'churn', file: fixture.model, runId, validate: validateOnnx });
-  const logDir = path.join(paths.root, 'serving', `churn-${version.version}`);
-  const server = await startModelServer(
-    { models: [{ name: 'churn', version: String(version.version), path: fixture.model }], requestLog: { dir: logDir, sampleRate: options.sampleRate ?? 1 } },
-    root,
-  );
-  const now = new Date().toISOString();
-  const deployment: DeploymentRecord = {
-    id: options.id ?? `churn-${version.version}-test`,
-    model: 'churn',
-    version: version.version,
-    target: 'local',
-    status: 'healthy',
-    url: server.url,
-    created_at: now,
-    updated_at: now,
-    request_log_dir: logDir,
-  };
-  writeDeployment(paths.root, deployment);
+  const manager = new DeploymentManager({
+    mlwbRoot: paths.root,
+    workspaceRoot: root,
+    targets: targetTable(builtinTargets({ serverScript: distFile('server.js') })),
+  });
+  const deployment = await manager.deploy(`churn:${version.version}`, 'local', { options: { sampleRate: String(options.sampleRate ?? 1) } });
+  if (deployment.status !== 'healthy' || !deployment.url || !deployment.request_log_dir)
+    throw new Error(`deploy failed: ${deployment.status} ${deployment.reason ?? ''}`);
+  const server = { url: deployment.url, stop: () => manager.stop(deployment.id) };
+  const logDir = deployment.request_log_dir;
   return { paths, fixture, runId, server, deployment, logDir };
 }
 

@@ -38,8 +38,14 @@ describe('mlwb deploy / deployments / undeploy / rollback (built CLI)', function
       'adder:1',
       '--target',
       'local',
+      '--option',
+      'sampleRate=1',
     ]);
     assert.equal(d.status, 'healthy');
+    const served = JSON.parse(fs.readFileSync(path.join(tmp.dir, '.mlwb', 'deployments', d.id, 'server.json'), 'utf8')) as {
+      requestLog: { sampleRate: number };
+    };
+    assert.equal(served.requestLog.sampleRate, 1, '--option reaches the target');
     assert.deepEqual([d.model, d.version, d.target], ['adder', 1, 'local']);
     assert.ok(!Number.isNaN(Date.parse(d.created_at)));
     // The deploying process has exited; the server still answers.
@@ -112,6 +118,7 @@ describe('mlwb deploy / deployments / undeploy / rollback (built CLI)', function
       ['deploy', 'nosuch'],
       ['deploy', 'adder:1', '--target', 'mars'],
       ['deploy', 'adder:1', '--port', 'abc'],
+      ['deploy', 'adder:1', '--option', 'sampleRate'],
       ['undeploy', 'nosuch-1'],
       ['deployments', 'logs', 'nosuch-1'],
     ]) {

@@ -49,16 +49,24 @@ function uptime(rec: DeploymentRecord): string {
   return rec.status === 'healthy' || rec.status === 'unhealthy' ? formatDuration(Date.now() - Date.parse(rec.updated_at)) : '';
 }
 
+/** Collects repeated `--option key=value` flags; a flag without `=` is a usage error (exit 2). */
+function collectOption(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new MlwbError(`--option expects key=value, got "${value}"`, 'INVALID_ARGUMENT');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
 export function deployCommands(ctx: CliContext, out: Output): Command[] {
   const deploy = new Command('deploy')
     .description('deploy a registered model (name, name:version or name@alias) and wait until it is ready')
     .argument('<ref>', 'the model version to serve')
     .option('--target <kind>', 'where to deploy (local, or another configured target)', 'local')
     .option('--port <port>', 'loopback port to serve on (default: a free one)')
+    .option('-o, --option <key=value>', 'a target option, repeatable (e.g. sampleRate=1, image=…, kserve=true; see docs/packaging.md)', collectOption, {})
     .option('--json', 'print the deployment as JSON')
-    .action(async (ref: string, opts: { target: string; port?: string; json?: boolean }) => {
+    .action(async (ref: string, opts: { target: string; port?: string; option: Record<string, string>; json?: boolean }) => {
       const m = requireManager(ctx);
-      const rec = await m.deploy(ref, opts.target, { port: parsePort(opts.port), log: (l) => out.error(l) });
+      const rec = await m.deploy(ref, opts.target, { port: parsePort(opts.port), options: opts.option, log: (l) => out.error(l) });
       report(out, rec, opts.json, 'serving');
     });
 
