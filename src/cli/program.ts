@@ -7,6 +7,7 @@ import { snapshotCommand } from './commands/snapshot';
 import { ingestCommand } from './commands/ingest';
 import { serveCommand } from './commands/serve';
 import { modelsCommand } from './commands/models';
+import { serverCommand } from './commands/server';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -21,6 +22,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(ingestCommand(ctx, out));
   program.addCommand(modelsCommand(ctx, out));
   program.addCommand(serveCommand(ctx, out));
+  program.addCommand(serverCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {
