@@ -8,6 +8,7 @@ import { ingestCommand } from './commands/ingest';
 import { serveCommand } from './commands/serve';
 import { modelsCommand } from './commands/models';
 import { serverCommand } from './commands/server';
+import { importCommand } from './commands/import';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(modelsCommand(ctx, out));
   program.addCommand(serveCommand(ctx, out));
   program.addCommand(serverCommand(ctx, out));
+  program.addCommand(importCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {
