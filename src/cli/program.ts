@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve';
 import { modelsCommand } from './commands/models';
 import { serverCommand } from './commands/server';
 import { importCommand } from './commands/import';
+import { syncCommand } from './commands/sync';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   program.addCommand(serveCommand(ctx, out));
   program.addCommand(serverCommand(ctx, out));
   program.addCommand(importCommand(ctx, out));
+  program.addCommand(syncCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {
