@@ -5,6 +5,7 @@ import { CodeRequests } from './codeRequests';
 import { compareRequests } from './compareRequests';
 import { DataRequests } from './dataRequests';
 import { ModelRequests } from './modelRequests';
+import { MlflowRequests } from './mlflowRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
 import { WorkspaceService } from './workspaceService';
@@ -48,13 +49,15 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const code = new CodeRequests(ctx);
   const data = new DataRequests(ctx);
   const models = new ModelRequests(ctx);
-  const groups = [runs, compare, code, data, models];
+  const mlflow = new MlflowRequests(ctx);
+  const groups = [runs, compare, code, data, models, mlflow];
   return {
     ...runs.handlers,
     ...compare.handlers,
     ...code.handlers,
     ...data.handlers,
     ...models.handlers,
+    ...mlflow.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

@@ -29,6 +29,7 @@ export interface Features {
   data: FeatureContribution<'data'>;
   models: FeatureContribution<'models'>;
   deployments: FeatureContribution<'deployments'>;
+  mlflow: FeatureContribution<'mlflow'>;
 }
 
 export function commandTable(features: Features): CommandHandlers {
@@ -39,5 +40,6 @@ export function commandTable(features: Features): CommandHandlers {
     ...features.data.commands,
     ...features.models.commands,
     ...features.deployments.commands,
+    ...features.mlflow.commands,
   };
 }

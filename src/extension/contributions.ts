@@ -51,6 +51,7 @@ export const COMMAND_IDS = {
     'mlwb.models.restoreVersion',
   ],
   deployments: ['mlwb.tryIt'],
+  mlflow: ['mlwb.mlflow.importRuns'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;

@@ -12,6 +12,7 @@ import { commandTable, kitCommands } from './commands';
 import { VIEW_IDS } from './contributions';
 import { registerData } from './data/register';
 import { registerModels } from './models/register';
+import { registerMlflow } from './mlflow/register';
 import { registerDeployments } from './deployments/register';
 import { registerNotebooks } from './notebooks/register';
 import { registerRuns } from './runs/register';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     data: registerData(kit),
     models: registerModels(kit),
     deployments: registerDeployments(kit),
+    mlflow: registerMlflow(kit),
   };
   // Deployments shows its welcome content until its feature lands.
   const empty = new EmptyTreeProvider();

@@ -13,6 +13,7 @@ import type { RunsTable, RunsTableQuery, SampledSeries, SeriesQuery } from '../c
 import type { DataRequests, DataNotifications } from './data';
 import type { ErrorCode } from '../shared/errors';
 import type { ModelRequests, ModelNotifications } from './models';
+import type { MlflowRequests, MlflowNotifications } from './mlflow';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -43,7 +44,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests extends DataRequests, ModelRequests {
+export interface BackendRequests extends DataRequests, ModelRequests, MlflowRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
@@ -79,7 +80,7 @@ export type RunsTableResult =
   | { table?: undefined; filterError: { message: string; reason: string; column: number; offset: number; length: number } };
 
 /** Every notification the backend sends to the extension, by method name. */
-export interface BackendNotifications extends DataNotifications, ModelNotifications {
+export interface BackendNotifications extends DataNotifications, ModelNotifications, MlflowNotifications {
   /** Something in the store changed; views refresh what they show. */
   'store/changed': { runIds: string[] };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };

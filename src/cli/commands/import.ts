@@ -12,9 +12,9 @@ export function importCommand(ctx: CliContext, out: Output): Command {
     .command('mlflow <path>')
     .description('import an MLflow mlruns/ folder or mlflow.db SQLite store (again: only what is new)')
     .option('--json', 'print the counts as JSON')
-    .action((source: string, opts: { json?: boolean }) => {
+    .action(async (source: string, opts: { json?: boolean }) => {
       const paths = ensureWorkspace(resolveWorkspaceDirForWrite(ctx.cwd, ctx.env));
-      const result = importMlflow(paths, source.startsWith('/') ? source : `${ctx.cwd}/${source}`, {
+      const result = await importMlflow(paths, source.startsWith('/') ? source : `${ctx.cwd}/${source}`, {
         onProgress: opts.json ? undefined : (done, total) => process.stderr.write(`\rimporting ${done}/${total} runs`),
       });
       if (!opts.json) process.stderr.write('\n');

@@ -45,7 +45,7 @@ const EVENTS_PER_APPEND = 5000;
  * imported, so importing again adds only new runs and what running runs logged since; it is saved
  * after every run, so an interrupted import resumes where it stopped.
  */
-export function importMlflow(paths: WorkspacePaths, source: string, options: ImportOptions = {}): ImportResult {
+export async function importMlflow(paths: WorkspacePaths, source: string, options: ImportOptions = {}): Promise<ImportResult> {
   const src: MlflowSource = openMlflowSource(source);
   const ledgerFile = path.join(paths.root, 'mlflow', 'imported.json');
   const ledger = readLedger(ledgerFile);
@@ -65,6 +65,8 @@ export function importMlflow(paths: WorkspacePaths, source: string, options: Imp
       else if (!entry.ended) updateRun(writer, ledger, ledgerFile, run, entry, result);
       else result.unchanged++;
       done++;
+      // Let a host process (the VS Code backend) answer requests and send progress between runs.
+      await new Promise((r) => setImmediate(r));
     }
     options.onProgress?.(done, total, '');
   } finally {

@@ -16,6 +16,7 @@ export class BackendPool implements vscode.Disposable {
   private readonly dataProgress = new vscode.EventEmitter<BackendNotifications['data/progress']>();
   private readonly modelsChanged = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; names: string[] }>();
   private readonly modelProgress = new vscode.EventEmitter<BackendNotifications['models/progress']>();
+  private readonly mlflowImportProgress = new vscode.EventEmitter<BackendNotifications['mlflow/importProgress']>();
   private readonly disposables: vscode.Disposable[] = [
     this.storeChanged,
     this.entryPointsChanged,
@@ -23,7 +24,9 @@ export class BackendPool implements vscode.Disposable {
     this.dataProgress,
     this.modelsChanged,
     this.modelProgress,
+    this.mlflowImportProgress,
   ];
+  readonly onMlflowImportProgress = this.mlflowImportProgress.event;
   readonly onDidChangeModels = this.modelsChanged.event;
   readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;
@@ -92,6 +95,7 @@ export class BackendPool implements vscode.Disposable {
       'data/progress': (p) => this.dataProgress.fire(p),
       'models/changed': (p) => this.modelsChanged.fire({ folder, names: p.names }),
       'models/progress': (p) => this.modelProgress.fire(p),
+      'mlflow/importProgress': (p) => this.mlflowImportProgress.fire(p),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }
