@@ -136,7 +136,9 @@ class MlflowServer:
         self.proc = subprocess.Popen(
             [mlflow_python(), "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
              "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}", "--artifacts-destination", str(folder / "artifacts")],
-            cwd=folder, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=folder, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            # The job runner (a pool of huey consumers for GenAI jobs) is not needed for tracking.
+            env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"})
         deadline = time.time() + 180
         import urllib.request
         while time.time() < deadline:
@@ -165,13 +167,19 @@ class MlflowServer:
             return json.loads(r.read() or b"{}")
 
     def stop(self) -> None:
+        # The server runs uvicorn as a child: stop the whole session this fixture started.
+        import signal
         if self.proc.poll() is None:
-            self.proc.terminate()
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # stragglers of the same session
+        except ProcessLookupError:
+            pass
         self.log.close()
 
 

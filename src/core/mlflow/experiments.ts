@@ -104,7 +104,15 @@ export class ExperimentTable {
 }
 
 function initial(): State {
-  const def: MlflowExperiment = { id: DEFAULT_EXPERIMENT.id, name: DEFAULT_EXPERIMENT.name, storeName: DEFAULT_EXPERIMENT.name, lifecycle: 'active', created: 0, updated: 0, tags: {} };
+  const def: MlflowExperiment = {
+    id: DEFAULT_EXPERIMENT.id,
+    name: DEFAULT_EXPERIMENT.name,
+    storeName: DEFAULT_EXPERIMENT.name,
+    lifecycle: 'active',
+    created: 0,
+    updated: 0,
+    tags: {},
+  };
   return { byId: new Map([[def.id, def]]), byName: new Map([[def.name, def]]), byStoreName: new Map([[def.name, def]]) };
 }
 

@@ -99,9 +99,21 @@ function parseExperimentFilter(src: string): Pred[] {
     const op = m[2]!.toUpperCase();
     const value = m[4]!;
     const get: (e: MlflowExperiment) => string | undefined =
-      field === 'name' ? (e) => e.name : field.startsWith('tags.') || field.startsWith('tag.') ? (e) => e.tags[field.slice(field.indexOf('.') + 1)] : fail(field);
+      field === 'name'
+        ? (e) => e.name
+        : field.startsWith('tags.') || field.startsWith('tag.')
+          ? (e) => e.tags[field.slice(field.indexOf('.') + 1)]
+          : fail(field);
     const like = (v: string, ci: boolean): boolean => {
-      const re = new RegExp('^' + value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', ci ? 'is' : 's');
+      const re = new RegExp(
+        '^' +
+          value
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/%/g, '.*')
+            .replace(/_/g, '.') +
+          '$',
+        ci ? 'is' : 's',
+      );
       return re.test(v);
     };
     return (e) => {
@@ -123,7 +135,15 @@ function sortExperiments(list: MlflowExperiment[], orderBy: string[]): MlflowExp
     const [field = '', dir = 'ASC'] = o.trim().split(/\s+/);
     const f = field.replace(/^attributes?\./, '');
     const get: (e: MlflowExperiment) => string | number =
-      f === 'name' ? (e) => e.name : f === 'creation_time' ? (e) => e.created : f === 'last_update_time' ? (e) => e.updated : f === 'experiment_id' ? (e) => Number(e.id) : fail(f);
+      f === 'name'
+        ? (e) => e.name
+        : f === 'creation_time'
+          ? (e) => e.created
+          : f === 'last_update_time'
+            ? (e) => e.updated
+            : f === 'experiment_id'
+              ? (e) => Number(e.id)
+              : fail(f);
     return { get, desc: dir.toUpperCase() === 'DESC' };
   });
   return [...list].sort((x, y) => {

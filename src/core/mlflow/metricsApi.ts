@@ -38,7 +38,8 @@ export function getMetricHistory(ctx: MlflowContext, a: Args): { metrics: object
 export function getMetricHistoryBulkInterval(ctx: MlflowContext, a: Args): { metrics: object[] } {
   const runIds = strList(a, 'run_ids');
   if (runIds.length === 0) throw invalid("Missing value for required parameter 'run_ids'.");
-  if (runIds.length > BULK_MAX_RUNS) throw invalid(`GetMetricHistoryBulkInterval request must specify at most ${BULK_MAX_RUNS} run_ids. Received ${runIds.length} run_ids.`);
+  if (runIds.length > BULK_MAX_RUNS)
+    throw invalid(`GetMetricHistoryBulkInterval request must specify at most ${BULK_MAX_RUNS} run_ids. Received ${runIds.length} run_ids.`);
   const key = str(a, 'metric_key');
   const maxResults = optInt(a, 'max_results') ?? BULK_MAX_RESULTS;
   if (maxResults <= 0 || maxResults > BULK_MAX_RESULTS) throw invalid(`max_results must be between 1 and ${BULK_MAX_RESULTS}, got ${maxResults}.`);

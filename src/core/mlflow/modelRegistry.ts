@@ -42,7 +42,17 @@ type Entry =
   | { op: 'model'; name: string; ts: number; description?: string; tags?: Record<string, string> }
   | { op: 'model_update'; name: string; ts: number; description?: string; rename?: string; deleted?: boolean }
   | { op: 'model_tag'; name: string; key: string; value: string | null; ts: number }
-  | { op: 'version'; name: string; version: number; ts: number; source: string; run_id: string; model_id: string; description: string; tags: Record<string, string> }
+  | {
+      op: 'version';
+      name: string;
+      version: number;
+      ts: number;
+      source: string;
+      run_id: string;
+      model_id: string;
+      description: string;
+      tags: Record<string, string>;
+    }
   | { op: 'version_update'; name: string; version: number; ts: number; description?: string; deleted?: boolean }
   | { op: 'version_tag'; name: string; version: number; key: string; value: string | null; ts: number }
   | { op: 'alias'; name: string; alias: string; version: number | null; ts: number }
@@ -114,7 +124,15 @@ function apply(s: State, e: Entry): void {
   switch (e.op) {
     case 'model':
       if (!s.models.has(e.name)) {
-        s.models.set(e.name, { name: e.name, created: e.ts, updated: e.ts, description: e.description ?? '', tags: { ...(e.tags ?? {}) }, aliases: new Map(), versions: [] });
+        s.models.set(e.name, {
+          name: e.name,
+          created: e.ts,
+          updated: e.ts,
+          description: e.description ?? '',
+          tags: { ...(e.tags ?? {}) },
+          aliases: new Map(),
+          versions: [],
+        });
       }
       return;
     case 'logged_model':

@@ -111,7 +111,8 @@ export async function pushRuns(db: Db, paths: WorkspacePaths, to: string, option
         max_results: 1,
       });
       const info = found.runs?.[0]?.info;
-      if (info) entry = { remoteId: info.run_id, experimentId: expId, artifactUri: info.artifact_uri, state: 'open', metrics: {}, params: [], tags: {}, artifacts: {} };
+      if (info)
+        entry = { remoteId: info.run_id, experimentId: expId, artifactUri: info.artifact_uri, state: 'open', metrics: {}, params: [], tags: {}, artifacts: {} };
     }
     if (!entry) {
       const tags = { ...run.tags, [PUSHED_FROM_TAG]: run.id };
@@ -121,7 +122,16 @@ export async function pushRuns(db: Db, paths: WorkspacePaths, to: string, option
         start_time: Date.parse(run.start_time),
         tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
       });
-      entry = { remoteId: created.run.info.run_id, experimentId: expId, artifactUri: created.run.info.artifact_uri, state: 'open', metrics: {}, params: [], tags, artifacts: {} };
+      entry = {
+        remoteId: created.run.info.run_id,
+        experimentId: expId,
+        artifactUri: created.run.info.artifact_uri,
+        state: 'open',
+        metrics: {},
+        params: [],
+        tags,
+        artifacts: {},
+      };
       mine.runs[run.id] = entry;
       save();
       result.created++;
@@ -224,7 +234,11 @@ async function pushBody(
     }
   }
   if (run.status !== 'running') {
-    await call('POST', 'runs/update', { run_id: entry.remoteId, status: run.status.toUpperCase(), end_time: run.end_time ? Date.parse(run.end_time) : Date.now() });
+    await call('POST', 'runs/update', {
+      run_id: entry.remoteId,
+      status: run.status.toUpperCase(),
+      end_time: run.end_time ? Date.parse(run.end_time) : Date.now(),
+    });
     entry.state = 'done';
     save();
   }

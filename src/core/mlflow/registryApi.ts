@@ -70,7 +70,10 @@ export const registryHandlers = {
     const m = filter ? /^\s*name\s*(=|LIKE|ILIKE)\s*'(.*)'\s*$/i.exec(filter) : null;
     if (filter && !m) throw invalid(`Unsupported filter '${filter}': use name = 'x' or name LIKE '%x%'.`);
     const match = (n: string): boolean => !m || (m[1] === '=' ? n === m[2] : likeRe(m[2]!, m[1]!.toUpperCase() === 'ILIKE').test(n));
-    const list = ctx.registry.models().filter((x) => match(x.name)).sort((x, y) => (x.name < y.name ? -1 : 1));
+    const list = ctx.registry
+      .models()
+      .filter((x) => match(x.name))
+      .sort((x, y) => (x.name < y.name ? -1 : 1));
     return { registered_models: list.slice(0, optInt(a, 'max_results') ?? 100).map(modelJson) };
   },
   getLatestVersions(ctx: MlflowContext, a: Args): object {
@@ -238,5 +241,13 @@ export function logOutputs(ctx: MlflowContext, a: Args): object {
 }
 
 function likeRe(pattern: string, ci: boolean): RegExp {
-  return new RegExp('^' + pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.') + '$', ci ? 'is' : 's');
+  return new RegExp(
+    '^' +
+      pattern
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.') +
+      '$',
+    ci ? 'is' : 's',
+  );
 }

@@ -85,7 +85,11 @@ export class RemoteMlflow {
       }
       if (!res.ok) {
         const j = json as { error_code?: string; message?: string };
-        throw new RemoteMlflowError(`MLflow server ${this.base} answered ${res.status}: ${j.message ?? text.slice(0, 300)}`, j.error_code ?? 'HTTP_' + res.status, res.status);
+        throw new RemoteMlflowError(
+          `MLflow server ${this.base} answered ${res.status}: ${j.message ?? text.slice(0, 300)}`,
+          j.error_code ?? 'HTTP_' + res.status,
+          res.status,
+        );
       }
       return json as T;
     }

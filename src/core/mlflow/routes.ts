@@ -71,6 +71,14 @@ export function loggedModelRoute(method: string, p: string): { handler: JsonHand
   if (!m) return undefined;
   const sub = m[2] ?? '';
   const handler =
-    sub === '' && method === 'GET' ? lm.get : sub === '' && method === 'PATCH' ? lm.finalize : sub === '/tags' && method === 'PATCH' ? lm.setTags : sub === '/params' && method === 'POST' ? lm.logParams : undefined;
+    sub === '' && method === 'GET'
+      ? lm.get
+      : sub === '' && method === 'PATCH'
+        ? lm.finalize
+        : sub === '/tags' && method === 'PATCH'
+          ? lm.setTags
+          : sub === '/params' && method === 'POST'
+            ? lm.logParams
+            : undefined;
   return handler ? { handler, modelId: m[1]! } : undefined;
 }

@@ -40,10 +40,7 @@ export class RunLogWriter {
     return /^[0-9A-Za-z_-]{1,64}$/.test(runId) && fs.existsSync(this.logFile(runId));
   }
 
-  start(
-    runId: string,
-    init: { experiment: string; name: string; startTime: number; tags: Record<string, string>; params?: Record<string, string> },
-  ): void {
+  start(runId: string, init: { experiment: string; name: string; startTime: number; tags: Record<string, string>; params?: Record<string, string> }): void {
     const dir = path.join(this.paths.runsDir, runId);
     fs.mkdirSync(dir, { recursive: true });
     const event = {
@@ -82,7 +79,9 @@ export class RunLogWriter {
     return out.map((e) => {
       const g = e as { ts: number; step: number; values: Record<string, unknown> };
       const keys = Object.keys(g.values);
-      return keys.length === 1 ? { type: 'metric', ts: g.ts, key: keys[0], value: g.values[keys[0]!], step: g.step } : { type: 'metrics', ts: g.ts, step: g.step, values: g.values };
+      return keys.length === 1
+        ? { type: 'metric', ts: g.ts, key: keys[0], value: g.values[keys[0]!], step: g.step }
+        : { type: 'metrics', ts: g.ts, step: g.step, values: g.values };
     });
   }
 

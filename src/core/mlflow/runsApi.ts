@@ -63,7 +63,8 @@ export function updateRun(ctx: MlflowContext, a: Args): { run_info: MlflowRun['i
     ctx.writer.edit(runId, { field: 'tag', key: 'mlflow.runName', value: name }, ctx.now());
   }
   const status = optStr(a, 'status');
-  if (status && !['RUNNING', 'SCHEDULED', ...Object.keys(END_STATUS)].includes(status)) throw invalid(`Invalid value ${status} for parameter 'status' supplied.`);
+  if (status && !['RUNNING', 'SCHEDULED', ...Object.keys(END_STATUS)].includes(status))
+    throw invalid(`Invalid value ${status} for parameter 'status' supplied.`);
   const end = status ? END_STATUS[status] : undefined;
   if (end && !state.ended) {
     ctx.writer.append(runId, [{ type: 'run_end', ts: optInt(a, 'end_time') ?? ctx.now(), status: end }]);
@@ -99,9 +100,11 @@ function writableRun(ctx: MlflowContext, runId: string, what: string): ReturnTyp
 function toPoint(m: Record<string, unknown>, now: number): MetricPoint {
   const key = checkKey(m['key'], 'Metric');
   const raw = m['value'];
-  const value = typeof raw === 'string' ? fromJsonNumber(raw) ?? (raw.trim() !== '' ? Number(raw) : NaN) : fromJsonNumber(raw);
+  const value = typeof raw === 'string' ? (fromJsonNumber(raw) ?? (raw.trim() !== '' ? Number(raw) : NaN)) : fromJsonNumber(raw);
   if (value === undefined || (typeof raw === 'string' && Number.isNaN(value) && raw !== 'NaN')) {
-    throw invalid(`Got invalid value ${JSON.stringify(raw)} for metric '${key}' (timestamp=${String(m['timestamp'])}). Please specify value as a valid double (64-bit floating point)`);
+    throw invalid(
+      `Got invalid value ${JSON.stringify(raw)} for metric '${key}' (timestamp=${String(m['timestamp'])}). Please specify value as a valid double (64-bit floating point)`,
+    );
   }
   const timestamp = optInt(m, 'timestamp') ?? now;
   const step = optInt(m, 'step') ?? 0;
@@ -110,12 +113,14 @@ function toPoint(m: Record<string, unknown>, now: number): MetricPoint {
 
 function checkParam(key: string, value: string): void {
   checkKey(key, 'Param');
-  if (value.length > MAX_PARAM_VALUE) throw invalid(`Param value '${value.slice(0, 40)}…' had length ${value.length}, which exceeded length limit of ${MAX_PARAM_VALUE}`);
+  if (value.length > MAX_PARAM_VALUE)
+    throw invalid(`Param value '${value.slice(0, 40)}…' had length ${value.length}, which exceeded length limit of ${MAX_PARAM_VALUE}`);
 }
 
 function checkTag(key: string, value: string): void {
   checkKey(key, 'Tag');
-  if (value.length > MAX_TAG_VALUE) throw invalid(`Tag value '${value.slice(0, 40)}…' had length ${value.length}, which exceeded length limit of ${MAX_TAG_VALUE}`);
+  if (value.length > MAX_TAG_VALUE)
+    throw invalid(`Tag value '${value.slice(0, 40)}…' had length ${value.length}, which exceeded length limit of ${MAX_TAG_VALUE}`);
 }
 
 /** New params of a batch; a repeat of the same value is a no-op, a different value is MLflow's error. */
@@ -201,7 +206,9 @@ export function logBatch(ctx: MlflowContext, a: Args): Record<string, never> {
   const nt = Array.isArray(a['tags']) ? (a['tags'] as unknown[]).length : 0;
   const limit = (n: number, max: number, what: string): void => {
     if (n > max) {
-      throw invalid(`A batch logging request can contain at most ${max} ${what}. Got ${n} ${what}. Please split up ${what} across multiple requests and try again.`);
+      throw invalid(
+        `A batch logging request can contain at most ${max} ${what}. Got ${n} ${what}. Please split up ${what} across multiple requests and try again.`,
+      );
     }
   };
   limit(metrics.length, BATCH_LIMITS.metrics, 'metrics');
@@ -315,7 +322,13 @@ function upperStatusToOurs(e: FilterExpr): FilterExpr {
 
 function lifecycleIs(value: string): FilterExpr {
   const def = ATTRIBUTES.lifecycle;
-  return { kind: 'compare', field: { entity: 'attribute', key: 'lifecycle', type: def.type, sql: def.sql }, op: '=', value: { type: 'string', value }, offset: 0 };
+  return {
+    kind: 'compare',
+    field: { entity: 'attribute', key: 'lifecycle', type: def.type, sql: def.sql },
+    op: '=',
+    value: { type: 'string', value },
+    offset: 0,
+  };
 }
 
 function and(a: FilterExpr | undefined, b: FilterExpr): FilterExpr {

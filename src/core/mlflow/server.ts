@@ -99,7 +99,8 @@ async function handle(ctx: MlflowContext, req: http.IncomingMessage, res: http.S
         args = { ...args, model_id: lm.modelId };
       }
     }
-    if (!handler) throw new MlflowApiError('ENDPOINT_NOT_FOUND', `No ML Workbench MLflow endpoint for ${method} ${url.pathname} (see docs/mlflow.md for what is served).`);
+    if (!handler)
+      throw new MlflowApiError('ENDPOINT_NOT_FOUND', `No ML Workbench MLflow endpoint for ${method} ${url.pathname} (see docs/mlflow.md for what is served).`);
     sendJson(res, 200, handler(ctx, args) ?? {});
   } catch (e) {
     if (e instanceof MlflowApiError) sendJson(res, e.httpStatus, e.toJSON());
