@@ -99,7 +99,7 @@ class MlflowPushTest(unittest.TestCase):
         self.assertEqual([x["info"]["run_name"] for x in remote], ["run-1"])
 
     def test_killed_push_resumes_without_duplicates(self) -> None:
-        ledger = self.ws / ".mlwb" / "mlflow" / "pushed.json"
+        ledger = self.ws / ".mlwb" / "mlflow" / "pushed.jsonl"
         env = {**os.environ, "MLWB_DIR": str(self.ws / ".mlwb")}
         proc = subprocess.Popen([node(), str(CLI), "sync", "push", "--to", self.server.url, "--json"], cwd=self.ws, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -107,10 +107,17 @@ class MlflowPushTest(unittest.TestCase):
         deadline = time.time() + 300
         killed = False
         while time.time() < deadline and proc.poll() is None:
+            latest = {}
             try:
-                runs = list(json.loads(ledger.read_text())["remotes"].values())[0]["runs"].values()
-            except (OSError, ValueError, IndexError, KeyError):
-                runs = []
+                for line in ledger.read_text().splitlines():
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        continue  # the line being written
+                    latest[entry["k"]] = entry["v"]
+            except OSError:
+                pass
+            runs = list(latest.values())
             if len(runs) >= 2 and any(r["state"] == "open" and sum(r["metrics"].values()) > 0 for r in runs):
                 proc.send_signal(signal.SIGKILL)
                 killed = True

@@ -5,6 +5,7 @@ import type { WorkspacePaths } from '../workspace';
 import { type MlflowSource, type SourceRun, openMlflowSource } from './importSources';
 import { RunLogWriter, newRunId } from './runWriter';
 import { ExperimentTable } from './experiments';
+import { Ledger } from './ledger';
 
 /** The tag that names the MLflow run a run came from (import) or went to (push). */
 export const MLFLOW_RUN_ID_TAG = 'mlwb.mlflow_run_id';
@@ -18,10 +19,6 @@ interface LedgerRun {
   params: string[];
   tags: Record<string, string>;
   artifacts: Record<string, number>;
-}
-
-interface Ledger {
-  runs: Record<string, LedgerRun>;
 }
 
 export interface ImportResult {
@@ -41,14 +38,13 @@ const EVENTS_PER_APPEND = 5000;
 
 /**
  * Imports an MLflow store (mlruns/ folder or mlflow.db) into run event logs. The ledger
- * (`.mlwb/mlflow/imported.json`) remembers, per MLflow run id, our run id and how much of it was
+ * (`.mlwb/mlflow/imported.jsonl`, append-only) remembers, per MLflow run id, our run id and how much of it was
  * imported, so importing again adds only new runs and what running runs logged since; it is saved
  * after every run, so an interrupted import resumes where it stopped.
  */
 export async function importMlflow(paths: WorkspacePaths, source: string, options: ImportOptions = {}): Promise<ImportResult> {
   const src: MlflowSource = openMlflowSource(source);
-  const ledgerFile = path.join(paths.root, 'mlflow', 'imported.json');
-  const ledger = readLedger(ledgerFile);
+  const ledger = new Ledger<LedgerRun>(path.join(paths.root, 'mlflow', 'imported.jsonl'));
   const writer = new RunLogWriter(paths);
   const experiments = new ExperimentTable(paths.root);
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, points: 0, artifacts: 0 };
@@ -56,42 +52,44 @@ export async function importMlflow(paths: WorkspacePaths, source: string, option
   try {
     const total = src.count();
     let done = 0;
+    const seenExperiments = new Set<string>();
     for (const run of src.runs()) {
       if (options.isCancelled?.()) throw new MlwbError('Import cancelled; importing again resumes where it stopped.', 'CANCELLED');
       options.onProgress?.(done, total, run.name);
-      experiments.adopt([run.experimentName]);
-      const entry = ledger.runs[run.runId];
-      if (!entry || entry.state === 'creating' || !writer.exists(entry.id)) createRun(writer, ledger, ledgerFile, run, entry, result);
-      else if (!entry.ended) updateRun(writer, ledger, ledgerFile, run, entry, result);
+      if (!seenExperiments.has(run.experimentName)) experiments.adopt([run.experimentName]);
+      seenExperiments.add(run.experimentName);
+      const entry = ledger.get(run.runId);
+      if (!entry || entry.state === 'creating' || !writer.exists(entry.id)) createRun(writer, ledger, run, entry, result);
+      else if (!entry.ended) updateRun(writer, ledger, run, entry, result);
       else result.unchanged++;
       done++;
-      // Let a host process (the VS Code backend) answer requests and send progress between runs.
-      await new Promise((r) => setImmediate(r));
+      // Let a host process (the VS Code backend) answer requests and send progress now and then.
+      if (done % 50 === 0) await new Promise((r) => setImmediate(r));
     }
     options.onProgress?.(done, total, '');
   } finally {
     src.close();
+    ledger.close();
   }
   return result;
 }
 
-function createRun(writer: RunLogWriter, ledger: Ledger, ledgerFile: string, run: SourceRun, old: LedgerRun | undefined, result: ImportResult): void {
+function createRun(writer: RunLogWriter, ledger: Ledger<LedgerRun>, run: SourceRun, old: LedgerRun | undefined, result: ImportResult): void {
   // A run whose log was half written when an import died is rewritten under the same id.
   const id = old?.id ?? newRunId(run.startTime || Date.now());
   fs.rmSync(path.dirname(writer.logFile(id)), { recursive: true, force: true });
   const entry: LedgerRun = { id, state: 'creating', ended: false, metrics: {}, params: Object.keys(run.params), tags: {}, artifacts: {} };
-  ledger.runs[run.runId] = entry;
-  saveLedger(ledgerFile, ledger);
+  ledger.save(run.runId, entry);
   const tags = { ...run.tags, [MLFLOW_RUN_ID_TAG]: run.runId };
   writer.start(id, { experiment: run.experimentName, name: run.name, startTime: run.startTime, tags, params: run.params });
   entry.tags = tags;
   appendBody(writer, run, entry, result, run.startTime);
   entry.state = 'done';
-  saveLedger(ledgerFile, ledger);
+  ledger.save(run.runId, entry);
   result.created++;
 }
 
-function updateRun(writer: RunLogWriter, ledger: Ledger, ledgerFile: string, run: SourceRun, entry: LedgerRun, result: ImportResult): void {
+function updateRun(writer: RunLogWriter, ledger: Ledger<LedgerRun>, run: SourceRun, entry: LedgerRun, result: ImportResult): void {
   const before = { points: result.points, artifacts: result.artifacts };
   const events: object[] = [];
   const now = run.endTime ?? Date.now();
@@ -103,7 +101,7 @@ function updateRun(writer: RunLogWriter, ledger: Ledger, ledgerFile: string, run
   entry.params.push(...Object.keys(params));
   Object.assign(entry.tags, tags);
   appendBody(writer, run, entry, result, now);
-  saveLedger(ledgerFile, ledger);
+  ledger.save(run.runId, entry);
   if (events.length || result.points > before.points || result.artifacts > before.artifacts || entry.ended) result.updated++;
   else result.unchanged++;
 }
@@ -157,20 +155,4 @@ function listFiles(root: string, prefix = ''): string[] {
     else if (d.isFile()) out.push(rel);
   }
   return out.sort();
-}
-
-function readLedger(file: string): Ledger {
-  try {
-    const l = JSON.parse(fs.readFileSync(file, 'utf8')) as Ledger;
-    return l && typeof l.runs === 'object' ? l : { runs: {} };
-  } catch {
-    return { runs: {} };
-  }
-}
-
-function saveLedger(file: string, ledger: Ledger): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(ledger));
-  fs.renameSync(tmp, file);
 }

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../store/database';
 import type { WorkspacePaths } from '../workspace';
-import { MlwbError } from '../errors';
 import { queryRuns } from '../query/runs';
 import type { Run } from '../../shared/runModel';
 import { type RemoteAuth, RemoteMlflow, RemoteMlflowError } from './remoteClient';
 import { BATCH_LIMITS } from './runsApi';
 import { metricJson } from './runJson';
+import { Ledger } from './ledger';
 
 /** The tag a pushed run carries on the remote: how a resumed push finds a run it created but did not record. */
 export const PUSHED_FROM_TAG = 'mlwb.run_id';
@@ -23,10 +23,6 @@ interface PushedRun {
   params: string[];
   tags: Record<string, string>;
   artifacts: Record<string, number>;
-}
-
-interface PushLedger {
-  remotes: Record<string, { runs: Record<string, PushedRun> }>;
 }
 
 export interface PushOptions {
@@ -56,7 +52,7 @@ interface PointRow {
 
 /**
  * Pushes runs to a remote MLflow tracking server in batches within its log-batch limits. A ledger
- * (`.mlwb/mlflow/pushed.json`, per remote URL) records what each run sent, saved after every
+ * (`.mlwb/mlflow/pushed.jsonl`, append-only, keyed by remote URL and run) records what each run sent, saved after every
  * accepted request, so a second push sends nothing new. A push that was killed resumes without
  * duplicates: runs it had not finished are reconciled with the remote first (a created run is
  * found by its `mlwb.run_id` tag, sent points are counted with get-history), because the process
@@ -64,10 +60,23 @@ interface PointRow {
  */
 export async function pushRuns(db: Db, paths: WorkspacePaths, to: string, options: PushOptions = {}): Promise<PushResult> {
   const remote = new RemoteMlflow(to, options.auth);
-  const ledgerFile = path.join(paths.root, 'mlflow', 'pushed.json');
-  const ledger = readLedger(ledgerFile);
-  const mine = (ledger.remotes[remote.url] ??= { runs: {} });
-  const save = (): void => saveLedger(ledgerFile, ledger);
+  const ledger = new Ledger<PushedRun>(path.join(paths.root, 'mlflow', 'pushed.jsonl'));
+  const key = (runId: string): string => `${remote.url} ${runId}`;
+  try {
+    return await push(db, paths, remote, ledger, key, options);
+  } finally {
+    ledger.close();
+  }
+}
+
+async function push(
+  db: Db,
+  paths: WorkspacePaths,
+  remote: RemoteMlflow,
+  ledger: Ledger<PushedRun>,
+  key: (runId: string) => string,
+  options: PushOptions,
+): Promise<PushResult> {
   const runs = queryRuns(db, {
     filter: options.filter,
     experimentNames: options.experiment !== undefined ? [options.experiment] : undefined,
@@ -97,7 +106,8 @@ export async function pushRuns(db: Db, paths: WorkspacePaths, to: string, option
   let done = 0;
   for (const run of runs) {
     options.onProgress?.(done++, runs.length, run.name);
-    let entry = mine.runs[run.id];
+    let entry = ledger.get(key(run.id));
+    const save = (): void => ledger.save(key(run.id), entry!);
     if (entry?.state === 'done') {
       result.skipped++;
       continue;
@@ -132,12 +142,10 @@ export async function pushRuns(db: Db, paths: WorkspacePaths, to: string, option
         tags,
         artifacts: {},
       };
-      mine.runs[run.id] = entry;
       save();
       result.created++;
       result.tags += Object.keys(tags).length;
     } else {
-      mine.runs[run.id] = entry;
       await reconcile(entry, call);
       save();
     }
@@ -242,21 +250,4 @@ async function pushBody(
     entry.state = 'done';
     save();
   }
-}
-
-function readLedger(file: string): PushLedger {
-  try {
-    const l = JSON.parse(fs.readFileSync(file, 'utf8')) as PushLedger;
-    return l && typeof l.remotes === 'object' ? l : { remotes: {} };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { remotes: {} };
-    throw new MlwbError(`The push ledger ${file} is unreadable (${(e as Error).message}); move it away to push everything again.`, 'INVALID_ARGUMENT');
-  }
-}
-
-function saveLedger(file: string, ledger: PushLedger): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(ledger));
-  fs.renameSync(tmp, file);
 }

@@ -286,7 +286,6 @@ export function searchRuns(ctx: MlflowContext, a: Args): { runs: MlflowRun[]; ne
     if (isFilterSyntaxError(e)) throw invalid(`Error on parsing filter '${String(a['filter'])}': ${(e as Error).message}`);
     throw e;
   }
-  if (filter) filter = upperStatusToOurs(filter);
   if (view === 'DELETED_ONLY') filter = and(filter, lifecycleIs('deleted'));
   const offset = decodePageToken(optStr(a, 'page_token'));
   const orderBy = strList(a, 'order_by');
@@ -308,16 +307,6 @@ export function searchRuns(ctx: MlflowContext, a: Args): { runs: MlflowRun[]; ne
   const more = page.runs.length > maxResults;
   const runs = toMlflowRuns(ctx, more ? page.runs.slice(0, maxResults) : page.runs);
   return more ? { runs, next_page_token: encodePageToken(offset + maxResults) } : { runs };
-}
-
-/** MLflow filters say `status = 'FINISHED'`; our store keeps statuses lowercase. */
-function upperStatusToOurs(e: FilterExpr): FilterExpr {
-  if (e.kind === 'and' || e.kind === 'or') return { ...e, left: upperStatusToOurs(e.left), right: upperStatusToOurs(e.right) };
-  if (!('field' in e) || e.field.entity !== 'attribute' || e.field.key !== 'status') return e;
-  if (e.kind === 'compare' && e.value.type === 'string') return { ...e, value: { type: 'string', value: e.value.value.toLowerCase() } };
-  if (e.kind === 'in') return { ...e, values: e.values.map((v) => (v.type === 'string' ? { type: 'string', value: v.value.toLowerCase() } : v)) };
-  if (e.kind === 'like') return { ...e, pattern: e.pattern.toLowerCase() };
-  return e;
 }
 
 function lifecycleIs(value: string): FilterExpr {
