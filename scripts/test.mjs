@@ -128,7 +128,11 @@ if (wants('python')) {
   console.log('\n▶ Python client tests');
   const junitDir = mkdtempSync(join(tmpdir(), 'mlwb-pytest-'));
   const junit = join(junitDir, 'junit.xml');
-  const r = spawnSync('python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], { stdio: 'inherit' });
+  // NODE: the CLI the MLflow interop tests start needs this supported Node (its SQLite module is Node-API 10).
+  const r = spawnSync('python3', ['-m', 'pytest', 'python/tests', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE: process.env.NODE || process.execPath },
+  });
   if (existsSync(junit)) {
     const suite = readFileSync(junit, 'utf8').match(/<testsuite [^>]*>/)?.[0] ?? '';
     const attr = (name) => Number(suite.match(new RegExp(`${name}="(\\d+)"`))?.[1] ?? 0);

@@ -7,6 +7,7 @@ import { DataRequests } from './dataRequests';
 import { DeployRequests } from './deployRequests';
 import { ModelRequests } from './modelRequests';
 import { MonitorRequests } from './monitorRequests';
+import { MlflowRequests } from './mlflowRequests';
 import type { BackendContext } from './requestGroup';
 import { runRequests } from './runRequests';
 import { TryItRequestGroup } from './tryItRequests';
@@ -55,7 +56,8 @@ export function createHandlers(state: BackendState): RequestHandlers {
   const tryIt = new TryItRequestGroup(ctx);
   const monitorInterval = Number(process.env['MLWB_MONITOR_INTERVAL_MS']);
   const monitor = new MonitorRequests(ctx, { trusted: () => state.trusted === true, ...(monitorInterval > 0 ? { intervalMs: monitorInterval } : {}) });
-  const groups = [runs, compare, code, data, models, deployments, tryIt, monitor];
+  const mlflow = new MlflowRequests(ctx);
+  const groups = [runs, compare, code, data, models, deployments, tryIt, monitor, mlflow];
   return {
     ...runs.handlers,
     ...compare.handlers,
@@ -65,6 +67,7 @@ export function createHandlers(state: BackendState): RequestHandlers {
     ...deployments.handlers,
     ...tryIt.handlers,
     ...monitor.handlers,
+    ...mlflow.handlers,
     initialize: async (params) => {
       if (params.protocolVersion !== PROTOCOL_VERSION) {
         throw new MlwbError(

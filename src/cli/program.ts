@@ -10,6 +10,9 @@ import { modelsCommand } from './commands/models';
 import { deployCommands } from './commands/deploy';
 import { packageCommand } from './commands/package';
 import { monitorCommand } from './commands/monitor';
+import { serverCommand } from './commands/server';
+import { importCommand } from './commands/import';
+import { syncCommand } from './commands/sync';
 
 declare const MLWB_VERSION: string | undefined;
 
@@ -27,6 +30,9 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
   for (const c of deployCommands(ctx, out)) program.addCommand(c);
   program.addCommand(packageCommand(ctx, out));
   program.addCommand(monitorCommand(ctx, out));
+  program.addCommand(serverCommand(ctx, out));
+  program.addCommand(importCommand(ctx, out));
+  program.addCommand(syncCommand(ctx, out));
   // Subcommands do not inherit exitOverride: without this they call process.exit(1) themselves,
   // and usage errors below the top level would not exit 2.
   const override = (c: Command): void => {

@@ -31,6 +31,7 @@ export interface Features {
   deployments: FeatureContribution<'deployments'>;
   packaging: FeatureContribution<'packaging'>;
   monitor: FeatureContribution<'monitor'>;
+  mlflow: FeatureContribution<'mlflow'>;
 }
 
 export function commandTable(features: Features): CommandHandlers {
@@ -43,5 +44,6 @@ export function commandTable(features: Features): CommandHandlers {
     ...features.deployments.commands,
     ...features.packaging.commands,
     ...features.monitor.commands,
+    ...features.mlflow.commands,
   };
 }

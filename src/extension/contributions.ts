@@ -69,6 +69,7 @@ export const COMMAND_IDS = {
   ],
   packaging: ['mlwb.models.package'],
   monitor: ['mlwb.openMonitor'],
+  mlflow: ['mlwb.mlflow.importRuns'],
 } as const;
 
 export type Feature = keyof typeof COMMAND_IDS;

@@ -11,6 +11,7 @@ import { BackendPool } from './backend/backendPool';
 import { commandTable, kitCommands } from './commands';
 import { registerData } from './data/register';
 import { registerModels } from './models/register';
+import { registerMlflow } from './mlflow/register';
 import { registerDeployments } from './deployments/register';
 import { registerMonitor } from './monitor/register';
 import { registerNotebooks } from './notebooks/register';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     deployments: registerDeployments(kit),
     packaging: registerPackaging(kit),
     monitor: registerMonitor(kit),
+    mlflow: registerMlflow(kit),
   };
 
   context.subscriptions.push(log, backends, ...Object.values(features).flatMap((f) => f.disposables), ...registerCommands(commandTable(features)));

@@ -16,6 +16,7 @@ import type { ModelRequests, ModelNotifications } from './models';
 import type { DeploymentRequests, DeploymentNotifications } from './deployments';
 import type { TryItRequests } from './tryIt';
 import type { MonitorRequests, MonitorNotifications } from './monitor';
+import type { MlflowRequests, MlflowNotifications } from './mlflow';
 
 export type { RunDetails, RunEdit, CellRun, EntryPoint, CodeDocument, CodeView };
 
@@ -46,7 +47,7 @@ export interface InitializeResult {
 }
 
 /** Every request the extension may send, by method name. */
-export interface BackendRequests extends DataRequests, ModelRequests, DeploymentRequests, TryItRequests, MonitorRequests {
+export interface BackendRequests extends DataRequests, ModelRequests, DeploymentRequests, TryItRequests, MonitorRequests, MlflowRequests {
   initialize: { params: InitializeParams; result: InitializeResult };
   'experiments/list': { params: Record<string, never>; result: Experiment[] };
   'runs/list': { params: { experiment?: string; includeDeleted?: boolean; limit?: number }; result: Run[] };
@@ -82,7 +83,7 @@ export type RunsTableResult =
   | { table?: undefined; filterError: { message: string; reason: string; column: number; offset: number; length: number } };
 
 /** Every notification the backend sends to the extension, by method name. */
-export interface BackendNotifications extends DataNotifications, ModelNotifications, DeploymentNotifications, MonitorNotifications {
+export interface BackendNotifications extends DataNotifications, ModelNotifications, DeploymentNotifications, MonitorNotifications, MlflowNotifications {
   /** Something in the store changed; views refresh what they show. */
   'store/changed': { runIds: string[] };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string };

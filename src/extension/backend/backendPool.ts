@@ -21,6 +21,7 @@ export class BackendPool implements vscode.Disposable {
   private readonly deployLogLines = new vscode.EventEmitter<BackendNotifications['deployments/logLines']>();
   private readonly monitorAlert = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['monitor/alert']>();
   private readonly monitorUpdated = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder } & BackendNotifications['monitor/updated']>();
+  private readonly mlflowImportProgress = new vscode.EventEmitter<BackendNotifications['mlflow/importProgress']>();
   private readonly disposables: vscode.Disposable[] = [
     this.deploymentsChanged,
     this.deployProgress,
@@ -33,12 +34,14 @@ export class BackendPool implements vscode.Disposable {
     this.modelProgress,
     this.monitorAlert,
     this.monitorUpdated,
+    this.mlflowImportProgress,
   ];
   readonly onDidChangeDeployments = this.deploymentsChanged.event;
   readonly onDeployProgress = this.deployProgress.event;
   readonly onDeployLogLines = this.deployLogLines.event;
   readonly onMonitorAlert = this.monitorAlert.event;
   readonly onMonitorUpdated = this.monitorUpdated.event;
+  readonly onMlflowImportProgress = this.mlflowImportProgress.event;
   readonly onDidChangeModels = this.modelsChanged.event;
   readonly onModelProgress = this.modelProgress.event;
   readonly onDidChangeData = this.dataChanged.event;
@@ -112,6 +115,7 @@ export class BackendPool implements vscode.Disposable {
       'deployments/logLines': (p) => this.deployLogLines.fire(p),
       'monitor/alert': (p) => this.monitorAlert.fire({ folder, ...p }),
       'monitor/updated': (p) => this.monitorUpdated.fire({ folder, ...p }),
+      'mlflow/importProgress': (p) => this.mlflowImportProgress.fire(p),
     };
     (handlers[method] as (p: BackendNotifications[M]) => void)(params);
   }

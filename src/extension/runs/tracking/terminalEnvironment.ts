@@ -11,7 +11,8 @@ export function registerTerminalEnvironment(context: vscode.ExtensionContext): v
   const collection = context.environmentVariableCollection;
   collection.description = 'ML Workbench: makes `import mlwb` work and sends runs to this workspace (PYTHONPATH, MLWB_DIR).';
   const apply = () => {
-    collection.clear();
+    // Only our own variables: the MLflow feature keeps MLFLOW_TRACKING_* in the same collection.
+    collection.delete('PYTHONPATH');
     collection.prepend('PYTHONPATH', clientDirOf(context) + path.delimiter);
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       collection.getScoped({ workspaceFolder: folder }).replace('MLWB_DIR', mlwbDirOf(folder));
