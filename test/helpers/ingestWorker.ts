@@ -32,14 +32,14 @@ if (crashArg) {
 process.stdout.write('ready\n');
 process.stdin.once('data', () => {
   let points = 0;
-  let chunks = 0;
+  let events = 0;
   for (;;) {
     const r = ingestRunLog(db, runsDir, runId, { chunkBytes: Number(chunkArg) });
     points += r.points;
-    chunks += r.events > 0 ? 1 : 0;
+    events += r.events;
     if (r.unchanged) break;
   }
   db.close();
-  process.stdout.write(JSON.stringify({ points, chunks }) + '\n');
+  process.stdout.write(JSON.stringify({ points, events }) + '\n');
   process.exit(0);
 });

@@ -21,7 +21,11 @@ interface Worker {
 /** A real second process with its own SQLite connection (test/helpers/ingestWorker.ts). */
 function startWorker(paths: WorkspacePaths, chunkBytes: number, crashAtOffsetWrite?: number): Worker {
   const args = [WORKER, paths.storeFile, paths.runsDir, RUN, String(chunkBytes), ...(crashAtOffsetWrite ? [String(crashAtOffsetWrite)] : [])];
-  const child = spawn(process.execPath, args, { stdio: 'pipe' });
+  // Under `npm run mutate`, Stryker activates a mutant in this process only; its instrumented code
+  // reads this variable, so the second process runs the same mutant, as a real second window would.
+  const activeMutant = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
+  const env = activeMutant === undefined ? process.env : { ...process.env, __STRYKER_ACTIVE_MUTANT__: String(activeMutant) };
+  const child = spawn(process.execPath, args, { stdio: 'pipe', env });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -93,8 +97,11 @@ describe('proof: exactly-once ingest across real processes', function () {
       const [ra, rb] = await Promise.all([a.done, b.done]);
       assert.equal(ra.code, 0, ra.stderr);
       assert.equal(rb.code, 0, rb.stderr);
-      const applied = [ra, rb].map((r) => (JSON.parse(r.stdout.split('\n')[1]!) as { points: number }).points);
+      const reports = [ra, rb].map((r) => JSON.parse(r.stdout.split('\n')[1]!) as { points: number; events: number });
+      const applied = reports.map((r) => r.points);
       assert.equal(applied[0]! + applied[1]!, POINTS, `the processes' shares add up to the log (${applied.join(' + ')})`);
+      // Each process reports only what it committed: the log's events (run_start + points) once in all.
+      assert.equal(reports[0]!.events + reports[1]!.events, POINTS + 1, 'the events reported add up to the log');
       assertExactlyOnce();
       if (applied[0]! > 0 && applied[1]! > 0) contended++;
     }
