@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { ingestRunLog } from '../../../../src/core/ingest/runIngestor';
@@ -143,6 +144,59 @@ describe('ingest: what one call reports', () => {
     log(id).write(metric(0));
     assert.equal(ingest(id).points, 1);
     assert.equal(getRun(db, id).id, id);
+  });
+
+  it('skips a line longer than maxLineBytes, names its line, and goes on with the next ones', () => {
+    const w = log().start(); // line 1
+    w.write(metric(0)); // line 2
+    w.raw(JSON.stringify({ type: 'tags', ts: 1, tags: { big: 'x'.repeat(5000) } }) + '\n'); // line 3: too long
+    w.write(metric(1), metric(2)); // lines 4, 5
+    const r = ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 });
+    assert.deepEqual(
+      r.issues.map((i) => [i.line, i.message]),
+      [[3, 'line longer than 1024 bytes, skipped']],
+    );
+    assert.deepEqual(
+      getMetricPoints(db, RUN, 'x').map((p) => p.step),
+      [0, 1, 2],
+    );
+    assert.equal(getRun(db, RUN).tags['big'], undefined);
+    // The skip is committed with the offset: the next call does not report it again.
+    log().write(metric(3));
+    assert.deepEqual(ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 }).issues, []);
+    const stored = db.prepare('SELECT line, message FROM ingest_errors WHERE run_id = ?').all(RUN);
+    assert.deepEqual(stored, [{ line: 3, message: 'line longer than 1024 bytes, skipped' }]);
+  });
+
+  it('waits for a long last line that has no newline yet, then ingests it once it is complete', () => {
+    const w = log().start();
+    const tags = JSON.stringify({ type: 'tags', ts: 1, tags: { t: 'y'.repeat(3000) } });
+    w.raw(tags.slice(0, 2000)); // longer than maxLineBytes so far, and still being written
+    const first = ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 });
+    assert.deepEqual(first.issues, [], 'an unfinished line is not judged yet');
+    w.raw(tags.slice(2000) + '\n');
+    w.write(metric(0));
+    const r = ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 });
+    assert.deepEqual(
+      r.issues.map((i) => i.line),
+      [2],
+    );
+    assert.equal(r.points, 1);
+  });
+
+  it('reports a log it cannot open (a Unix socket planted as events.jsonl) instead of throwing', async () => {
+    fs.mkdirSync(path.join(paths.runsDir, RUN), { recursive: true });
+    const file = path.join(paths.runsDir, RUN, 'events.jsonl');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(file, resolve)); // open() of a socket fails: ENXIO
+    try {
+      const r = ingest();
+      assert.equal(r.events, 0);
+      assert.match(r.issues[0]!.message, /cannot open the event log/);
+      assert.equal(r.issues[0]!.file, file);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('returns quietly for a run folder without a log yet', () => {
