@@ -199,6 +199,26 @@ describe('ingest: what one call reports', () => {
     }
   });
 
+  it('ignores event types it does not know yet (a newer client), without an issue', () => {
+    log()
+      .start()
+      .write({ type: 'from_the_future', ts: 1, anything: [1, 2] }, metric(0));
+    const r = ingest();
+    assert.deepEqual([r.events, r.points, r.issues], [2, 1, []]);
+  });
+
+  it('lets a failure of the store itself through instead of reporting the events as refused', () => {
+    log().start().write(metric(0), metric(1));
+    db.pragma('query_only = 1'); // every write now fails with SQLITE_READONLY: the store, not a row
+    assert.throws(
+      () => ingest(),
+      (e: { code?: string }) => e.code === 'SQLITE_READONLY',
+    );
+    db.pragma('query_only = 0');
+    const r = ingest();
+    assert.deepEqual([r.points, r.issues], [2, []], 'nothing was skipped: it all comes in once the store works');
+  });
+
   it('returns quietly for a run folder without a log yet', () => {
     fs.mkdirSync(path.join(paths.runsDir, RUN), { recursive: true });
     const r = ingest();
@@ -211,9 +231,11 @@ describe('ingest: what one call reports', () => {
     const open = () => fs.readdirSync('/proc/self/fd').length;
     ingest();
     const before = open();
+    fs.mkdirSync(path.join(paths.runsDir, 'dir-log', 'events.jsonl'), { recursive: true }); // reported, and closed too
     for (let i = 0; i < 50; i++) {
       log().write(metric(i + 1));
       ingest();
+      ingest('dir-log');
     }
     assert.ok(open() <= before + 2, `descriptors open: ${before} before, ${open()} after 50 ingests`);
   });

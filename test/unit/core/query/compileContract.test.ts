@@ -28,6 +28,14 @@ describe('query compile: missing metrics, numeric tags, lifecycle and summaries'
     assert.deepEqual(ids('metrics.acc IS NULL'), ['b', 'a']);
   });
 
+  it('IS NULL on an attribute, and IN with numbers on a tag (numeric, non-numbers never in)', () => {
+    db.prepare("UPDATE runs SET status = 'running', end_time = NULL WHERE id = 'b'").run();
+    assert.deepEqual(ids('end_time IS NULL'), ['b']);
+    assert.deepEqual(ids('end_time IS NOT NULL'), ['c', 'a']);
+    assert.deepEqual(ids('tags.priority IN (10, 3)'), ['a']);
+    assert.deepEqual(ids('tags.priority NOT IN (10, 3)'), ['c', 'b'], "'high' is no number, so it is not in the list");
+  });
+
   it('compares tags with a number literal numerically (10 > 2, not "10" < "2"); text that is no number never matches', () => {
     assert.deepEqual(ids('tags.priority > 5'), ['a']);
     assert.deepEqual(ids('tags.priority < 5'), ['b']);

@@ -77,6 +77,22 @@ describe('snapshot diff: order and the notes on tables it cannot compare', () =>
       assert.equal(exact.tabular.find((x) => x.path === 't.csv')!.rows_a, 50, 'a table of exactly maxTabularBytes is read');
     });
 
+    it('reads a table of a few hundred KB by default, and notes one it cannot parse with the parser’s message', async () => {
+      const rows = (n: number) => 'id,text\n' + Array.from({ length: n }, (_, i) => `${i},${'w'.repeat(40)}`).join('\n') + '\n';
+      const { a, b } = await twoSnapshots(
+        { 'big.csv': rows(8000), 'bad.parquet': 'not parquet at all' },
+        { 'big.csv': rows(8001), 'bad.parquet': 'still not parquet' },
+      );
+      assert.ok(rows(8000).length > 300 * 1024, 'over 300 KB');
+      const d = await diffSnapshots(ws.db, ws.paths, a.id, b.id);
+      const big = d.tabular.find((x) => x.path === 'big.csv')!;
+      assert.deepEqual([big.rows_a, big.rows_b, big.note], [8000, 8001, undefined]);
+      const bad = d.tabular.find((x) => x.path === 'bad.parquet')!;
+      assert.deepEqual([bad.rows_a, bad.rows_b], [null, null]);
+      assert.match(bad.note ?? '', /\S/);
+      assert.equal(bad.note!.split('; ').length, 2, `one message per side: ${bad.note}`);
+    });
+
     it('notes a table whose stored object is missing, on the side where it is missing', async () => {
       const { a, b } = await twoSnapshots({ 't.csv': 'x\n1\n' }, { 't.csv': 'x\n1\n2\n' });
       const sha = loadManifest(ws.paths.objectsDir, b.manifest).entries[0]!.sha256;
