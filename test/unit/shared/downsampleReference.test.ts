@@ -113,6 +113,9 @@ describe('downsampleMinMax against a naive reference', () => {
     // Buckets [0, 3) and [3, 6]: x = 6 falls in the last bucket, not a third one.
     assert.deepEqual(d7.points, [0, 1, 2, 4, 5, 6]);
     assert.equal(d7.bucketWidth, 3);
+    // Only NaN in range: nothing to draw, one NaN mark per bucket, no stray "first" or "last" point.
+    const allNaN = downsampleMinMax([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], Array(10).fill(NaN), 2);
+    assert.deepEqual([allNaN.points, allNaN.nans, allNaN.exact], [[], [0, 5], false]);
     // All x equal: zero width, one bucket holds everything.
     const flat = downsampleMinMax([2, 2, 2, 2, 2], [3, 1, 4, 1, 5], 1);
     assert.deepEqual([flat.points, flat.bucketWidth, flat.x0, flat.x1], [[0, 1, 4], 0, 2, 2]);

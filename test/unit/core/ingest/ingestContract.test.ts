@@ -66,11 +66,15 @@ describe('ingest: what one call reports', () => {
     assert.equal(first.more, true);
     assert.ok(first.points > 0 && first.points < 300, `two chunks of about ten: ${first.points} points`);
     const committed = (db.prepare('SELECT byte_offset FROM ingest_offsets WHERE run_id = ?').get(RUN) as { byte_offset: number }).byte_offset;
-    assert.ok(committed > 0 && committed < size / 3, `offset after two chunks: ${committed} of ${size}`);
+    assert.ok(committed > chunk && committed <= 2 * chunk, `offset after two chunks of ${chunk} bytes: ${committed}`);
     const rest = ingest(RUN, { chunkBytes: chunk, maxChunks: 100 });
     assert.equal(rest.more, false);
     assert.equal(first.points + rest.points, 300);
     assert.equal(getMetricPoints(db, RUN, 'x').length, 300);
+    // Stopped by maxChunks exactly at the end of the log: nothing more.
+    log('018f00000000dddddddd').start().write(metric(0), metric(1));
+    const whole = ingest('018f00000000dddddddd', { chunkBytes: 1 << 20, maxChunks: 1 });
+    assert.deepEqual([whole.more, whole.points], [false, 2]);
     const exactly = ingest(RUN, { chunkBytes: chunk, maxChunks: 0 });
     assert.deepEqual([exactly.more, exactly.events], [false, 0], 'maxChunks 0 at the end: nothing more');
   });
@@ -151,10 +155,14 @@ describe('ingest: what one call reports', () => {
     w.write(metric(0)); // line 2
     w.raw(JSON.stringify({ type: 'tags', ts: 1, tags: { big: 'x'.repeat(5000) } }) + '\n'); // line 3: too long
     w.write(metric(1), metric(2)); // lines 4, 5
+    w.raw('not json\n'); // line 6: numbered from the skipped line on
     const r = ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 });
     assert.deepEqual(
-      r.issues.map((i) => [i.line, i.message]),
-      [[3, 'line longer than 1024 bytes, skipped']],
+      r.issues.map((i) => [i.line, i.message.slice(0, 20)]),
+      [
+        [3, 'line longer than 102'],
+        [6, 'not valid JSON (Unex'],
+      ],
     );
     assert.deepEqual(
       getMetricPoints(db, RUN, 'x').map((p) => p.step),
@@ -162,10 +170,33 @@ describe('ingest: what one call reports', () => {
     );
     assert.equal(getRun(db, RUN).tags['big'], undefined);
     // The skip is committed with the offset: the next call does not report it again.
-    log().write(metric(3));
-    assert.deepEqual(ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 }).issues, []);
-    const stored = db.prepare('SELECT line, message FROM ingest_errors WHERE run_id = ?').all(RUN);
-    assert.deepEqual(stored, [{ line: 3, message: 'line longer than 1024 bytes, skipped' }]);
+    // …and the line count it committed is right: a bad line in the next call is named correctly.
+    log().write(metric(3)); // line 7
+    log().raw('oops\n'); // line 8
+    assert.deepEqual(
+      ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 }).issues.map((i) => i.line),
+      [8],
+    );
+    const stored = db.prepare('SELECT line, message FROM ingest_errors WHERE run_id = ? ORDER BY line').all(RUN) as { line: number; message: string }[];
+    assert.deepEqual(stored[0], { line: 3, message: 'line longer than 1024 bytes, skipped' });
+    assert.deepEqual(
+      stored.map((e) => e.line),
+      [3, 6, 8],
+    );
+  });
+
+  it('commits the line count with a skipped long line, so the next call numbers its lines right', () => {
+    const w = log().start(); // line 1
+    w.raw(JSON.stringify({ type: 'tags', ts: 1, tags: { big: 'x'.repeat(5000) } }) + '\n'); // line 2: too long, and last
+    assert.deepEqual(
+      ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 }).issues.map((i) => i.line),
+      [2],
+    );
+    w.raw('oops\n'); // line 3
+    assert.deepEqual(
+      ingest(RUN, { chunkBytes: 256, maxLineBytes: 1024 }).issues.map((i) => i.line),
+      [3],
+    );
   });
 
   it('waits for a long last line that has no newline yet, then ingests it once it is complete', () => {

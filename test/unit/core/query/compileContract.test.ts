@@ -42,6 +42,12 @@ describe('query compile: missing metrics, numeric tags, lifecycle and summaries'
     assert.deepEqual(ids("tags.priority = 'high'"), ['c']);
   });
 
+  it('folds case only for the status and lifecycle attributes, not for a param that happens to be called status', () => {
+    db.prepare("INSERT INTO params (run_id, key, value) VALUES ('a', 'status', 'Done')").run();
+    assert.deepEqual(ids("params.status = 'Done'"), ['a']);
+    assert.deepEqual(ids("params.status = 'done'"), []);
+  });
+
   it('matches lifecycle in either case, as statuses', () => {
     assert.deepEqual(ids("lifecycle = 'DELETED'"), ['c']);
     assert.deepEqual(ids("lifecycle = 'active'"), ['b', 'a']);
@@ -57,6 +63,11 @@ describe('query compile: missing metrics, numeric tags, lifecycle and summaries'
 
   it('accepts exactly the summaries last, min and max', () => {
     for (const a of ['last', 'min', 'max']) assert.equal(checkAggregate(a), a);
-    for (const a of ['avg', '', 'LAST', 'last; DROP TABLE runs', undefined]) assert.throws(() => checkAggregate(a), /Unknown metric summary/);
+    for (const a of ['avg', '', 'LAST', 'last; DROP TABLE runs', undefined]) {
+      assert.throws(
+        () => checkAggregate(a),
+        (e: { message: string; code: string }) => /Unknown metric summary/.test(e.message) && e.code === 'INVALID_ARGUMENT', // the CLI exits 2
+      );
+    }
   });
 });
