@@ -39,7 +39,7 @@ const restrict = (names, message, patterns = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.e2e-artifacts/**', 'python/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', '.stryker-tmp/**', 'reports/**', 'node_modules/**', '.e2e-artifacts/**', 'python/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },

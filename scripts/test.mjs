@@ -3,7 +3,8 @@
 //   static checks (typecheck, lint) → build → mocha unit + integration → packaging (the VSIX and its
 //   loading proof on Node 22 and 24) → webview pages in Chromium → Python client (ruff, mypy, pytest)
 //   → end-to-end (against that same VSIX).
-// `--only <suite>` runs one suite (unit, integration, packaging, webview, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end.
+// `--only <suite>` runs one suite (unit, integration, packaging, webview, python, e2e); MLWB_SKIP_E2E=1 skips end-to-end
+// (its tests are counted as skipped in the summary).
 // On a Node older than 22 it first re-runs itself on Node 24 from the npm registry (scripts/lib/node-runtime.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { readdirSync } from 'node:fs';
 import { runOnSupportedNode } from './lib/node-runtime.mjs';
 import { installEnv } from './lib/install-env.mjs';
 import { ensureContainerDeps } from './e2e/system-deps.mjs';
+import { countTests } from './lib/count-tests.mjs';
 
 // Node < 22 cannot load the store's native module: run this script on a supported Node instead.
 await runOnSupportedNode(import.meta.url);
@@ -146,6 +148,13 @@ if (wants('python')) {
     totals.failed++;
   }
   rmSync(junitDir, { recursive: true, force: true });
+}
+
+if (wants('e2e') && process.env.MLWB_SKIP_E2E === '1') {
+  // Skipped is not passed: the summary says how many end-to-end tests did not run.
+  const n = await countTests(findFiles('test/e2e', '.e2e.mjs').sort());
+  console.log(`\n▶ end-to-end tests skipped (MLWB_SKIP_E2E=1): ${n}`);
+  totals.skipped += n;
 }
 
 if (wants('e2e') && process.env.MLWB_SKIP_E2E !== '1') {

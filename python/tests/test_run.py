@@ -197,7 +197,8 @@ class MetricsTest(WorkspaceTest):
             ok = wait_for(lambda: any(e.get("key") == "poll" and e["value"] == i for e in read_events(run.dir)),
                           timeout=5, interval=0.005)
             self.assertTrue(ok)
-            # Generous bound: the interval is 50 ms; a loaded CI machine can add scheduling delay.
+            # Wall-clock liveness only (a loaded machine adds scheduling delay); the 100 ms promise
+            # itself is checked exactly, on a fake clock, in test_flush_bound.py.
             self.assertLess(time.monotonic() - t0, 1.0)
         run.end()
 

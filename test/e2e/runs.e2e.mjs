@@ -25,6 +25,9 @@ describe('Run tracking in the Experiments view', function () {
     this.timeout(30 * 60_000);
     wb = await openWorkbench('runs', {
       files: { 'live.py': LIVE_SCRIPT },
+      // xterm's DOM renderer instead of WebGL: the terminal's text is then in the page, so the test
+      // can read the command line the task terminal shows.
+      settings: { 'terminal.integrated.gpuAcceleration': 'off' },
       prepare: (dir) =>
         runPython(
           dir,
@@ -102,12 +105,16 @@ except ValueError:
     await openContainer(page);
     const live = row('live-run');
     await live.waitFor({ state: 'visible', timeout: 60_000 });
-    // The task terminal shows the script's command line.
-    await page
-      .locator('.part.panel .terminal-tab, .part.panel .single-terminal-tab, .part.panel [aria-label*="live.py"]')
-      .first()
-      .waitFor({ state: 'attached', timeout: 30_000 })
-      .catch(() => {});
+    // The task terminal shows the script's command line (VS Code prints "Executing task: <command>").
+    const terminal = page.locator('.part.panel .xterm-rows');
+    const terminalDeadline = Date.now() + 30_000;
+    let shown = '';
+    while (Date.now() < terminalDeadline && !/Executing task:.*live\.py/s.test(shown)) {
+      await page.waitForTimeout(250);
+      shown = (await terminal.allInnerTexts()).join('\n');
+    }
+    if (!/Executing task:.*live\.py/s.test(shown)) await saveScreenshot(page, 'runs', 'terminal-command-line', true);
+    assert.match(shown, /Executing task:.*live\.py/s, `the task terminal shows the command line; it shows: ${shown.slice(0, 500)}`);
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline && (await live.locator('.codicon-pass').count()) === 0) await page.waitForTimeout(500);
     assert.equal(await live.locator('.codicon-pass').count(), 1, `run did not finish; row shows: ${await live.innerText()}`);

@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
-import { datasetName, isOutside, isRacy, newSnapshotId } from './dataset';
+import { datasetName, isOutside, isRacy } from './dataset';
+import { newSnapshotId, snapshotIdTime } from './snapshotId';
 import type { HashOutcome } from './hashFile';
 import { type Hasher, InlineHasher, WorkerHasher } from './hasher';
 import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
 import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, abortError, throwIfAborted } from './model';
 import { cleanStaleTemp, hasObject, tmpDir, tmpObjectPath } from './objects';
-import { findSnapshotByContent, insertSnapshot, latestSnapshot, writeSnapshotRecord } from './store';
+import { findSnapshotByContent, insertSnapshot, latestSnapshot, greatestSnapshotIdAt, writeSnapshotRecord } from './store';
 import { type WalkFile, walkDataset } from './walk';
 
 export interface CreateSnapshotOptions {
@@ -169,7 +170,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   }
   const manifest = writeManifest(paths.objectsDir, { version: 1, kind: walk.kind, entries: kept });
   const snapshot: Snapshot = {
-    id: newSnapshotId(startedMs),
+    id: newSnapshotId(startedMs, greatestSnapshotIdAt(db, snapshotIdTime(startedMs))),
     dataset,
     name: options.name ?? null,
     created_at: new Date(startedMs).toISOString(),

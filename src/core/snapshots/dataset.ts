@@ -1,4 +1,3 @@
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspacePaths } from '../workspace';
@@ -35,11 +34,6 @@ export function isInsideWorkspace(paths: WorkspacePaths, abs: string): boolean {
 /** The absolute path a dataset name stands for. */
 export function datasetPath(paths: WorkspacePaths, dataset: string): string {
   return path.isAbsolute(dataset) ? dataset : path.resolve(workspaceRoot(paths), ...dataset.split('/'));
-}
-
-/** Same scheme as run ids: 12 hex digits of the time in ms, then 8 random hex digits. */
-export function newSnapshotId(nowMs: number): string {
-  return Math.floor(nowMs).toString(16).padStart(12, '0') + crypto.randomBytes(4).toString('hex');
 }
 
 /**

@@ -45,7 +45,7 @@ export interface SnapshotIssue {
 export const PARTIAL_KINDS: ReadonlySet<IssueKind> = new Set(['unreadable', 'changed', 'broken-link']);
 
 export interface Snapshot {
-  /** 20 hex characters: 12 of the creation time in ms, 8 random (sorts by time, like run ids). */
+  /** 20 hex characters: 12 of the creation time in ms, 8 random but increasing within a ms (snapshotId.ts). */
   id: string;
   /** Workspace-relative path of the snapshotted file or folder (`/`-separated), or absolute outside it. */
   dataset: string;

@@ -102,6 +102,12 @@ export function latestSnapshot(db: Db, dataset: string): Snapshot | undefined {
   return listSnapshots(db, { dataset, limit: 1 })[0];
 }
 
+/** The greatest snapshot id whose time digits are `time` (see snapshotId.ts), or null. */
+export function greatestSnapshotIdAt(db: Db, time: string): string | null {
+  const row = db.prepare('SELECT max(id) AS id FROM snapshots WHERE id >= ? AND id <= ?').get(time, time + 'ffffffff') as { id: string | null };
+  return row.id;
+}
+
 /** The newest snapshot of `dataset` with this content, if any. */
 export function findSnapshotByContent(db: Db, dataset: string, contentHash: string): Snapshot | undefined {
   const row = db

@@ -20,7 +20,8 @@ import { makeWorkspace } from './workspace.mjs';
 /**
  * Start everything and wait until the workbench is interactive (first load can take 20–40 s on 2 cores).
  * @param {string} name  names the logs folder in the run folder
- * @param {Parameters<typeof makeWorkspace>[0]} [opts]  passed to makeWorkspace
+ * @param {Parameters<typeof makeWorkspace>[0] & { settings?: Record<string, unknown> }} [opts]  passed to makeWorkspace;
+ *   `settings` are extra user settings for this workbench
  * @returns {Promise<Workbench>}
  */
 export async function openWorkbench(name, opts = {}) {
@@ -42,7 +43,7 @@ export async function openWorkbench(name, opts = {}) {
     ws.remove();
   };
   try {
-    server = await startCodeServer({ codeServerBin: paths.codeServerBin, vsix, folder: ws.dir, log });
+    server = await startCodeServer({ codeServerBin: paths.codeServerBin, vsix, folder: ws.dir, log, settings: opts.settings });
     browser = await launchBrowser(paths.chromium);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(30_000);

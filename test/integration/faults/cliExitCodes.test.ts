@@ -13,7 +13,7 @@ function mlwb(cwd: string, args: string[]): { code: number | null; stdout: strin
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Issue 13: the CLI's exit codes are one documented table (docs/cli.md), checked on dist/cli.js. */
+/** Issues 13 and 21: the CLI's exit codes are one documented table (docs/cli.md), checked on dist/cli.js. */
 describe('fault: mlwb exit codes and failure output (built binary)', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   beforeEach(() => {
@@ -41,6 +41,12 @@ describe('fault: mlwb exit codes and failure output (built binary)', () => {
     ['a missing argument', ['runs', 'show'], 2],
     ['an unknown run id', ['runs', 'show', 'nosuch'], 2],
     ['a bad filter', ['runs', 'list', '--filter', 'metrics.loss <'], 2],
+    ['a negative --limit', ['runs', 'list', '--limit', '-1'], 2],
+    ['an unknown --order-by field', ['runs', 'list', '--order-by', 'bogus'], 2],
+    ['a missing argument of a subcommand two levels down', ['snapshot', 'restore'], 2],
+    ['a path that does not exist', ['snapshot', 'create', 'no-such-folder'], 2],
+    ['a snapshot id that does not exist', ['snapshot', 'diff', 'aaaa', 'bbbb'], 2],
+    ['a model file that does not exist', ['models', 'register', 'no-such.onnx', '--name', 'm'], 2],
   ];
   for (const [what, args, code] of table) {
     it(`exits ${code} for ${what}`, () => {
@@ -59,6 +65,31 @@ describe('fault: mlwb exit codes and failure output (built binary)', () => {
     const r = mlwb(tmp.dir, ['snapshot', 'restore', s.id]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--force/);
+  });
+
+  it('exits 2 when a command needs a workspace and there is none', () => {
+    fs.rmSync(path.join(tmp.dir, '.mlwb'), { recursive: true });
+    const r = mlwb(tmp.dir, ['runs', 'show', 'abc']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /No ML Workbench workspace found/);
+    assert.equal(fs.existsSync(path.join(tmp.dir, '.mlwb')), false, 'a read creates no workspace');
+  });
+
+  it('exits 2 for a refusal to restore a metadata-only snapshot', () => {
+    fs.mkdirSync(path.join(tmp.dir, 'data'));
+    fs.writeFileSync(path.join(tmp.dir, 'data', 'a.csv'), 'x\n1\n');
+    const s = JSON.parse(mlwb(tmp.dir, ['snapshot', 'create', 'data', '--metadata-only', '--json']).stdout) as { id: string };
+    const r = mlwb(tmp.dir, ['snapshot', 'restore', s.id]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /metadata-only/);
+  });
+
+  it('exits 1 when the store cannot be opened for writing (the command was right, the machine failed)', () => {
+    // A folder where store.db should be: unopenable even for root, who ignores file modes.
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb', 'store.db'));
+    const r = mlwb(tmp.dir, ['runs', 'list', '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Cannot open the store .*store\.db/);
   });
 
   it('rejects 5,000 nested parentheses as bad input instead of overflowing the stack', () => {

@@ -38,6 +38,13 @@ describe('snapshot diff', () => {
     );
   });
 
+  it('does not count a change of mode alone (same content, other permission bits)', () => {
+    const a = manifest(entry('script.sh', 's'), entry('data.csv', 'd'));
+    const b = manifest({ ...entry('script.sh', 's'), mode: 0o755 }, { ...entry('data.csv', 'd'), mode: 0o600 });
+    const d = diffManifests(a, b);
+    assert.deepEqual([d.added, d.removed, d.modified, d.files], [[], [], [], []]);
+  });
+
   describe('between stored snapshots', () => {
     let ws: Ws;
     let data: string;
@@ -46,6 +53,16 @@ describe('snapshot diff', () => {
       data = path.join(ws.dir, 'data');
     });
     afterEach(() => ws.cleanup());
+
+    it('reports nothing between snapshots of a folder whose files were only chmod-ed', async () => {
+      const file = put(data, 'train.sh', 'echo hi\n');
+      put(data, 'x.csv', 'a\n1\n');
+      const { snapshot: a } = await createSnapshot(ws.db, ws.paths, data);
+      fs.chmodSync(file, 0o755);
+      const { snapshot: b } = await createSnapshot(ws.db, ws.paths, data);
+      const d = await diffSnapshots(ws.db, ws.paths, a.id, b.id);
+      assert.deepEqual([d.added, d.removed, d.modified], [[], [], []]);
+    });
 
     it('reports row counts and schema changes of tabular files', async () => {
       put(data, 't.csv', 'id,score,name\n1,0.5,a\n2,1.5,b\n');
@@ -106,13 +123,18 @@ describe('tables inside snapshots', () => {
       ['1', 'a'],
     ]);
     const d = await snapshotTableDrift(ws.db, ws.paths, a.id, b.id, 't.csv');
+    // Worked out by hand rather than read back from the output: c goes from {a: 1} to {a: ½, b: ½},
+    // whose mixture is {a: ¾, b: ¼}; the Jensen–Shannon divergence (base 2) is the mixture's entropy
+    // minus the mean of the two entropies, H(¾, ¼) − (0 + 1)/2 ≈ 0.3113, and the distance its root.
+    // v's two samples do not overlap at all, so its score is the largest there is, 1.
+    const h = (...ps: number[]) => -ps.reduce((sum, p) => sum + p * Math.log2(p), 0);
+    const expectedC = Math.sqrt(h(0.75, 0.25) - (0 + 1) / 2);
     assert.deepEqual(
-      d.columns.map((c) => [c.column, c.score]),
-      [
-        ['v', 1],
-        ['c', d.columns[1]!.js_distance],
-      ],
+      d.columns.map((c) => c.column),
+      ['v', 'c'],
     );
+    assert.equal(d.columns[0]!.score, 1);
+    assert.ok(Math.abs(d.columns[1]!.score - expectedC) < 1e-9, `c drifts by ${d.columns[1]!.score}, expected ${expectedC} (≈ 0.5579)`);
     assert.throws(() => openSnapshotTable(ws.db, ws.paths, a.id, 'nope.csv'), /has no file nope\.csv/);
   });
 });
