@@ -5,6 +5,7 @@ import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
 import { scanMetricLine } from './metricLine';
+import { statLog } from './statLog';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
 export interface IngestIssue {
@@ -68,9 +69,9 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
   }
   const { getOffset, setOffset, recordIssue } = statements(db);
   // Nothing new (the common case when the backend starts over many runs): one stat, no open.
-  const st = fs.statSync(file, { throwIfNoEntry: false });
+  const st = statLog(file);
   if (!st) return result;
-  if (st.isFile() && (getOffset.get(runId) as Offset | undefined)?.byte_offset === st.size) return result;
+  if (st !== 'unreadable' && st.isFile() && (getOffset.get(runId) as Offset | undefined)?.byte_offset === st.size) return result;
   const applier = new EventApplier(db, runId);
 
   const fd = openLog(file, result);

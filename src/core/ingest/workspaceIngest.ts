@@ -5,6 +5,7 @@ import { openStore } from '../store/database';
 import type { WorkspacePaths } from '../workspace';
 import { ingestRunLog, type IngestIssue, type IngestOptions, type RunIngestResult } from './runIngestor';
 import { rebuildSnapshotIndexes } from '../snapshots/rebuild';
+import { statLog } from './statLog';
 
 export interface WorkspaceIngestResult {
   runs: RunIngestResult[];
@@ -33,15 +34,15 @@ function listRunLogs(paths: WorkspacePaths): RunLog[] {
   for (const d of entries) {
     if (!d.isDirectory()) continue;
     // lstat-free stat that never opens the file: a FIFO here costs nothing and blocks nothing.
-    const st = fs.statSync(path.join(paths.runsDir, d.name, 'events.jsonl'), { throwIfNoEntry: false });
-    if (st) out.push({ id: d.name, size: st.isFile() ? st.size : undefined });
+    const st = statLog(path.join(paths.runsDir, d.name, 'events.jsonl'));
+    if (st) out.push({ id: d.name, size: st !== 'unreadable' && st.isFile() ? st.size : undefined });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function logSize(paths: WorkspacePaths, runId: string): number | undefined {
-  const st = fs.statSync(path.join(paths.runsDir, runId, 'events.jsonl'), { throwIfNoEntry: false });
-  return st?.isFile() ? st.size : undefined;
+  const st = statLog(path.join(paths.runsDir, runId, 'events.jsonl'));
+  return st && st !== 'unreadable' && st.isFile() ? st.size : undefined;
 }
 
 /** Run folders that hold an event log, oldest first. */

@@ -88,6 +88,20 @@ describe('fault: one bad entry must not stop ingest or listing', () => {
     await assertWorkspaceWorks([GOOD]);
   });
 
+  it('reports and skips an events.jsonl that is a symlink loop (stat fails with ELOOP)', async () => {
+    goodRun();
+    fs.mkdirSync(path.join(paths.runsDir, BAD));
+    fs.symlinkSync('events.jsonl', path.join(paths.runsDir, BAD, 'events.jsonl'));
+    const db = openStore(paths.storeFile);
+    const r = ingestWorkspace(db, paths);
+    db.close();
+    assert.ok(
+      r.issues.some((i) => i.file.endsWith(path.join(BAD, 'events.jsonl')) && /cannot open the event log/.test(i.message)),
+      JSON.stringify(r.issues),
+    );
+    await assertWorkspaceWorks([GOOD]);
+  });
+
   it('reports a ts of 1e20 by file and line and keeps the run listable', async () => {
     goodRun();
     new EventLogWriter(paths.runsDir, BAD).start().raw('{"type":"metric","ts":1e20,"key":"loss","value":1,"step":0}\n');
