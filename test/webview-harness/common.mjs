@@ -3,6 +3,7 @@
 // page errors and CSP violations (each of which fails the scenario).
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../scripts/e2e/browser.mjs';
 
@@ -38,3 +39,26 @@ export async function watchProblems(page) {
   );
   return problems;
 }
+
+/**
+ * Imports TypeScript exports straight from the sources (the page template, pure helpers): `contents`
+ * is a module of `export … from './src/…'` lines, resolved from the repository root.
+ */
+export async function importTs(root, contents) {
+  const bundled = await esbuild.build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', write: false });
+  return import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+}
+
+/**
+ * The fake webview host: messages go to window.__host (exposed by Playwright, so the page's CSP
+ * still forbids the page itself any network access), answers come back as window messages.
+ */
+export const FAKE_HOST_SCRIPT = `(() => {
+  let state = window.__SAVED_STATE__;
+  window.__posted = [];
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) { window.__posted.push(m); window.__host(m).then((answers) => { for (const a of answers) window.postMessage(a, '*'); }); },
+    getState: () => state,
+    setState: (s) => { state = s; window.__state = s; },
+  });
+})();`;

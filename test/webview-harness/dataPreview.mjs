@@ -3,12 +3,11 @@
 //   node scripts/build.mjs && node test/webview-harness/dataPreview.mjs [--only <scenario>] [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/data-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -16,14 +15,7 @@ const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 if (!existsSync(join(root, 'dist/webview/dataPreview.js'))) throw new Error('Build first: node scripts/build.mjs');
 
-const bundled = await esbuild.build({
-  stdin: { contents: "export * from './src/extension/shared/webview/htmlTemplate.ts';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  write: false,
-});
-const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+const { webviewPage } = await importTs(root, "export * from './src/extension/shared/webview/htmlTemplate.ts';");
 
 const folderUri = 'file:///home/ada/projects/weather';
 const hist = (n, f) => ({

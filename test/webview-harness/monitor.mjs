@@ -5,25 +5,17 @@
 //   node scripts/build.mjs && node test/webview-harness/monitor.mjs [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/monitor-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { FAKE_HOST_SCRIPT, checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
 const args = process.argv.slice(2);
 if (!existsSync(join(root, 'dist/webview/monitor.js'))) throw new Error('Build first: node scripts/build.mjs');
-const bundled = await esbuild.build({
-  stdin: { contents: "export * from './src/extension/shared/webview/htmlTemplate.ts';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  write: false,
-});
-const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+const { webviewPage } = await importTs(root, "export * from './src/extension/shared/webview/htmlTemplate.ts';");
 
 const now = Date.now();
 const edges = Array.from({ length: 21 }, (_, i) => i);
@@ -142,15 +134,7 @@ const scenarios = {
   'drift-dark': { theme: 'dark', kind: 'busy' },
   'empty-light': { theme: 'light', kind: 'empty' },
 };
-const fakeHost = `(() => {
-  let state = window.__SAVED_STATE__;
-  window.__posted = [];
-  window.acquireVsCodeApi = () => ({
-    postMessage(m) { window.__posted.push(m); window.__host(m).then((answers) => { for (const a of answers) window.postMessage(a, '*'); }); },
-    getState: () => state,
-    setState: (s) => { state = s; window.__state = s; },
-  });
-})();`;
+const fakeHost = FAKE_HOST_SCRIPT;
 
 let origin = '';
 let savedState;

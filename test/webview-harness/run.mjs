@@ -3,12 +3,11 @@
 //   node scripts/build.mjs && node test/webview-harness/run.mjs [--only <scenario>] [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/<scenario>.png. Exits 1 on a failed check, a console
 // error or a CSP violation.
-import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
 import { sampleDetails, sampleMetrics, sampleSvg } from './sample.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,18 +17,10 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 if (!existsSync(join(root, 'dist/webview/runDetails.js'))) throw new Error('Build first: node scripts/build.mjs');
 
 // The page template and the downsampler, straight from the TypeScript sources.
-const bundled = await esbuild.build({
-  stdin: {
-    contents: "export * from './src/extension/shared/webview/htmlTemplate.ts'; export { countNonFinite, downsample } from './src/shared/series.ts';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  write: false,
-});
-const { webviewPage, downsample, countNonFinite } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+const { webviewPage, downsample, countNonFinite } = await importTs(
+  root,
+  "export * from './src/extension/shared/webview/htmlTemplate.ts'; export { countNonFinite, downsample } from './src/shared/series.ts';",
+);
 
 const OPEN_ALL = { overview: true, metrics: true, params: true, tags: true, artifacts: true, output: true, environment: true };
 const init = { folderUri: 'file:///home/ada/projects/cifar', runId: '0195a1b2c3d4e5f6a7b8c9d0e1f2a3b4' };

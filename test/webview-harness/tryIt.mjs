@@ -6,32 +6,23 @@
 //   node scripts/build.mjs && node test/webview-harness/tryIt.mjs [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/tryit-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import * as esbuild from 'esbuild';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { FAKE_HOST_SCRIPT, checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
 const args = process.argv.slice(2);
 if (!existsSync(join(root, 'dist/webview/tryIt.js'))) throw new Error('Build first: node scripts/build.mjs');
 
-const bundled = await esbuild.build({
-  stdin: {
-    contents: "export * from './src/extension/shared/webview/htmlTemplate.ts'; export * from './src/extension/deployments/tryIt/client.ts';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  write: false,
-});
-const { webviewPage, fetchMetadata, sendInfer } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+const { webviewPage, fetchMetadata, sendInfer } = await importTs(
+  root,
+  "export * from './src/extension/shared/webview/htmlTemplate.ts'; export * from './src/extension/deployments/tryIt/client.ts';",
+);
 
 // A real model server with the test models.
 const work = mkdtempSync(join(tmpdir(), 'mlwb-tryit-harness-'));
@@ -98,17 +89,7 @@ const scenarios = {
 const numbersIn = (text) => JSON.parse(/\[[^\]]*\]$/.exec(text.trim())?.[0] ?? '[]');
 const near = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])));
 
-// The fake webview host: messages go to window.__host (exposed by Playwright, so the page's CSP
-// still forbids the page itself any network access), answers come back as window messages.
-const fakeHost = `(() => {
-  let state = window.__SAVED_STATE__;
-  window.__posted = [];
-  window.acquireVsCodeApi = () => ({
-    postMessage(m) { window.__posted.push(m); window.__host(m).then((answers) => { for (const a of answers) window.postMessage(a, '*'); }); },
-    getState: () => state,
-    setState: (s) => { state = s; window.__state = s; },
-  });
-})();`;
+const fakeHost = FAKE_HOST_SCRIPT;
 
 let origin = '';
 let savedState;
