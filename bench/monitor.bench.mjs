@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { stopProc, waitFor } from './lib/process.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -24,36 +25,6 @@ const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-monitor-'));
 const stops = [];
-
-function waitFor(proc, pattern, ms) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const t = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms: ${text.slice(-2000)}`)), ms);
-    const on = (c) => {
-      text += c.toString();
-      const m = pattern.exec(text);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-    };
-    proc.stdout?.on('data', on);
-    proc.stderr?.on('data', on);
-    proc.once('exit', (code) => {
-      clearTimeout(t);
-      reject(new Error(`exited ${code}: ${text.slice(-2000)}`));
-    });
-  });
-}
-
-function stopProc(proc) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    proc.once('exit', () => resolve());
-    proc.kill('SIGTERM');
-    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-  });
-}
 
 async function startServer(model, requestLog) {
   const cfg = path.join(root, `server-${Date.now()}.json`);

@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { stopProc, waitFor } from './lib/process.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -192,39 +193,6 @@ async function startServer(models) {
   const proc = spawn(process.execPath, [script, '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
   return { url, pid: proc.pid, stop: () => stopProc(proc) };
-}
-
-function waitFor(proc, pattern, ms) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const t = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms: ${text.slice(-2000)}`)), ms);
-    const on = (c) => {
-      text += c.toString();
-      const m = pattern.exec(text);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-    };
-    proc.stdout?.on('data', on);
-    proc.stderr?.on('data', on);
-    proc.once('exit', (code) => {
-      clearTimeout(t);
-      reject(new Error(`exited ${code}: ${text.slice(-2000)}`));
-    });
-  });
-}
-
-function stopProc(proc) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    proc.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    proc.kill('SIGTERM');
-  });
 }
 
 /** MLServer in a throwaway venv, serving the same fitted estimator; undefined (with a message) when unavailable. */
