@@ -266,6 +266,16 @@ describe('Deploy from the Models view, serve, try, stop', function () {
       const failed = rows('Deployments', `failed: Port ${port}`);
       await failed.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match((await failed.getAttribute('aria-label')) ?? '', /iris version 1 on local, failed: Port/);
+      // Its logs say why and end, instead of waiting for a server that never started.
+      await contextMenu(failed, 'Show Logs');
+      const deadline = Date.now() + 30_000;
+      let panel = await outputPanel(page);
+      // (the Output panel may still show the stopped deployment's channel for a moment)
+      while (!/is failed: [\s\S]*end of log stream/.test(panel.text) && Date.now() < deadline) {
+        await page.waitForTimeout(500);
+        panel = await outputPanel(page);
+      }
+      assert.match(panel.text, new RegExp(`is failed: Port ${port} on 127\\.0\\.0\\.1 is in use[\\s\\S]*end of log stream`));
     } finally {
       blocker.close();
     }

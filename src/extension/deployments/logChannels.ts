@@ -9,7 +9,7 @@ let streamSeq = 0;
  * log file. Asking again shows the same channel; closing the extension stops every stream.
  */
 export class LogChannels implements vscode.Disposable {
-  private readonly open = new Map<string, { channel: vscode.OutputChannel; streamId: string; node: DeploymentNode }>();
+  private readonly open = new Map<string, { channel: vscode.OutputChannel; streamId: string; node: DeploymentNode; done: boolean }>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly backends: BackendPool) {
@@ -17,7 +17,10 @@ export class LogChannels implements vscode.Disposable {
       for (const s of this.open.values()) {
         if (s.streamId !== p.streamId) continue;
         for (const line of p.lines) s.channel.appendLine(line);
-        if (p.done) s.channel.appendLine('— end of log stream —');
+        if (p.done) {
+          s.done = true;
+          s.channel.appendLine('— end of log stream —');
+        }
       }
     });
   }
@@ -25,13 +28,18 @@ export class LogChannels implements vscode.Disposable {
   async show(node: DeploymentNode): Promise<void> {
     const key = `${node.folder.uri.toString()}:${node.deployment.id}`;
     const existing = this.open.get(key);
-    if (existing) return existing.channel.show(true);
+    if (existing && !existing.done) return existing.channel.show(true);
+    existing?.channel.dispose(); // an ended stream (the server stopped): read the log afresh, e.g. after a Restart
     const channel = vscode.window.createOutputChannel(`ML Workbench: ${node.deployment.id}`);
     const streamId = `logs-${process.pid}-${++streamSeq}`;
-    this.open.set(key, { channel, streamId, node });
+    this.open.set(key, { channel, streamId, node, done: false });
     channel.show(true);
+    const d = node.deployment;
+    // A failed or stopped deployment writes no more: print why, then its log so far, without waiting for lines that never come.
+    const ended = d.status === 'failed' || d.status === 'stopped';
+    if (ended) channel.appendLine(`${d.id} is ${d.status}${d.reason ? `: ${d.reason}` : ''}`);
     try {
-      await this.backends.forFolder(node.folder).request('deployments/logs', { id: node.deployment.id, streamId, follow: true });
+      await this.backends.forFolder(node.folder).request('deployments/logs', { id: d.id, streamId, follow: !ended });
     } catch (e) {
       this.open.delete(key);
       channel.dispose();
