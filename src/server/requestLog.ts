@@ -21,9 +21,25 @@ export interface RequestRecord {
   outputs?: Tensor[];
 }
 
+/** Datatypes whose tensors arrive as typed arrays and are logged as their raw bytes. */
+const RAW_DATATYPES = new Set<string>(['FP32', 'FP64', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64']);
+
+/**
+ * Numeric tensors go into the log as base64 of their little-endian bytes (`data_b64`): printing
+ * every float as JSON text cost the server about a fifth of its throughput at 100% sampling, the
+ * bytes cost almost nothing. BOOL, FP16 and BYTES keep the protocol's JSON `data`.
+ */
+function encodeData(t: Tensor): string {
+  const d = t.data;
+  if (RAW_DATATYPES.has(t.datatype) && ArrayBuffer.isView(d)) return `,"data_b64":"${Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64')}"`;
+  return `,"data":${JSON.stringify(encodeJsonData(t.datatype as Datatype, d))}`;
+}
+
 export class RequestLog {
   private stream: fs.WriteStream | undefined;
   private size = 0;
+  private pending: string[] = [];
+  private flushScheduled = false;
   private readonly file: string;
 
   constructor(
@@ -41,31 +57,56 @@ export class RequestLog {
   }
 
   write(rec: RequestRecord): void {
-    const line = JSON.stringify(this.toJson(rec)) + '\n';
+    const line = this.toLine(rec);
     const bytes = Buffer.byteLength(line);
     if (this.size > 0 && this.size + bytes > this.cfg.maxFileBytes) this.rotate();
-    this.stream ??= fs.createWriteStream(this.file, { flags: 'a' });
-    this.stream.write(line);
+    // Lines of one event-loop turn go out in one write: under load that is many requests per syscall.
+    this.pending.push(line);
     this.size += bytes;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (!this.pending.length) return;
+    this.stream ??= fs.createWriteStream(this.file, { flags: 'a' });
+    this.stream.write(this.pending.length === 1 ? this.pending[0]! : this.pending.join(''));
+    this.pending = [];
   }
 
   /** Flushes and closes the current file (SIGTERM). */
   close(): Promise<void> {
+    this.flush();
     const s = this.stream;
     this.stream = undefined;
     return s ? new Promise<void>((r) => s.end(() => r())) : Promise.resolve();
   }
 
-  private toJson(rec: RequestRecord): Record<string, unknown> {
-    const tensors = [...(rec.inputs ?? []), ...(rec.outputs ?? [])];
-    const truncated = tensors.reduce((n, t) => n + approxBytes(t.data), 0) > this.cfg.maxRecordBytes;
-    const enc = (ts: Tensor[] | undefined): unknown =>
-      ts?.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape, ...(truncated ? {} : { data: encodeJsonData(t.datatype as Datatype, t.data) }) }));
-    const { inputs, outputs, ...rest } = rec;
-    return { ...rest, ...(inputs ? { inputs: enc(inputs) } : {}), ...(outputs ? { outputs: enc(outputs) } : {}), ...(truncated ? { truncated: true } : {}) };
+  /** The record as one JSON line, built as text: this runs for every sampled request on the event loop. */
+  private toLine(rec: RequestRecord): string {
+    const q = JSON.stringify;
+    let line = `{"time":${q(rec.time)},"model":${q(rec.model)},"version":${q(rec.version)}`;
+    if (rec.id !== undefined) line += `,"id":${q(rec.id)}`;
+    line += `,"status":${rec.status},"latency_ms":${q(rec.latency_ms)}`;
+    if (rec.queue_ms !== undefined) line += `,"queue_ms":${q(rec.queue_ms)}`;
+    if (rec.inference_ms !== undefined) line += `,"inference_ms":${q(rec.inference_ms)}`;
+    if (rec.error !== undefined) line += `,"error":${q(rec.error)}`;
+    let bytes = 0;
+    for (const t of rec.inputs ?? []) bytes += approxBytes(t.data);
+    for (const t of rec.outputs ?? []) bytes += approxBytes(t.data);
+    const truncated = bytes > this.cfg.maxRecordBytes;
+    const tensors = (ts: Tensor[]): string =>
+      '[' + ts.map((t) => `{"name":${q(t.name)},"datatype":${q(t.datatype)},"shape":${q(t.shape)}${truncated ? '' : encodeData(t)}}`).join(',') + ']';
+    if (rec.inputs) line += `,"inputs":${tensors(rec.inputs)}`;
+    if (rec.outputs) line += `,"outputs":${tensors(rec.outputs)}`;
+    return line + (truncated ? ',"truncated":true}\n' : '}\n');
   }
 
   private rotate(): void {
+    this.flush(); // lines already counted against this file go into it before it is renamed
     const s = this.stream;
     this.stream = undefined;
     s?.end();

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRequestLog } from '../../src/core/monitor/requestLog';
 import { distFile } from '../helpers/dist';
 import { makeTempDir } from '../helpers/tmp';
 import { makeTestModels } from '../helpers/modelServer';
@@ -35,15 +36,12 @@ describe('mlwb serve', function () {
       cli.kill('SIGTERM');
       assert.equal(await exited, 0);
       // The log folder is named after what is served; the refused (401) request never reached a model, so only the answer is logged.
-      const logged = fs
-        .readFileSync(path.join(tmp.dir, '.mlwb', 'serving', 'iris-1', 'requests.jsonl'), 'utf8')
-        .trim()
-        .split('\n');
+      const logged = readRequestLog(path.join(tmp.dir, '.mlwb', 'serving', 'iris-1'));
       assert.equal(logged.length, 1);
-      const rec = JSON.parse(logged[0]!) as { status: number; model: string; inputs: { data: number[] }[] };
+      const rec = logged[0]!;
       assert.equal(rec.status, 200);
       assert.equal(rec.model, 'iris');
-      assert.equal(rec.inputs[0]!.data.length, 4);
+      assert.deepEqual(rec.inputs![0]!.data, [6.7, 3.0, 5.2, 2.3].map(Math.fround), 'the logged input reads back as sent (FP32)');
     } finally {
       if (cli.exitCode === null) cli.kill('SIGKILL');
     }

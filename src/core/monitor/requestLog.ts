@@ -11,7 +11,39 @@ export interface LoggedTensor {
   name: string;
   datatype: string;
   shape: number[];
+  /** The values; the reader fills it from `data_b64` (raw little-endian bytes) when the server wrote that. */
   data?: unknown[];
+  data_b64?: string;
+}
+
+const VIEWS: Record<string, (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
+  FP32: (b) => new Float32Array(b),
+  FP64: (b) => new Float64Array(b),
+  INT8: (b) => new Int8Array(b),
+  INT16: (b) => new Int16Array(b),
+  INT32: (b) => new Int32Array(b),
+  INT64: (b) => new BigInt64Array(b),
+  UINT8: (b) => new Uint8Array(b),
+  UINT16: (b) => new Uint16Array(b),
+  UINT32: (b) => new Uint32Array(b),
+  UINT64: (b) => new BigUint64Array(b),
+};
+
+/** `data_b64` → `data` as the protocol's JSON numbers (NaN/±Inf as their strings, 64-bit integers as numbers). */
+function decodeTensor(t: LoggedTensor): LoggedTensor {
+  if (t.data !== undefined || typeof t.data_b64 !== 'string') return t;
+  const view = VIEWS[t.datatype];
+  if (!view) return t;
+  const bytes = Buffer.from(t.data_b64, 'base64');
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  try {
+    const values = Array.from(view(buf), (v) =>
+      typeof v === 'bigint' ? Number(v) : Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity',
+    );
+    return { name: t.name, datatype: t.datatype, shape: t.shape, data: values };
+  } catch {
+    return t; // a length that is not a whole number of elements: damaged, read as having no data
+  }
 }
 
 export interface LoggedRequest {
@@ -49,7 +81,8 @@ function parseRecord(line: string): LoggedRequest | undefined {
     const r = JSON.parse(line) as Partial<LoggedRequest>;
     const t = typeof r.time === 'string' ? Date.parse(r.time) : NaN;
     if (!Number.isFinite(t) || typeof r.status !== 'number') return undefined;
-    return { ...(r as LoggedRequest), t };
+    const rec = r as LoggedRequest;
+    return { ...rec, t, ...(rec.inputs ? { inputs: rec.inputs.map(decodeTensor) } : {}), ...(rec.outputs ? { outputs: rec.outputs.map(decodeTensor) } : {}) };
   } catch {
     return undefined;
   }
