@@ -49,7 +49,7 @@ const channel = connectWebview<ToDataPreview, FromDataPreview, DataPreviewState>
 });
 const init = channel.state.init;
 
-const header = h('header', { class: 'dp-header' });
+const header = h('header', { class: 'panel-header' });
 const content = h('main', { class: 'dp-content', 'data-testid': 'data-content' });
 app.replaceChildren(header, content);
 renderHeader(init.mode);
@@ -60,7 +60,7 @@ function renderHeader(mode: DataPreviewInit['mode']): void {
       ? h('div', { class: 'dp-tabs', role: 'tablist' }, tab('table', 'table', 'Rows', mode), tab('profile', 'graph', 'Profile', mode))
       : null;
   header.replaceChildren(
-    h('h1', { class: 'dp-title', 'data-testid': 'data-title' }, init.title),
+    h('h1', { class: 'panel-title', 'data-testid': 'data-title' }, init.title),
     h('span', { class: 'dp-meta', 'data-testid': 'data-meta' }),
     tabs ?? '',
   );

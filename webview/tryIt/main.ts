@@ -62,8 +62,8 @@ const init = channel.state.init;
 
 const header = h(
   'header',
-  { class: 'ti-header' },
-  h('h1', { class: 'ti-title', 'data-testid': 'tryit-title' }, `${init.model}${init.version ? ` v${init.version}` : ''}`),
+  { class: 'panel-header' },
+  h('h1', { class: 'panel-title', 'data-testid': 'tryit-title' }, `${init.model}${init.version ? ` v${init.version}` : ''}`),
   h('span', { class: 'ti-meta' }, init.serverUrl),
 );
 const body = h('main', { class: 'ti-body' }, message('loading', `Reading the model's inputs from ${init.serverUrl}…`));
