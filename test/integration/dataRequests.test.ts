@@ -1,31 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BackendErrorData, PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { TestBackend } from '../helpers/backendClient';
-import { REPO_ROOT } from '../helpers/dist';
 import { makeTempDir } from '../helpers/tmp';
 import { EventLogWriter } from '../helpers/eventLog';
-
-function python(cwd: string, code: string): Promise<number | null> {
-  const child = spawn('python3', ['-c', code], {
-    cwd,
-    env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(cwd, '.mlwb'), MLWB_CAPTURE_ENV: '0' },
-    stdio: 'ignore',
-  });
-  return new Promise((resolve) => child.once('exit', resolve));
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { runPythonClient } from '../helpers/pythonClient';
+import { until } from '../helpers/wait';
 
 describe('backend data requests (snapshots, previews, lineage)', function () {
   this.timeout(60_000);
@@ -187,7 +168,7 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
   it('links a run to the snapshot of the data it logged with run.log_input', async function () {
     const b = await start();
     const s = await b.request('data/create', { path: 'data', name: 'v1' });
-    const code = await python(
+    const code = await runPythonClient(
       tmp.dir,
       `import mlwb\nwith mlwb.start_run(experiment="e", name="reader") as run:\n    run.log_input("data")\n    run.log_metric("loss", 0.5)\n`,
     );

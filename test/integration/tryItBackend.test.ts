@@ -1,32 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { fetchMetadata, mergeSample, sendInfer } from '../../src/extension/deployments/tryIt/client';
 import { TestBackend } from '../helpers/backendClient';
-import { REPO_ROOT } from '../helpers/dist';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
 import { makeTempDir } from '../helpers/tmp';
-
-function python(cwd: string, code: string): Promise<number | null> {
-  const child = spawn('python3', ['-c', code], {
-    cwd,
-    env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(cwd, '.mlwb'), MLWB_CAPTURE_ENV: '0' },
-    stdio: 'ignore',
-  });
-  return new Promise((resolve) => child.once('exit', resolve));
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { runPythonClient } from '../helpers/pythonClient';
+import { until } from '../helpers/wait';
 
 const answers = (url: string): Promise<boolean> =>
   fetch(`${url}/v2/health/live`, { signal: AbortSignal.timeout(2000) }).then(
@@ -57,14 +38,14 @@ describe('backend Try It requests (lineage prefill, temporary servers)', functio
     fs.copyFileSync(fx.iris.path, path.join(tmp.dir, 'iris.onnx'));
     backend = new TestBackend(tmp.dir);
     await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
-    const code = await python(
+    const code = await runPythonClient(
       tmp.dir,
       `import mlwb\nwith mlwb.start_run(experiment="e", name="train") as run:\n    run.log_input("iris.csv")\n    run.log_artifact("iris.onnx")\n`,
     );
     assert.equal(code, 0);
     const b = backend;
-    const runId = await until(async () => (await b.request('runs/list', {}))[0]?.id, 'the run to be ingested');
-    await until(async () => ((await b.request('runs/details', { id: runId })).inputs.length ? true : undefined), 'the input link');
+    const runId = await until(async () => (await b.request('runs/list', {}))[0]?.id, 'the run to be ingested', 20_000);
+    await until(async () => ((await b.request('runs/details', { id: runId })).inputs.length ? true : undefined), 'the input link', 20_000);
     await b.request('models/register', { name: 'iris', runId, artifact: 'iris.onnx' });
 
     const sample = await b.request('tryIt/sample', { ref: 'iris:1' });
@@ -103,14 +84,14 @@ describe('backend Try It requests (lineage prefill, temporary servers)', functio
     fs.copyFileSync(fx.iris.path, path.join(tmp.dir, 'iris.onnx'));
     backend = new TestBackend(tmp.dir);
     await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
-    const code = await python(
+    const code = await runPythonClient(
       tmp.dir,
       `import mlwb, numpy as np\nwith mlwb.start_run(experiment="e", name="train") as run:\n    run.log_model("iris.onnx", "iris", sample_input=np.array([[6.3, 3.3, 6.0, 2.5], [5.1, 3.5, 1.4, 0.2]], dtype=np.float32))\n`,
     );
     assert.equal(code, 0);
     const b = backend;
     await b.request('models/list', {}); // starts the poll that registers what runs logged
-    await until(async () => ((await b.request('models/list', {})).length ? true : undefined), 'the logged model to be registered');
+    await until(async () => ((await b.request('models/list', {})).length ? true : undefined), 'the logged model to be registered', 20_000);
     const sample = await b.request('tryIt/sample', { ref: 'iris:1' });
     assert.deepEqual(sample, { inputs: { X: { row: [6.3, 3.3, 6, 2.5] } }, source: 'the sample input logged with the model' });
   });

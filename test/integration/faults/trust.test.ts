@@ -5,16 +5,7 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/backend';
 import { TestBackend } from '../../helpers/backendClient';
 import { EventLogWriter } from '../../helpers/eventLog';
 import { makeTempDir } from '../../helpers/tmp';
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../../helpers/wait';
 
 /**
  * Issue 13, items 1 and 6, through the real backend process: in an untrusted workspace nothing
