@@ -72,7 +72,9 @@ export class RequestLog {
   private flush(): void {
     this.flushScheduled = false;
     if (!this.pending.length) return;
-    this.stream ??= fs.createWriteStream(this.file, { flags: 'a' });
+    // Opened synchronously: a stream that opened its path later could land in the file a rotation
+    // has just renamed into place, so records would go to the wrong file.
+    this.stream ??= fs.createWriteStream('', { fd: fs.openSync(this.file, 'a') });
     this.stream.write(this.pending.length === 1 ? this.pending[0]! : this.pending.join(''));
     this.pending = [];
   }
