@@ -15,6 +15,9 @@ from .workspace import create_run_dir, find_workspace
 from .writer import Writer
 
 _time_ns = time.time_ns
+_monotonic = time.monotonic
+# Never a key of a caller's dict: the one-key lookup's starting point.
+_NO_KEY = object()
 
 MAX_ERROR_LENGTH = 8000
 
@@ -65,6 +68,8 @@ class Run:
         self._tags: Dict[str, str] = dict(start_tags)
         # key -> [metric line prefix, json-encoded key, points logged so far]
         self._metric_keys: Dict[str, List[Any]] = {}
+        # [key, entry] of the last one-key log_metrics call (see log_metrics).
+        self._one_key: List[Any] = [_NO_KEY, None]
         self._ended = False
         self._capture: Optional[capture.OutputCapture] = None
 
@@ -81,6 +86,9 @@ class Run:
             self.dir: Path = run_dir
             self._writer = Writer(run_dir, capture_output=_flag("MLWB_CAPTURE_OUTPUT"))
             self._append = self._writer.append
+            # The same writer, typed as present: the metric calls run only after this point.
+            self._live_writer: Writer = self._writer
+            self._push = self._writer.push
             self._append(
                 events.run_start(
                     events.now_ms(), self.id, experiment, name, self.pid, _hostname(),
@@ -140,6 +148,10 @@ class Run:
         self._metric_keys[key] = entry
         return entry
 
+    # log_metric and log_metrics are the calls users make millions of times, so both are written
+    # out flat: no helper call per point, one f-string per line, the writer's push and deadline
+    # used directly (Writer.append costs one more Python call), attributes read once.
+
     def log_metric(self, key: str, value: float, step: Optional[int] = None) -> None:
         if self._ended:
             self._raise_ended()
@@ -154,37 +166,67 @@ class Run:
         elif step.__class__ is not int:
             step = validation.step(step)
         entry[2] += 1
-        # Inlined fmt_float: this method is the one users call millions of times.
+        # Inlined fmt_float: x - x is 0.0 exactly for finite x.
         if value - value == 0.0:
-            self._append(f'{{"type":"metric","ts":{_time_ns() // 1000000}{entry[0]}{value!r},"step":{step}}}\n')
+            self._push(f'{{"type":"metric","ts":{_time_ns() // 1000000}{entry[0]}{value!r},"step":{step}}}\n')
         else:
-            self._append(events.metric_line(_time_ns() // 1000000, entry[0], value, step))
+            self._push(events.metric_line(_time_ns() // 1000000, entry[0], value, step))
+        writer = self._live_writer
+        if _monotonic() >= writer.deadline:
+            writer.flush()
 
     def log_metrics(self, metrics: Mapping[str, float], step: Optional[int] = None) -> None:
-        # Written like log_metric (no helper calls per key, one f-string per line): a dict per step
-        # is what most training loops log, so per point it must cost no more than log_metric.
+        # A dict per step is what most training loops log, so per point it must cost no more than
+        # log_metric. A one-key dict is the common worst case (the caller pays for the dict and
+        # the step= keyword): it is looked up by the key of the previous one-key call, which
+        # finds the value without iterating the dict (no iterator or item tuple is allocated).
         if self._ended:
             self._raise_ended()
-        if metrics.__class__ is not dict and not isinstance(metrics, Mapping):
-            raise MlwbError(f"metrics must be a mapping of key to number, got {type(metrics).__name__}")
-        keys = self._metric_keys
-        if len(metrics) == 1:
-            # One key: no lists to build and join.
-            ((key, value),) = metrics.items()
+        if metrics.__class__ is dict and len(metrics) == 1:
+            one = self._one_key
             try:
-                entry = keys[key]
-            except (KeyError, TypeError):
-                entry = self._new_metric_key(key)
+                value = metrics[one[0]]  # a plain dict has no __missing__: a miss raises
+            except KeyError:
+                one = self._remember_one_key(metrics)
+                value = metrics[one[0]]
+            entry = one[1]
             if value.__class__ is not float:
-                value = validation.metric_value(key, value)
+                value = validation.metric_value(one[0], value)
             if step is None:
                 step = entry[2]
             elif step.__class__ is not int:
                 step = validation.step(step)
             entry[2] += 1
-            text = repr(value) if value - value == 0.0 else events.fmt_float(value)
-            self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{text}}}}}\n')
-            return
+            if value - value == 0.0:
+                self._push(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{value!r}}}}}\n')
+            else:  # NaN and ±Inf, written as strings
+                text = events.fmt_float(value)
+                self._push(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{text}}}}}\n')
+        else:
+            if metrics.__class__ is not dict and not isinstance(metrics, Mapping):
+                kind = type(metrics).__name__
+                raise MlwbError(f"metrics must be a mapping of key to number, got {kind}")
+            line = self._metrics_line(metrics, step)
+            if line is None:
+                return
+            self._push(line)
+        writer = self._live_writer
+        if _monotonic() >= writer.deadline:
+            writer.flush()
+
+    def _remember_one_key(self, metrics: Dict[str, float]) -> List[Any]:
+        """The (key, entry) of a one-key dict, kept for the next one-key call."""
+        ((key, _),) = metrics.items()
+        try:
+            entry = self._metric_keys[key]
+        except (KeyError, TypeError):
+            entry = self._new_metric_key(key)
+        self._one_key = one = [key, entry]
+        return one
+
+    def _metrics_line(self, metrics: Mapping[str, float], step: Optional[int]) -> Optional[str]:
+        """The line for a dict of any size (None when it is empty); counts its points."""
+        keys = self._metric_keys
         entries = []
         body = []
         for key, value in metrics.items():
@@ -198,14 +240,14 @@ class Run:
             # entry[3] is the JSON-encoded key and its colon.
             body.append(entry[3] + (repr(value) if value - value == 0.0 else events.fmt_float(value)))
         if not entries:
-            return
+            return None
         if step is None:
             step = entries[0][2] if len(entries) == 1 else max([e[2] for e in entries])
         elif step.__class__ is not int:
             step = validation.step(step)
         for entry in entries:
             entry[2] += 1
-        self._append(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{",".join(body)}}}}}\n')
+        return f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{",".join(body)}}}}}\n'
 
     # --- params, tags, artifacts, inputs ---------------------------------------------------
 

@@ -44,9 +44,12 @@ class Writer:
         heartbeat_interval: float = HEARTBEAT_INTERVAL,
     ) -> None:
         self._events: collections.deque = collections.deque()
-        self._push = self._events.append
+        # The run's metric calls use these two directly rather than append() (one Python call
+        # less per point, about 5% of log_metric): push the line, then flush once the deadline
+        # has passed.
+        self.push = self._events.append
         # Monotonic time by which the lines appended so far must be written.
-        self._deadline = time.monotonic() + flush_interval
+        self.deadline = time.monotonic() + flush_interval
         self._output: Optional[collections.deque] = collections.deque() if capture_output else None
         self.append_output = self._output.append if self._output is not None else None
         self._events_file = open(run_dir / "events.jsonl", "ab")
@@ -61,8 +64,8 @@ class Writer:
         self.closed = False
 
     def append(self, line: str) -> None:
-        self._push(line)
-        if _monotonic() >= self._deadline:
+        self.push(line)
+        if _monotonic() >= self.deadline:
             self.flush()
 
     def start(self) -> None:
@@ -81,7 +84,7 @@ class Writer:
         with self._lock:
             if self.closed:
                 return
-            self._deadline = _monotonic() + self._flush_interval
+            self.deadline = _monotonic() + self._flush_interval
             try:
                 _drain(self._events, self._events_file)
                 if self._output is not None:

@@ -146,6 +146,33 @@ class MetricsTest(WorkspaceTest):
             ],
         )
 
+    def test_one_key_log_metrics_follows_a_changing_key(self):
+        # The one-key path looks a dict up by the previous call's key: a new key, a bad key, a
+        # dict subclass that answers any key, and a key shared with log_metric must all still
+        # land on the right series with the right step.
+        import collections
+
+        with mlwb.start_run() as run:
+            run.log_metrics({"a": 1.0})
+            run.log_metrics({"b": 2.0})
+            run.log_metrics({"a": 3.0})
+            with self.assertRaisesRegex(MlwbError, "only letters"):
+                run.log_metrics({"bad key!": 1.0})
+            with self.assertRaisesRegex(MlwbError, "must be a string"):
+                run.log_metrics({1: 1.0})
+            run.log_metrics({"a": 4.0})
+            run.log_metrics(collections.defaultdict(float, {"b": 5.0}))
+            run.log_metric("a", 6.0)
+            run.log_metrics({"a": 7.0}, step=50)
+            run.log_metrics({"a": 8.0})
+        got = [(next(iter(e["values"])), e["values"][next(iter(e["values"]))], e["step"]) if "values" in e
+               else (e["key"], e["value"], e["step"]) for e in self.metrics(run)]
+        self.assertEqual(
+            got,
+            [("a", 1.0, 0), ("b", 2.0, 0), ("a", 3.0, 1), ("a", 4.0, 2), ("b", 5.0, 1), ("a", 6.0, 3),
+             ("a", 7.0, 50), ("a", 8.0, 5)],
+        )
+
     def test_non_finite_values_round_trip(self):
         with mlwb.start_run() as run:
             for v in (math.nan, math.inf, -math.inf, 1e308, -0.0):
