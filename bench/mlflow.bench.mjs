@@ -16,6 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mlflowPython } from './lib/peers.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cliJs = path.join(repo, 'dist', 'cli.js');
@@ -29,15 +30,12 @@ const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 if (!fs.existsSync(cliJs)) spawnSync(process.execPath, [path.join(repo, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 
 // The pinned mlflow's interpreter, created on first use by the test support module.
-const probe = spawnSync('python3', ['-c', 'import sys; sys.path.insert(0, "python"); from tests.mlflow_support import mlflow_python; print(mlflow_python())'], {
-  cwd: repo,
-  encoding: 'utf8',
-});
-if (probe.status !== 0) {
-  log(`no mlflow interpreter: ${probe.stderr}`);
+const mlflow = mlflowPython();
+if (!mlflow.python) {
+  log(mlflow.skipped);
   process.exit(1);
 }
-const py = probe.stdout.trim().split('\n').pop();
+const py = mlflow.python;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-mlflow-'));
 const started = [];
 

@@ -1,8 +1,13 @@
 """Driver for bench/mlflow.bench.mjs, run in the pinned mlflow's interpreter. Prints one JSON line.
 
-  log <tracking_uri> <points>          the mlflow client logs <points> metric points (log_batch of
-                                       1000, as autolog and well-behaved loops do) and then reads
-                                       the run back (so our endpoint's ingest is inside the time)
+  log <tracking_uri> <points> [keys]   the mlflow client logs <points> metric points over [keys] (10)
+                                       keys (log_batch of 1000, as autolog and well-behaved loops
+                                       do) and then reads the run back (so our endpoint's ingest is
+                                       inside the time)
+  log-points <tracking_uri> <points>   mlflow.log_metric("m0", v, step=i) per point, in a run (the
+                                       loop is timed, not the run's start and end)
+  history <tracking_uri> <repeat> <run_id>
+                                       get_metric_history(run_id, "m0"); min seconds of <repeat>
   log-steps <tracking_uri> <steps>     mlflow.log_metrics of 10 keys per step (one request per step)
   populate <sqlite_path> <runs>        writes <runs> finished runs (params, tags, 3 metrics) into a
                                        fresh mlflow.db, with MLflow's own schema, by SQL (fast set-up)
@@ -24,7 +29,8 @@ from mlflow import MlflowClient  # noqa: E402
 from mlflow.entities import Metric  # noqa: E402
 
 
-def log(uri, points):
+def log(uri, points, keys="10"):
+    keys = int(keys)
     mlflow.set_tracking_uri(uri)
     client = MlflowClient()
     exp = client.create_experiment(f"bench-{uuid.uuid4().hex[:8]}")
@@ -33,13 +39,37 @@ def log(uri, points):
     rid = run.info.run_id
     ts = int(time.time() * 1000)
     for start in range(0, points, 1000):
-        client.log_batch(rid, metrics=[Metric(f"m{i % 10}", random.random(), ts + i, i // 10) for i in range(start, min(points, start + 1000))])
+        client.log_batch(rid, metrics=[Metric(f"m{i % keys}", random.random(), ts + i, i // keys)
+                                       for i in range(start, min(points, start + 1000))])
     client.set_terminated(rid)
     got = client.get_run(rid)
     elapsed = time.perf_counter() - t0
-    assert len(got.data.metrics) == 10, got.data.metrics
-    assert len(client.get_metric_history(rid, "m0")) == points // 10
+    assert len(got.data.metrics) == keys, got.data.metrics
+    assert len(client.get_metric_history(rid, "m0")) == points // keys
+    return {"seconds": elapsed, "points": points, "run_id": rid}
+
+
+def log_points(uri, points):
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_experiment(f"bench-{uuid.uuid4().hex[:8]}")
+    with mlflow.start_run() as run:
+        t0 = time.perf_counter()  # the per-point calls only: run start and end are not per point
+        for i in range(points):
+            mlflow.log_metric("m0", random.random(), step=i)
+        elapsed = time.perf_counter() - t0
+    assert len(MlflowClient().get_metric_history(run.info.run_id, "m0")) == points
     return {"seconds": elapsed, "points": points}
+
+
+def history(uri, repeat, run_id):
+    mlflow.set_tracking_uri(uri)
+    client = MlflowClient()
+    times, count = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        count = len(client.get_metric_history(run_id, "m0"))
+        times.append(time.perf_counter() - t0)
+    return {"seconds": min(times), "points": count}
 
 
 def log_steps(uri, steps):
@@ -109,5 +139,6 @@ def search(uri, repeat):
 
 if __name__ == "__main__":
     cmd, arg, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    result = {"log": log, "log-steps": log_steps, "populate": populate, "search": search}[cmd](arg, n)
+    commands = {"log": log, "log-points": log_points, "history": history, "log-steps": log_steps, "populate": populate, "search": search}
+    result = commands[cmd](arg, n, *sys.argv[4:])
     print(json.dumps(result))
