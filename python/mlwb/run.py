@@ -143,8 +143,9 @@ class Run:
     def _new_metric_key(self, key: Any) -> List[Any]:
         validation.validate_key("metric", key)
         json_key = events.json_key(key)
-        # prefix of a metric line, JSON key, next default step, JSON key and colon (log_metrics)
-        entry = [events.metric_prefix(key), json_key, 0, json_key + ":"]
+        # prefix of a metric line, JSON key, next default step, JSON key and colon (log_metrics),
+        # the middle of a one-key metrics line
+        entry = [events.metric_prefix(key), json_key, 0, json_key + ":", ',"values":{' + json_key + ":"]
         self._metric_keys[key] = entry
         return entry
 
@@ -183,25 +184,22 @@ class Run:
         if self._ended:
             self._raise_ended()
         if metrics.__class__ is dict and len(metrics) == 1:
-            one = self._one_key
+            key, entry = self._one_key
             try:
-                value = metrics[one[0]]  # a plain dict has no __missing__: a miss raises
+                value = metrics[key]  # a plain dict has no __missing__: a miss raises
             except KeyError:
-                one = self._remember_one_key(metrics)
-                value = metrics[one[0]]
-            entry = one[1]
+                key, entry = self._remember_one_key(metrics)
+                value = metrics[key]
             if value.__class__ is not float:
-                value = validation.metric_value(one[0], value)
-            if step is None:
-                step = entry[2]
-            elif step.__class__ is not int:
-                step = validation.step(step)
+                value = validation.metric_value(key, value)
+            if step.__class__ is not int:  # a loop that logs a dict per step passes the step
+                step = entry[2] if step is None else validation.step(step)
             entry[2] += 1
             if value - value == 0.0:
-                self._push(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{value!r}}}}}\n')
+                self._push(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step}{entry[4]}{value!r}}}}}\n')
             else:  # NaN and ±Inf, written as strings
                 text = events.fmt_float(value)
-                self._push(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step},"values":{{{entry[3]}{text}}}}}\n')
+                self._push(f'{{"type":"metrics","ts":{_time_ns() // 1000000},"step":{step}{entry[4]}{text}}}}}\n')
         else:
             if metrics.__class__ is not dict and not isinstance(metrics, Mapping):
                 kind = type(metrics).__name__

@@ -11,8 +11,11 @@ import unittest
 from pathlib import Path
 from unittest import mock
 
+import mlwb
+from mlwb import run as run_module
 from mlwb import writer as writer_module
 from mlwb.writer import Writer
+from tests.support import WorkspaceTest
 
 BOUND = 0.100
 
@@ -89,3 +92,44 @@ class FlushBoundTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MetricCallsFlushBoundTest(WorkspaceTest):
+    """log_metric and log_metrics push to the writer and check its deadline themselves (one Python
+    call less per point than Writer.append), so they must keep the same bound on their own."""
+
+    def test_each_metric_call_puts_its_line_on_disk_within_100ms_of_fake_time(self):
+        calls = {
+            "log_metric": lambda run, i: run.log_metric("m", i),
+            "log_metrics, one key": lambda run, i: run.log_metrics({"m": i}, step=i),
+            "log_metrics, two keys": lambda run, i: run.log_metrics({"m": i, "n": i}, step=i),
+        }
+        for name, call in calls.items():
+            with self.subTest(name):
+                clock = FakeClock()
+                fake_time = mock.Mock(wraps=writer_module.time, monotonic=clock.monotonic)
+                with mock.patch.object(writer_module, "_monotonic", clock.monotonic), \
+                        mock.patch.object(writer_module, "time", fake_time), \
+                        mock.patch.object(run_module, "_monotonic", clock.monotonic):
+                    run = mlwb.start_run(name=name.replace(",", ""))
+                    # Only the calls flush: the flusher thread is stopped (a busy loop starves it).
+                    run._live_writer._stop.set()
+                    run._live_writer._thread.join()
+                    events = run.dir / "events.jsonl"
+                    base = events.read_bytes().count(b"\n")
+                    worst = 0.0
+                    logged_at = []
+                    on_disk = 0
+                    for i in range(400):  # a call every 5 ms for 2 s of fake time
+                        clock.now = 1000.0 + i * 0.005
+                        call(run, i)
+                        logged_at.append(clock.now)
+                        now_on_disk = events.read_bytes().count(b"\n") - base
+                        for j in range(on_disk, now_on_disk):
+                            worst = max(worst, clock.now - logged_at[j])
+                        on_disk = now_on_disk
+                    for j in range(on_disk, len(logged_at)):
+                        worst = max(worst, clock.now - logged_at[j])
+                    run.end()
+                self.assertGreater(on_disk, 0, "the calls flushed while they logged, not only at the end")
+                self.assertLessEqual(worst, BOUND + 1e-9, f"a line waited {worst * 1000:.0f} ms of fake time")
