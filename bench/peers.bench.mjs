@@ -61,7 +61,7 @@ function compare(section, what, ours, peer) {
     ...result[section],
     [what]: { ours: ours.what, ours_s: round(ours.s, 4), peer: peer.what, peer_s: round(peer.s, 4), ours_vs_peer: ratio },
   };
-  const speed = ratio <= 1 ? `${round(1 / ratio, 1)}x faster` : `${round(ratio, 1)}x slower`;
+  const speed = ratio <= 1 ? `${round(1 / ratio, 1)}x faster` : `${round(ratio, 2)}x slower`;
   lines.push(`${what}: ours ${fmt(ours.s)} (${ours.what}) | ${peer.what} ${fmt(peer.s)} | ours/peer ${ratio} (${speed})`);
 }
 const fmt = (s) => (s < 1 ? `${round(s * 1000, 1)} ms` : `${round(s, 2)} s`);

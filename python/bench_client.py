@@ -2,8 +2,9 @@
 
     MLWB_DIR=/tmp/bench/.mlwb python3 python/bench_client.py [points] [api]
 
-api is "metric" (run.log_metric(key, v) per point, the default), "metrics" (run.log_metrics({key: v},
-step=i) per point, the dict a training loop logs) or "metrics4" (one dict of four keys per step).
+api is "metric" (run.log_metric(key, v) per point, the default), "metric_step" (the same with
+step=i, the keyword the dict call below passes too), "metrics" (run.log_metrics({key: v}, step=i)
+per point, the dict a training loop logs) or "metrics4" (one dict of four keys per step).
 The workspace comes from MLWB_DIR (required, so a benchmark never writes a million points into a
 real project's workspace).
 """
@@ -33,6 +34,10 @@ def main() -> int:
             log = run.log_metric
             for i in range(points):
                 log("loss", 1.0 / (i + 1))
+        elif api == "metric_step":
+            log = run.log_metric
+            for i in range(points):
+                log("loss", 1.0 / (i + 1), step=i)
         elif api == "metrics":
             logs = run.log_metrics
             for i in range(points):
