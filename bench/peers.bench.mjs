@@ -118,8 +118,10 @@ try {
     queryable_after_exit_ms: ingest.queryable_after_exit_ms,
     client_cpu_us_per_point: ingest.client_cpu_us_per_point,
   };
-  if (!mlflow.python) skip('logging', mlflow.skipped);
-  else {
+  if (!mlflow.python) {
+    skip('logging', mlflow.skipped);
+    skip('history', mlflow.skipped);
+  } else {
     const db = `sqlite:///${path.join(root, 'log.db')}`;
     drive(['log', db, 1000, 1]); // MLflow creates its schema (migrations) outside the timed part
     log(`logging ${POINTS} points: ${MLF} log_batch into SQLite`);
@@ -202,7 +204,8 @@ try {
   log('snapshots: bench/snapshots.bench.mjs');
   const snapEnv = { MLWB_BENCH_SMALL_FILES: '0', ...(dvc.bin ? { PATH: `${dvc.bin}${path.delimiter}${process.env.PATH}` } : { MLWB_BENCH_DVC: '0' }) };
   const snap = JSON.parse(run(process.execPath, [path.join(repo, 'bench', 'snapshots.bench.mjs')], { env: snapEnv }));
-  const set = `${snap.dataset.files} files, ${round(snap.dataset.bytes / 1024 ** 3, 2)} GiB`;
+  const size = snap.dataset.bytes >= 1024 ** 3 ? `${round(snap.dataset.bytes / 1024 ** 3, 2)} GiB` : `${round(snap.dataset.bytes / 1024 ** 2, 1)} MiB`;
+  const set = `${snap.dataset.files} files, ${size}`;
   const openssl = { s: snap.openssl.seconds, what: 'openssl dgst -sha256, 2 processes' };
   compare('snapshots', `hash ${set}`, { s: snap.mlwb.metadata_only_cold.seconds, what: 'mlwb snapshot create --metadata-only' }, openssl);
   compare(
