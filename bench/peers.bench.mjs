@@ -111,6 +111,10 @@ try {
   const ingest = lastJsonObject(
     run(process.execPath, [out('bench/ingest.bench.js')], { env: { MLWB_BENCH_POINTS: String(POINTS), MLWB_BENCH_REPEATS: String(REPEATS) } }),
   );
+  // The two figures this bench reads from bench/ingest.bench's JSON; a renamed field must not become NaN.
+  for (const k of ['client_seconds', 'queryable_after_exit_ms']) {
+    if (typeof ingest[k] !== 'number') throw new Error(`bench/ingest.bench printed no number "${k}"`);
+  }
   const oursExit = ingest.client_seconds;
   const oursQueryable = ingest.client_seconds + ingest.queryable_after_exit_ms / 1000;
   result.ours_logging = {
