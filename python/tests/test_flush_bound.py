@@ -9,6 +9,7 @@ import tempfile
 import threading
 import unittest
 from pathlib import Path
+from typing import Callable, List, Tuple
 from unittest import mock
 
 import mlwb
@@ -28,6 +29,26 @@ class FakeClock:
         return self.now
 
 
+def longest_wait(clock: FakeClock, log_line: Callable[[int], None], lines_on_disk: Callable[[], int]) -> Tuple[int, float]:
+    """Logs a line every 5 ms for 2 s of fake time; returns the lines on disk at the end and the
+    longest any line waited (in fake seconds) before it reached the disk."""
+    logged_at: List[float] = []
+    worst = 0.0
+    on_disk = 0
+    for i in range(400):
+        clock.now = 1000.0 + i * 0.005
+        log_line(i)
+        logged_at.append(clock.now)
+        now_on_disk = lines_on_disk()
+        for j in range(on_disk, now_on_disk):
+            worst = max(worst, clock.now - logged_at[j])
+        on_disk = now_on_disk
+    # Lines still waiting at the end have been waiting too: they count as well.
+    for j in range(on_disk, len(logged_at)):
+        worst = max(worst, clock.now - logged_at[j])
+    return on_disk, worst
+
+
 class FlushBoundTest(unittest.TestCase):
     def setUp(self) -> None:
         self._tmp = tempfile.TemporaryDirectory()
@@ -44,20 +65,7 @@ class FlushBoundTest(unittest.TestCase):
             # As a run makes it (default interval), without the flusher thread: what is observed
             # here is the bound the logging calls keep by themselves (a busy loop starves threads).
             w = Writer(self.dir, capture_output=False)
-            logged_at = []
-            worst = 0.0
-            on_disk = 0
-            for i in range(400):  # a line every 5 ms for 2 s of fake time
-                clock.now = 1000.0 + i * 0.005
-                w.append('{"type":"metric","n":%d}\n' % i)
-                logged_at.append(clock.now)
-                now_on_disk = self.lines_on_disk()
-                for j in range(on_disk, now_on_disk):
-                    worst = max(worst, clock.now - logged_at[j])
-                on_disk = now_on_disk
-            # Lines still waiting at the end have been waiting too: they count as well.
-            for j in range(on_disk, len(logged_at)):
-                worst = max(worst, clock.now - logged_at[j])
+            on_disk, worst = longest_wait(clock, lambda i: w.append('{"type":"metric","n":%d}\n' % i), self.lines_on_disk)
             w.close()
         self.assertGreater(on_disk, 0, "the loop flushed while it logged, not only at close")
         self.assertLessEqual(worst, BOUND + 1e-9, f"a line waited {worst * 1000:.0f} ms of fake time before it reached the disk")
@@ -106,30 +114,23 @@ class MetricCallsFlushBoundTest(WorkspaceTest):
         }
         for name, call in calls.items():
             with self.subTest(name):
-                clock = FakeClock()
-                fake_time = mock.Mock(wraps=writer_module.time, monotonic=clock.monotonic)
-                with mock.patch.object(writer_module, "_monotonic", clock.monotonic), \
-                        mock.patch.object(writer_module, "time", fake_time), \
-                        mock.patch.object(run_module, "_monotonic", clock.monotonic):
-                    run = mlwb.start_run(name=name.replace(",", ""))
-                    # Only the calls flush: the flusher thread is stopped (a busy loop starves it).
-                    run._live_writer._stop.set()
-                    run._live_writer._thread.join()
-                    events = run.dir / "events.jsonl"
-                    base = events.read_bytes().count(b"\n")
-                    worst = 0.0
-                    logged_at = []
-                    on_disk = 0
-                    for i in range(400):  # a call every 5 ms for 2 s of fake time
-                        clock.now = 1000.0 + i * 0.005
-                        call(run, i)
-                        logged_at.append(clock.now)
-                        now_on_disk = events.read_bytes().count(b"\n") - base
-                        for j in range(on_disk, now_on_disk):
-                            worst = max(worst, clock.now - logged_at[j])
-                        on_disk = now_on_disk
-                    for j in range(on_disk, len(logged_at)):
-                        worst = max(worst, clock.now - logged_at[j])
-                    run.end()
+                on_disk, worst = self.longest_wait_of(name, call)
                 self.assertGreater(on_disk, 0, "the calls flushed while they logged, not only at the end")
                 self.assertLessEqual(worst, BOUND + 1e-9, f"a line waited {worst * 1000:.0f} ms of fake time")
+
+    def longest_wait_of(self, name: str, call: Callable[[mlwb.Run, int], None]) -> Tuple[int, float]:
+        clock = FakeClock()
+        fake_time = mock.Mock(wraps=writer_module.time, monotonic=clock.monotonic)
+        with mock.patch.object(writer_module, "_monotonic", clock.monotonic), \
+                mock.patch.object(writer_module, "time", fake_time), \
+                mock.patch.object(run_module, "_monotonic", clock.monotonic):
+            run = mlwb.start_run(name=name.replace(",", ""))
+            try:
+                # Only the calls flush: the flusher thread is stopped (a busy loop starves it).
+                run._live_writer._stop.set()
+                run._live_writer._thread.join()
+                events = run.dir / "events.jsonl"
+                base = events.read_bytes().count(b"\n")
+                return longest_wait(clock, lambda i: call(run, i), lambda: events.read_bytes().count(b"\n") - base)
+            finally:
+                run.end()
