@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchBrowser } from './browser.mjs';
 import { startCodeServer } from './codeserver.mjs';
-import { createDemoWorkspace, DEMO_RUNS, executeDemoNotebook } from './demo-workspace.mjs';
+import { buildDemo } from './demo-build.mjs';
+import { stopDemoDeployments } from './demo-loop.mjs';
 import { packageVsix, REPO_ROOT } from './package-vsix.mjs';
-import { exitOnSignals, run } from './proc.mjs';
+import { exitOnSignals } from './proc.mjs';
 import { setup } from './setup.mjs';
 import { runOnSupportedNode } from '../lib/node-runtime.mjs';
 import { expandRow, openContainer, pane, webviewFrame } from '../../test/e2e/support/ui.mjs';
@@ -26,9 +27,12 @@ let server;
 /** @type {import('playwright-core').Browser | undefined} */
 let browser;
 let keep = false; // a failure keeps the folder, with its log
+// Named like the demo's default folder, since the folder name shows in the screenshots.
+const dir = join(tmp, 'ml-workbench-demo');
 const cleanup = async () => {
   await browser?.close().catch(() => {});
   await server?.stop();
+  await stopDemoDeployments(dir).catch((err) => log(`could not stop the demo's model server: ${err.message}`));
   if (!keep) rmSync(tmp, { recursive: true, force: true });
 };
 exitOnSignals(cleanup);
@@ -37,14 +41,8 @@ try {
   const paths = await setup({ log });
   log('packaging the extension');
   const vsix = await packageVsix({ out: join(tmp, 'demo.vsix'), log, logFile });
-  // Named like the demo's default folder, since the folder name shows in the screenshots.
-  const dir = join(tmp, 'ml-workbench-demo');
-  const pythonPath = join(REPO_ROOT, 'python');
-  createDemoWorkspace(dir, { pythonPath });
-  const env = { ...process.env, PYTHONPATH: pythonPath, MLWB_DIR: join(dir, '.mlwb') };
-  for (const runArgs of DEMO_RUNS) await run('python3', ['train.py', ...runArgs], { cwd: dir, env, timeoutMs: 120_000, logFile });
-  const notRun = await executeDemoNotebook(dir, { pythonPath, run, logFile });
-  if (notRun) log(`explore.ipynb not executed: ${notRun}`);
+  const demo = await buildDemo(dir, { pythonPath: join(REPO_ROOT, 'python'), cacheDir: paths.cacheDir, logFile, log });
+  if (demo.skipped.length) throw new Error(`the demo workspace is incomplete: ${demo.skipped.join('; ')}`);
 
   server = await startCodeServer({ codeServerBin: paths.codeServerBin, vsix, folder: dir, log });
   browser = await launchBrowser(paths.chromium);

@@ -6,10 +6,14 @@ import { fileURLToPath } from 'node:url';
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'demo-template');
 export const DEMO_MARKER = '.mlwb-demo';
 
-/** train.py arguments of the runs the demo records, so the views have something to show. */
+/**
+ * train.py arguments of the runs the demo records, so the views have something to show. Two of them
+ * register their ONNX model as versions of `clusters` (v1 @production, v2 @staging), so the Models
+ * view has versions to compare and an alias to move, and the Deployments view a deployment.
+ */
 export const DEMO_RUNS = [
-  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline'],
-  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr'],
+  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline', '--register', 'clusters', '--alias', 'production'],
+  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr', '--register', 'clusters', '--alias', 'staging'],
   ['--lr', '1.5', '--epochs', '25', '--l2', '0.01', '--name', 'large-lr-l2'],
 ];
 
