@@ -149,7 +149,7 @@ export function startDemoTraffic(url, opts = {}) {
     const data = [];
     for (let i = 0; i < 4; i++) {
       const [cx, cy] = i % 2 ? [1.2, 0.8] : [-1.0, -0.6];
-      data.push(cx + gauss(), cy + gauss() + (shifted ? 2 : 0));
+      data.push(cx + gauss(), cy + gauss() + (shifted ? 3 : 0));
     }
     count++;
     try {

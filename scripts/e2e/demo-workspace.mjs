@@ -1,4 +1,5 @@
-// The demo workspace for `npm run demo`: data, a pure-Python training script, a notebook, a README.
+// The demo workspace for `npm run demo`: data, a pure-Python training script, a notebook, a README,
+// mlwb.yaml (a drift alert the demo's shifted traffic fires).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,7 @@ export function createDemoWorkspace(dir, { pythonPath }) {
   mkdirSync(join(dir, 'data'), { recursive: true });
   writeFileSync(join(dir, DEMO_MARKER), JSON.stringify({ createdBy: 'npm run demo', at: new Date().toISOString() }) + '\n');
   copyFileSync(join(TEMPLATE, 'train.py'), join(dir, 'train.py'));
+  copyFileSync(join(TEMPLATE, 'mlwb.yaml'), join(dir, 'mlwb.yaml'));
   writeFileSync(join(dir, 'README.md'), readFileSync(join(TEMPLATE, 'README.md'), 'utf8').replaceAll('{{PYTHONPATH}}', pythonPath));
   const rand = mulberry32(42);
   writeFileSync(join(dir, 'data', 'train.csv'), clustersCsv(400, rand));
