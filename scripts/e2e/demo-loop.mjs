@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { DEMO_MARKER } from './demo-workspace.mjs';
 import { REPO_ROOT } from './package-vsix.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -114,11 +115,12 @@ export async function deployDemoModel(dir) {
 /**
  * Stop every deployment of the demo workspace that may still have a server (the demo's own and any
  * the user started from the Deployments view): model servers are detached and outlive the demo otherwise.
+ * Only in a folder the demo made (its marker file): `--dir` pointed at a real project is left alone.
  * @param {string} dir
  * @returns {Promise<string[]>} the ids stopped
  */
 export async function stopDemoDeployments(dir) {
-  if (!existsSync(join(dir, '.mlwb', 'deployments')) || !existsSync(CLI)) return [];
+  if (!existsSync(join(dir, DEMO_MARKER)) || !existsSync(join(dir, '.mlwb', 'deployments')) || !existsSync(CLI)) return [];
   /** @type {{ id: string, status: string, target: string }[]} */
   const list = JSON.parse(await mlwb(dir, ['deployments', '--json'], { timeoutMs: 30_000 }));
   const live = list.filter((d) => d.status !== 'stopped' && d.status !== 'failed');
