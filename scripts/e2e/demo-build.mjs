@@ -51,7 +51,7 @@ export async function buildDemo(dir, { pythonPath, cacheDir, logFile, log, progr
     progress('no models to register');
     return { deployment: undefined, skipped };
   }
-  const onnx = await ensureOnnx({ cacheDir, run, logFile, log });
+  const onnx = await ensureOnnx({ cacheDir, run, logFile, log: (msg) => log(`  ${msg}`) });
   if (typeof onnx === 'string') skip(`no ONNX export, so the Models and Deployments views stay empty: ${onnx}`);
   const env = { ...process.env, PYTHONPATH: [pythonPath, ...(Array.isArray(onnx) ? onnx : [])].join(':'), MLWB_DIR: join(dir, '.mlwb') };
   for (const runArgs of DEMO_RUNS) {
