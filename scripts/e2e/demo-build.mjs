@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDemoWorkspace, DEMO_MARKER, DEMO_RUNS, executeDemoNotebook } from './demo-workspace.mjs';
-import { DEMO_ALIAS, DEMO_MODEL, deployDemoModel, ensureOnnx, registerDemoModels, stopDemoDeployments } from './demo-loop.mjs';
+import { DEMO_ALIAS, DEMO_MODEL, deployDemoModel, ensureOnnx, mlwb, registerDemoModels, stopDemoDeployments } from './demo-loop.mjs';
 import { onPath, run } from './proc.mjs';
 
 /**
@@ -68,6 +68,9 @@ export async function buildDemo(dir, { pythonPath, cacheDir, logFile, log, progr
   progress(`registering the logged models and deploying ${DEMO_MODEL}@${DEMO_ALIAS} (mlwb deploy --target local)`);
   if (typeof onnx === 'string') return { deployment: undefined, skipped };
   try {
+    // Ingest now, as CI would: the runs get their lineage to the data snapshot they read, so the
+    // drift reference is there for `mlwb monitor` even before VS Code opens the folder.
+    await mlwb(dir, ['ingest']);
     const model = await registerDemoModels(dir);
     log(
       `  ${DEMO_MODEL}: ${model.versions} versions, ${Object.entries(model.aliases)
