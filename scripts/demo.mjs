@@ -1,15 +1,18 @@
 // npm run demo [-- --port 8080] [--dir <folder>] [--vsix <prebuilt.vsix>]
 // Builds the extension, creates a demo ML project (default ${MLWB_DEMO_DIR:-~/ml-workbench-demo}) with a few
-// real tracked runs, and serves it in code-server on 127.0.0.1 until Ctrl-C.
+// real tracked runs, two registered versions of an ONNX model, a local deployment of the production
+// one under a trickle of traffic, and serves it in code-server on 127.0.0.1 until Ctrl-C, which
+// stops code-server and every model server of the demo workspace.
 // The console gets one progress line per step; the details (apt, npm, packaging, training output)
 // go to log files whose paths are printed, and a failure names the step, its log and what to do.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from './e2e/codeserver.mjs';
-import { createDemoWorkspace, DEMO_RUNS, executeDemoNotebook } from './e2e/demo-workspace.mjs';
+import { buildDemo } from './e2e/demo-build.mjs';
+import { CLI, startDemoTraffic, stopDemoDeployments } from './e2e/demo-loop.mjs';
 import { packageVsix, REPO_ROOT } from './e2e/package-vsix.mjs';
-import { describeFailure, exitOnSignals, onPath, run } from './e2e/proc.mjs';
+import { describeFailure, exitOnSignals, run } from './e2e/proc.mjs';
 import { setup } from './e2e/setup.mjs';
 import { runOnSupportedNode, toolCacheDir } from './lib/node-runtime.mjs';
 
@@ -20,7 +23,7 @@ const args = process.argv.slice(2);
 const opt = (/** @type {string} */ name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const log = (/** @type {string} */ msg) => console.log(`[demo] ${msg}`);
 const t0 = Date.now();
-const STEPS = 5;
+const STEPS = 6;
 let stepNo = 0;
 /** One progress line per step, with the time since the start. @param {string} what */
 const progress = (what) => log(`${++stepNo}/${STEPS} ${what} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
@@ -32,11 +35,27 @@ writeFileSync(logFile, `npm run demo, ${new Date().toISOString()}\n`);
 
 /** @type {Awaited<ReturnType<typeof startCodeServer>> | undefined} */
 let server;
+/** @type {ReturnType<typeof startDemoTraffic> | undefined} */
+let traffic;
+/** The demo folder once it holds a workspace (its model servers must be stopped on the way out). @type {string | undefined} */
+let workspace;
 let stopping = false;
+/** Stop the traffic, code-server and every model server of the workspace (they are detached, so nothing else would). */
+const stopAll = async () => {
+  await traffic?.stop();
+  await Promise.all([
+    server?.stop(),
+    workspace &&
+      stopDemoDeployments(workspace).then(
+        (ids) => ids.length && log(`stopped ${ids.join(', ')}`),
+        (err) => log(`could not stop the model servers: ${err.message} (\`mlwb deployments\` in ${workspace} lists them)`),
+      ),
+  ]);
+};
 exitOnSignals(async () => {
   stopping = true;
   log('stopping…');
-  await server?.stop();
+  await stopAll();
 });
 
 try {
@@ -53,44 +72,36 @@ try {
   const vsix = given
     ? resolve(given)
     : await packageVsix({ out: join(paths.cacheDir, 'demo', 'ml-workbench-demo.vsix'), log: (msg) => log(`  ${msg}`), logFile });
-  progress(`creating the demo workspace in ${dir}`);
-  createDemoWorkspace(dir, { pythonPath });
-  progress('recording a few training runs');
-  await trainRuns(dir, pythonPath);
+  // The models and the deployment are made with the mlwb CLI of this checkout (packaging built it).
+  if (!existsSync(CLI))
+    await run(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], {
+      cwd: REPO_ROOT,
+      timeoutMs: 5 * 60_000,
+      logFile,
+      label: 'build (scripts/build.mjs)',
+    });
+  workspace = dir;
+  const demo = await buildDemo(dir, { pythonPath, cacheDir: toolCacheDir(), logFile, log, progress });
+  if (demo.deployment) {
+    traffic = startDemoTraffic(demo.deployment.url, { log: (msg) => log(`  ${msg}`) });
+    log(`  sending ${demo.deployment.model}:${demo.deployment.version} a request every 2 s, every third one shifted on x2 (drift)`);
+  }
 
   progress('starting code-server');
   server = await startCodeServer({ codeServerBin: paths.codeServerBin, vsix, folder: dir, port: requestedPort, log: (msg) => log(`  ${msg}`) });
   if (server.port !== requestedPort) log(`port ${requestedPort} is in use; using ${server.port}`);
   const line = '='.repeat(72);
-  console.log(`\n${line}\n  ML Workbench demo is running:\n\n    ${server.url}\n\n  workspace: ${dir}\n  Press Ctrl-C to stop.\n${line}\n`);
+  const loop = demo.deployment
+    ? `  ML Workbench sidebar: Experiments → Models (clusters, @production, @staging) → Deployments\n  (${demo.deployment.id}, serving ${demo.deployment.url}); right-click it → Open Monitor.\n`
+    : `  Models and Deployments are empty: ${demo.skipped.join('; ')}\n`;
+  console.log(`\n${line}\n  ML Workbench demo is running:\n\n    ${server.url}\n\n  workspace: ${dir}\n${loop}  Press Ctrl-C to stop.\n${line}\n`);
   const why = await server.exited;
   if (stopping) await new Promise(() => {}); // the signal handler exits
   console.error(`[demo] code-server ${why}; its log: ${server.logFile}`);
+  await stopAll();
   process.exit(1);
 } catch (err) {
   console.error(`\n[demo] failed.\n${describeFailure(err)}`);
-  await server?.stop();
+  await stopAll();
   process.exit(1);
-}
-
-/**
- * Run train.py a few times with tracking on, when the Python client is in this checkout.
- * @param {string} dir
- * @param {string} pythonPath
- */
-async function trainRuns(dir, pythonPath) {
-  if (!existsSync(join(pythonPath, 'mlwb'))) return log('python/mlwb is not in this checkout yet: no runs recorded (the views start empty)');
-  if (!onPath('python3')) return log('python3 not found: no runs recorded');
-  const env = { ...process.env, PYTHONPATH: pythonPath, MLWB_DIR: join(dir, '.mlwb') };
-  for (const runArgs of DEMO_RUNS) {
-    log(`  python3 train.py ${runArgs.join(' ')}`);
-    try {
-      await run('python3', ['train.py', ...runArgs], { cwd: dir, env, timeoutMs: 120_000, logFile });
-    } catch (err) {
-      log(`  training run failed, continuing (see ${logFile}): ${/** @type {Error} */ (err).message}`);
-    }
-  }
-  log('  executing explore.ipynb (nbclient), so its cells show outputs and its run');
-  const notRun = await executeDemoNotebook(dir, { pythonPath, run, logFile });
-  if (notRun) log(`  explore.ipynb left unexecuted, continuing: ${notRun}`);
 }

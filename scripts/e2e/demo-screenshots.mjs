@@ -1,15 +1,17 @@
 // node scripts/e2e/demo-screenshots.mjs [--out docs/images]
 // The README's screenshots, taken from the real demo: the demo workspace (script runs and the
 // executed notebook), the packaged extension in code-server, Chromium. Writes workbench.png (the
-// sidebar with a run's details), run-details.png and compare.png. Takes about two minutes.
+// sidebar with a run's details), run-details.png, compare.png and monitor.png (the deployment's
+// Monitor under the demo's traffic, Models and Deployments beside it). Takes about three minutes.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchBrowser } from './browser.mjs';
 import { startCodeServer } from './codeserver.mjs';
-import { createDemoWorkspace, DEMO_RUNS, executeDemoNotebook } from './demo-workspace.mjs';
+import { buildDemo } from './demo-build.mjs';
+import { startDemoTraffic, stopDemoDeployments } from './demo-loop.mjs';
 import { packageVsix, REPO_ROOT } from './package-vsix.mjs';
-import { exitOnSignals, run } from './proc.mjs';
+import { exitOnSignals } from './proc.mjs';
 import { setup } from './setup.mjs';
 import { runOnSupportedNode } from '../lib/node-runtime.mjs';
 import { expandRow, openContainer, pane, webviewFrame } from '../../test/e2e/support/ui.mjs';
@@ -26,9 +28,15 @@ let server;
 /** @type {import('playwright-core').Browser | undefined} */
 let browser;
 let keep = false; // a failure keeps the folder, with its log
+// Named like the demo's default folder, since the folder name shows in the screenshots.
+const dir = join(tmp, 'ml-workbench-demo');
+/** @type {ReturnType<typeof startDemoTraffic> | undefined} */
+let traffic;
 const cleanup = async () => {
+  await traffic?.stop();
   await browser?.close().catch(() => {});
   await server?.stop();
+  await stopDemoDeployments(dir).catch((err) => log(`could not stop the demo's model server: ${err.message}`));
   if (!keep) rmSync(tmp, { recursive: true, force: true });
 };
 exitOnSignals(cleanup);
@@ -37,14 +45,9 @@ try {
   const paths = await setup({ log });
   log('packaging the extension');
   const vsix = await packageVsix({ out: join(tmp, 'demo.vsix'), log, logFile });
-  // Named like the demo's default folder, since the folder name shows in the screenshots.
-  const dir = join(tmp, 'ml-workbench-demo');
-  const pythonPath = join(REPO_ROOT, 'python');
-  createDemoWorkspace(dir, { pythonPath });
-  const env = { ...process.env, PYTHONPATH: pythonPath, MLWB_DIR: join(dir, '.mlwb') };
-  for (const runArgs of DEMO_RUNS) await run('python3', ['train.py', ...runArgs], { cwd: dir, env, timeoutMs: 120_000, logFile });
-  const notRun = await executeDemoNotebook(dir, { pythonPath, run, logFile });
-  if (notRun) log(`explore.ipynb not executed: ${notRun}`);
+  const demo = await buildDemo(dir, { pythonPath: join(REPO_ROOT, 'python'), cacheDir: paths.cacheDir, logFile, log });
+  if (demo.skipped.length || !demo.deployment) throw new Error(`the demo workspace is incomplete: ${demo.skipped.join('; ')}`);
+  traffic = startDemoTraffic(demo.deployment.url, { intervalMs: 1000 });
 
   server = await startCodeServer({ codeServerBin: paths.codeServerBin, vsix, folder: dir, log });
   browser = await launchBrowser(paths.chromium);
@@ -98,6 +101,28 @@ try {
   await page.waitForTimeout(2000);
   await page.screenshot({ path: join(out, 'compare.png') });
   log(`wrote ${join(out, 'compare.png')}`);
+
+  // The second half of the loop: Models and Deployments in the sidebar, the Monitor of the deployment.
+  await page.keyboard.press('Escape');
+  await openContainer(page);
+  const deployment = pane(page, 'Deployments').locator('.monaco-list-row', { hasText: 'clusters@v1' }).first();
+  await deployment.waitFor({ state: 'visible', timeout: 60_000 });
+  let monitor;
+  for (let attempt = 0; attempt < 3 && !monitor; attempt++) {
+    await page.keyboard.press('Escape');
+    await deployment.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Open Monitor' });
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(200);
+    await item.click();
+    monitor = await webviewFrame(page, '[data-testid="monitor-title"]', 20_000).catch(() => undefined);
+  }
+  if (!monitor) throw new Error('Open Monitor did not open');
+  await monitor.locator('[data-testid="drift-table"]').waitFor({ state: 'visible', timeout: 120_000 });
+  await monitor.locator('[data-testid="stat-rate"]').filter({ hasNotText: '—' }).waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(20_000); // a few more scrapes, so the charts draw lines rather than points
+  await page.screenshot({ path: join(out, 'monitor.png') });
+  log(`wrote ${join(out, 'monitor.png')}`);
 } catch (err) {
   console.error(`[screenshots] failed: ${/** @type {Error} */ (err).stack ?? err}\n(details: ${logFile})`);
   process.exitCode = 1;

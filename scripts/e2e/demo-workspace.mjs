@@ -1,4 +1,5 @@
-// The demo workspace for `npm run demo`: data, a pure-Python training script, a notebook, a README.
+// The demo workspace for `npm run demo`: data, a pure-Python training script, a notebook, a README,
+// mlwb.yaml (a drift alert the demo's shifted traffic fires).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,10 +7,14 @@ import { fileURLToPath } from 'node:url';
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'demo-template');
 export const DEMO_MARKER = '.mlwb-demo';
 
-/** train.py arguments of the runs the demo records, so the views have something to show. */
+/**
+ * train.py arguments of the runs the demo records, so the views have something to show. Two of them
+ * register their ONNX model as versions of `clusters` (v1 @production, v2 @staging), so the Models
+ * view has versions to compare and an alias to move, and the Deployments view a deployment.
+ */
 export const DEMO_RUNS = [
-  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline'],
-  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr'],
+  ['--lr', '0.5', '--epochs', '40', '--name', 'baseline', '--register', 'clusters', '--alias', 'production'],
+  ['--lr', '0.05', '--epochs', '40', '--name', 'small-lr', '--register', 'clusters', '--alias', 'staging'],
   ['--lr', '1.5', '--epochs', '25', '--l2', '0.01', '--name', 'large-lr-l2'],
 ];
 
@@ -28,6 +33,7 @@ export function createDemoWorkspace(dir, { pythonPath }) {
   mkdirSync(join(dir, 'data'), { recursive: true });
   writeFileSync(join(dir, DEMO_MARKER), JSON.stringify({ createdBy: 'npm run demo', at: new Date().toISOString() }) + '\n');
   copyFileSync(join(TEMPLATE, 'train.py'), join(dir, 'train.py'));
+  copyFileSync(join(TEMPLATE, 'mlwb.yaml'), join(dir, 'mlwb.yaml'));
   writeFileSync(join(dir, 'README.md'), readFileSync(join(TEMPLATE, 'README.md'), 'utf8').replaceAll('{{PYTHONPATH}}', pythonPath));
   const rand = mulberry32(42);
   writeFileSync(join(dir, 'data', 'train.csv'), clustersCsv(400, rand));

@@ -5,6 +5,11 @@
 Reads data/train.csv and data/test.csv (columns x1, x2, label). When the ML Workbench
 client (`mlwb`) is importable, every run is tracked: params, per-epoch metrics, the input
 data and the trained weights as an artifact. Without it the script still trains and prints.
+
+When the `onnx` package is importable, the trained model is also written as ONNX
+(outputs/model.onnx: input X FP32 [n, 2] -> label INT64 [n], probability FP32 [n, 1]), and
+`--register NAME [--alias A]` asks ML Workbench to validate it and register it as the next
+version of model NAME, linked to this run and the data snapshot it read.
 """
 
 import argparse
@@ -18,6 +23,12 @@ try:
     import mlwb
 except ImportError:  # the script works untracked too
     mlwb = None
+
+try:
+    import onnx
+    from onnx import TensorProto, helper
+except ImportError:  # training and tracking work without it; only the ONNX export is skipped
+    onnx = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -77,6 +88,40 @@ def fit(X, y, X_val, y_val, lr=0.5, epochs=40, batch_size=32, l2=0.0, seed=0, on
     return w, b, metrics
 
 
+def export_onnx(w, b, path):
+    """The trained model as an ONNX graph: probability = sigmoid(X @ w + b), label = probability >= 0.5.
+
+    Built with onnx's helpers from the weights this script learned, so no ML framework is needed.
+    IR version 8 / opset 17 load in every onnxruntime the workbench ships.
+    """
+    weights = helper.make_tensor("w", TensorProto.FLOAT, [len(w), 1], [float(v) for v in w])
+    bias = helper.make_tensor("b", TensorProto.FLOAT, [1], [float(b)])
+    half = helper.make_tensor("half", TensorProto.FLOAT, [], [0.5])
+    flat = helper.make_tensor("flat", TensorProto.INT64, [1], [-1])
+    nodes = [
+        helper.make_node("MatMul", ["X", "w"], ["logit_raw"]),
+        helper.make_node("Add", ["logit_raw", "b"], ["logit"]),
+        helper.make_node("Sigmoid", ["logit"], ["probability"]),
+        helper.make_node("GreaterOrEqual", ["probability", "half"], ["positive"]),
+        helper.make_node("Cast", ["positive"], ["label_2d"], to=TensorProto.INT64),
+        helper.make_node("Reshape", ["label_2d", "flat"], ["label"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "logistic_regression",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", len(w)])],
+        # label first: the Monitor panel charts the first output as the prediction
+        [
+            helper.make_tensor_value_info("label", TensorProto.INT64, ["n"]),
+            helper.make_tensor_value_info("probability", TensorProto.FLOAT, ["n", 1]),
+        ],
+        initializer=[weights, bias, half, flat],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8, producer_name="ml-workbench-demo")
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lr", type=float, default=0.5)
@@ -85,6 +130,8 @@ def main():
     parser.add_argument("--l2", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--name", default=None, help="run name shown in ML Workbench")
+    parser.add_argument("--register", metavar="NAME", default=None, help="register the ONNX model as the next version of NAME")
+    parser.add_argument("--alias", default=None, help="with --register: point this alias (e.g. production) at the new version")
     args = parser.parse_args()
 
     train_csv = os.path.join(HERE, "data", "train.csv")
@@ -111,6 +158,17 @@ def main():
         if run is not None:
             run.log_artifact(model_path)
             run.set_tag("model", "logistic-regression")
+        if onnx is None:
+            print("onnx is not installed: outputs/model.onnx not written, nothing to register (pip install onnx)")
+        else:
+            onnx_path = os.path.join(HERE, "outputs", "model.onnx")
+            export_onnx(w, b, onnx_path)
+            print(f"wrote {os.path.relpath(onnx_path, HERE)}")
+            if run is not None and args.register:
+                # Validation needs onnxruntime, which lives in the workbench: this leaves a request that
+                # VS Code (or any `mlwb models` command) validates and registers.
+                logged = run.log_model(onnx_path, name=args.register, sample_input=X_val[:2], alias=args.alias)
+                print(f"logged model {logged['name']} for registration ({logged['artifact']})")
         print(f"final val_accuracy {final['val_accuracy']:.3f}" + ("" if run is not None else " (untracked: mlwb not importable)"))
     except BaseException:
         if run is not None:

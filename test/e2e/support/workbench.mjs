@@ -20,7 +20,8 @@ import { makeWorkspace } from './workspace.mjs';
 /**
  * Start everything and wait until the workbench is interactive (first load can take 20–40 s on 2 cores).
  * @param {string} name  names the logs folder in the run folder
- * @param {Parameters<typeof makeWorkspace>[0] & { settings?: Record<string, unknown> }} [opts]  passed to makeWorkspace;
+ * @param {Omit<NonNullable<Parameters<typeof makeWorkspace>[0]>, 'prepare'> & { settings?: Record<string, unknown>, prepare?: (dir: string) => void | Promise<void> }} [opts]
+ *   passed to makeWorkspace; `prepare(dir)` runs (and is awaited) before code-server opens the folder;
  *   `settings` are extra user settings for this workbench
  * @returns {Promise<Workbench>}
  */
@@ -29,7 +30,14 @@ export async function openWorkbench(name, opts = {}) {
   runDir();
   const paths = await setup({ log });
   const vsix = await ensureVsix(paths);
-  const ws = makeWorkspace(opts);
+  // prepare may be async (the demo workspace trains, registers and deploys): awaited here, before code-server opens the folder.
+  const ws = makeWorkspace({ ...opts, prepare: undefined });
+  try {
+    await opts.prepare?.(ws.dir);
+  } catch (err) {
+    ws.remove();
+    throw err;
+  }
   /** @type {Awaited<ReturnType<typeof startCodeServer>> | undefined} */
   let server;
   /** @type {import('playwright-core').Browser | undefined} */
