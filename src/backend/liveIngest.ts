@@ -131,14 +131,7 @@ export class LiveIngest {
         this.dirty.delete(runId);
         let more = true;
         while (more && !this.closed) {
-          const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
-          for (const issue of r.issues) this.events.issue(issue);
-          if (r.inputs.length) this.passInputs(runId, r.inputs);
-          if (!r.unchanged) {
-            this.markChanged(runId);
-            this.tileRuns.add(runId);
-          }
-          more = r.more;
+          more = this.ingestStep(runId);
           if (more) await new Promise((resolve) => setImmediate(resolve));
         }
         if (this.tileRuns.has(runId) && !this.closed) this.extendTiles(runId);
@@ -217,7 +210,24 @@ export class LiveIngest {
 
   private sweep(): void {
     if (this.closed) return;
-    for (const id of sweepDeadRuns(this.db)) this.markChanged(id);
+    // No sweep while a drain holds a half-read log; the next one comes sweepMs later.
+    if (this.draining) return;
+    const catchUp = (runId: string): void => {
+      while (this.ingestStep(runId));
+    };
+    for (const id of sweepDeadRuns(this.db, { catchUp })) this.markChanged(id);
+  }
+
+  /** Ingests up to `chunksPerTurn` chunks of one run's log; true when more is left. */
+  private ingestStep(runId: string): boolean {
+    const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
+    for (const issue of r.issues) this.events.issue(issue);
+    if (r.inputs.length) this.passInputs(runId, r.inputs);
+    if (!r.unchanged) {
+      this.markChanged(runId);
+      this.tileRuns.add(runId);
+    }
+    return r.more;
   }
 
   private markChanged(runId: string): void {

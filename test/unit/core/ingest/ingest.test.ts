@@ -227,6 +227,20 @@ describe('ingest', () => {
       assert.equal(run.metrics['x']!.count, 1);
     });
 
+    it('reads a dead run to the end of its log before marking it, so it never shows fewer points than it flushed', () => {
+      const w = log().start({ host: 'me', pid: 4242 });
+      w.write({ type: 'metric', ts: 1_700_000_000_500, key: 'x', value: 0, step: 0 });
+      ingest();
+      // The process flushed the rest and died before anyone ingested it (a watcher event still on its way).
+      for (let i = 1; i < 1000; i++) w.write({ type: 'metric', ts: 1_700_000_000_500 + i, key: 'x', value: i, step: i });
+      const killed = sweepDeadRuns(db, { host: 'me', isAlive: () => false, now: 1_700_000_002_000, catchUp: (id) => void ingest(id) });
+      assert.deepEqual(killed, [RUN]);
+      const run = getRun(db, RUN);
+      assert.equal(run.status, 'killed');
+      assert.deepEqual([run.metrics['x']!.count, run.metrics['x']!.last], [1000, 999]);
+      assert.equal(run.end_time, new Date(1_700_000_000_500 + 999).toISOString(), 'ends at the last event it logged');
+    });
+
     it('marks a run from another host killed once its heartbeat is stale, and revives it if it speaks again', () => {
       const w = log().start({ host: 'other-host' });
       ingest();
