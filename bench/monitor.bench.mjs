@@ -61,7 +61,25 @@ function payload() {
   return JSON.stringify({ inputs: [{ name: 'X', datatype: 'FP32', shape: [5, 4], data }] });
 }
 
-async function measure(url) {
+/**
+ * CPU time the server process has used so far, in ns: the sum over its threads (main, inference
+ * workers, libuv's pool that does the log's file writes). Other engineers' load on the shared cores
+ * moves throughput a lot and this little, so CPU per request is the steadier measure of a cost.
+ */
+function cpuNs(pid) {
+  let ns = 0;
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns;
+}
+
+async function measure(url, pid) {
+  const cpu0 = cpuNs(pid);
   const r = await autocannon({
     url: `${url}/v2/models/churn/infer`,
     method: 'POST',
@@ -70,7 +88,14 @@ async function measure(url) {
     connections: 16,
     duration: SECONDS,
   });
-  return { req_per_s: round(r.requests.average, 0), p50_ms: r.latency.p50, p99_ms: r.latency.p99, failed: r.non2xx + r.errors + r.timeouts };
+  const cpuUs = (cpuNs(pid) - cpu0) / 1000;
+  return {
+    req_per_s: round(r.requests.average, 0),
+    server_cpu_us_per_req: round(cpuUs / Math.max(1, r.requests.total), 1),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    failed: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 /** One measurement: a fresh server, monitoring on (100% request log + scraper process) or off. */
@@ -81,7 +106,7 @@ async function measureSide(model, side, i) {
   stops.push(server.stop);
   const scraper = on ? startScraper(server.url, path.join(root, '.mlwb')) : undefined;
   await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
-  const result = await measure(server.url);
+  const result = await measure(server.url, server.proc.pid);
   const scrapes = await scraper?.stop();
   await server.stop();
   if (!on) return result;
@@ -106,7 +131,7 @@ try {
     for (const side of i % 2 === 0 ? ['off', 'on', 'scrape_only'] : ['scrape_only', 'on', 'off']) round[side] = await measureSide(model, side, i);
     results.rounds.push(round);
     log(
-      `round ${i + 1}: off ${round.off.req_per_s} req/s, on ${round.on.req_per_s} req/s (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes), scrape only ${round.scrape_only.req_per_s} req/s`,
+      `round ${i + 1}: off ${round.off.req_per_s} req/s ${round.off.server_cpu_us_per_req} µs/req, on ${round.on.req_per_s} req/s ${round.on.server_cpu_us_per_req} µs/req (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes), scrape only ${round.scrape_only.req_per_s} req/s ${round.scrape_only.server_cpu_us_per_req} µs/req`,
     );
   }
   const mean = (k) => results.rounds.reduce((s, r) => s + r[k].req_per_s, 0) / results.rounds.length;
@@ -115,18 +140,21 @@ try {
   results.on_vs_off_throughput = round(mean('on') / mean('off'), 3);
   results.monitoring_cost_pct = round((1 - mean('on') / mean('off')) * 100, 1);
   // Per-round ratios and their median: one round hit by another engineer's burst moves the mean a lot.
-  const ratios = results.rounds.map((r) => r.on.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
-  const mid = ratios.length / 2;
-  const median = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
-  results.round_ratios_on_vs_off = ratios.map((x) => round(x, 3));
-  results.median_on_vs_off = round(median, 3);
-  results.median_cost_pct = round((1 - median) * 100, 1);
-  const scrapeRatios = results.rounds.map((r) => r.scrape_only.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
-  const sm =
-    scrapeRatios.length % 2
-      ? scrapeRatios[Math.floor(scrapeRatios.length / 2)]
-      : (scrapeRatios[scrapeRatios.length / 2 - 1] + scrapeRatios[scrapeRatios.length / 2]) / 2;
-  results.median_scrape_only_vs_off = round(sm, 3);
+  const median = (xs) => {
+    const v = [...xs].sort((x, y) => x - y);
+    const mid = v.length / 2;
+    return v.length % 2 ? v[Math.floor(mid)] : (v[mid - 1] + v[mid]) / 2;
+  };
+  const ratios = (side, k, inverse) => results.rounds.map((r) => (inverse ? r.off[k] / r[side][k] : r[side][k] / r.off[k]));
+  results.round_ratios_on_vs_off = ratios('on', 'req_per_s').map((x) => round(x, 3));
+  results.median_on_vs_off = round(median(ratios('on', 'req_per_s')), 3);
+  results.median_cost_pct = round((1 - results.median_on_vs_off) * 100, 1);
+  results.median_scrape_only_vs_off = round(median(ratios('scrape_only', 'req_per_s')), 3);
+  // The same costs from the server's CPU per request (off/on: 0.95 = monitoring adds ~5% CPU a request).
+  results.round_cpu_ratios_off_vs_on = ratios('on', 'server_cpu_us_per_req', true).map((x) => round(x, 3));
+  results.median_cpu_off_vs_on = round(median(ratios('on', 'server_cpu_us_per_req', true)), 3);
+  results.median_cpu_cost_pct = round((1 - results.median_cpu_off_vs_on) * 100, 1);
+  results.median_cpu_scrape_only_off_vs_on = round(median(ratios('scrape_only', 'server_cpu_us_per_req', true)), 3);
   console.log(JSON.stringify(results, null, 2));
 } finally {
   for (const s of stops) await s();

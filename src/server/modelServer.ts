@@ -229,17 +229,19 @@ export class ModelServer {
       m2.inferenceSeconds.observe(timing.inferenceMs / 1000);
     }
     if (sampled) {
+      // Fields left undefined are left out of the record; no spreads on this per-request path.
       this.log!.write({
         time: new Date().toISOString(),
         model: name,
         version,
-        ...(parsed?.id !== undefined ? { id: parsed.id } : {}),
+        id: parsed?.id,
         status,
         latency_ms: round(seconds * 1000),
-        ...(timing ? { queue_ms: round(timing.queueMs), inference_ms: round(timing.inferenceMs) } : {}),
-        ...(error !== undefined ? { error } : {}),
-        ...(parsed ? { inputs: parsed.inputs } : {}),
-        ...(outputs ? { outputs } : {}),
+        queue_ms: timing && round(timing.queueMs),
+        inference_ms: timing && round(timing.inferenceMs),
+        error,
+        inputs: parsed?.inputs,
+        outputs,
       });
     }
   }

@@ -35,11 +35,28 @@ function encodeData(t: Tensor): string {
   return `,"data":${JSON.stringify(encodeJsonData(t.datatype as Datatype, d))}`;
 }
 
+/** A batch goes out once this many bytes are waiting… */
+const FLUSH_BYTES = 64 * 1024;
+/** …or this long after its first record, so a quiet server's records still reach the file soon. */
+const FLUSH_MS = 50;
+/** Bytes handed to the file system but not yet written; past this (a stalled disk) records are dropped, not queued in memory. */
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+
+type FileOp = { fd: number; buf: Buffer } | { fd: number; close: true };
+
 export class RequestLog {
-  private stream: fs.WriteStream | undefined;
+  private fd: number | undefined;
   private size = 0;
-  private pending: string[] = [];
-  private flushScheduled = false;
+  private pending = '';
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** File operations in order, one at a time: batches of one file, then its close. */
+  private readonly ops: FileOp[] = [];
+  private queuedBytes = 0;
+  private busy = false;
+  private idle: (() => void)[] = [];
+  private dropped = 0;
+  private reportedError = false;
   private readonly file: string;
 
   constructor(
@@ -56,35 +73,82 @@ export class RequestLog {
     return this.cfg.sampleRate > 0 && this.random() < this.cfg.sampleRate;
   }
 
+  /** Records dropped because the disk did not keep up (see MAX_QUEUED_BYTES). */
+  get droppedRecords(): number {
+    return this.dropped;
+  }
+
   write(rec: RequestRecord): void {
+    if (this.queuedBytes + this.pendingBytes > MAX_QUEUED_BYTES) {
+      this.dropped++;
+      return;
+    }
     const line = this.toLine(rec);
     const bytes = Buffer.byteLength(line);
     if (this.size > 0 && this.size + bytes > this.cfg.maxFileBytes) this.rotate();
-    // Lines of one event-loop turn go out in one write: under load that is many requests per syscall.
-    this.pending.push(line);
+    // Records gather in memory and go out as one write per FLUSH_BYTES or FLUSH_MS: a write per
+    // record (or per event-loop turn) cost a thread-pool hand-off each, and that hand-off, not
+    // building the record, was most of the log's cost to serving throughput.
+    this.pending += line;
+    this.pendingBytes += bytes;
     this.size += bytes;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 
   private flush(): void {
-    this.flushScheduled = false;
-    if (!this.pending.length) return;
-    // Opened synchronously: a stream that opened its path later could land in the file a rotation
-    // has just renamed into place, so records would go to the wrong file.
-    this.stream ??= fs.createWriteStream('', { fd: fs.openSync(this.file, 'a') });
-    this.stream.write(this.pending.length === 1 ? this.pending[0]! : this.pending.join(''));
-    this.pending = [];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pendingBytes) return;
+    // Opened synchronously: a file opened later could be one a rotation has just renamed into place.
+    this.fd ??= fs.openSync(this.file, 'a');
+    this.enqueue({ fd: this.fd, buf: Buffer.from(this.pending) });
+    this.pending = '';
+    this.pendingBytes = 0;
   }
 
-  /** Flushes and closes the current file (SIGTERM). */
+  /** Writes what is waiting and closes the current file; resolves once it is all on disk (SIGTERM). */
   close(): Promise<void> {
     this.flush();
-    const s = this.stream;
-    this.stream = undefined;
-    return s ? new Promise<void>((r) => s.end(() => r())) : Promise.resolve();
+    if (this.fd !== undefined) this.enqueue({ fd: this.fd, close: true });
+    this.fd = undefined;
+    return this.busy ? new Promise<void>((r) => this.idle.push(r)) : Promise.resolve();
+  }
+
+  private enqueue(op: FileOp): void {
+    if ('buf' in op) this.queuedBytes += op.buf.length;
+    this.ops.push(op);
+    if (!this.busy) this.next();
+  }
+
+  private next(): void {
+    const op = this.ops.shift();
+    if (!op) {
+      this.busy = false;
+      for (const r of this.idle.splice(0)) r();
+      return;
+    }
+    this.busy = true;
+    if ('close' in op) {
+      fs.close(op.fd, () => this.next());
+      return;
+    }
+    const writeFrom = (offset: number): void => {
+      fs.write(op.fd, op.buf, offset, op.buf.length - offset, null, (err, n) => {
+        if (!err && offset + n < op.buf.length) return writeFrom(offset + n); // a short write: the rest
+        this.queuedBytes -= op.buf.length;
+        if (err) this.reportError(err);
+        this.next();
+      });
+    };
+    writeFrom(0);
+  }
+
+  /** A failing disk costs the log, never the serving: said once on stderr. */
+  private reportError(err: Error): void {
+    if (this.reportedError) return;
+    this.reportedError = true;
+    process.stderr.write(`warning: request log ${this.file}: ${err.message}; records are being lost\n`);
   }
 
   /** The record as one JSON line, built as text: this runs for every sampled request on the event loop. */
@@ -109,9 +173,9 @@ export class RequestLog {
 
   private rotate(): void {
     this.flush(); // lines already counted against this file go into it before it is renamed
-    const s = this.stream;
-    this.stream = undefined;
-    s?.end();
+    // Queued writes go through the old descriptor, so they land in that file under its new name.
+    if (this.fd !== undefined) this.enqueue({ fd: this.fd, close: true });
+    this.fd = undefined;
     // Renames are synchronous so no record lands in a file that is being moved.
     const name = (i: number): string => path.join(this.cfg.dir, `requests.${i}.jsonl`);
     fs.rmSync(name(this.cfg.maxFiles), { force: true });
