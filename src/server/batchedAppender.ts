@@ -11,11 +11,15 @@ const FLUSH_MS = 10;
 /** Bytes accepted but not yet written; past this (a stalled disk) appends are refused, not queued in memory. */
 const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
 
-type FileOp = { fd: number; buf: Buffer } | { fd: number; close: true };
+/** A batch is `buf` (a view of `whole`, which goes back to the spares once written) for `fd`. */
+type FileOp = { fd: number; buf: Buffer; whole: Buffer } | { fd: number; close: true };
+const BATCH_BUFFER = 2 * FLUSH_BYTES;
 
 export class BatchedAppender {
   private fd: number | undefined;
-  private buf = Buffer.allocUnsafe(2 * FLUSH_BYTES);
+  private buf: Buffer = Buffer.allocUnsafe(BATCH_BUFFER);
+  /** Written batch buffers, reused: a fresh 128 KiB buffer per batch kept the garbage collector busy. */
+  private readonly spares: Buffer[] = [];
   private used = 0;
   private recordStart = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -105,8 +109,9 @@ export class BatchedAppender {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.used) return;
-    const out = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(2 * FLUSH_BYTES); // the written batch stays with its write
+    const whole = this.buf;
+    const out = whole.subarray(0, this.used);
+    this.buf = this.spares.pop() ?? Buffer.allocUnsafe(BATCH_BUFFER); // the written batch stays with its write
     this.used = 0;
     this.recordStart = 0;
     try {
@@ -116,7 +121,7 @@ export class BatchedAppender {
       this.reportError(e as Error); // the folder was removed, the disk is full…: this batch is lost
       return;
     }
-    this.enqueue({ fd: this.fd, buf: out });
+    this.enqueue({ fd: this.fd, buf: out, whole });
   }
 
   private enqueue(op: FileOp): void {
@@ -141,6 +146,7 @@ export class BatchedAppender {
       fs.write(op.fd, op.buf, offset, op.buf.length - offset, null, (err, n) => {
         if (!err && offset + n < op.buf.length) return writeFrom(offset + n); // a short write: the rest
         this.queuedBytes -= op.buf.length;
+        if (op.whole.length === BATCH_BUFFER && this.spares.length < 4) this.spares.push(op.whole);
         if (err) this.reportError(err);
         this.next();
       });

@@ -238,7 +238,7 @@ export class ModelServer {
     if (sampled) {
       // Fields left undefined are left out of the record; no spreads on this per-request path.
       this.log!.write({
-        time: new Date().toISOString(),
+        time: Date.now(),
         model: name,
         version,
         status,

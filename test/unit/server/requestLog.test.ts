@@ -81,7 +81,7 @@ function served(body: Buffer, headerLength: string | undefined, binaryAnswer: bo
     inputs: parsed.inputs,
     outputs: enc.outputs,
     record: {
-      time: '2026-11-26T06:00:00.000Z',
+      time: Date.parse('2026-11-26T06:00:00.000Z'),
       model: 'm',
       version: '2',
       status: 200,
@@ -141,11 +141,20 @@ describe('model server request log → monitoring reader', () => {
 
   it('logs failures: unparsed requests without inputs, failed inference with inputs and no outputs', async () => {
     const log = new RequestLog(cfg(tmp.dir));
-    log.write({ time: '2026-11-26T06:00:01.000Z', model: 'm', version: '2', status: 400, latency_ms: 0.1, error: 'bad "shape"' });
+    log.write({ time: Date.parse('2026-11-26T06:00:01.005Z'), model: 'm', version: '2', status: 400, latency_ms: 0.1, error: 'bad "shape"' });
     const { record } = served(jsonRequest('late'), undefined, false);
-    log.write({ ...record, status: 503, error: 'timed out', response: undefined, queue_ms: undefined, inference_ms: undefined });
+    log.write({
+      ...record,
+      time: Date.parse('2026-11-26T06:00:01.050Z'),
+      status: 503,
+      error: 'timed out',
+      response: undefined,
+      queue_ms: undefined,
+      inference_ms: undefined,
+    });
     await log.close();
     const [bad, late] = readRequestLog(tmp.dir);
+    assert.deepEqual([bad?.time, late?.time], ['2026-11-26T06:00:01.005Z', '2026-11-26T06:00:01.050Z']);
     assert.deepEqual([bad?.status, bad?.error, bad?.inputs, bad?.outputs], [400, 'bad "shape"', undefined, undefined]);
     assert.deepEqual([late?.status, late?.error, late?.id, late?.outputs, late?.queue_ms], [503, 'timed out', 'late', undefined, undefined]);
     assert.equal(late?.inputs?.length, EVERY.length);
@@ -171,7 +180,7 @@ describe('model server request log → monitoring reader', () => {
     for (let i = 0; i < 40; i++) {
       // JSON and binary records alternate, with non-ASCII model text, so byte counting is exercised.
       const { record } = i % 2 ? served(jsonRequest(`r${i}`), undefined, false) : ((b) => served(b.body, b.headerLength, true))(binaryRequest(`r${i}`, typed));
-      log.write({ ...record, model: 'modèle', latency_ms: i });
+      log.write({ ...record, time: Date.UTC(2026, 10, 26, 6, 0, 59, 990 + i), model: 'modèle', latency_ms: i });
       if (i % 7 === 0) await new Promise((r) => setTimeout(r, 15));
     }
     await log.close();
