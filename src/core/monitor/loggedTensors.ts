@@ -97,7 +97,8 @@ function head(t: Json): LoggedTensor | undefined {
  */
 export function protocolTensors(list: unknown, binaryB64: unknown): LoggedTensor[] | undefined {
   if (!Array.isArray(list)) return undefined;
-  const binary = typeof binaryB64 === 'string' ? Buffer.from(binaryB64, 'base64') : undefined;
+  // No binary part when every binary tensor was empty.
+  const binary = typeof binaryB64 === 'string' ? Buffer.from(binaryB64, 'base64') : Buffer.alloc(0);
   let at = 0;
   const out: LoggedTensor[] = [];
   for (const t of list) {
@@ -106,7 +107,7 @@ export function protocolTensors(list: unknown, binaryB64: unknown): LoggedTensor
     if (!h) continue;
     const size = isObject(t.parameters) ? t.parameters.binary_data_size : undefined;
     if (typeof size === 'number') {
-      const data = binary && at + size <= binary.length ? fromBytes(h.datatype, binary.subarray(at, at + size)) : undefined;
+      const data = at + size <= binary.length ? fromBytes(h.datatype, binary.subarray(at, at + size)) : undefined;
       at += size;
       out.push(data ? { ...h, data } : h);
     } else out.push(Array.isArray(t.data) ? { ...h, data: fromJson(h.datatype, t.data) } : h);
