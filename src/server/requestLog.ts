@@ -83,16 +83,19 @@ export class RequestLog {
     const req = rec.request?.body;
     const res = rec.response?.body;
     this.out.beginRecord();
-    this.out.putString(head);
     if ((req?.bytes.length ?? 0) + (res?.bytes.length ?? 0) > this.cfg.maxRecordBytes) {
-      if (rec.request) this.out.putString(`,"inputs":${heads(rec.request.inputs)}`);
-      if (rec.response) this.out.putString(`,"outputs":${heads(rec.response.outputs)}`);
-      this.out.putString(',"truncated":true');
+      if (rec.request) head += `,"inputs":${heads(rec.request.inputs)}`;
+      if (rec.response) head += `,"outputs":${heads(rec.response.outputs)}`;
+      this.out.putString(head + ',"truncated":true}\n');
     } else {
-      if (req) this.putBody('request', req);
-      if (res) this.putBody('response', res);
+      // The bodies as one-byte text (latin1 maps each byte to one character and back), so the
+      // record is two writes into the batch buffer however many pieces it has.
+      let bodies = '';
+      if (req) bodies += bodyText('request', req);
+      if (res) bodies += bodyText('response', res);
+      this.out.putString(head);
+      this.out.putLatin1(bodies + '}\n');
     }
-    this.out.putString('}\n');
     // Counted as written, so the size bound holds exactly; a record that would pass it starts the next file.
     const bytes = this.out.recordBytes();
     if (this.size > 0 && this.size + bytes > this.cfg.maxFileBytes) this.rotate();
@@ -114,13 +117,6 @@ export class RequestLog {
     return `${this.isoPrefix}${m < 10 ? '00' : m < 100 ? '0' : ''}${m}Z`;
   }
 
-  /** `"request":<the JSON part verbatim>` and, for the binary extension, `"request_binary_b64":"<the rest>"`. */
-  private putBody(key: 'request' | 'response', body: RawBody): void {
-    this.out.putString(`,"${key}":`);
-    this.out.putJsonBytes(body.bytes.subarray(0, body.jsonBytes));
-    if (body.jsonBytes < body.bytes.length) this.out.putString(`,"${key}_binary_b64":"${body.bytes.toString('base64', body.jsonBytes)}"`);
-  }
-
   /** Flushes and closes the current file (SIGTERM); resolves once every record is written. */
   close(): Promise<void> {
     return this.out.close();
@@ -137,6 +133,19 @@ export class RequestLog {
     if (fs.existsSync(this.file)) fs.renameSync(this.file, name(1));
     this.size = 0;
   }
+}
+
+/**
+ * `,"request":<the JSON part verbatim>` and, for the binary extension, `,"request_binary_b64":"<the
+ * rest>"`, as one-byte text. Line feeds in the JSON become spaces: in valid JSON (and the server only
+ * logs bodies that parsed) a raw line feed can only be whitespace, so the meaning is unchanged and the
+ * record stays on one line.
+ */
+function bodyText(key: 'request' | 'response', body: RawBody): string {
+  let json = body.bytes.toString('latin1', 0, body.jsonBytes);
+  if (json.includes('\n')) json = json.replaceAll('\n', ' ');
+  const text = `,"${key}":${json}`;
+  return body.jsonBytes < body.bytes.length ? `${text},"${key}_binary_b64":"${body.bytes.toString('base64', body.jsonBytes)}"` : text;
 }
 
 function heads(ts: readonly TensorHead[]): string {
