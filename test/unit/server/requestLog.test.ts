@@ -139,6 +139,24 @@ describe('model server request log → monitoring reader', () => {
     assert.deepEqual(logged(r.inputs).f32, [Math.fround(0.1), -2.5, 'NaN', 'Infinity']);
   });
 
+  it('reads back a binary-extension request whose tensors are all empty (no bytes after the header)', async () => {
+    const sig: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], outputs: [] };
+    const body = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [0, 2], parameters: { binary_data_size: 0 } }] }));
+    const parsed = parseInferRequest(body, String(body.length), sig);
+    const log = new RequestLog(cfg(tmp.dir));
+    log.write({
+      time: Date.parse('2026-11-26T06:00:00.000Z'),
+      model: 'm',
+      version: '2',
+      status: 200,
+      latency_ms: 1,
+      request: { body: { bytes: body, jsonBytes: body.length }, inputs: parsed.inputs },
+    });
+    await log.close();
+    const [r] = readRequestLog(tmp.dir);
+    assert.deepEqual(r?.inputs, [{ name: 'x', datatype: 'FP32', shape: [0, 2], data: [] }]);
+  });
+
   it('logs failures: unparsed requests without inputs, failed inference with inputs and no outputs', async () => {
     const log = new RequestLog(cfg(tmp.dir));
     log.write({ time: Date.parse('2026-11-26T06:00:01.005Z'), model: 'm', version: '2', status: 400, latency_ms: 0.1, error: 'bad "shape"' });
