@@ -61,11 +61,6 @@ export class RequestLog {
     return this.cfg.sampleRate > 0 && this.random() < this.cfg.sampleRate;
   }
 
-  /** Records dropped because the disk did not keep up. */
-  get droppedRecords(): number {
-    return this.dropped;
-  }
-
   /**
    * Appends one record. The bodies go in as the server read and sent them (JSON verbatim, binary
    * tensor bytes as base64): re-encoding every tensor as JSON cost serving about a fifth of its
@@ -73,7 +68,8 @@ export class RequestLog {
    */
   write(rec: RequestRecord): void {
     if (!this.out.hasRoom()) {
-      this.dropped++;
+      // The disk is far behind: drop rather than hold records in memory, and say so once.
+      if (this.dropped++ === 0) process.stderr.write(`warning: request log ${this.file}: the disk is not keeping up; records are being dropped\n`);
       return;
     }
     let head = `{"time":"${this.iso(rec.time)}","model":${q(rec.model)},"version":${q(rec.version)},"status":${rec.status},"latency_ms":${rec.latency_ms}`;
