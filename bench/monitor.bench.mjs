@@ -4,9 +4,12 @@
 // exported to ONNX, 5-row JSON requests, autocannon with 16 keep-alive connections) with monitoring
 // OFF (no request log, nobody scraping) against ON (request log at 100% sampling, and a separate
 // process running the backend's scraper on /metrics every second, 5× its default rate).
-// OFF and ON alternate (OFF ON, ON OFF, …) in one run so background load on the shared machine hits
-// both alike; prints JSON with each measurement and the cost ratio. Timings are reported, never asserted.
-// Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_ROUNDS (2 OFF/ON pairs).
+// A third side, "scrape only" (the scraper, no request log), tells the two costs apart.
+// Each round starts the three servers side by side and measures them in turn, a few seconds each,
+// CYCLES times (order alternating), so compared measurements are seconds apart and background load on
+// the shared machine hits them alike. Prints JSON with each measurement, the per-cycle ratios and
+// their median, for throughput and for the server's CPU per request. Timings are reported, never asserted.
+// Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2), MLWB_BENCH_CYCLES (3 per round).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,8 +22,9 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SECONDS = Number(process.env.MLWB_BENCH_SECONDS || 8);
+const SECONDS = Number(process.env.MLWB_BENCH_SECONDS || 4);
 const ROUNDS = Number(process.env.MLWB_BENCH_ROUNDS || 2);
+const CYCLES = Number(process.env.MLWB_BENCH_CYCLES || 3);
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-monitor-'));
@@ -40,14 +44,16 @@ function startScraper(url, mlwbRoot) {
     const { Scraper } = require(${JSON.stringify(path.join(repo, 'out/src/core/monitor/scraper.js'))});
     const d = { id: 'bench', model: 'churn', version: 1, target: 'local', status: 'healthy', url: ${JSON.stringify(url)}, created_at: '', updated_at: '' };
     let ticks = 0, failures = 0;
-    new Scraper(${JSON.stringify(mlwbRoot)}, { intervalMs: 1000, deployments: () => [d], onTick: (ok, bad) => { ticks++; failures += bad.length; } }).start();
+    new Scraper(${JSON.stringify(mlwbRoot)}, { intervalMs: 1000, deployments: () => [d], onTick: (ok, bad) => { if (!ticks++) console.error('scraper ready'); failures += bad.length; } }).start();
     setInterval(() => {}, 1 << 30);
     process.on('SIGTERM', () => { console.log(JSON.stringify({ ticks, failures })); process.exit(0); });
   `;
-  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (c) => (out += c.toString()));
   return {
+    // Started and scraped once: its start-up is not charged to the measurement.
+    ready: waitFor(proc, /(scraper ready)/, 30_000),
     stop: async () => {
       await stopProc(proc);
       return JSON.parse(out || '{}');
@@ -61,7 +67,25 @@ function payload() {
   return JSON.stringify({ inputs: [{ name: 'X', datatype: 'FP32', shape: [5, 4], data }] });
 }
 
-async function measure(url) {
+/**
+ * CPU time the server process has used so far, in ns: the sum over its threads (main, inference
+ * workers, libuv's pool that does the log's file writes). Other engineers' load on the shared cores
+ * moves throughput a lot and this little, so CPU per request is the steadier measure of a cost.
+ */
+function cpuNs(pid) {
+  let ns = 0;
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns;
+}
+
+async function measure(url, pid) {
+  const cpu0 = cpuNs(pid);
   const r = await autocannon({
     url: `${url}/v2/models/churn/infer`,
     method: 'POST',
@@ -70,24 +94,82 @@ async function measure(url) {
     connections: 16,
     duration: SECONDS,
   });
-  return { req_per_s: round(r.requests.average, 0), p50_ms: r.latency.p50, p99_ms: r.latency.p99, failed: r.non2xx + r.errors + r.timeouts };
+  const cpuUs = (cpuNs(pid) - cpu0) / 1000;
+  return {
+    req_per_s: round(r.requests.average, 0),
+    requests: r.requests.total,
+    server_cpu_us_per_req: round(cpuUs / Math.max(1, r.requests.total), 1),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    failed: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
-/** One measurement: a fresh server, monitoring on (100% request log + scraper process) or off. */
-async function measureSide(model, side, i) {
-  const on = side !== 'off';
+/** A server for one side of a round: monitoring on (100% request log), or off (no log). */
+async function startSide(model, side, i) {
   const logDir = path.join(root, `log-${side}-${i}`);
-  const server = await startServer(model, side === 'on' ? { dir: logDir, sampleRate: 1 } : undefined);
+  // Files large enough that rotation drops nothing during a round, so every request is counted as logged.
+  const server = await startServer(model, side === 'on' ? { dir: logDir, sampleRate: 1, maxFileBytes: 512 << 20 } : undefined);
   stops.push(server.stop);
-  const scraper = on ? startScraper(server.url, path.join(root, '.mlwb')) : undefined;
   await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
-  const result = await measure(server.url);
+  return { side, server, logDir };
+}
+
+/** One measurement of a running side; `on` and `scrape_only` have a scraper process running for its duration. */
+async function measureSide(s, i) {
+  const scraper = s.side !== 'off' ? startScraper(s.server.url, path.join(root, `mlwb-${s.side}-${i}`)) : undefined;
+  await scraper?.ready;
+  const result = await measure(s.server.url, s.server.proc.pid);
   const scrapes = await scraper?.stop();
-  await server.stop();
-  if (!on) return result;
-  if (side === 'scrape_only') return { ...result, scrapes: scrapes.ticks };
-  const logged = fs.readdirSync(logDir).reduce((n, f) => n + fs.readFileSync(path.join(logDir, f), 'utf8').split('\n').length - 1, 0);
-  return { ...result, scrapes: scrapes.ticks, scrape_failures: scrapes.failures, logged_requests: logged };
+  return scrapes ? { ...result, scrapes: scrapes.ticks, scrape_failures: scrapes.failures } : result;
+}
+
+/**
+ * The request log's own cost, in this process: CPU per record of RequestLog.write (what
+ * ModelServer.infer calls for a sampled request: bodies of the size this benchmark sends, batched
+ * writes to disk included), to set against the server's CPU per request measured below. Steadier
+ * than the throughput ratio on a shared machine, whose load moves that by more than the 5% aim.
+ */
+async function logCostPerRecord() {
+  const { RequestLog } = require(path.join(repo, 'out/src/server/requestLog.js'));
+  const dir = path.join(root, 'log-micro');
+  const log = new RequestLog({ dir, sampleRate: 1, maxFileBytes: 10 << 20, maxFiles: 5, maxRecordBytes: 64 << 10 });
+  const body = Buffer.from(payload());
+  const probabilities = Array.from({ length: 10 }, (_, i) => (i % 2 ? 0.5041941404342651 : 0.4958058297634125));
+  const answer = Buffer.from(
+    JSON.stringify({
+      model_name: 'churn',
+      model_version: '1',
+      outputs: [
+        { name: 'label', datatype: 'INT64', shape: [5], data: [1, 1, 1, 1, 1] },
+        { name: 'probabilities', datatype: 'FP32', shape: [5, 2], data: probabilities },
+      ],
+    }),
+  );
+  const inputs = [{ name: 'X', datatype: 'FP32', shape: [5, 4] }];
+  const outputs = [
+    { name: 'label', datatype: 'INT64', shape: [5] },
+    { name: 'probabilities', datatype: 'FP32', shape: [5, 2] },
+  ];
+  const n = 200_000;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    log.write({
+      time: Date.now(),
+      model: 'churn',
+      version: '1',
+      status: 200,
+      latency_ms: 0.56,
+      queue_ms: 0.073,
+      inference_ms: 0.282,
+      request: { body: { bytes: body, jsonBytes: body.length }, inputs },
+      response: { body: { bytes: answer, jsonBytes: answer.length }, outputs },
+    });
+    if (i % 8 === 7) await new Promise((r) => setImmediate(r)); // a few records per event-loop turn, as under load
+  }
+  await log.close();
+  const cpu = process.cpuUsage(cpu0);
+  return round((cpu.user + cpu.system) / n, 2);
 }
 
 const results = {
@@ -99,34 +181,54 @@ try {
   const gen = spawnSync('python3', [path.join(repo, 'test/fixtures/monitor/make_drift_model.py'), root], { encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`could not build the model (python3 with numpy, scikit-learn, skl2onnx): ${gen.stderr}`);
   const { model } = JSON.parse(gen.stdout);
-  // Order alternates (OFF ON, ON OFF, …) so neither side always runs second on a warmed-up machine.
+  const pairs = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const round = {};
-    // scrape_only: the scraper without the request log, to tell the two costs apart.
-    for (const side of i % 2 === 0 ? ['off', 'on', 'scrape_only'] : ['scrape_only', 'on', 'off']) round[side] = await measureSide(model, side, i);
+    // The three servers of a round run side by side and are measured in turn, a few seconds each, so
+    // the measurements compared are seconds apart: other engineers' load changes slower than that.
+    const sides = [];
+    for (const side of ['off', 'on', 'scrape_only']) sides.push(await startSide(model, side, i));
+    const round = { cycles: [] };
+    for (let c = 0; c < CYCLES; c++) {
+      const cycle = {};
+      // Order alternates (off first, then off last) so neither side always follows the same one.
+      for (const s of (i * CYCLES + c) % 2 === 0 ? sides : [...sides].reverse()) cycle[s.side] = await measureSide(s, i);
+      round.cycles.push(cycle);
+      pairs.push(cycle);
+      log(
+        `round ${i + 1} cycle ${c + 1}: off ${cycle.off.req_per_s} req/s ${cycle.off.server_cpu_us_per_req} µs/req, on ${cycle.on.req_per_s} req/s ${cycle.on.server_cpu_us_per_req} µs/req, scrape only ${cycle.scrape_only.req_per_s} req/s ${cycle.scrape_only.server_cpu_us_per_req} µs/req`,
+      );
+    }
+    for (const s of sides) await s.server.stop();
+    const on = sides.find((s) => s.side === 'on');
+    const served = round.cycles.reduce((n, c) => n + c.on.requests, 0);
+    round.on_logged_requests = fs.readdirSync(on.logDir).reduce((n, f) => n + fs.readFileSync(path.join(on.logDir, f), 'utf8').split('\n').length - 1, 0);
+    round.on_requests_measured = served;
     results.rounds.push(round);
-    log(
-      `round ${i + 1}: off ${round.off.req_per_s} req/s, on ${round.on.req_per_s} req/s (${round.on.logged_requests} logged, ${round.on.scrapes} scrapes), scrape only ${round.scrape_only.req_per_s} req/s`,
-    );
   }
-  const mean = (k) => results.rounds.reduce((s, r) => s + r[k].req_per_s, 0) / results.rounds.length;
-  results.off_req_per_s = round(mean('off'), 0);
-  results.on_req_per_s = round(mean('on'), 0);
-  results.on_vs_off_throughput = round(mean('on') / mean('off'), 3);
-  results.monitoring_cost_pct = round((1 - mean('on') / mean('off')) * 100, 1);
-  // Per-round ratios and their median: one round hit by another engineer's burst moves the mean a lot.
-  const ratios = results.rounds.map((r) => r.on.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
-  const mid = ratios.length / 2;
-  const median = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
-  results.round_ratios_on_vs_off = ratios.map((x) => round(x, 3));
-  results.median_on_vs_off = round(median, 3);
-  results.median_cost_pct = round((1 - median) * 100, 1);
-  const scrapeRatios = results.rounds.map((r) => r.scrape_only.req_per_s / r.off.req_per_s).sort((a, b) => a - b);
-  const sm =
-    scrapeRatios.length % 2
-      ? scrapeRatios[Math.floor(scrapeRatios.length / 2)]
-      : (scrapeRatios[scrapeRatios.length / 2 - 1] + scrapeRatios[scrapeRatios.length / 2]) / 2;
-  results.median_scrape_only_vs_off = round(sm, 3);
+  const mean = (side, k) => pairs.reduce((n, c) => n + c[side][k], 0) / pairs.length;
+  results.log_cpu_us_per_record = await logCostPerRecord();
+  // The log's share of a request's server CPU, against the monitoring-off server measured above.
+  results.log_cost_pct_of_server_cpu = round((results.log_cpu_us_per_record / mean('off', 'server_cpu_us_per_req')) * 100, 1);
+  const median = (xs) => {
+    const v = [...xs].sort((x, y) => x - y);
+    const mid = v.length / 2;
+    return v.length % 2 ? v[Math.floor(mid)] : (v[mid - 1] + v[mid]) / 2;
+  };
+  // Ratios within each cycle (measurements seconds apart), then their median over all cycles.
+  const ratios = (side, k, inverse) => pairs.map((c) => (inverse ? c.off[k] / c[side][k] : c[side][k] / c.off[k]));
+  results.off_req_per_s = round(mean('off', 'req_per_s'), 0);
+  results.on_req_per_s = round(mean('on', 'req_per_s'), 0);
+  results.cycle_ratios_on_vs_off = ratios('on', 'req_per_s').map((x) => round(x, 3));
+  results.median_on_vs_off = round(median(ratios('on', 'req_per_s')), 3);
+  results.median_cost_pct = round((1 - results.median_on_vs_off) * 100, 1);
+  results.median_scrape_only_vs_off = round(median(ratios('scrape_only', 'req_per_s')), 3);
+  // The same costs from the server's CPU per request (off/on: 0.95 = monitoring adds ~5% CPU a request).
+  results.off_server_cpu_us_per_req = round(mean('off', 'server_cpu_us_per_req'), 1);
+  results.on_server_cpu_us_per_req = round(mean('on', 'server_cpu_us_per_req'), 1);
+  results.cycle_cpu_ratios_off_vs_on = ratios('on', 'server_cpu_us_per_req', true).map((x) => round(x, 3));
+  results.median_cpu_off_vs_on = round(median(ratios('on', 'server_cpu_us_per_req', true)), 3);
+  results.median_cpu_cost_pct = round((1 - results.median_cpu_off_vs_on) * 100, 1);
+  results.median_cpu_scrape_only_off_vs_on = round(median(ratios('scrape_only', 'server_cpu_us_per_req', true)), 3);
   console.log(JSON.stringify(results, null, 2));
 } finally {
   for (const s of stops) await s();

@@ -10,7 +10,7 @@ import { parseInferRequest } from './inferRequest';
 import { encodeInferResponse, toTensors } from './inferResponse';
 import { ServerMetrics } from './metrics';
 import { ModelRunner } from './modelRunner';
-import { RequestLog } from './requestLog';
+import { RequestLog, type RequestRecord } from './requestLog';
 
 declare const MLWB_VERSION: string | undefined;
 export const SERVER_NAME = 'mlwb-model-server';
@@ -203,18 +203,25 @@ export class ModelServer {
     let status = 200;
     let parsed: ReturnType<typeof parseInferRequest> | undefined;
     let timing: { queueMs: number; inferenceMs: number } | undefined;
-    let outputs;
+    let request: RequestRecord['request'];
+    let response: RequestRecord['response'];
     let error: string | undefined;
     try {
       const body = await readBody(req, this.config.maxBodyBytes);
       const header = req.headers['inference-header-content-length'];
-      parsed = parseInferRequest(body, Array.isArray(header) ? header[0] : header, runner.signature);
+      const jsonLength = Array.isArray(header) ? header[0] : header;
+      parsed = parseInferRequest(body, jsonLength, runner.signature);
+      // parseInferRequest has checked the length; the log keeps the body as it came.
+      if (sampled) request = { body: { bytes: body, jsonBytes: jsonLength === undefined ? body.length : Number(jsonLength) }, inputs: parsed.inputs };
       const result = await runner.infer(parsed);
       timing = result;
       const enc = encodeInferResponse({ name, version }, parsed.id, toTensors(result.outputs, parsed.outputs), parsed.outputs);
-      outputs = enc.outputs;
       res.writeHead(200, { ...enc.headers, 'Content-Length': enc.body.length });
       res.end(enc.body);
+      if (sampled) {
+        const encJson = enc.headers['Inference-Header-Content-Length'];
+        response = { body: { bytes: enc.body, jsonBytes: encJson === undefined ? enc.body.length : Number(encJson) }, outputs: enc.outputs };
+      }
     } catch (e) {
       status = sendError(res, e);
       error = e instanceof Error ? e.message : String(e);
@@ -229,17 +236,18 @@ export class ModelServer {
       m2.inferenceSeconds.observe(timing.inferenceMs / 1000);
     }
     if (sampled) {
+      // Fields left undefined are left out of the record; no spreads on this per-request path.
       this.log!.write({
-        time: new Date().toISOString(),
+        time: Date.now(),
         model: name,
         version,
-        ...(parsed?.id !== undefined ? { id: parsed.id } : {}),
         status,
         latency_ms: round(seconds * 1000),
-        ...(timing ? { queue_ms: round(timing.queueMs), inference_ms: round(timing.inferenceMs) } : {}),
-        ...(error !== undefined ? { error } : {}),
-        ...(parsed ? { inputs: parsed.inputs } : {}),
-        ...(outputs ? { outputs } : {}),
+        queue_ms: timing && round(timing.queueMs),
+        inference_ms: timing && round(timing.inferenceMs),
+        error,
+        request,
+        response,
       });
     }
   }

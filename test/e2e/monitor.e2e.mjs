@@ -11,7 +11,6 @@ import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
 import { runCommand, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
-import { runPython } from './support/workspace.mjs';
 
 const TRAIN = `import mlwb, json, subprocess, sys
 fx = json.loads(subprocess.check_output([sys.executable, ${JSON.stringify(join(REPO_ROOT, 'test/fixtures/monitor/make_drift_model.py'))}, "."]))
@@ -33,7 +32,16 @@ describe('Monitor on a deployment under traffic', function () {
     this.timeout(30 * 60_000);
     wb = await openWorkbench('monitor', {
       prepare: (dir) => {
-        fixture = JSON.parse(runPython(dir, TRAIN).trim().split('\n').pop() ?? '{}');
+        // A script file, so the run records its entry point and Retrain can start it again.
+        writeFileSync(join(dir, 'train.py'), TRAIN);
+        const r = spawnSync('python3', ['train.py'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 120_000,
+          env: { ...process.env, PYTHONPATH: join(REPO_ROOT, 'python'), MLWB_DIR: join(dir, '.mlwb'), MLWB_CAPTURE_ENV: '0' },
+        });
+        if (r.status !== 0) throw new Error(`train.py failed (${r.status}): ${r.stderr}`);
+        fixture = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
         writeFileSync(join(dir, 'mlwb.yaml'), 'monitoring:\n  alerts:\n    drift_score: 0.3\n');
       },
     });
@@ -116,4 +124,54 @@ describe('Monitor on a deployment under traffic', function () {
     await page.waitForTimeout(500);
     await saveScreenshot(page, 'monitor', 'monitor-panel-under-traffic', false);
   });
+
+  it('Retrain from the drift alert: snapshots the data the user picks and starts train.py with tracking', async function () {
+    this.timeout(300_000);
+    const { page, workspace } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    const cli = (/** @type {string[]} */ ...args) => {
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), ...args, '--json'], { cwd: workspace, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const before = new Set(cli('runs', 'list').map((/** @type {{id: string}} */ r) => r.id));
+    const frame = await webviewFrame(page, '[data-testid="banner-retrain"]', 60_000);
+    await frame.locator('[data-testid="banner-retrain"]').click();
+    // VS Code's own file picker (the simple dialog in the browser), opened on the training data.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill(join(workspace, 'data', 'train.csv'));
+    await page.waitForTimeout(500);
+    await input.press('Enter');
+    const snapshot = await poll(
+      page,
+      () => cli('snapshot', 'list').find((/** @type {{name: string}} */ s) => s.name === `retrain ${deploymentId}`),
+      'the retrain snapshot',
+      120_000,
+    );
+    assert.ok(snapshot, 'a snapshot of data/train.csv was taken');
+    // The panel says what it did.
+    await frame
+      .locator('[data-testid="notice"]', { hasText: `Snapshot ${snapshot.id} taken; train.py started with tracking` })
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    // The training script ran again as a tracked run.
+    const run = await poll(
+      page,
+      () => cli('runs', 'list').find((/** @type {{id: string, status: string}} */ r) => !before.has(r.id) && r.status === 'finished'),
+      'a new finished run of train.py',
+      180_000,
+    );
+    assert.ok(run.id);
+    await saveScreenshot(page, 'monitor', 'retrain-started', false);
+  });
 });
+
+/** Polls `fn` (every second) until it returns something, or fails naming `what`. */
+async function poll(/** @type {import('playwright-core').Page} */ page, /** @type {() => any} */ fn, /** @type {string} */ what, /** @type {number} */ ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(1000);
+  }
+}

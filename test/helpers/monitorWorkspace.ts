@@ -8,6 +8,7 @@ import type { DeploymentRecord } from '../../src/core/deploy/deployment';
 import { DeploymentManager } from '../../src/core/deploy/manager';
 import { builtinTargets, targetTable } from '../../src/core/deploy/targets';
 import { catchUpWorkspace } from '../../src/core/ingest/catchUp';
+import { readRequestLog } from '../../src/core/monitor/requestLog';
 import { registerModel } from '../../src/core/registry/registry';
 import { validateOnnx } from '../../src/core/registry/validate';
 import { prng } from '../../src/core/random';
@@ -16,6 +17,7 @@ import { openStore } from '../../src/core/store/database';
 import { type WorkspacePaths, workspacePaths } from '../../src/core/workspace';
 import { REPO_ROOT, distFile } from './dist';
 import { EventLogWriter } from './eventLog';
+import { until } from './wait';
 
 export interface DriftFixture {
   features: string[];
@@ -47,6 +49,7 @@ export interface MonitoredDeployment {
   server: { url: string; stop: () => Promise<unknown> };
   deployment: DeploymentRecord;
   logDir: string;
+  sampleRate: number;
 }
 
 /** The whole chain: run → snapshot lineage → registered version → running server → deployment record. */
@@ -79,7 +82,7 @@ export async function deployMonitoredModel(root: string, options: { sampleRate?:
     throw new Error(`deploy failed: ${deployment.status} ${deployment.reason ?? ''}`);
   const server = { url: deployment.url, stop: () => manager.stop(deployment.id) };
   const logDir = deployment.request_log_dir;
-  return { paths, fixture, runId, server, deployment, logDir };
+  return { paths, fixture, runId, server, deployment, logDir, sampleRate: options.sampleRate ?? 1 };
 }
 
 /**
@@ -95,6 +98,7 @@ export async function sendTraffic(
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const rows = options.rows ?? 5;
   const k = m.fixture.features.length;
+  const logged = readRequestLog(m.logDir, { limit: Infinity }).length;
   for (let r = 0; r < requests; r++) {
     const data: number[] = [];
     for (let i = 0; i < rows; i++) {
@@ -105,5 +109,9 @@ export async function sendTraffic(
       body: JSON.stringify({ inputs: [{ name: 'X', datatype: 'FP32', shape: [rows, k], data }] }),
     });
     if (res.status !== 200) throw new Error(`inference answered ${res.status}: ${await res.text()}`);
+  }
+  // The server writes its request log in batches (within 10 ms): wait until every request is in it.
+  if (m.sampleRate === 1) {
+    await until(() => readRequestLog(m.logDir, { limit: Infinity }).length >= logged + requests, `${requests} more records in the request log`);
   }
 }

@@ -2,8 +2,12 @@
 // gets a 4xx with {"error": "..."} (or a 200 when the generator happens to build a valid request),
 // never a 5xx, and the server is still alive and answering afterwards.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import fc from 'fast-check';
+import { readRequestLog } from '../../src/core/monitor/requestLog';
 import { makeTempDir } from '../helpers/tmp';
+import { until } from '../helpers/wait';
 import { type RunningServer, makeTestModels, startModelServer } from '../helpers/modelServer';
 
 const DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES', 'BF16', 'fp32', ''];
@@ -25,6 +29,8 @@ describe('model server under malformed requests (fuzz)', function () {
           { name: 'halves', path: models.identity_fp16!.path },
         ],
         maxBodyBytes: 65536,
+        // Every request logged: the log embeds the bodies verbatim, so hostile ones must not break it.
+        requestLog: { dir: path.join(tmp.dir, 'log'), sampleRate: 1 },
       },
       tmp.dir,
     );
@@ -34,7 +40,9 @@ describe('model server under malformed requests (fuzz)', function () {
     tmp.cleanup();
   });
 
+  let sent = 0;
   async function send(model: string, body: Uint8Array | string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+    sent++;
     const res = await fetch(`${server!.url}/v2/models/${model}/infer`, { method: 'POST', body, headers });
     const text = await res.text();
     let json: unknown;
@@ -185,5 +193,20 @@ describe('model server under malformed requests (fuzz)', function () {
     assert.equal((r.json as { outputs: { name: string; data: number[] }[] }).outputs[0]!.data[0], 0);
     const metrics = await (await fetch(`${server!.url}/metrics`)).text();
     assert.doesNotMatch(metrics, /status="5\d\d"/, 'no request got a 5xx');
+  });
+
+  it('logged every request as one well-formed record, with the inputs of those that parsed', async () => {
+    const dir = path.join(tmp.dir, 'log');
+    const records = await until(() => {
+      const r = readRequestLog(dir, { limit: Infinity });
+      return r.length >= sent ? r : undefined;
+    }, `${sent} records in the request log`);
+    assert.equal(records.length, sent);
+    const lines = fs.readdirSync(dir).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+    assert.equal(lines.length, sent, 'one line per request');
+    for (const line of lines) JSON.parse(line);
+    const ok = records.filter((r) => r.status === 200);
+    assert.ok(ok.length > 10);
+    for (const r of ok) assert.ok(r.inputs?.length && r.inputs.every((t) => Array.isArray(t.data)) && r.outputs?.length, JSON.stringify(r));
   });
 });

@@ -3,9 +3,12 @@
  * CLI) sees the same charts. Bounded: every point of the last 10 minutes, one a minute up to 2 hours,
  * one every 10 minutes up to 25 hours; older points are dropped. Points are cumulative, so thinning
  * loses resolution, never counts (see metricPoint.ts).
+ * Two processes append to it (the backend's scraper and `mlwb monitor`): each append is a
+ * read-modify-write under a lock (`metrics.json.lock`), so neither loses the other's point.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lock } from 'proper-lockfile';
 import { MlwbError } from '../errors';
 import type { MetricPoint } from './metricPoint';
 
@@ -67,9 +70,29 @@ export class MetricHistory {
     }
   }
 
-  append(point: MetricPoint): MetricPoint[] {
-    const points = thin([...this.read().filter((p) => p.t < point.t), point], point.t);
-    writeFileAtomic(this.file, JSON.stringify({ version: 1, points }));
-    return points;
+  /** Adds a point in time order (replacing one with the same time) and thins; returns the history after it. */
+  async append(point: MetricPoint): Promise<MetricPoint[]> {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const release = await lock(this.file, LOCK);
+    try {
+      const all = [...this.read().filter((p) => p.t !== point.t), point].sort((a, b) => a.t - b.t);
+      const points = thin(all, all[all.length - 1]!.t);
+      writeFileAtomic(this.file, JSON.stringify({ version: 1, points }));
+      return points;
+    } finally {
+      await release();
+    }
   }
 }
+
+/**
+ * A lock held for one read-modify-write (milliseconds); one left by a killed process counts as stale
+ * after 10 s. Waiting appenders retry for up to ~5 s, then the append fails (the scrape reports it).
+ */
+const LOCK = {
+  realpath: false, // metrics.json need not exist yet
+  stale: 10_000,
+  retries: { retries: 100, factor: 1.2, minTimeout: 5, maxTimeout: 50 },
+  // A lock taken over as stale while held: the write still goes through a rename, so the file stays whole.
+  onCompromised: () => undefined,
+};

@@ -6,45 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type LoggedTensor, legacyTensors, protocolTensors } from './loggedTensors';
 
-export interface LoggedTensor {
-  name: string;
-  datatype: string;
-  shape: number[];
-  /** The values; the reader fills it from `data_b64` (raw little-endian bytes) when the server wrote that. */
-  data?: unknown[];
-  data_b64?: string;
-}
-
-const VIEWS: Record<string, (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
-  FP32: (b) => new Float32Array(b),
-  FP64: (b) => new Float64Array(b),
-  INT8: (b) => new Int8Array(b),
-  INT16: (b) => new Int16Array(b),
-  INT32: (b) => new Int32Array(b),
-  INT64: (b) => new BigInt64Array(b),
-  UINT8: (b) => new Uint8Array(b),
-  UINT16: (b) => new Uint16Array(b),
-  UINT32: (b) => new Uint32Array(b),
-  UINT64: (b) => new BigUint64Array(b),
-};
-
-/** `data_b64` → `data` as the protocol's JSON numbers (NaN/±Inf as their strings, 64-bit integers as numbers). */
-function decodeTensor(t: LoggedTensor): LoggedTensor {
-  if (t.data !== undefined || typeof t.data_b64 !== 'string') return t;
-  const view = VIEWS[t.datatype];
-  if (!view) return t;
-  const bytes = Buffer.from(t.data_b64, 'base64');
-  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  try {
-    const values = Array.from(view(buf), (v) =>
-      typeof v === 'bigint' ? Number(v) : Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity',
-    );
-    return { name: t.name, datatype: t.datatype, shape: t.shape, data: values };
-  } catch {
-    return t; // a length that is not a whole number of elements: damaged, read as having no data
-  }
-}
+export type { LoggedTensor } from './loggedTensors';
 
 export interface LoggedRequest {
   time: string;
@@ -52,8 +16,12 @@ export interface LoggedRequest {
   t: number;
   model: string;
   version: string;
+  id?: string;
   status: number;
   latency_ms: number;
+  queue_ms?: number;
+  inference_ms?: number;
+  error?: string;
   inputs?: LoggedTensor[];
   outputs?: LoggedTensor[];
   truncated?: boolean;
@@ -75,17 +43,35 @@ export function requestLogFiles(dir: string): string[] {
   return names.includes('requests.jsonl') ? [...rotated, path.join(dir, 'requests.jsonl')] : rotated;
 }
 
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
 function parseRecord(line: string): LoggedRequest | undefined {
   if (!line) return undefined;
+  let r: unknown;
   try {
-    const r = JSON.parse(line) as Partial<LoggedRequest>;
-    const t = typeof r.time === 'string' ? Date.parse(r.time) : NaN;
-    if (!Number.isFinite(t) || typeof r.status !== 'number') return undefined;
-    const rec = r as LoggedRequest;
-    return { ...rec, t, ...(rec.inputs ? { inputs: rec.inputs.map(decodeTensor) } : {}), ...(rec.outputs ? { outputs: rec.outputs.map(decodeTensor) } : {}) };
+    r = JSON.parse(line);
   } catch {
     return undefined;
   }
+  if (!isObject(r) || typeof r.time !== 'string' || typeof r.status !== 'number') return undefined;
+  const t = Date.parse(r.time);
+  if (!Number.isFinite(t)) return undefined;
+  const rec: LoggedRequest = { time: r.time, t, model: String(r.model), version: String(r.version), status: r.status, latency_ms: num(r.latency_ms) ?? NaN };
+  const request = isObject(r.request) ? r.request : undefined;
+  const id = request ? request.id : r.id;
+  if (typeof id === 'string') rec.id = id;
+  if (num(r.queue_ms) !== undefined) rec.queue_ms = num(r.queue_ms);
+  if (num(r.inference_ms) !== undefined) rec.inference_ms = num(r.inference_ms);
+  if (typeof r.error === 'string') rec.error = r.error;
+  // The bodies as the server read and sent them; records of earlier servers (and truncated ones) have inputs/outputs.
+  const inputs = request ? protocolTensors(request.inputs, r.request_binary_b64) : legacyTensors(r.inputs);
+  const outputs = isObject(r.response) ? protocolTensors(r.response.outputs, r.response_binary_b64) : legacyTensors(r.outputs);
+  if (inputs) rec.inputs = inputs;
+  if (outputs) rec.outputs = outputs;
+  if (r.truncated === true) rec.truncated = true;
+  return rec;
 }
 
 /**

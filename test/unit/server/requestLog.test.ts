@@ -1,8 +1,17 @@
+// The model server's request log, written by src/server/requestLog.ts and read back by the
+// monitoring reader (src/core/monitor/requestLog.ts): every datatype in both wire forms reads back as
+// the values the server decoded, and the log keeps its bounds (record size, file size, rotation).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRequestLog } from '../../../src/core/monitor/requestLog';
-import { RequestLog } from '../../../src/server/requestLog';
+import { type LoggedRequest, readRequestLog } from '../../../src/core/monitor/requestLog';
+import type { Datatype } from '../../../src/server/datatypes';
+import { parseInferRequest } from '../../../src/server/inferRequest';
+import { encodeInferResponse } from '../../../src/server/inferResponse';
+import { RequestLog, type RequestRecord } from '../../../src/server/requestLog';
+import type { ModelSignature } from '../../../src/server/signature';
+import { type Tensor, encodeBinaryData, encodeJsonData } from '../../../src/server/tensorCodec';
+import { until } from '../../helpers/wait';
 import { makeTempDir } from '../../helpers/tmp';
 
 const cfg = (dir: string, over: Partial<{ maxFileBytes: number; maxFiles: number; maxRecordBytes: number }> = {}) => ({
@@ -14,99 +23,219 @@ const cfg = (dir: string, over: Partial<{ maxFileBytes: number; maxFiles: number
   ...over,
 });
 
+/** One tensor of every datatype, with the spellings clients use (nested data, "inf", BOOL as 0/1, escapes in strings). */
+const EVERY: { name: string; datatype: Datatype; shape: number[]; data: unknown[] }[] = [
+  {
+    name: 'f32',
+    datatype: 'FP32',
+    shape: [2, 2],
+    data: [
+      [0.1, -2.5],
+      ['NaN', 'inf'],
+    ],
+  },
+  { name: 'f64', datatype: 'FP64', shape: [2], data: [-1e300, '-Infinity'] },
+  { name: 'f16', datatype: 'FP16', shape: [3], data: [0.5, -2, 'NaN'] },
+  { name: 'i8', datatype: 'INT8', shape: [2], data: [-128, 127] },
+  { name: 'i16', datatype: 'INT16', shape: [2], data: [-32768, 5] },
+  { name: 'i32', datatype: 'INT32', shape: [2], data: [2147483647, -1] },
+  { name: 'i64', datatype: 'INT64', shape: [2], data: [3, -4] },
+  { name: 'u8', datatype: 'UINT8', shape: [3], data: [0, 7, 255] },
+  { name: 'u16', datatype: 'UINT16', shape: [1], data: [65535] },
+  { name: 'u32', datatype: 'UINT32', shape: [1], data: [4294967295] },
+  { name: 'u64', datatype: 'UINT64', shape: [1], data: [9007199254740991] },
+  { name: 'b', datatype: 'BOOL', shape: [3], data: [true, 0, 1] },
+  { name: 's', datatype: 'BYTES', shape: [2], data: ['a', 'é\n"x'] },
+];
+const SIG: ModelSignature = { inputs: EVERY.map(({ name, datatype, shape }) => ({ name, datatype, shape })), outputs: [] };
+
+/** A JSON request body, pretty-printed (line feeds between tokens, as curl users send it). */
+function jsonRequest(id: string): Buffer {
+  return Buffer.from(JSON.stringify({ id, inputs: EVERY }, null, 2));
+}
+
+/** The same tensors as a binary-extension request: JSON header, then each tensor's bytes. */
+function binaryRequest(id: string, tensors: Tensor[]): { body: Buffer; headerLength: string } {
+  const parts = tensors.map((t) => encodeBinaryData(t.datatype, t.data));
+  const header = Buffer.from(
+    JSON.stringify({
+      id,
+      inputs: tensors.map((t, i) => ({ name: t.name, datatype: t.datatype, shape: t.shape, parameters: { binary_data_size: parts[i]!.length } })),
+    }),
+  );
+  return { body: Buffer.concat([header, ...parts]), headerLength: String(header.length) };
+}
+
+/** What ModelServer.infer hands the log: the body as read, the answer as encoded (JSON or binary). */
+function served(body: Buffer, headerLength: string | undefined, binaryAnswer: boolean): { record: RequestRecord; inputs: Tensor[]; outputs: Tensor[] } {
+  const parsed = parseInferRequest(body, headerLength, SIG);
+  // The answer carries the same tensors back, so outputs cover every datatype too.
+  const enc = encodeInferResponse(
+    { name: 'm', version: '2' },
+    parsed.id,
+    parsed.inputs,
+    parsed.inputs.map((t) => ({ name: t.name, binary: binaryAnswer })),
+  );
+  const encJson = enc.headers['Inference-Header-Content-Length'];
+  return {
+    inputs: parsed.inputs,
+    outputs: enc.outputs,
+    record: {
+      time: Date.parse('2026-11-26T06:00:00.000Z'),
+      model: 'm',
+      version: '2',
+      status: 200,
+      latency_ms: 1.5,
+      queue_ms: 0.25,
+      inference_ms: 1,
+      request: { body: { bytes: body, jsonBytes: headerLength === undefined ? body.length : Number(headerLength) }, inputs: parsed.inputs },
+      response: { body: { bytes: enc.body, jsonBytes: encJson === undefined ? enc.body.length : Number(encJson) }, outputs: enc.outputs },
+    },
+  };
+}
+
+/** The values monitoring should see: what the server decoded, in the protocol's JSON spelling. */
+const plain = (ts: Tensor[]) => Object.fromEntries(ts.map((t) => [t.name, encodeJsonData(t.datatype, t.data)]));
+const logged = (ts: LoggedRequest['inputs']) => Object.fromEntries((ts ?? []).map((t) => [t.name, t.data]));
+
 describe('model server request log → monitoring reader', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   beforeEach(() => (tmp = makeTempDir()));
   afterEach(() => tmp.cleanup());
 
-  it('reads back every datatype the server logs, values and record fields intact', async () => {
+  it('reads back every datatype of a JSON request and a JSON answer as the server decoded them', async () => {
     const log = new RequestLog(cfg(tmp.dir));
-    log.write({
-      time: '2026-11-26T06:00:00.000Z',
-      model: 'm',
-      version: '2',
-      id: 'req "1"',
-      status: 200,
-      latency_ms: 1.5,
-      queue_ms: 0.25,
-      inference_ms: 1,
-      inputs: [
-        { name: 'x', datatype: 'FP32', shape: [2, 2], data: Float32Array.from([0.1, -2.5, NaN, Infinity]) },
-        { name: 'n', datatype: 'INT64', shape: [2], data: BigInt64Array.from([3n, -4n]) },
-        { name: 'u', datatype: 'UINT8', shape: [3], data: Uint8Array.from([0, 7, 255]) },
-        { name: 'd', datatype: 'FP64', shape: [1], data: Float64Array.from([-Infinity]) },
-        { name: 's', datatype: 'BYTES', shape: [2], data: ['a', 'é'] },
-        { name: 'b', datatype: 'BOOL', shape: [2], data: Uint8Array.from([1, 0]) },
-      ],
-      outputs: [{ name: 'label', datatype: 'INT32', shape: [2], data: Int32Array.from([1, 0]) }],
-    });
-    log.write({ time: '2026-11-26T06:00:01.000Z', model: 'm', version: '2', status: 400, latency_ms: 0.1, error: 'bad shape' });
+    const { record, inputs, outputs } = served(jsonRequest('req "1"'), undefined, false);
+    log.write(record);
     await log.close();
-    const [first, bad] = readRequestLog(tmp.dir);
-    assert.ok(first && bad);
-    const ok = first as typeof first & { id?: string; queue_ms?: number; inference_ms?: number };
+    const lines = fs.readFileSync(path.join(tmp.dir, 'requests.jsonl'), 'utf8').split('\n');
+    assert.equal(lines.length, 2, 'one record, one line, although the body had line feeds');
+    const [r] = readRequestLog(tmp.dir);
+    assert.ok(r);
     assert.deepEqual(
-      { id: ok.id, status: ok.status, latency_ms: ok.latency_ms, queue_ms: ok.queue_ms, inference_ms: ok.inference_ms, t: ok.t },
-      { id: 'req "1"', status: 200, latency_ms: 1.5, queue_ms: 0.25, inference_ms: 1, t: Date.parse('2026-11-26T06:00:00.000Z') },
+      { id: r.id, status: r.status, latency_ms: r.latency_ms, queue_ms: r.queue_ms, inference_ms: r.inference_ms, t: r.t, model: r.model, version: r.version },
+      { id: 'req "1"', status: 200, latency_ms: 1.5, queue_ms: 0.25, inference_ms: 1, t: Date.parse('2026-11-26T06:00:00.000Z'), model: 'm', version: '2' },
     );
-    const data = Object.fromEntries(ok.inputs!.map((t) => [t.name, t.data]));
-    assert.deepEqual(data, {
-      x: [Math.fround(0.1), -2.5, 'NaN', 'Infinity'],
-      n: [3, -4],
-      u: [0, 7, 255],
-      d: ['-Infinity'],
-      s: ['a', 'é'],
-      b: [true, false],
-    });
-    assert.deepEqual(ok.inputs![0]!.shape, [2, 2]);
-    assert.deepEqual(ok.outputs![0]!.data, [1, 0]);
-    assert.equal((bad as { error?: string }).error, 'bad shape');
-    assert.equal(bad.inputs, undefined);
+    assert.deepEqual(logged(r.inputs), plain(inputs));
+    assert.deepEqual(logged(r.outputs), plain(outputs));
+    assert.deepEqual(
+      r.inputs!.map((t) => [t.name, t.datatype, t.shape]),
+      EVERY.map((t) => [t.name, t.datatype, t.shape]),
+    );
+    assert.deepEqual(logged(r.inputs).s, ['a', 'é\n"x']);
   });
 
-  it('writes a record over maxRecordBytes without data, marked truncated', async () => {
-    const log = new RequestLog(cfg(tmp.dir, { maxRecordBytes: 16 }));
+  it('reads back every datatype of a binary-extension request and answer', async () => {
+    const typed = parseInferRequest(jsonRequest('x'), undefined, SIG).inputs;
+    const bin = binaryRequest('bin', typed);
+    const log = new RequestLog(cfg(tmp.dir));
+    const { record, inputs, outputs } = served(bin.body, bin.headerLength, true);
+    log.write(record);
+    await log.close();
+    const [r] = readRequestLog(tmp.dir);
+    assert.equal(r?.id, 'bin');
+    assert.deepEqual(logged(r.inputs), plain(inputs));
+    assert.deepEqual(logged(r.outputs), plain(outputs));
+    assert.deepEqual(logged(r.inputs).f32, [Math.fround(0.1), -2.5, 'NaN', 'Infinity']);
+  });
+
+  it('reads back a binary-extension request whose tensors are all empty (no bytes after the header)', async () => {
+    const sig: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], outputs: [] };
+    const body = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [0, 2], parameters: { binary_data_size: 0 } }] }));
+    const parsed = parseInferRequest(body, String(body.length), sig);
+    const log = new RequestLog(cfg(tmp.dir));
     log.write({
-      time: '2026-11-26T06:00:00.000Z',
+      time: Date.parse('2026-11-26T06:00:00.000Z'),
       model: 'm',
-      version: '1',
+      version: '2',
       status: 200,
       latency_ms: 1,
-      inputs: [{ name: 'x', datatype: 'FP32', shape: [8], data: new Float32Array(8) }],
+      request: { body: { bytes: body, jsonBytes: body.length }, inputs: parsed.inputs },
     });
     await log.close();
     const [r] = readRequestLog(tmp.dir);
-    assert.equal(r!.truncated, true);
-    assert.equal(r!.inputs![0]!.data, undefined);
-    assert.deepEqual(r!.inputs![0]!.shape, [8]);
+    assert.deepEqual(r?.inputs, [{ name: 'x', datatype: 'FP32', shape: [0, 2], data: [] }]);
   });
 
-  it('rotates by size and the reader returns every kept record oldest first', async () => {
-    const log = new RequestLog(cfg(tmp.dir, { maxFileBytes: 400, maxFiles: 2 }));
-    for (let i = 0; i < 12; i++) {
-      log.write({
-        time: new Date(Date.UTC(2026, 10, 26, 6, 0, i)).toISOString(),
-        model: 'm',
-        version: '1',
-        status: 200,
-        latency_ms: i,
-        inputs: [{ name: 'x', datatype: 'FP32', shape: [1], data: Float32Array.from([i]) }],
-      });
-      await new Promise((r) => setImmediate(r));
+  it('logs failures: unparsed requests without inputs, failed inference with inputs and no outputs', async () => {
+    const log = new RequestLog(cfg(tmp.dir));
+    log.write({ time: Date.parse('2026-11-26T06:00:01.005Z'), model: 'm', version: '2', status: 400, latency_ms: 0.1, error: 'bad "shape"' });
+    const { record } = served(jsonRequest('late'), undefined, false);
+    log.write({
+      ...record,
+      time: Date.parse('2026-11-26T06:00:01.050Z'),
+      status: 503,
+      error: 'timed out',
+      response: undefined,
+      queue_ms: undefined,
+      inference_ms: undefined,
+    });
+    await log.close();
+    const [bad, late] = readRequestLog(tmp.dir);
+    assert.deepEqual([bad?.time, late?.time], ['2026-11-26T06:00:01.005Z', '2026-11-26T06:00:01.050Z']);
+    assert.deepEqual([bad?.status, bad?.error, bad?.inputs, bad?.outputs], [400, 'bad "shape"', undefined, undefined]);
+    assert.deepEqual([late?.status, late?.error, late?.id, late?.outputs, late?.queue_ms], [503, 'timed out', 'late', undefined, undefined]);
+    assert.equal(late?.inputs?.length, EVERY.length);
+  });
+
+  it('writes a record whose bodies pass maxRecordBytes without data, with names and shapes, marked truncated', async () => {
+    const log = new RequestLog(cfg(tmp.dir, { maxRecordBytes: 256 }));
+    log.write(served(jsonRequest('big'), undefined, false).record);
+    await log.close();
+    const [r] = readRequestLog(tmp.dir);
+    assert.equal(r!.truncated, true);
+    assert.ok(fs.statSync(path.join(tmp.dir, 'requests.jsonl')).size < 2048, 'the bodies were left out');
+    assert.deepEqual(
+      r!.inputs!.map((t) => [t.name, t.shape, t.data]),
+      EVERY.map((t) => [t.name, t.shape, undefined]),
+    );
+    assert.equal(r!.outputs!.length, EVERY.length);
+  });
+
+  it('rotates by size: no file passes maxFileBytes and the reader returns every kept record oldest first', async () => {
+    const log = new RequestLog(cfg(tmp.dir, { maxFileBytes: 4000, maxFiles: 2 }));
+    const typed = parseInferRequest(jsonRequest('x'), undefined, SIG).inputs;
+    for (let i = 0; i < 40; i++) {
+      // JSON and binary records alternate, with non-ASCII model text, so byte counting is exercised.
+      const { record } = i % 2 ? served(jsonRequest(`r${i}`), undefined, false) : ((b) => served(b.body, b.headerLength, true))(binaryRequest(`r${i}`, typed));
+      log.write({ ...record, time: Date.UTC(2026, 10, 26, 6, 0, 59, 990 + i), model: 'modèle', latency_ms: i });
+      if (i % 7 === 0) await new Promise((r) => setTimeout(r, 15));
     }
     await log.close();
     assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['requests.1.jsonl', 'requests.2.jsonl', 'requests.jsonl']);
-    for (const f of fs.readdirSync(tmp.dir)) assert.ok(fs.statSync(path.join(tmp.dir, f)).size <= 400, `${f} stays under maxFileBytes`);
-    const latencies = readRequestLog(tmp.dir).map((r) => r.latency_ms);
-    assert.ok(latencies.length >= 3 && latencies.length < 12, `older files were dropped: ${latencies.join(',')}`);
+    for (const f of fs.readdirSync(tmp.dir)) assert.ok(fs.statSync(path.join(tmp.dir, f)).size <= 4000, `${f} stays under maxFileBytes`);
+    const all = readRequestLog(tmp.dir);
+    const latencies = all.map((r) => r.latency_ms);
+    assert.ok(latencies.length >= 3 && latencies.length < 40, `older files were dropped: ${latencies.join(',')}`);
     assert.deepEqual(
       latencies,
       [...latencies].sort((a, b) => a - b),
     );
-    assert.equal(latencies.at(-1), 11);
+    assert.equal(latencies.at(-1), 39);
     assert.deepEqual(
-      readRequestLog(tmp.dir).map((r) => r.inputs![0]!.data![0]),
-      latencies,
+      all.map((r) => r.id),
+      latencies.map((l) => `r${l}`),
     );
+    assert.ok(all.every((r) => r.model === 'modèle' && r.inputs?.length === EVERY.length && r.inputs.every((t) => t.data)));
+  });
+
+  it('writes records in batches without waiting for close: every record, in order, soon after it was logged', async () => {
+    const log = new RequestLog(cfg(tmp.dir, { maxFileBytes: 64 << 20 }));
+    const { record } = served(jsonRequest('x'), undefined, false);
+    const n = 500; // ~1 MB: many full batches, then a partial one that only the timer writes
+    for (let i = 0; i < n; i++) log.write({ ...record, latency_ms: i });
+    const all = await until(
+      () => {
+        const r = readRequestLog(tmp.dir, { limit: Infinity });
+        return r.length === n ? r : undefined;
+      },
+      `all ${n} records in the file before close()`,
+      5000,
+    );
+    assert.deepEqual(
+      all.map((r) => r.latency_ms),
+      Array.from({ length: n }, (_, i) => i),
+    );
+    await log.close();
   });
 });

@@ -65,4 +65,46 @@ describe('monitor: request log reader', () => {
       tmp.cleanup();
     }
   });
+
+  it('reads logs of earlier servers: data_b64 for numeric tensors, JSON data for the rest', () => {
+    const tmp = makeTempDir();
+    const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+    try {
+      // The record docs/server.md showed for that format, verbatim.
+      const documented =
+        '{"time":"2026-11-26T02:06:04.642Z","model":"iris","version":"1","id":"optional request id","status":200,"latency_ms":12.224,"queue_ms":3.007,"inference_ms":5.586,' +
+        '"inputs":[{"name":"X","datatype":"FP32","shape":[2,4],"data_b64":"MzOjQAAAYEAzM7M/zcxMPmZm1kAAAEBAZmamQDMzE0A="}],' +
+        '"outputs":[{"name":"label","datatype":"INT64","shape":[2],"data_b64":"AAAAAAAAAAACAAAAAAAAAA=="}]}\n';
+      const mixed = JSON.stringify({
+        time: '2026-11-26T02:06:05.000Z',
+        model: 'm',
+        version: '1',
+        status: 200,
+        latency_ms: 1,
+        inputs: [
+          { name: 'i8', datatype: 'INT8', shape: [2], data_b64: b64(Int8Array.from([-1, 5])) },
+          { name: 'u64', datatype: 'UINT64', shape: [1], data_b64: b64(BigUint64Array.from([7n])) },
+          { name: 'd', datatype: 'FP64', shape: [2], data_b64: b64(Float64Array.from([NaN, -Infinity])) },
+          { name: 'b', datatype: 'BOOL', shape: [2], data: [true, false] },
+          { name: 's', datatype: 'BYTES', shape: [1], data: ['é'] },
+          { name: 'broken', datatype: 'FP32', shape: [1], data_b64: 'AAA=' },
+        ],
+      });
+      fs.writeFileSync(path.join(tmp.dir, 'requests.jsonl'), documented + mixed + '\n');
+      const [iris, m] = readRequestLog(tmp.dir);
+      assert.equal(iris?.id, 'optional request id');
+      assert.deepEqual(iris?.inputs?.[0]?.data, [5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3].map(Math.fround));
+      assert.deepEqual(iris?.outputs?.[0]?.data, [0, 2]);
+      assert.deepEqual(Object.fromEntries(m!.inputs!.map((t) => [t.name, t.data])), {
+        i8: [-1, 5],
+        u64: [7],
+        d: ['NaN', '-Infinity'],
+        b: [true, false],
+        s: ['é'],
+        broken: undefined, // not a whole FP32: read as having no data
+      });
+    } finally {
+      tmp.cleanup();
+    }
+  });
 });
