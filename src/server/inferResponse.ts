@@ -8,9 +8,12 @@ import type { WireTensor } from './workerMessages';
 
 export interface EncodedResponse {
   body: Buffer;
-  headers: Record<string, string>;
+  /** Header names and values, alternating (what res.writeHead takes without copying an object). */
+  headers: string[];
   outputs: Tensor[];
 }
+
+const JSON_HEADERS = ['Content-Type', 'application/json'];
 
 export function toTensors(outputs: Record<string, WireTensor>, requested: readonly RequestedOutput[]): Tensor[] {
   return requested.map((r) => {
@@ -36,10 +39,10 @@ export function encodeInferResponse(
   const header = Buffer.from(
     JSON.stringify({ model_name: model.name, model_version: model.version, ...(id !== undefined ? { id } : {}), outputs: jsonOutputs }),
   );
-  if (!binaries.length) return { body: header, headers: { 'Content-Type': 'application/json' }, outputs };
+  if (!binaries.length) return { body: header, headers: JSON_HEADERS, outputs };
   return {
     body: Buffer.concat([header, ...binaries]),
-    headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) },
+    headers: ['Content-Type', 'application/octet-stream', 'Inference-Header-Content-Length', String(header.length)],
     outputs,
   };
 }
