@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // Model server benchmark (issue 16): `npm run bench -- server`.
 // For a small scikit-learn model (iris LogisticRegression -> ONNX) and a ~10 MB MLP, measures
-// throughput and p50/p99 latency at 1 and 16 concurrent HTTP clients (autocannon, keep-alive, the
-// same one-row JSON request every time) against:
+// throughput and p50/p99 latency at 1 and 16 concurrent HTTP clients (keep-alive, the same one-row
+// JSON request every time; load from `wrk` when installed, else autocannon — see lib/loadgen.mjs;
+// the JSON says which in `load_generator`) against:
 //   (a) the limit: onnxruntime-node session.run in a loop in this process, same one-row input
 //       (1 caller; and 16 callers awaiting run() at once on one session);
-//   (b) MLServer 1.7 + mlserver-sklearn serving the same fitted scikit-learn model over the same
+//   (b) the HTTP ceiling (small model): the cheapest Node HTTP server (lib/httpCeiling.mjs), reading
+//       the same body and answering the model server's own answer, canned, with no inference —
+//       what any Node HTTP server reaches on this machine under the same load generator;
+//   (c) MLServer 1.7 + mlserver-sklearn serving the same fitted scikit-learn model over the same
 //       protocol, installed in a throwaway venv (~/.cache/mlwb-bench/mlserver-venv); skipped with a
 //       message when it cannot be installed or started.
 // Prints JSON with the numbers and ratios. Timings are reported, never asserted.
 // Knobs: MLWB_BENCH_SECONDS (8 per measurement), MLWB_BENCH_MLSERVER=0 skips MLServer,
+// MLWB_BENCH_LOADGEN=autocannon uses autocannon even when wrk is installed, MLWB_BENCH_MEDIUM=0
+// skips the medium model,
 // MLWB_BENCH_WORKERS (1) and MLWB_BENCH_INTRA (1) set the server's threads per model,
 // MLWB_BENCH_SERVER=<path to a server.js bundle> benchmarks another build (e.g. a copy of dist/ from
 // before a change, kept inside the repo so it finds node_modules) for before/after comparisons.
@@ -21,9 +27,9 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { stopProc, waitFor } from './lib/process.mjs';
+import { measure, pickLoadGenerator } from './lib/loadgen.mjs';
 
 const require = createRequire(import.meta.url);
-const autocannon = require('autocannon');
 const ort = require('onnxruntime-node');
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,11 +39,14 @@ const INTRA = Number(process.env.MLWB_BENCH_INTRA || 1);
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+const loadgen = pickLoadGenerator(log);
+log(`load generator: ${loadgen.name}`);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-server-'));
 const results = {
   machine: { cores: os.availableParallelism(), node: process.version },
   seconds_per_measurement: SECONDS,
   server_threads: { workers: WORKERS, intraOp: INTRA },
+  load_generator: loadgen.name,
 };
 const stops = [];
 
@@ -49,6 +58,7 @@ try {
     small: { name: 'iris', path: manifest.iris.path, input: 'X', row: [5.1, 3.5, 1.4, 0.2] },
     medium: { name: 'medium', path: manifest.medium.path, input: 'x', row: Array.from({ length: 256 }, (_, i) => Math.sin(i)) },
   };
+  if (process.env.MLWB_BENCH_MEDIUM === '0') delete models.medium;
   results.models = Object.fromEntries(
     Object.entries(models).map(([k, m]) => [k, { file_mb: round(fs.statSync(m.path).size / 2 ** 20), features: m.row.length }]),
   );
@@ -58,8 +68,16 @@ try {
   const server = await startServer(models);
   stops.push(server.stop);
   for (const [k, m] of Object.entries(models)) results[`mlwb_${k}`] = await load(`${server.url}/v2/models/${m.name}/infer`, body(m), server.pid);
-  results.mlwb_server_metrics_sample = await batchStats(server.url);
+  results.mlwb_server_metrics_sample = await batchStats(server.url, Object.values(models));
+  // The ceiling answers exactly what the model server answered to the same request.
+  const answer = await (await fetch(`${server.url}/v2/models/${models.small.name}/infer`, { method: 'POST', body: body(models.small) })).text();
   await server.stop();
+
+  const ceiling = await startCeiling(answer);
+  stops.push(ceiling.stop);
+  results.http_ceiling_small = await load(`${ceiling.url}/v2/models/${models.small.name}/infer`, body(models.small), ceiling.pid);
+  results.http_ceiling_small.response_bytes = Buffer.byteLength(answer);
+  await ceiling.stop();
 
   if (process.env.MLWB_BENCH_MLSERVER !== '0') {
     const mls = await startMlserver(path.join(root, 'iris.joblib'));
@@ -112,47 +130,13 @@ async function limit(m) {
   return out;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * autocannon at 1 and 16 connections against one URL. Beside throughput and latency it reports the
- * CPU time per request of the server process and of the load generator (this process), because on a
- * shared 2-core machine both compete for the same cores and req/s alone hides where the time went.
- */
 async function load(url, payload, pid) {
-  const out = {};
-  // warm-up
-  await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections: 4, duration: 2 });
-  for (const connections of [1, 16]) {
-    const server0 = cpuSeconds(pid);
-    const client0 = process.cpuUsage();
-    const r = await autocannon({ url, method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, connections, duration: SECONDS });
-    const client = process.cpuUsage(client0);
-    const server1 = cpuSeconds(pid);
-    const non2xx = r.non2xx + r.errors + r.timeouts;
-    const perReq = (sec) => (sec === undefined || !r.requests.total ? null : round((sec * 1e6) / r.requests.total, 1));
-    out[`c${connections}`] = {
-      req_per_s: round(r.requests.average, 0),
-      p50_ms: r.latency.p50,
-      p99_ms: r.latency.p99,
-      failed: non2xx,
-      server_cpu_us_per_req: perReq(server0 === undefined || server1 === undefined ? undefined : server1 - server0),
-      loadgen_cpu_us_per_req: perReq((client.user + client.system) / 1e6),
-    };
-  }
+  const out = await measure(loadgen, url, payload, pid, SECONDS);
   log(`${url}: ${JSON.stringify(out)}`);
   return out;
 }
 
-async function batchStats(url) {
+async function batchStats(url, served) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const get = (name, model) =>
     Number(
@@ -163,7 +147,7 @@ async function batchStats(url) {
         .pop() ?? NaN,
     );
   const stats = {};
-  for (const model of ['iris', 'medium']) {
+  for (const { name: model } of served) {
     const runs = get('mlwb_inference_batch_size_count', model);
     stats[model] = { session_runs: runs, mean_rows_per_run: round(get('mlwb_inference_batch_size_sum', model) / runs) };
   }
@@ -177,6 +161,14 @@ function freePort() {
       s.close(() => resolve(port));
     });
   });
+}
+
+async function startCeiling(answer) {
+  const file = path.join(root, 'ceiling-answer.json');
+  fs.writeFileSync(file, answer);
+  const proc = spawn(process.execPath, [path.join(repo, 'bench/lib/httpCeiling.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 30_000);
+  return { url, pid: proc.pid, stop: () => stopProc(proc) };
 }
 
 async function startServer(models) {
@@ -251,9 +243,14 @@ async function startMlserver(joblibFile) {
 function ratios(r) {
   const out = {};
   for (const k of ['small', 'medium']) {
+    if (!r[`mlwb_${k}`]) continue;
     for (const c of ['c1', 'c16']) {
       out[`${k}_${c}_server_vs_limit`] = round(r[`mlwb_${k}`][c].req_per_s / r[`limit_${k}`][c].req_per_s);
     }
+  }
+  for (const c of ['c1', 'c16']) {
+    out[`small_${c}_server_vs_http_ceiling`] = round(r.mlwb_small[c].req_per_s / r.http_ceiling_small[c].req_per_s);
+    out[`small_${c}_http_ceiling_vs_limit`] = round(r.http_ceiling_small[c].req_per_s / r.limit_small[c].req_per_s);
   }
   if (r.mlserver_small?.c16) {
     out.small_c1_server_vs_mlserver = round(r.mlwb_small.c1.req_per_s / r.mlserver_small.c1.req_per_s);

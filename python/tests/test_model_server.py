@@ -218,6 +218,31 @@ def test_timeout_is_a_504(env):
         server.stop()
 
 
+def test_each_request_times_out_at_its_own_deadline(env):
+    # One timer serves every deadline (armed for the oldest unanswered request). An answered request
+    # goes first; 200 ms later four slow ones arrive (about 2 s each, one worker: two in the worker,
+    # two still queued). Each must get its 504 although the timer first fired for the answered one.
+    server = Server({"models": [{"name": "slow", "path": env["models"]["slow"]["path"], "threads": {"workers": 1}}],
+                     "requestTimeoutMs": 400}, env["folder"])
+    try:
+        one_row = json.dumps({"inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 512], "data": [1.0] * 512}]}).encode()
+        assert post(server.url + "/v2/models/slow/infer", one_row)[0] == 200
+        threading.Event().wait(0.2)
+        body, headers = slow_body(2048)
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(post(server.url + "/v2/models/slow/infer", body, headers)))
+                   for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert [status for status, _ in answers] == [504] * 4, answers
+        queued = [err["error"].endswith("(still queued)") for _, err in answers]
+        assert any(queued) and not all(queued), answers
+    finally:
+        server.stop()
+
+
 def _client_process(hostport, offset, n, queue):
     # A separate OS process: its own tritonclient, its own distinctive rows.
     c = httpclient.InferenceServerClient(hostport, concurrency=8)

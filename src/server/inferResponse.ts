@@ -8,9 +8,14 @@ import type { WireTensor } from './workerMessages';
 
 export interface EncodedResponse {
   body: Buffer;
-  headers: Record<string, string>;
+  /** Header names and values, alternating (what res.writeHead takes without copying an object). */
+  headers: string[];
+  /** Bytes of the JSON part (the whole body unless binary tensors follow it). */
+  jsonBytes: number;
   outputs: Tensor[];
 }
+
+const JSON_HEADERS = ['Content-Type', 'application/json'];
 
 export function toTensors(outputs: Record<string, WireTensor>, requested: readonly RequestedOutput[]): Tensor[] {
   return requested.map((r) => {
@@ -36,10 +41,11 @@ export function encodeInferResponse(
   const header = Buffer.from(
     JSON.stringify({ model_name: model.name, model_version: model.version, ...(id !== undefined ? { id } : {}), outputs: jsonOutputs }),
   );
-  if (!binaries.length) return { body: header, headers: { 'Content-Type': 'application/json' }, outputs };
+  if (!binaries.length) return { body: header, headers: JSON_HEADERS, jsonBytes: header.length, outputs };
   return {
     body: Buffer.concat([header, ...binaries]),
-    headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(header.length) },
+    headers: ['Content-Type', 'application/octet-stream', 'Inference-Header-Content-Length', String(header.length)],
+    jsonBytes: header.length,
     outputs,
   };
 }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { LOOPBACK_HOSTS, parseServerConfig, type ServerConfig } from './config';
 import { ModelServer } from './modelServer';
 import { runSessionWorker } from './sessionWorker';
+import { PROBE_FLAG, probeModelLoad, runLoadProbe } from './loadProbe';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -35,6 +36,12 @@ export async function serveFromArgs(args: string[], workerScript: string): Promi
       `warning: binding ${config.host}, not loopback: other machines can reach these models${config.token ? '' : ' without a token (add --token)'}.\n`,
     );
   }
+  // Each model loads once in a child process first: a native abort there is a clear error, not a dead server.
+  await Promise.all(
+    config.models.map((m) =>
+      probeModelLoad(workerScript, { path: m.path, intraOpThreads: m.threads.intraOp, interOpThreads: m.threads.interOp }, `${m.name} version ${m.version}`),
+    ),
+  );
   const server = new ModelServer(config, workerScript);
   const url = await server.start();
   for (const r of server.runnersList()) {
@@ -69,6 +76,8 @@ export async function serveFromArgs(args: string[], workerScript: string): Promi
 
 if (!isMainThread) {
   void runSessionWorker();
+} else if (require.main === module && process.argv[2] === PROBE_FLAG) {
+  void runLoadProbe(process.argv[3] ?? '');
 } else if (require.main === module) {
   serveFromArgs(process.argv.slice(2), __filename).catch((e: unknown) => {
     process.stderr.write(`mlwb-server: ${e instanceof Error ? e.message : String(e)}\n`);

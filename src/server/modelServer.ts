@@ -43,9 +43,10 @@ export class ModelServer {
     },
     { method: 'GET', pattern: /^\/metrics$/, handle: (_q, res) => this.sendMetrics(res) },
     { method: 'POST', pattern: /^\/v2\/repository\/index$/, handle: (_q, res) => sendJson(res, 200, this.repositoryIndex()) },
-    { method: 'GET', pattern: new RegExp(`^${MODEL}/ready$`), handle: (_q, res, m) => this.modelReady(res, m) },
-    { method: 'GET', pattern: new RegExp(`^${MODEL}/?$`), handle: (_q, res, m) => this.modelMetadata(res, m) },
-    { method: 'POST', pattern: new RegExp(`^${MODEL}/infer$`), handle: (q, res, m, t) => this.infer(q, res, m, t) },
+    { method: 'GET', pattern: new RegExp(`^${MODEL}/ready$`), handle: (_q, res, m) => this.modelReady(res, modelPath(m)) },
+    { method: 'GET', pattern: new RegExp(`^${MODEL}/?$`), handle: (_q, res, m) => this.modelMetadata(res, modelPath(m)) },
+    // Matched first by matchInferPath in dispatch; kept here so other methods on it get 405.
+    { method: 'POST', pattern: new RegExp(`^${MODEL}/infer$`), handle: (q, res, m, t) => this.infer(q, res, modelPath(m), t) },
   ];
 
   constructor(
@@ -53,12 +54,11 @@ export class ModelServer {
     workerScript: string,
   ) {
     for (const mc of config.models) {
-      const runner = new ModelRunner(mc, workerScript, config.requestTimeoutMs, {
-        batch: (rows) => this.metrics.batchSize.observe({ model: mc.name, version: mc.version }, rows),
-      });
-      this.metrics.forModel(mc.name, mc.version); // series exist (at 0) before the first request
+      const series = this.metrics.forModel(mc.name, mc.version); // series exist (at 0) before the first request
+      const runner = new ModelRunner(mc, workerScript, config.requestTimeoutMs, { batch: (rows) => series.batchSize.observe(rows) });
       const list = this.runners.get(mc.name) ?? [];
       list.push(runner);
+      list.sort((x, y) => compareVersions(y.config.version, x.config.version));
       this.runners.set(mc.name, list);
     }
     this.log = config.requestLog.dir ? new RequestLog({ ...config.requestLog, dir: config.requestLog.dir }) : undefined;
@@ -115,6 +115,14 @@ export class ModelServer {
       const raw = req.url ?? '/';
       const q = raw.indexOf('?');
       const path = q < 0 ? raw : raw.slice(0, q);
+      // The one hot route skips the table's regular expressions.
+      const infer = req.method === 'POST' ? matchInferPath(path) : undefined;
+      if (infer) {
+        this.checkToken(req);
+        if (this.draining) throw new HttpError(503, 'the server is shutting down');
+        await this.infer(req, res, infer, arrived);
+        return;
+      }
       let route: Route | undefined;
       let match: RegExpMatchArray | null = null;
       const allowed: string[] = [];
@@ -151,26 +159,29 @@ export class ModelServer {
   }
 
   /** The runner for a name and optional version; no version = the highest one. */
-  private resolve(m: RegExpMatchArray): ModelRunner {
-    const name = decodeSegment(m[1]!);
-    const version = m[2] === undefined ? undefined : decodeSegment(m[2]);
+  private resolve(m: ModelPath): ModelRunner {
+    const name = decodeSegment(m.name);
+    const version = m.version === undefined ? undefined : decodeSegment(m.version);
     const list = this.runners.get(name);
     if (!list) throw notFound(`unknown model '${name}'`);
-    if (version === undefined) return [...list].sort((a, b) => compareVersions(b.config.version, a.config.version))[0]!;
+    if (version === undefined) return list[0]!; // kept highest first
     const r = list.find((x) => x.config.version === version);
     if (!r) throw notFound(`model '${name}' has no version '${version}' (served: ${list.map((x) => x.config.version).join(', ')})`);
     return r;
   }
 
-  private modelReady(res: http.ServerResponse, m: RegExpMatchArray): void {
+  private modelReady(res: http.ServerResponse, m: ModelPath): void {
     const r = this.resolve(m);
     const ok = this.isReady();
     sendJson(res, ok ? 200 : 503, { name: r.config.name, version: r.config.version, ready: ok });
   }
 
-  private modelMetadata(res: http.ServerResponse, m: RegExpMatchArray): void {
+  private modelMetadata(res: http.ServerResponse, m: ModelPath): void {
     const r = this.resolve(m);
-    const versions = this.runners.get(r.config.name)!.map((x) => x.config.version);
+    const versions = this.runners
+      .get(r.config.name)!
+      .map((x) => x.config.version)
+      .reverse(); // lowest first
     sendJson(res, 200, {
       name: r.config.name,
       versions,
@@ -191,11 +202,11 @@ export class ModelServer {
     res.end(text);
   }
 
-  private async infer(req: http.IncomingMessage, res: http.ServerResponse, m: RegExpMatchArray, arrived: number): Promise<void> {
+  private async infer(req: http.IncomingMessage, res: http.ServerResponse, m: ModelPath, arrived: number): Promise<void> {
     const runner = this.resolve(m);
     const { name, version } = runner.config;
     const m2 = this.metrics.forModel(name, version);
-    m2.inFlight.inc();
+    m2.inFlight.value++;
     // Counted until the answer has left (not just been queued on the socket), so a drain never cuts it off.
     this.answering++;
     res.once('close', () => this.answering--);
@@ -216,20 +227,17 @@ export class ModelServer {
       const result = await runner.infer(parsed);
       timing = result;
       const enc = encodeInferResponse({ name, version }, parsed.id, toTensors(result.outputs, parsed.outputs), parsed.outputs);
-      res.writeHead(200, { ...enc.headers, 'Content-Length': enc.body.length });
+      res.writeHead(200, [...enc.headers, 'Content-Length', String(enc.body.length)]);
       res.end(enc.body);
-      if (sampled) {
-        const encJson = enc.headers['Inference-Header-Content-Length'];
-        response = { body: { bytes: enc.body, jsonBytes: encJson === undefined ? enc.body.length : Number(encJson) }, outputs: enc.outputs };
-      }
+      if (sampled) response = { body: { bytes: enc.body, jsonBytes: enc.jsonBytes }, outputs: enc.outputs };
     } catch (e) {
       status = sendError(res, e);
       error = e instanceof Error ? e.message : String(e);
     } finally {
-      m2.inFlight.dec();
+      m2.inFlight.value--;
     }
     const seconds = (performance.now() - arrived) / 1000;
-    m2.requests(status).inc();
+    m2.requests(status).value++;
     m2.requestSeconds.observe(seconds);
     if (timing) {
       m2.queueSeconds.observe(timing.queueMs / 1000);
@@ -252,6 +260,25 @@ export class ModelServer {
     }
   }
 }
+
+/** A model path's raw (still percent-encoded) name and version segments. */
+interface ModelPath {
+  name: string;
+  version: string | undefined;
+}
+
+/** `/v2/models/{m}[/versions/{v}]/infer` by string operations (what the route table's pattern matches), else undefined. */
+export function matchInferPath(path: string): ModelPath | undefined {
+  const prefix = '/v2/models/';
+  const suffix = '/infer';
+  if (!path.startsWith(prefix) || !path.endsWith(suffix) || path.length <= prefix.length + suffix.length) return undefined;
+  const parts = path.slice(prefix.length, path.length - suffix.length).split('/');
+  if (parts.length === 1 && parts[0]) return { name: parts[0], version: undefined };
+  if (parts.length === 3 && parts[0] && parts[1] === 'versions' && parts[2]) return { name: parts[0], version: parts[2] };
+  return undefined;
+}
+
+const modelPath = (m: RegExpMatchArray): ModelPath => ({ name: m[1]!, version: m[2] });
 
 function decodeSegment(s: string): string {
   try {

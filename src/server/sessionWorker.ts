@@ -13,12 +13,7 @@ export async function runSessionWorker(): Promise<void> {
   const cfg = workerData as SessionWorkerData;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(cfg.path, {
-      intraOpNumThreads: cfg.intraOpThreads,
-      interOpNumThreads: cfg.interOpThreads,
-      executionMode: cfg.interOpThreads > 1 ? 'parallel' : 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    session = await createSession(cfg);
   } catch (e) {
     post({ type: 'loadError', message: (e as Error).message });
     return;
@@ -26,6 +21,17 @@ export async function runSessionWorker(): Promise<void> {
   post({ type: 'ready', inputs: session.inputMetadata.map((m) => ({ ...m })), outputs: session.outputMetadata.map((m) => ({ ...m })) });
   port.on('message', (m: RunMessage) => {
     void run(session, m).then(post);
+  });
+}
+
+/** The session options every worker (and the load probe, loadProbe.ts) uses. */
+export function createSession(cfg: SessionWorkerData): Promise<ort.InferenceSession> {
+  keepFloat16AsUint16();
+  return ort.InferenceSession.create(cfg.path, {
+    intraOpNumThreads: cfg.intraOpThreads,
+    interOpNumThreads: cfg.interOpThreads,
+    executionMode: cfg.interOpThreads > 1 ? 'parallel' : 'sequential',
+    graphOptimizationLevel: 'all',
   });
 }
 

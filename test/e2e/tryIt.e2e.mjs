@@ -57,13 +57,13 @@ describe('Try It from the Models view', function () {
   const rows = (/** @type {string} */ view, /** @type {string} */ text) =>
     pane(/** @type {any} */ (wb).page, view).locator('.monaco-list-row', { hasText: text });
 
-  it('opens Try It on a version, prefilled from the training snapshot, and shows the prediction', async function () {
-    this.timeout(240_000);
+  /** "Try It" in the context menu of iris-classifier v1 in the Models view; the panel's frame once its form is up. */
+  async function openTryIt() {
     const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
     await openContainer(page);
     const model = rows('Models', 'iris-classifier');
     await model.waitFor({ state: 'visible', timeout: 90_000 }); // the backend registers what the run logged
-    await expandRow(model);
+    if (!(await rows('Models', 'v1').isVisible())) await expandRow(model);
     const version = rows('Models', 'v1');
     await version.waitFor({ state: 'visible', timeout: 30_000 });
 
@@ -84,6 +84,30 @@ describe('Try It from the Models view', function () {
       frame = await webviewFrame(page, '[data-testid=tryit-send]', 60_000).catch(() => undefined);
     }
     if (!frame) throw new Error('Try It on the version did not open a panel with a form');
+    return frame;
+  }
+
+  /** Send on a Try It frame; the server URL of its curl line once the answer (HTTP 200, virginica) is shown. */
+  async function sendAndReadUrl(/** @type {import('playwright-core').Frame} */ frame) {
+    // A restored panel shows its last answer until the new one arrives: wait for the curl line to change.
+    const curlLine = frame.locator('[data-testid=tryit-curl]');
+    const shown = (await curlLine.count()) ? await curlLine.innerText() : undefined;
+    await frame.locator('[data-testid=tryit-send]').click();
+    const status = frame.locator('[data-testid=tryit-status]');
+    await status.waitFor({ state: 'visible', timeout: 60_000 });
+    for (const end = Date.now() + 60_000; shown !== undefined && Date.now() < end && (await curlLine.innerText()) === shown;) await frame.waitForTimeout(250);
+    assert.equal(await status.innerText(), 'HTTP 200');
+    assert.match(await frame.locator('[data-testid=tryit-output-label]').innerText(), /\[2\]/, 'predicted virginica');
+    const curl = await curlLine.innerText();
+    const url = /^curl -sS -X POST '(http:\/\/127\.0\.0\.1:\d+)\/v2\/models\/iris-classifier\/versions\/1\/infer'/.exec(curl)?.[1];
+    assert.ok(url, curl);
+    return url;
+  }
+
+  it('opens Try It on a version, prefilled from the training snapshot, and shows the prediction', async function () {
+    this.timeout(240_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    const frame = await openTryIt();
 
     assert.match(await frame.locator('[data-testid=tryit-title]').innerText(), /iris-classifier v1/);
     const labels = await frame.locator('.ti-label > span').allInnerTexts();
@@ -110,5 +134,21 @@ describe('Try It from the Models view', function () {
     const deadline = Date.now() + 30_000;
     while ((await live(url)) && Date.now() < deadline) await page.waitForTimeout(250);
     assert.equal(await live(url), false, 'the server stopped with the panel');
+  });
+
+  it('restores a Try It panel after a window reload on a new temporary server, which answers', async function () {
+    this.timeout(300_000);
+    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
+    const before = await sendAndReadUrl(await openTryIt());
+    // The window reloads (VS Code's own command, which saves the open editors first): a new extension
+    // host and backend; the old backend's server goes with it, and VS Code restores the panel through
+    // its serializer.
+    await runCommand(page, 'Developer: Reload Window');
+    const restored = await webviewFrame(page, '[data-testid=tryit-send]', 180_000);
+    await saveScreenshot(page, 'tryIt', 'restored-after-reload');
+    const after = await sendAndReadUrl(restored);
+    assert.notEqual(after, before, 'the restored panel talks to the new server, not the one of the old window');
+    assert.equal(await live(after), true);
+    await runCommand(page, 'View: Close All Editors');
   });
 });

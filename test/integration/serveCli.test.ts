@@ -8,6 +8,7 @@ import { readRequestLog } from '../../src/core/monitor/requestLog';
 import { distFile } from '../helpers/dist';
 import { makeTempDir } from '../helpers/tmp';
 import { makeTestModels } from '../helpers/modelServer';
+import { until } from '../helpers/wait';
 
 describe('mlwb serve', function () {
   this.timeout(120_000);
@@ -69,6 +70,47 @@ describe('mlwb serve', function () {
     }
   });
 
+  it('exits 1 naming the model when loading it kills onnxruntime natively, and 1 with a message when the server dies by a signal', async function () {
+    if (process.platform !== 'linux') this.skip(); // finds processes through /proc
+    // No broken file found makes onnxruntime 1.30 abort (they all give ordinary errors), so the test
+    // makes the loader die the way a native abort would: a FIFO with no writer holds the load check
+    // in open(), and the test sends that process SIGABRT. The server must say which model, and exit 1.
+    const fifo = path.join(tmp.dir, 'stuck.onnx');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const cli = spawn(process.execPath, [distFile('cli.js'), 'serve', iris, fifo, '--port', '0'], {
+      cwd: tmp.dir,
+      env: { ...process.env, MLWB_DIR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    cli.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    cli.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
+    try {
+      const probe = await until(() => processWith([fifo, '--probe-model']), 'the load check of stuck.onnx');
+      process.kill(probe, 'SIGABRT');
+      assert.equal(await exited, 1, out);
+      assert.match(out, /onnxruntime crashed \(SIGABRT\) while loading stuck version 1 from .*stuck\.onnx/);
+
+      // Past the load check, a native crash kills the server itself: mlwb serve says so and exits 1.
+      const second = await startServe(tmp.dir, [iris]);
+      let err = '';
+      second.cli.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const server = await until(() => processWith([distFile('server.js'), '--config'], second.cli.pid), 'the model server process');
+      process.kill(server, 'SIGSEGV');
+      assert.equal(await second.exited, 1);
+      assert.match(err, /the model server crashed \(SIGSEGV\)/);
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+      // Whatever still waits in open() on the FIFO gets a writer and then end-of-file, so it errors out and exits.
+      try {
+        fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      } catch {
+        /* no reader left */
+      }
+    }
+  });
+
   it('says which ref it cannot find, with exit code 2', () => {
     const r = spawnSync(process.execPath, [distFile('cli.js'), 'serve', 'nosuchmodel@champion'], {
       cwd: tmp.dir,
@@ -79,6 +121,30 @@ describe('mlwb serve', function () {
     assert.match(r.stderr, /nosuchmodel/);
   });
 });
+
+/** The pid of a process (not this one; a child of `parent` if given) whose command line holds every one of `parts`, from /proc. */
+function processWith(parts: string[], parent?: number): number | undefined {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmd: string;
+    try {
+      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (Number(pid) === process.pid || !parts.every((p) => cmd.includes(p))) continue;
+    if (parent !== undefined && readPpid(pid) !== parent) continue;
+    return Number(pid);
+  }
+  return undefined;
+}
+
+function readPpid(pid: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
 
 /** `mlwb serve <args> --port 0` in `cwd`, once it prints where it listens. */
 async function startServe(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -58,6 +58,9 @@ const channel = connectWebview<ToTryIt, FromTryIt, TryItState>({
   initialState: { init: isTryItInit(rawInit) ? rawInit : fallback, drafts: {} },
   isState: isTryItState,
 });
+// The page's own init wins over a restored one: a restored panel whose temporary server was
+// restarted talks to a new URL (src/extension/deployments/tryIt/restore.ts).
+if (isTryItInit(rawInit) && JSON.stringify(rawInit) !== JSON.stringify(channel.state.init)) channel.patchState({ init: rawInit });
 const init = channel.state.init;
 
 const header = h(

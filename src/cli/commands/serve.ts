@@ -90,7 +90,8 @@ export function serveCommand(ctx: CliContext, out: Output, makeResolver: (ctx: C
         requestLog: { ...(logDir ? { dir: logDir } : {}), sampleRate: Number(opts.sampleRate) },
       };
       const code = await runServer(ctx, config, opts.token, out);
-      if (code !== 0) throw new MlwbError(`the model server exited with code ${code}`, 'INVALID_ARGUMENT');
+      // The server printed why; it could not be carried out (a model that does not load, a port in use, a crash): exit 1.
+      if (code !== 0) throw new MlwbError(`the model server exited with code ${code}`, 'DEPLOY_FAILED');
     });
 }
 
@@ -111,7 +112,11 @@ async function runServer(ctx: CliContext, config: object, token: string | undefi
       stdio: 'inherit',
       env: { ...ctx.env, ...(token ? { MLWB_SERVER_TOKEN: token } : {}), ELECTRON_RUN_AS_NODE: '1' },
     });
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    let forwarded = false;
+    const forward = (sig: NodeJS.Signals) => () => {
+      forwarded = true;
+      child.kill(sig);
+    };
     const onTerm = forward('SIGTERM');
     const onInt = forward('SIGINT');
     process.on('SIGTERM', onTerm);
@@ -119,7 +124,13 @@ async function runServer(ctx: CliContext, config: object, token: string | undefi
     try {
       return await new Promise<number>((resolve, reject) => {
         child.once('error', reject);
-        child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+        child.once('exit', (code, signal) => {
+          // A signal nobody sent: the server died natively (an abort or crash inside onnxruntime or Node).
+          if (signal && !forwarded) {
+            out.error(`mlwb serve: the model server crashed (${signal}); its last output is above. A damaged model file or an onnxruntime bug can do this.`);
+            resolve(1);
+          } else resolve(code ?? (signal ? 128 : 1));
+        });
       });
     } finally {
       process.off('SIGTERM', onTerm);

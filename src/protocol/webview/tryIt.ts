@@ -13,6 +13,12 @@ export interface TryItInit {
   model: string;
   /** Absent: the server's latest version. */
   version?: string;
+  /**
+   * Set when the extension started this server for a registered version (Try It in the Models
+   * view): such a server ends with its backend, so a panel restored after a window reload starts a
+   * new one for `model:version` in this workspace folder (a path; absent = the first folder).
+   */
+  temporary?: { workspaceFolder?: string };
 }
 
 export interface TensorSpec {
@@ -108,7 +114,9 @@ export function isTryItInit(v: unknown): v is TryItInit {
     isNonEmptyString(v['serverUrl']) &&
     /^https?:\/\//.test(v['serverUrl']) &&
     isNonEmptyString(v['model']) &&
-    (v['version'] === undefined || isNonEmptyString(v['version']))
+    (v['version'] === undefined || isNonEmptyString(v['version'])) &&
+    (v['temporary'] === undefined ||
+      (isRecord(v['temporary']) && (v['temporary']['workspaceFolder'] === undefined || isString(v['temporary']['workspaceFolder']))))
   );
 }
 

@@ -76,7 +76,6 @@ function served(body: Buffer, headerLength: string | undefined, binaryAnswer: bo
     parsed.inputs,
     parsed.inputs.map((t) => ({ name: t.name, binary: binaryAnswer })),
   );
-  const encJson = enc.headers['Inference-Header-Content-Length'];
   return {
     inputs: parsed.inputs,
     outputs: enc.outputs,
@@ -89,7 +88,7 @@ function served(body: Buffer, headerLength: string | undefined, binaryAnswer: bo
       queue_ms: 0.25,
       inference_ms: 1,
       request: { body: { bytes: body, jsonBytes: headerLength === undefined ? body.length : Number(headerLength) }, inputs: parsed.inputs },
-      response: { body: { bytes: enc.body, jsonBytes: encJson === undefined ? enc.body.length : Number(encJson) }, outputs: enc.outputs },
+      response: { body: { bytes: enc.body, jsonBytes: enc.jsonBytes }, outputs: enc.outputs },
     },
   };
 }

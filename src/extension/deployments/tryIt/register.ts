@@ -8,6 +8,7 @@ import { webviewHtml, webviewOptions } from '../../shared/webview/html';
 import { PanelRegistry } from '../../shared/webview/panelRegistry';
 import { reportError } from '../../shared/errors';
 import { TryItPanel } from './panel';
+import { noticeHtml, restoreTarget } from './restore';
 import type { Contribution, ExtensionKit } from '../../shared/commands';
 
 /**
@@ -61,7 +62,9 @@ export function registerTryIt(kit: ExtensionKit): Contribution<'mlwb.tryIt'> {
       reportError(e, { action: `Try It on ${ref}`, log });
       return;
     }
-    const init: TryItInit = { serverUrl: server.serverUrl, model: server.model, version: server.version };
+    // Marked temporary: a panel restored after a window reload starts a new server (restore.ts).
+    const temporary = a.workspaceFolder !== undefined ? { workspaceFolder: a.workspaceFolder } : {};
+    const init: TryItInit = { serverUrl: server.serverUrl, model: server.model, version: server.version, temporary };
     const existing = panels.get(key(init));
     if (existing) return existing.panel.reveal();
     const panel = vscode.window.createWebviewPanel(TRY_IT_VIEW_TYPE, title(init), vscode.ViewColumn.Active, { retainContextWhenHidden: false });
@@ -97,11 +100,18 @@ export function registerTryIt(kit: ExtensionKit): Contribution<'mlwb.tryIt'> {
   }
 
   const serializer: vscode.WebviewPanelSerializer = {
-    deserializeWebviewPanel(panel, state) {
+    async deserializeWebviewPanel(panel, state) {
+      if (!isTryItState(state)) return panel.dispose();
       // A restored panel has no token (it was never saved); a server that needs one answers 401 in the panel.
-      if (isTryItState(state)) attach(panel, state.init, undefined, backendFor());
-      else panel.dispose();
-      return Promise.resolve();
+      const backend = backendFor(state.init.temporary?.workspaceFolder);
+      if (state.init.temporary) panel.webview.html = noticeHtml(title(state.init), `Starting a model server for ${state.init.model}:${state.init.version}…`);
+      const r = await restoreTarget(state.init, backend ? (ref) => backend.request('tryIt/start', { ref }) : undefined);
+      if (r.kind === 'failed') {
+        panel.webview.html = noticeHtml(title(state.init), r.message);
+        return;
+      }
+      const stop = r.owned && backend ? () => void backend.request('tryIt/stop', { serverUrl: r.init.serverUrl }).catch(() => undefined) : undefined;
+      attach(panel, r.init, undefined, backend, stop);
     },
   };
 
