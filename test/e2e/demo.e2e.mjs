@@ -12,7 +12,7 @@ import { DEMO_MODEL, startDemoTraffic, stopDemoDeployments } from '../../scripts
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { toolCacheDir } from '../../scripts/lib/node-runtime.mjs';
 import { runDir, saveScreenshot } from './support/artifacts.mjs';
-import { expandRow, openContainer, pane, webviewFrame } from './support/ui.mjs';
+import { expandRow, openContainer, pane, webviewFrame, expandPane } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 
 describe('The demo workspace shows the whole loop', function () {
@@ -53,13 +53,7 @@ describe('The demo workspace shows the whole loop', function () {
   const rows = (/** @type {string} */ view, /** @type {string} */ text) =>
     pane(/** @type {any} */ (wb).page, view).locator('.monaco-list-row', { hasText: text });
 
-  /** Expands a collapsed view pane (the sidebar may start with some collapsed). */
-  async function showPane(/** @type {string} */ name) {
-    const p = pane(/** @type {any} */ (wb).page, name);
-    await p.waitFor({ state: 'visible', timeout: 30_000 });
-    const header = p.locator('.pane-header');
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  }
+  const showPane = (/** @type {string} */ name) => expandPane(/** @type {any} */ (wb).page, name);
 
   it('builds every part of the demo on this machine (nothing skipped) and deploys clusters@production', function () {
     assert.deepEqual(demo?.skipped, []);

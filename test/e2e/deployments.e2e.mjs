@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, outputPanel, pane, webviewFrame } from './support/ui.mjs';
+import { openContainer, outputPanel, pane, webviewFrame, expandPane } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -81,13 +81,7 @@ describe('Deploy from the Models view, serve, try, stop', function () {
   const rows = (/** @type {string} */ view, /** @type {string} */ text) =>
     pane(/** @type {any} */ (wb).page, view).locator('.monaco-list-row', { hasText: text });
 
-  /** Expands a collapsed view pane (the sidebar may start with some collapsed). */
-  async function showPane(/** @type {string} */ name) {
-    const p = pane(/** @type {any} */ (wb).page, name);
-    await p.waitFor({ state: 'visible', timeout: 30_000 });
-    const header = p.locator('.pane-header');
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  }
+  const showPane = (/** @type {string} */ name) => expandPane(/** @type {any} */ (wb).page, name);
 
   /** Hover a tree row and click one of its inline actions, retrying when a re-render swallows the hover. */
   async function inlineAction(/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ label) {

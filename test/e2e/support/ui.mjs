@@ -54,6 +54,18 @@ export function pane(page, viewName) {
 }
 
 /**
+ * Expand a collapsed sidebar pane (the sidebar may start with some collapsed) once it is visible.
+ * @param {import('playwright-core').Page} page
+ * @param {string} viewName
+ */
+export async function expandPane(page, viewName) {
+  const p = pane(page, viewName);
+  await p.waitFor({ state: 'visible', timeout: 30_000 });
+  const header = p.locator('.pane-header');
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+}
+
+/**
  * Show the ML Workbench container in the sidebar (click its activity-bar entry unless it is already shown).
  * @param {import('playwright-core').Page} page
  */
