@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
+import type { PointColumns } from './metricLine';
 
 /** A data path a run's log says it read, and when (the event's time, ms since the epoch). */
 export interface LoggedInput {
@@ -38,12 +39,16 @@ export class EventApplier {
   private readonly s: ReturnType<typeof prepareStatements>;
   private readonly seriesIds = new Map<string, number>();
   private readonly summaries = new Map<number, SummaryAcc>();
+  /** For the current chunk, by PointColumns key index: the series id and its summary. */
+  private keySeries: number[] = [];
+  private keyAcc: SummaryAcc[] = [];
   private run: RunState | undefined;
   /**
    * Points waiting for the next multi-row insert: series, step, ts, value, … One array reused for
    * every batch (better-sqlite3 reads it during the call), so a chunk allocates no point arrays.
+   * Numbers only (NaN included: SQLite binds NaN as NULL), so V8 keeps it an unboxed double array.
    */
-  private readonly batch: (number | null)[] = new Array<number | null>(4 * POINTS_PER_INSERT).fill(0);
+  private readonly batch: number[] = new Array<number>(4 * POINTS_PER_INSERT).fill(0.5);
   private batchLength = 0;
   private maxTs = -Infinity;
   points = 0;
@@ -59,15 +64,20 @@ export class EventApplier {
   /** After a savepoint rolled back: forget what was cached in memory and re-read the run's state. */
   recover(): void {
     const inputs = this.inputs;
-    this.seriesIds.clear();
     this.begin();
     this.inputs = inputs;
   }
 
-  /** Starts a chunk: reads the run's current state (another window may have advanced it). */
+  /**
+   * Starts a chunk: reads the run's current state (another window may have advanced it). Series ids
+   * are looked up again: one cached from a chunk that rolled back would name no row.
+   */
   begin(): void {
     const row = this.s.runState.get(this.runId) as { end_source: string | null } | undefined;
     this.run = { exists: !!row, endedByLog: row?.end_source === 'log', killedBySweep: row?.end_source === 'sweep' };
+    this.seriesIds.clear();
+    this.keySeries = [];
+    this.keyAcc = [];
     this.summaries.clear();
     this.inputs = [];
     this.batchLength = 0;
@@ -114,6 +124,65 @@ export class EventApplier {
         break;
     }
     if (e.ts > this.maxTs) this.maxTs = e.ts;
+  }
+
+  /**
+   * Applies points [from, to) of the chunk's columns: what apply() does for each as a metric event,
+   * with the run's state checked once (no event comes between them) and the series and summary of
+   * each key found once per chunk.
+   */
+  applyPoints(p: PointColumns, from: number, to: number): void {
+    if (from >= to) return;
+    const run = this.run!;
+    if (run.endedByLog) return;
+    this.ensureRun(p.ts[from]!);
+    if (run.killedBySweep) {
+      this.s.revive.run(this.runId);
+      run.killedBySweep = false;
+    }
+    const { key: keys, step: steps, ts: tss, value: values } = p;
+    const b = this.batch;
+    let n = this.batchLength;
+    let maxTs = this.maxTs;
+    let lastKey = -1;
+    let seriesId = 0;
+    let a: SummaryAcc | undefined;
+    for (let i = from; i < to; i++) {
+      const k = keys[i]!;
+      if (k !== lastKey) {
+        lastKey = k;
+        seriesId = this.keySeries[k] ??= this.series(p.keys[k]!);
+        a = this.keyAcc[k] ??= this.summaryOf(seriesId);
+      }
+      const step = steps[i]!;
+      const ts = tss[i]!;
+      const value = values[i]!;
+      b[n++] = seriesId;
+      b[n++] = step;
+      b[n++] = ts;
+      b[n++] = value;
+      if (n === b.length) {
+        this.s.insertPoints.run(b);
+        n = 0;
+      }
+      const acc = a!;
+      acc.count++;
+      // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
+      if (step >= acc.lastStep) {
+        acc.last = value === value ? value : null;
+        acc.lastStep = step;
+        acc.lastTs = ts;
+      }
+      if (value !== value) acc.nanCount++;
+      else {
+        if (acc.min === null || value < acc.min) acc.min = value;
+        if (acc.max === null || value > acc.max) acc.max = value;
+      }
+      if (ts > maxTs) maxTs = ts;
+    }
+    this.batchLength = n;
+    this.maxTs = maxTs;
+    this.points += to - from;
   }
 
   /** Writes the chunk's pending points, summaries and last-seen time. */
@@ -185,13 +254,13 @@ export class EventApplier {
 
   private point(key: string, step: number, ts: number, value: number): void {
     const seriesId = this.series(key);
-    // SQLite stores NaN as NULL; queries read NULL back as NaN.
+    // SQLite stores NaN as NULL (sqlite3_bind_double binds NaN as NULL); queries read NULL back as NaN.
     const b = this.batch;
     let n = this.batchLength;
     b[n++] = seriesId;
     b[n++] = step;
     b[n++] = ts;
-    b[n++] = Number.isNaN(value) ? null : value;
+    b[n++] = value;
     if (n === b.length) {
       // Inside the caller's transaction, like flush(): a full batch goes to SQLite right away.
       this.s.insertPoints.run(b);
@@ -199,15 +268,7 @@ export class EventApplier {
     }
     this.batchLength = n;
     this.points++;
-    let a = this.summaries.get(seriesId);
-    if (!a) {
-      const row = this.s.summary.get(seriesId) as
-        { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number } | undefined;
-      a = row
-        ? { last: row.last, min: row.min, max: row.max, count: row.count, lastStep: row.last_step, lastTs: row.last_ts, nanCount: row.nan_count }
-        : { last: null, min: null, max: null, count: 0, lastStep: -Infinity, lastTs: 0, nanCount: 0 };
-      this.summaries.set(seriesId, a);
-    }
+    const a = this.summaryOf(seriesId);
     a.count++;
     // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
     if (step >= a.lastStep) {
@@ -220,6 +281,20 @@ export class EventApplier {
       if (a.min === null || value < a.min) a.min = value;
       if (a.max === null || value > a.max) a.max = value;
     }
+  }
+
+  /** The series' summary as of this chunk: read from the store once, then updated in memory. */
+  private summaryOf(seriesId: number): SummaryAcc {
+    let a = this.summaries.get(seriesId);
+    if (!a) {
+      const row = this.s.summary.get(seriesId) as
+        { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number } | undefined;
+      a = row
+        ? { last: row.last, min: row.min, max: row.max, count: row.count, lastStep: row.last_step, lastTs: row.last_ts, nanCount: row.nan_count }
+        : { last: null, min: null, max: null, count: 0, lastStep: -Infinity, lastTs: 0, nanCount: 0 };
+      this.summaries.set(seriesId, a);
+    }
+    return a;
   }
 
   private series(key: string): number {

@@ -1,86 +1,210 @@
 /**
  * A fast path for the one line shape that makes up almost every event log: a `metric` event as the
- * Python client writes it, `{"type":"metric","ts":…,"key":"…","value":…,"step":…}`. Scanning it in
- * place and building the event directly is several times cheaper than JSON.parse plus validation
- * (parsing was half of ingest's time, much of it garbage collection of the line strings). Anything
- * that does not match exactly (other field order, escapes in the key, a float step, extra fields,
- * whitespace) goes the general way, so this only ever returns what `toRunEvent(JSON.parse(line))`
- * returns: tested differentially in test/unit/core/ingest/metricLine.test.ts.
+ * Python client writes it, `{"type":"metric","ts":…,"key":"…","value":…,"step":…}`. It is scanned
+ * in place in the bytes read from the log, and the point goes into columns (PointColumns) instead
+ * of an event object: no string, object or number box per line. Decoding the chunk to a string,
+ * an event object per line and the garbage they made were most of ingest's time outside SQLite.
+ * Anything that does not match exactly (other field order, escapes in the key, a float step, extra
+ * fields, whitespace) goes the general way, so this only ever yields what
+ * `toRunEvent(JSON.parse(line))` yields: tested differentially in
+ * test/unit/core/ingest/metricLine.test.ts.
  */
 import type { RunEvent } from './events';
 
 export type MetricEvent = Extract<RunEvent, { type: 'metric' }>;
 
-const HEAD = '{"type":"metric","ts":';
-const KEY = ',"key":"';
-const VALUE = '","value":';
-const STEP = ',"step":';
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const HEAD = ascii('{"type":"metric","ts":');
+const KEY = ascii(',"key":"');
+const VALUE = ascii('","value":');
+const STEP = ascii(',"step":');
+const NAN = ascii('"NaN"');
+const INF = ascii('"Infinity"');
+const NEG_INF = ascii('"-Infinity"');
 /** The largest |ts| ingest accepts (see events.ts): a JavaScript Date's range in milliseconds. */
 const MAX_TS = 8.64e15;
+/** Integers below this are exact doubles, and so is every product/quotient step below. */
+const EXACT = 2 ** 53;
+/** 10^0 … 10^22 are exact doubles (5^22 < 2^53): the range of Clinger's fast path. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const isDigit = (c: number) => c >= ZERO && c <= NINE;
+const CLOSE = 0x7d;
+const NEWLINE = 0x0a;
 
-/** Scanner state: where the last scan stopped, and the last key (reused while a log repeats it). */
-let at = 0;
-let lastKey = '';
+/**
+ * Points of one chunk, column by column, in log order. Keys are numbered per PointColumns (a
+ * handful per run), so a point is four numbers and a key index. Reused from chunk to chunk.
+ */
+export class PointColumns {
+  /** The distinct keys seen, by index. */
+  readonly keys: string[] = [];
+  key = new Int32Array(1024);
+  step = new Float64Array(1024);
+  ts = new Float64Array(1024);
+  value = new Float64Array(1024);
+  /** The log line of each point (1-based), for reports. */
+  line = new Float64Array(1024);
+  length = 0;
+  /** Each key's bytes as the log writes them, to recognise a key without decoding it. */
+  private readonly keyBytes: Uint8Array[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private lastKey = -1;
 
-/** One line without its newline. */
-export function parseMetricLine(line: string): MetricEvent | undefined {
-  return scanMetricLine(line, 0, line.length);
+  /** Empties the columns for the next chunk; the keys stay numbered. */
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Forgets the keys too (the next log's keys are its own). */
+  reset(): void {
+    this.length = 0;
+    this.keys.length = 0;
+    this.keyBytes.length = 0;
+    this.keyIndex.clear();
+    this.lastKey = -1;
+  }
+
+  push(key: number, step: number, ts: number, value: number, line: number): void {
+    let n = this.length;
+    if (n === this.key.length) this.grow();
+    this.key[n] = key;
+    this.step[n] = step;
+    this.ts[n] = ts;
+    this.value[n] = value;
+    this.line[n] = line;
+    this.length = ++n;
+  }
+
+  /** The index of the key whose raw bytes are buf[start, end) (no escapes, no control characters). */
+  keyAt(buf: Buffer, start: number, end: number): number {
+    const last = this.lastKey;
+    if (last >= 0 && sameBytes(buf, start, end, this.keyBytes[last]!)) return last;
+    const known = this.keyBytes;
+    // A run logs a handful of keys; past a few dozen, decoding and a map look-up are as cheap.
+    if (known.length <= 32) {
+      for (let k = 0; k < known.length; k++) {
+        if (sameBytes(buf, start, end, known[k]!)) return (this.lastKey = k);
+      }
+    }
+    const key = buf.toString('utf8', start, end);
+    let k = this.keyIndex.get(key);
+    if (k === undefined) {
+      k = this.keys.length;
+      this.keys.push(key);
+      this.keyBytes.push(new Uint8Array(buf.subarray(start, end))); // a copy: the chunk's buffer is not kept
+      this.keyIndex.set(key, k);
+    }
+    return (this.lastKey = k);
+  }
+
+  private grow(): void {
+    const size = this.key.length * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    const key = new Int32Array(size);
+    key.set(this.key);
+    this.key = key;
+    this.step = f64(this.step);
+    this.ts = f64(this.ts);
+    this.value = f64(this.value);
+    this.line = f64(this.line);
+  }
 }
 
-/** The metric event in `text` from `start` to `end` (a line, without its newline), or undefined. */
-export function scanMetricLine(text: string, start: number, end: number): MetricEvent | undefined {
-  if (!text.startsWith(HEAD, start)) return undefined;
+function sameBytes(buf: Buffer, start: number, end: number, bytes: Uint8Array): boolean {
+  if (end - start !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (buf[start + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Where the last scan stopped, and the numbers it read. */
+let at = 0;
+let int = 0;
+
+/**
+ * Scans the metric line starting at `start` in `buf` and appends its point to `out`. Returns the
+ * offset of the line's closing `}`, which must be followed by a newline or be the last byte before
+ * `end`; or -1 when the line is not of the fast shape (nothing is appended). Every byte the scan
+ * accepts is ASCII other than a newline, or a key byte (not a quote, backslash or control
+ * character), so a scan never runs past the end of its line.
+ */
+export function scanMetricLine(buf: Buffer, start: number, end: number, out: PointColumns, line: number): number {
+  if (!matches(buf, start, HEAD)) return -1;
   at = start + HEAD.length;
-  const ts = scanInt(text, end);
-  if (ts === undefined || Math.abs(ts) > MAX_TS || !text.startsWith(KEY, at)) return undefined;
+  if (!scanInt(buf)) return -1;
+  const ts = int;
+  if (Math.abs(ts) > MAX_TS || !matches(buf, at, KEY)) return -1;
   const keyStart = at + KEY.length;
   let i = keyStart;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
+  for (; ; i++) {
+    const c = buf[i];
     if (c === QUOTE) break;
-    if (c < 0x20 || c === 0x5c) return undefined; // a control character or an escape
+    if (c === undefined || c < 0x20 || c === BACKSLASH) return -1; // a control character or an escape
   }
-  if (i === keyStart || i >= end || !text.startsWith(VALUE, i)) return undefined;
-  const key = i - keyStart === lastKey.length && text.startsWith(lastKey, keyStart) ? lastKey : (lastKey = text.slice(keyStart, i));
+  if (i === keyStart || !matches(buf, i, VALUE)) return -1;
+  const keyEnd = i;
   at = i + VALUE.length;
-  const value = scanValue(text, end);
-  if (value === undefined || !text.startsWith(STEP, at)) return undefined;
+  const value = scanValue(buf);
+  if (value === undefined || !matches(buf, at, STEP)) return -1;
   at += STEP.length;
-  const step = scanInt(text, end);
-  if (step === undefined || !Number.isSafeInteger(step) || at !== end - 1 || text.charCodeAt(at) !== 0x7d) return undefined;
-  return { type: 'metric', ts, key, value, step };
+  if (!scanInt(buf)) return -1;
+  const step = int;
+  if (!Number.isSafeInteger(step) || buf[at] !== CLOSE || (at + 1 !== end && buf[at + 1] !== NEWLINE)) return -1;
+  out.push(out.keyAt(buf, keyStart, keyEnd), step, ts, value, line);
+  return at;
 }
 
-/** JSON's integer grammar (no leading zeros, fraction or exponent); exact up to 2^53. */
-function scanInt(text: string, end: number): number | undefined {
+/** One line without its newline, as an event (the differential tests compare it with the general path). */
+export function parseMetricLine(line: string): MetricEvent | undefined {
+  const buf = Buffer.from(line, 'utf8');
+  const cols = new PointColumns();
+  if (scanMetricLine(buf, 0, buf.length, cols, 1) < 0 || cols.length !== 1) return undefined;
+  return { type: 'metric', ts: cols.ts[0]!, key: cols.keys[cols.key[0]!]!, value: cols.value[0]!, step: cols.step[0]! };
+}
+
+function matches(buf: Buffer, from: number, pattern: Uint8Array): boolean {
+  for (let i = 0; i < pattern.length; i++) if (buf[from + i] !== pattern[i]) return false;
+  return true;
+}
+
+const isDigit = (c: number | undefined): c is number => c !== undefined && c >= ZERO && c <= NINE;
+
+/** JSON's integer grammar (no leading zeros, fraction or exponent) into `int`; exact up to 2^53. */
+function scanInt(buf: Buffer): boolean {
   let i = at;
-  const negative = text.charCodeAt(i) === MINUS;
+  const negative = buf[i] === MINUS;
   if (negative) i++;
   const first = i;
   let n = 0;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (!isDigit(c)) break;
-    n = n * 10 + (c - ZERO);
-  }
+  for (let c = buf[i]; isDigit(c); c = buf[++i]) n = n * 10 + (c - ZERO);
   const digits = i - first;
-  if (digits === 0 || digits > 17 || (digits > 1 && text.charCodeAt(first) === ZERO)) return undefined;
+  if (digits === 0 || digits > 17 || (digits > 1 && buf[first] === ZERO)) return false;
   at = i;
-  return negative ? -n : n;
+  int = negative ? -n : n;
+  return true;
 }
 
-/** A JSON number, or "NaN" / "Infinity" / "-Infinity" as the format writes non-finite values. */
-function scanValue(text: string, end: number): number | undefined {
+/**
+ * A JSON number, or "NaN" / "Infinity" / "-Infinity" as the format writes non-finite values.
+ * Decimal digits m and a power of ten e give the double m·10^e exactly rounded in one IEEE
+ * operation when m < 2^53 and |e| ≤ 22 (Clinger's fast path; both operands are exact): that
+ * covers nearly every value Python's repr writes. Other numbers go through Number(), as before.
+ */
+function scanValue(buf: Buffer): number | undefined {
   let i = at;
-  if (text.charCodeAt(i) === QUOTE) {
+  if (buf[i] === QUOTE) {
     for (const [word, v] of NON_FINITE) {
-      if (text.startsWith(word, i)) {
+      if (matches(buf, i, word)) {
         at = i + word.length;
         return v;
       }
@@ -88,30 +212,41 @@ function scanValue(text: string, end: number): number | undefined {
     return undefined;
   }
   const start = i;
-  if (text.charCodeAt(i) === MINUS) i++;
+  const negative = buf[i] === MINUS;
+  if (negative) i++;
   const intStart = i;
-  while (i < end && isDigit(text.charCodeAt(i))) i++;
-  if (i === intStart || (i - intStart > 1 && text.charCodeAt(intStart) === ZERO)) return undefined;
-  if (text.charCodeAt(i) === 0x2e) {
+  let m = 0;
+  for (let c = buf[i]; isDigit(c); c = buf[++i]) m = m * 10 + (c - ZERO);
+  if (i === intStart || (i - intStart > 1 && buf[intStart] === ZERO)) return undefined;
+  let scale = 0;
+  if (buf[i] === DOT) {
     const fracStart = ++i;
-    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    for (let c = buf[i]; isDigit(c); c = buf[++i]) m = m * 10 + (c - ZERO);
     if (i === fracStart) return undefined;
+    scale = fracStart - i;
   }
-  const e = text.charCodeAt(i);
+  const e = buf[i];
   if (e === 0x65 || e === 0x45) {
     i++;
-    const sign = text.charCodeAt(i);
-    if (sign === 0x2b || sign === MINUS) i++;
+    const sign = buf[i];
+    if (sign === PLUS || sign === MINUS) i++;
     const expStart = i;
-    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    let exp = 0;
+    for (let c = buf[i]; isDigit(c); c = buf[++i]) if (exp < 100_000) exp = exp * 10 + (c - ZERO);
     if (i === expStart) return undefined;
+    scale += sign === MINUS ? -exp : exp;
   }
   at = i;
-  return Number(text.slice(start, i));
+  // m counts up exactly while below 2^53 and, rounding being monotonic, never drops below it after.
+  if (m < EXACT && scale >= -22 && scale <= 22) {
+    const v = scale < 0 ? m / POW10[-scale]! : m * POW10[scale]!;
+    return negative ? -v : v;
+  }
+  return Number(buf.toString('latin1', start, i));
 }
 
-const NON_FINITE: readonly (readonly [string, number])[] = [
-  ['"NaN"', NaN],
-  ['"Infinity"', Infinity],
-  ['"-Infinity"', -Infinity],
+const NON_FINITE: readonly (readonly [Uint8Array, number])[] = [
+  [NAN, NaN],
+  [INF, Infinity],
+  [NEG_INF, -Infinity],
 ];

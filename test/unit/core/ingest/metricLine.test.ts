@@ -70,6 +70,45 @@ describe('metric line fast path', () => {
     for (const line of refusedOrOther) assert.equal(parseMetricLine(line), undefined, line);
   });
 
+  it('reads values at the edges of exact decimal conversion exactly as JSON.parse does', () => {
+    // m·10^e is computed in one operation when m < 2^53 and |e| <= 22; everything else goes
+    // through Number(). Each value below sits on one side of those edges, or is a case a hand-made
+    // decimal conversion typically gets wrong (double rounding, subnormals, overflow).
+    const values = [
+      '0.047619047619047616', // 17 digits: m >= 2^53
+      '0.3333333333333333', // 16 digits, m < 2^53
+      '9007199254740991', // 2^53 - 1
+      '9007199254740992',
+      '9007199254740993', // not a double: rounds to even
+      '0.9007199254740993',
+      '1e22',
+      '1e23', // 10^23 is not a double
+      '1.5e-22',
+      '1.5e-23',
+      '123456789e-30',
+      '1e007',
+      '1E-007',
+      '4.9e-324',
+      '5e-324',
+      '2.2250738585072014e-308',
+      '1.7976931348623157e+308',
+      '1.8e308', // overflows to Infinity, as JSON.parse gives
+      '0.1000000000000000055511151231257827',
+      '123456789012345678901234567890',
+      '-0',
+      '0e400',
+      '1e-400',
+    ];
+    for (const v of values) {
+      for (const text of [v, v.startsWith('-') ? v.slice(1) : '-' + v]) {
+        const line = m('1700000000000', 'x', text, '1');
+        const fast = parseMetricLine(line);
+        assert.ok(fast, line);
+        assert.deepStrictEqual(fast, general(line), line);
+      }
+    }
+  });
+
   it('agrees with the general path on many random values, as JavaScript and as Python print them', () => {
     let seed = 42;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
