@@ -25,12 +25,25 @@ export interface LiveIngestEvents {
 }
 
 export interface LiveIngestOptions {
-  /** Coalesce bursts of appends before ingesting (the client flushes every ≤50 ms); short, as it adds to the wait for the last point. */
+  /**
+   * Wait after an append before ingesting. 0 by default: every millisecond here adds to the wait
+   * for a run's last point, and appends that arrive while a drain runs are coalesced anyway (they
+   * are picked up by the same drain).
+   */
   readonly debounceMs?: number;
+  /** At most one `changed` notification per this many ms; the first after a quiet spell goes out at once. */
   readonly notifyMs?: number;
   readonly sweepMs?: number;
   /** Chunks committed before yielding to the event loop, so requests are served during big ingests. */
   readonly chunksPerTurn?: number;
+  /**
+   * Quiet time after ingest before the chart tiles of what it ingested are extended. Tiles are
+   * extended between a client's flushes, so the request that reads a run's last points (sent the
+   * moment ingest notifies) is not queued behind them.
+   */
+  readonly tilesDelayMs?: number;
+  /** Quiet time before the idle pass over every series' tiles (start-up) and what extension left over. */
+  readonly idleTilesMs?: number;
 }
 
 /**
@@ -44,6 +57,8 @@ export class LiveIngest {
   private readonly changedSinceNotify = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
+  private lastNotifyAt = -Infinity;
+  private extendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private closed = false;
@@ -61,7 +76,7 @@ export class LiveIngest {
     private readonly events: LiveIngestEvents,
     options: LiveIngestOptions = {},
   ) {
-    this.opts = { debounceMs: 10, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, ...options };
+    this.opts = { debounceMs: 0, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, tilesDelayMs: 25, idleTilesMs: 200, ...options };
   }
 
   /** Catches up with every log, then follows changes. */
@@ -141,7 +156,6 @@ export class LiveIngest {
           more = r.more;
           if (more) await new Promise((resolve) => setImmediate(resolve));
         }
-        if (this.tileRuns.has(runId) && !this.closed) this.extendTiles(runId);
       }
     } catch (e) {
       this.events.warn(`Ingest failed: ${(e as Error).message}`);
@@ -149,21 +163,33 @@ export class LiveIngest {
       this.draining = false;
     }
     if (this.dirty.size > 0) this.schedule(0);
-    else this.scheduleTiles();
+    else this.scheduleExtendTiles();
   }
 
   /**
-   * Extends the chart tiles of a run's long series by the points just ingested, as they arrive, so
-   * the first chart of a long series is ready when the run ends (building a million-point series'
-   * tiles on first view took 0.7 s). Incremental: only the new points are read. A series left over
-   * by the budget is finished by the idle pass.
+   * Extends the chart tiles of the runs just ingested by their new points, as they arrive, so the
+   * first chart of a long series is ready when the run ends (building a million-point series'
+   * tiles on first view took 0.7 s). Incremental: only the new points are read. Never between a
+   * commit and the requests it answers: it waits for ingest to be quiet for `tilesDelayMs` (a
+   * client flushes every 50 ms), and a drain starting meanwhile puts it off again. A series left
+   * over by the budget is finished by the idle pass.
    */
-  private extendTiles(runId: string): void {
-    try {
-      if (!refreshTiles(this.db, { runIds: [runId], budgetMs: TILES_PER_INGEST_MS }).remaining) this.tileRuns.delete(runId);
-    } catch (e) {
-      this.events.warn(`Preparing chart data failed: ${(e as Error).message}`);
-    }
+  private scheduleExtendTiles(): void {
+    clearTimeout(this.extendTimer);
+    if (this.closed) return;
+    if (this.tileRuns.size === 0) return this.scheduleTiles();
+    this.extendTimer = setTimeout(() => {
+      this.extendTimer = undefined;
+      if (this.closed || this.draining || this.dirty.size > 0) return; // the drain's end schedules it again
+      for (const runId of [...this.tileRuns]) {
+        try {
+          if (!refreshTiles(this.db, { runIds: [runId], budgetMs: TILES_PER_INGEST_MS }).remaining) this.tileRuns.delete(runId);
+        } catch (e) {
+          this.events.warn(`Preparing chart data failed: ${(e as Error).message}`); // the idle pass tries once more
+        }
+      }
+      this.scheduleTiles();
+    }, this.opts.tilesDelayMs);
   }
 
   /**
@@ -188,7 +214,7 @@ export class LiveIngest {
         this.tileRuns.clear();
       }
       this.scheduleTiles();
-    }, 200);
+    }, this.opts.idleTilesMs);
   }
 
   private passInputs(runId: string, inputs: LoggedInput[]): void {
@@ -220,14 +246,22 @@ export class LiveIngest {
     for (const id of sweepDeadRuns(this.db)) this.markChanged(id);
   }
 
+  /**
+   * Views refresh on `changed`, so its delay is part of what a user waits for. A throttle with a
+   * leading edge: the first change after a quiet spell is told as soon as this turn ends, later
+   * ones at most once per `notifyMs` (before, every change waited the full `notifyMs`).
+   */
   private markChanged(runId: string): void {
     this.changedSinceNotify.add(runId);
-    this.notifyTimer ??= setTimeout(() => {
+    if (this.notifyTimer) return;
+    const wait = Math.max(0, this.lastNotifyAt + this.opts.notifyMs - performance.now());
+    this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
+      this.lastNotifyAt = performance.now();
       const ids = [...this.changedSinceNotify];
       this.changedSinceNotify.clear();
       this.events.changed(ids);
-    }, this.opts.notifyMs);
+    }, wait);
   }
 
   async close(): Promise<void> {
@@ -235,6 +269,7 @@ export class LiveIngest {
     clearTimeout(this.timer);
     clearTimeout(this.notifyTimer);
     clearTimeout(this.tilesTimer);
+    clearTimeout(this.extendTimer);
     clearInterval(this.sweepTimer);
     await this.watcher?.close();
   }

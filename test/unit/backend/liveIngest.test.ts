@@ -4,6 +4,7 @@ import { LiveIngest } from '../../../src/backend/liveIngest';
 import { openStore, type Db } from '../../../src/core/store/database';
 import { ensureWorkspace, type WorkspacePaths } from '../../../src/core/workspace';
 import { EventLogWriter } from '../../helpers/eventLog';
+import { until } from '../../helpers/wait';
 import { makeTempDir } from '../../helpers/tmp';
 
 describe('LiveIngest', () => {
@@ -19,26 +20,62 @@ describe('LiveIngest', () => {
   });
   afterEach(async () => {
     await live?.close();
+    live = undefined;
     db.close();
     tmp.cleanup();
   });
 
+  const tileCount = () => db.prepare('SELECT count FROM metric_tile_state').pluck().get() as number | undefined;
+  const pointCount = () => db.prepare('SELECT count(*) FROM metric_points').pluck().get() as number;
+  const points = (from: number, to: number) => {
+    const out = [];
+    for (let i = from; i < to; i++) out.push({ type: 'metric', ts: 1_700_000_000_000 + i, key: 'loss', value: 1 / (i + 1), step: i });
+    return out;
+  };
+
   it('extends the chart tiles of a long series as its points are ingested, not only when idle', async () => {
     const log = new EventLogWriter(paths.runsDir, RUN).start();
-    const tileCount = () => db.prepare('SELECT count FROM metric_tile_state').pluck().get() as number | undefined;
-    live = new LiveIngest(db, paths, { changed: () => undefined, issue: () => undefined, warn: (m) => assert.fail(m) });
+    // The idle pass over all series never comes within this test: tiles current here were built
+    // by the extension that follows ingest.
+    live = new LiveIngest(db, paths, { changed: () => undefined, issue: () => undefined, warn: (m) => assert.fail(m) }, { idleTilesMs: 3_600_000 });
     for (const [from, to] of [
       [0, 5000],
       [5000, 9000],
     ] as const) {
-      const points = [];
-      for (let i = from; i < to; i++) points.push({ type: 'metric', ts: 1_700_000_000_000 + i, key: 'loss', value: 1 / (i + 1), step: i });
-      log.write(...points);
+      log.write(...points(from, to));
       live.touch(RUN);
-      // idle() resolves within a few ms of the ingest finishing; the idle tile pass waits 200 ms.
-      // So tiles current here were built by ingest itself.
       await live.idle();
-      assert.equal(tileCount(), to);
+      await until(() => tileCount() === to, `tiles of ${to} points`, 10_000);
     }
+  });
+
+  it('tells views about new points before it extends their tiles, so their requests are not queued behind that work', async () => {
+    const log = new EventLogWriter(paths.runsDir, RUN).start();
+    const seen: [number, number | undefined][] = [];
+    live = new LiveIngest(db, paths, {
+      changed: () => seen.push([pointCount(), tileCount()]),
+      issue: () => undefined,
+      warn: (m) => assert.fail(m),
+    });
+    log.write(...points(0, 5000));
+    live.touch(RUN);
+    await until(() => seen.length > 0 && tileCount() === 5000, 'a notification, then tiles', 10_000);
+    assert.deepEqual(seen[0], [5000, undefined]);
+  });
+
+  it('tells views of the first change after a quiet spell at once, not a throttle period later', async () => {
+    const log = new EventLogWriter(paths.runsDir, RUN).start();
+    let told = 0;
+    // A throttle period far longer than the wait below: only a leading-edge notification can pass.
+    live = new LiveIngest(db, paths, { changed: () => told++, issue: () => undefined, warn: (m) => assert.fail(m) }, { notifyMs: 3_600_000 });
+    log.write(...points(0, 10));
+    live.touch(RUN);
+    await until(() => told === 1, 'the first notification', 10_000);
+    // A second change inside the period waits for its end: still one notification.
+    log.write(...points(10, 20));
+    live.touch(RUN);
+    await live.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(told, 1);
   });
 });
