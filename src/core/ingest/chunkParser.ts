@@ -1,5 +1,5 @@
 import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
-import { scanMetricLine, type PointColumns } from './metricLine';
+import { scanMetricLine, scanMetricsLine, type PointColumns } from './metricLine';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
 export interface IngestIssue {
@@ -17,6 +17,8 @@ export interface ParsedChunk {
   /** The line number of each event, for reports. */
   eventLines: number[];
   eventPoints: number[];
+  /** Lines that took the fast path (each one event, of one or more points). */
+  fastEvents: number;
   issues: IngestIssue[];
   lineCount: number;
   /** Set when the log's first event is a run_start of a newer format version. */
@@ -26,8 +28,8 @@ export interface ParsedChunk {
 const NEWLINE = 0x0a;
 
 /**
- * Parses the complete lines in buf[0, end) (buf[end] is the newline of the last one). Metric lines
- * as the client writes them take the fast path (metricLine.ts) straight into `points`; the other
+ * Parses the complete lines in buf[0, end) (buf[end] is the newline of the last one). Metric and
+ * metrics lines as the client writes them take the fast path (metricLine.ts) straight into `points`; the other
  * lines are parsed together as one JSON array, which is several times faster than a JSON.parse per
  * line; only when that fails are they parsed line by line to find the corrupt ones.
  */
@@ -37,10 +39,13 @@ export function parseChunk(buf: Buffer, end: number, firstLine: number, file: st
   const slowIndex: number[] = [];
   const slowPoints: number[] = [];
   let i = 0;
+  let fastEvents = 0;
   for (let pos = 0; ; i++) {
-    const close = scanMetricLine(buf, pos, end, points, firstLine + i + 1);
+    let close = scanMetricLine(buf, pos, end, points, firstLine + i + 1);
+    if (close < 0) close = scanMetricsLine(buf, pos, end, points, firstLine + i + 1);
     let nl = close + 1;
-    if (close < 0) {
+    if (close >= 0) fastEvents++;
+    else {
       nl = buf.indexOf(NEWLINE, pos);
       if (nl < 0 || nl > end) nl = end;
       const line = buf.toString('utf8', pos, nl);
@@ -53,7 +58,7 @@ export function parseChunk(buf: Buffer, end: number, firstLine: number, file: st
     if (nl >= end) break;
     pos = nl + 1;
   }
-  const out: ParsedChunk = { points, events: [], eventLines: [], eventPoints: [], issues: [], lineCount: i + 1 };
+  const out: ParsedChunk = { points, events: [], eventLines: [], eventPoints: [], fastEvents, issues: [], lineCount: i + 1 };
   let values: unknown[] | undefined;
   if (slowLines.length > 0) {
     try {

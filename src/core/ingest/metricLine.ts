@@ -1,6 +1,7 @@
 /**
- * A fast path for the one line shape that makes up almost every event log: a `metric` event as the
- * Python client writes it, `{"type":"metric","ts":…,"key":"…","value":…,"step":…}`. It is scanned
+ * A fast path for the two line shapes that make up almost every event log: a `metric` event as the
+ * Python client writes it, `{"type":"metric","ts":…,"key":"…","value":…,"step":…}`, and a `metrics`
+ * event (`log_metrics`, a dict per step), `{"type":"metrics","ts":…,"step":…,"values":{"k":v,…}}`. It is scanned
  * in place in the bytes read from the log, and the point goes into columns (PointColumns) instead
  * of an event object: no string, object or number box per line. Decoding the chunk to a string,
  * an event object per line and the garbage they made were most of ingest's time outside SQLite.
@@ -12,9 +13,13 @@
 import type { RunEvent } from './events';
 
 export type MetricEvent = Extract<RunEvent, { type: 'metric' }>;
+export type MetricsEvent = Extract<RunEvent, { type: 'metrics' }>;
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const HEAD = ascii('{"type":"metric","ts":');
+const DICT_HEAD = ascii('{"type":"metrics","ts":');
+const VALUES = ascii(',"values":{');
+const PROTO = ascii('__proto__');
 const KEY = ascii(',"key":"');
 const VALUE = ascii('","value":');
 const STEP = ascii(',"step":');
@@ -36,6 +41,8 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 const CLOSE = 0x7d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
 /**
@@ -145,14 +152,8 @@ export function scanMetricLine(buf: Buffer, start: number, end: number, out: Poi
   const ts = int;
   if (Math.abs(ts) > MAX_TS || !matches(buf, at, KEY)) return -1;
   const keyStart = at + KEY.length;
-  let i = keyStart;
-  for (; ; i++) {
-    const c = buf[i];
-    if (c === QUOTE) break;
-    if (c === undefined || c < 0x20 || c === BACKSLASH) return -1; // a control character or an escape
-  }
-  if (i === keyStart || !matches(buf, i, VALUE)) return -1;
-  const keyEnd = i;
+  const i = keyEnd(buf, keyStart);
+  if (i <= keyStart || !matches(buf, i, VALUE)) return -1;
   at = i + VALUE.length;
   const value = scanValue(buf);
   if (value === undefined || !matches(buf, at, STEP)) return -1;
@@ -160,8 +161,66 @@ export function scanMetricLine(buf: Buffer, start: number, end: number, out: Poi
   if (!scanInt(buf)) return -1;
   const step = int;
   if (!Number.isSafeInteger(step) || buf[at] !== CLOSE || (at + 1 !== end && buf[at + 1] !== NEWLINE)) return -1;
-  out.push(out.keyAt(buf, keyStart, keyEnd), step, ts, value, line);
+  out.push(out.keyAt(buf, keyStart, i), step, ts, value, line);
   return at;
+}
+
+/**
+ * Like scanMetricLine, for a `metrics` line: appends one point per key, in the line's order, or
+ * nothing. Keys JSON.parse would treat differently from their place in the line go the general
+ * way: a repeated key (the last value wins there), an array-index key such as "3" (an object lists
+ * those first), `__proto__` (assigning it does not make a key), and the empty dict.
+ */
+export function scanMetricsLine(buf: Buffer, start: number, end: number, out: PointColumns, line: number): number {
+  if (!matches(buf, start, DICT_HEAD)) return -1;
+  at = start + DICT_HEAD.length;
+  if (!scanInt(buf)) return -1;
+  const ts = int;
+  if (Math.abs(ts) > MAX_TS || !matches(buf, at, STEP)) return -1;
+  at += STEP.length;
+  if (!scanInt(buf)) return -1;
+  const step = int;
+  if (!Number.isSafeInteger(step) || !matches(buf, at, VALUES)) return -1;
+  at += VALUES.length;
+  const first = out.length;
+  for (;;) {
+    if (buf[at] !== QUOTE) break;
+    const keyStart = at + 1;
+    const i = keyEnd(buf, keyStart);
+    if (i <= keyStart || buf[i + 1] !== COLON || isIndexKey(buf, keyStart, i) || (i - keyStart === PROTO.length && matches(buf, keyStart, PROTO))) break;
+    at = i + 2;
+    const value = scanValue(buf);
+    if (value === undefined) break;
+    const k = out.keyAt(buf, keyStart, i);
+    let repeated = false;
+    for (let j = first; j < out.length; j++) if (out.key[j] === k) repeated = true;
+    if (repeated) break;
+    out.push(k, step, ts, value, line);
+    const c = buf[at];
+    if (c === COMMA) {
+      at++;
+      continue;
+    }
+    if (c === CLOSE && buf[at + 1] === CLOSE && (at + 2 === end || buf[at + 2] === NEWLINE)) return at + 1;
+    break;
+  }
+  out.length = first; // not the fast shape after all: the general path takes the whole line
+  return -1;
+}
+
+/** The end of a key (its closing quote), or -1 at an escape or a control character (a newline included). */
+function keyEnd(buf: Buffer, from: number): number {
+  for (let i = from; ; i++) {
+    const c = buf[i];
+    if (c === QUOTE) return i;
+    if (c === undefined || c < 0x20 || c === BACKSLASH) return -1;
+  }
+}
+
+/** Only digits: JavaScript objects order such keys (array indices) before the others. */
+function isIndexKey(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isDigit(buf[i])) return false;
+  return true;
 }
 
 /** One line without its newline, as an event (the differential tests compare it with the general path). */
@@ -170,6 +229,16 @@ export function parseMetricLine(line: string): MetricEvent | undefined {
   const cols = new PointColumns();
   if (scanMetricLine(buf, 0, buf.length, cols, 1) < 0 || cols.length !== 1) return undefined;
   return { type: 'metric', ts: cols.ts[0]!, key: cols.keys[cols.key[0]!]!, value: cols.value[0]!, step: cols.step[0]! };
+}
+
+/** One `metrics` line without its newline, as an event, for the differential tests. */
+export function parseMetricsLine(line: string): MetricsEvent | undefined {
+  const buf = Buffer.from(line, 'utf8');
+  const cols = new PointColumns();
+  if (scanMetricsLine(buf, 0, buf.length, cols, 1) < 0) return undefined;
+  const values: Record<string, number> = {};
+  for (let i = 0; i < cols.length; i++) values[cols.keys[cols.key[i]!]!] = cols.value[i]!;
+  return { type: 'metrics', ts: cols.ts[0]!, step: cols.step[0]!, values };
 }
 
 function matches(buf: Buffer, from: number, pattern: Uint8Array): boolean {

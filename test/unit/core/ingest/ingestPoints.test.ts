@@ -112,4 +112,47 @@ describe('ingest: points and their summaries', () => {
     );
     assert.equal(db.prepare('SELECT count FROM metric_summary').pluck().get(), 2);
   });
+
+  it('stores the same rows, summaries and event counts whether lines take the fast path or the general one', () => {
+    // The general path is forced by a space after the opening brace, which JSON allows and the
+    // fast path does not take. Both logs hold the same events.
+    let seed = 3;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const ts = 1_700_000_000_000 + i;
+      const v = () => (rnd() < 0.05 ? '"NaN"' : String((rnd() - 0.5) * 10 ** Math.floor(rnd() * 8 - 4)));
+      const r = rnd();
+      if (r < 0.4) lines.push(`{"type":"metric","ts":${ts},"key":"k${Math.floor(rnd() * 5)}","value":${v()},"step":${i}}`);
+      else if (r < 0.9) lines.push(`{"type":"metrics","ts":${ts},"step":${i},"values":{"loss":${v()},"acc":${v()},"k${Math.floor(rnd() * 5)}x":${v()}}}`);
+      // Shapes the fast path leaves to the general one even unforced: the stores must agree anyway.
+      else if (r < 0.93) lines.push(`{"type":"metrics","ts":${ts},"step":${i},"values":{"b":${v()},"7":${v()},"b":${v()}}}`);
+      else if (r < 0.96) lines.push(`{"type":"metrics","ts":${ts},"step":${i},"values":{}}`);
+      else lines.push(`{"type":"tags","ts":${ts},"tags":{"at":"${i}"}}`);
+    }
+    const store = (runId: string, text: string) => {
+      const w = new EventLogWriter(paths.runsDir, runId).start();
+      w.raw(text);
+      const r = ingestRunLog(db, paths.runsDir, runId, { chunkBytes: 16_384 });
+      const rows = db
+        .prepare(
+          `SELECT s.key, p.step, p.ts, p.value FROM metric_points p JOIN metric_series s ON s.id = p.series_id
+           WHERE s.run_id = ? ORDER BY p.rowid`,
+        )
+        .raw()
+        .all(runId);
+      const summaries = db
+        .prepare(
+          `SELECT s.key, m.count, m.min, m.max, m.last, m.last_step, m.last_ts, m.nan_count FROM metric_summary m
+           JOIN metric_series s ON s.id = m.series_id WHERE s.run_id = ? ORDER BY s.key`,
+        )
+        .raw()
+        .all(runId);
+      return { events: r.events, points: r.points, issues: r.issues.length, rows, summaries };
+    };
+    const fast = store(RUN, lines.map((l) => l + '\n').join(''));
+    const general = store('018f00000000dddddddd', lines.map((l) => '{ ' + l.slice(1) + '\n').join(''));
+    assert.ok(fast.rows.length > 5000);
+    assert.deepStrictEqual(fast, general);
+  });
 });
