@@ -58,6 +58,8 @@ export class LiveIngest {
   private timer: NodeJS.Timeout | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotifyAt = -Infinity;
+  /** Per run: the look after chokidar's throttle window (see onFile). */
+  private readonly lookAgain = new Map<string, NodeJS.Timeout>();
   private extendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
@@ -95,6 +97,13 @@ export class LiveIngest {
     this.schedule(0);
   }
 
+  /** Resolves once the watcher reports appends (its initial scan is done); for tests. */
+  watching(): Promise<void> {
+    const w = this.watcher;
+    if (!w) return Promise.reject(new Error('LiveIngest was not started'));
+    return new Promise((resolve) => w.once('ready', () => resolve()));
+  }
+
   /** Resolves once nothing is waiting to be ingested (tests, and `runs/*` requests that want fresh data). */
   async idle(): Promise<void> {
     while (this.dirty.size > 0 || this.draining) await new Promise((r) => setTimeout(r, 5));
@@ -111,8 +120,19 @@ export class LiveIngest {
     });
     const onFile = (p: string) => {
       if (path.basename(p) !== 'events.jsonl') return;
-      this.dirty.add(path.basename(path.dirname(p)));
+      const runId = path.basename(path.dirname(p));
+      this.dirty.add(runId);
       this.schedule(this.opts.debounceMs);
+      // chokidar drops a change that comes within 5 ms of the one before (its throttle) and sends
+      // nothing after the window. Ingest starts at once, so an append in that window would wait
+      // for the run's next append, and a run's last append for ever: look again once it is over.
+      clearTimeout(this.lookAgain.get(runId));
+      const timer = setTimeout(() => {
+        this.lookAgain.delete(runId);
+        this.dirty.add(runId);
+        this.schedule(0);
+      }, LOOK_AGAIN_MS);
+      this.lookAgain.set(runId, timer);
     };
     w.on('add', onFile).on('change', onFile);
     w.on('error', (err: unknown) => {
@@ -270,10 +290,14 @@ export class LiveIngest {
     clearTimeout(this.notifyTimer);
     clearTimeout(this.tilesTimer);
     clearTimeout(this.extendTimer);
+    for (const timer of this.lookAgain.values()) clearTimeout(timer);
     clearInterval(this.sweepTimer);
     await this.watcher?.close();
   }
 }
+
+/** Past chokidar's 5 ms change throttle (handler.js `_throttle(THROTTLE_MODE_WATCH, file, 5)`), with a margin. */
+const LOOK_AGAIN_MS = 15;
 
 /** Time for extending tiles after each ingest of a run (checked between series). */
 const TILES_PER_INGEST_MS = 20;

@@ -78,4 +78,22 @@ describe('LiveIngest', () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(told, 1);
   });
+
+  it('ingests an append that follows the one before within a few milliseconds, with nothing after it', async function () {
+    // chokidar reports no change that comes within 5 ms of the previous one. Each round appends
+    // twice 2 ms apart and then nothing: the second append must still be ingested.
+    this.timeout(60_000);
+    const log = new EventLogWriter(paths.runsDir, RUN).start();
+    live = new LiveIngest(db, paths, { changed: () => undefined, issue: () => undefined, warn: (m) => assert.fail(m) });
+    live.start();
+    await live.watching(); // appends before chokidar's initial scan ends are not reported
+    let n = 0;
+    for (let round = 0; round < 12; round++) {
+      log.write(...points(n, n + 1));
+      await new Promise((r) => setTimeout(r, 2));
+      log.write(...points(n + 1, n + 2));
+      n += 2;
+      await until(() => pointCount() === n, `point ${n} of round ${round}`, 3_000);
+    }
+  });
 });
