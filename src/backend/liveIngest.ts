@@ -37,9 +37,9 @@ export interface LiveIngestOptions {
   /** Chunks committed before yielding to the event loop, so requests are served during big ingests. */
   readonly chunksPerTurn?: number;
   /**
-   * Quiet time after ingest before the chart tiles of what it ingested are extended. Tiles are
-   * extended between a client's flushes, so the request that reads a run's last points (sent the
-   * moment ingest notifies) is not queued behind them.
+   * Quiet time after ingest before the chart tiles it left stale are extended from the store (it
+   * extends current ones itself, from memory). Between a client's flushes, so the request that
+   * reads a run's last points (sent the moment ingest notifies) is not queued behind that work.
    */
   readonly tilesDelayMs?: number;
   /** Quiet time before the idle pass over every series' tiles (start-up) and what extension left over. */
@@ -166,7 +166,7 @@ export class LiveIngest {
         this.dirty.delete(runId);
         let more = true;
         while (more && !this.closed) {
-          const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
+          const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn, keepTiles: true });
           for (const issue of r.issues) this.events.issue(issue);
           if (r.inputs.length) this.passInputs(runId, r.inputs);
           if (!r.unchanged) {
@@ -187,12 +187,13 @@ export class LiveIngest {
   }
 
   /**
-   * Extends the chart tiles of the runs just ingested by their new points, as they arrive, so the
-   * first chart of a long series is ready when the run ends (building a million-point series'
-   * tiles on first view took 0.7 s). Incremental: only the new points are read. Never between a
-   * commit and the requests it answers: it waits for ingest to be quiet for `tilesDelayMs` (a
-   * client flushes every 50 ms), and a drain starting meanwhile puts it off again. A series left
-   * over by the budget is finished by the idle pass.
+   * Ingest keeps the chart tiles of long series current in each commit, from the points it parsed
+   * (`keepTiles`; building a million-point series' tiles on first view took 0.7 s). What it leaves
+   * stale (points that came out of step order, tiles that were stale before) is extended here,
+   * reading the new points back from the store. Never between a commit and the requests it
+   * answers: it waits for ingest to be quiet for `tilesDelayMs` (a client flushes every 50 ms), and
+   * a drain starting meanwhile puts it off again. A series left over by the budget is finished by
+   * the idle pass.
    */
   private scheduleExtendTiles(): void {
     clearTimeout(this.extendTimer);

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
 import type { PointColumns } from './metricLine';
+import { MIN_TILED_POINTS, TileAppender, updateTiles } from '../query/tiles';
 
 /** A data path a run's log says it read, and when (the event's time, ms since the epoch). */
 export interface LoggedInput {
@@ -21,6 +22,10 @@ interface SummaryAcc {
   max: number | null;
   count: number;
   nanCount: number;
+  /** The series' count before this chunk (whether it just became long enough to tile). */
+  countBefore: number;
+  /** Extends the series' chart tiles by this chunk's points, when `keepTiles` and they were current. */
+  tiles: TileAppender | undefined;
 }
 
 interface RunState {
@@ -53,9 +58,15 @@ export class EventApplier {
   private maxTs = -Infinity;
   points = 0;
   inputs: LoggedInput[] = [];
+  /**
+   * Keep long series' chart tiles current in the same transaction, folding in the points this
+   * applier holds anyway (see TileAppender), so a chart opened the moment a run's last point is
+   * queryable finds them ready and nothing reads the points back.
+   */
+  keepTiles = false;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     readonly runId: string,
   ) {
     this.s = statementsFor(db);
@@ -147,12 +158,14 @@ export class EventApplier {
     let lastKey = -1;
     let seriesId = 0;
     let a: SummaryAcc | undefined;
+    let tiles: TileAppender | undefined;
     for (let i = from; i < to; i++) {
       const k = keys[i]!;
       if (k !== lastKey) {
         lastKey = k;
         seriesId = this.keySeries[k] ??= this.series(p.keys[k]!);
         a = this.keyAcc[k] ??= this.summaryOf(seriesId);
+        tiles = a.tiles;
       }
       const step = steps[i]!;
       const ts = tss[i]!;
@@ -179,6 +192,7 @@ export class EventApplier {
         if (acc.max === null || value > acc.max) acc.max = value;
       }
       if (ts > maxTs) maxTs = ts;
+      if (tiles !== undefined) tiles.add(step, ts, value);
     }
     this.batchLength = n;
     this.maxTs = maxTs;
@@ -193,8 +207,22 @@ export class EventApplier {
     if (this.maxTs > -Infinity && this.run?.exists) this.s.seen.run(this.maxTs, this.runId);
     for (const [seriesId, a] of this.summaries) {
       this.s.upsertSummary.run(seriesId, a.last, a.min, a.max, a.count, a.lastStep, a.lastTs, a.nanCount);
+      if (this.keepTiles) this.keepTilesOf(seriesId, a);
     }
     this.summaries.clear();
+  }
+
+  /**
+   * After the chunk's points are inserted: tiles extended from memory, or, for a series that has
+   * just grown long enough to tile (or whose points came out of step order while short), built
+   * from the store, which then holds few points. Long series with stale tiles are left to the
+   * backend's idle pass and to the chart request (freshTiles).
+   */
+  private keepTilesOf(seriesId: number, a: SummaryAcc): void {
+    if (a.count < MIN_TILED_POINTS) return;
+    const after = { id: seriesId, count: a.count, last_step: a.lastStep, last_ts: a.lastTs };
+    if (a.tiles?.commit(this.db, after)) return;
+    if (a.countBefore < MIN_TILED_POINTS) updateTiles(this.db, after);
   }
 
   private start(e: RunStartEvent): void {
@@ -270,6 +298,7 @@ export class EventApplier {
     this.points++;
     const a = this.summaryOf(seriesId);
     a.count++;
+    a.tiles?.add(step, ts, value);
     // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
     if (step >= a.lastStep) {
       a.last = Number.isNaN(value) ? null : value;
@@ -289,9 +318,20 @@ export class EventApplier {
     if (!a) {
       const row = this.s.summary.get(seriesId) as
         { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number } | undefined;
-      a = row
-        ? { last: row.last, min: row.min, max: row.max, count: row.count, lastStep: row.last_step, lastTs: row.last_ts, nanCount: row.nan_count }
-        : { last: null, min: null, max: null, count: 0, lastStep: -Infinity, lastTs: 0, nanCount: 0 };
+      const count = row?.count ?? 0;
+      const lastStep = row?.last_step ?? -Infinity;
+      const lastTs = row?.last_ts ?? 0;
+      a = {
+        last: row?.last ?? null,
+        min: row?.min ?? null,
+        max: row?.max ?? null,
+        count,
+        lastStep,
+        lastTs,
+        nanCount: row?.nan_count ?? 0,
+        countBefore: count,
+        tiles: this.keepTiles ? TileAppender.open(this.db, { id: seriesId, count, last_step: lastStep, last_ts: lastTs }) : undefined,
+      };
       this.summaries.set(seriesId, a);
     }
     return a;

@@ -30,6 +30,12 @@ export interface IngestOptions {
   readonly maxLineBytes?: number;
   /** Stop after this many committed chunks (result.more tells whether the log holds more). */
   readonly maxChunks?: number;
+  /**
+   * Keep long series' chart tiles current in each chunk's transaction, from the points parsed
+   * (the backend, whose charts are opened the moment a run is queryable). Off for one-shot ingest
+   * (CLI), where the first chart builds them.
+   */
+  readonly keepTiles?: boolean;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -124,6 +130,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
             const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
             if (current.byte_offset !== offset.byte_offset) return false; // someone else got here first
             applier.points = pointsBefore; // a first attempt that rolled back counted its points
+            // Event by event, tiles would be rewritten per point: leave them stale for the idle pass.
+            applier.keepTiles = options.keepTiles === true && !oneByOne;
             applier.begin();
             if (oneByOne) applyOneByOne(db, applier, parsed, file);
             else {

@@ -87,9 +87,17 @@ function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
   // Inside this write transaction no point can arrive, so every point of the series is ≤ this.
   const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
   buildLevel0(db, s.id, from);
+  return finishBuild(db, s, from, prevLevels, maxRowid);
+}
+
+/**
+ * With level 0 written from `from` on: the levels above it (from the first chunk that changed;
+ * a level that did not exist yet is built whole), levels no longer needed dropped, and the state
+ * row saying what the tiles were built from.
+ */
+function finishBuild(db: Db, s: SeriesSummary, from: number, prevLevels: number, maxRowid: number): StateRow {
   const levelTiles = [countTiles(db, s.id, 0)];
   for (let level = 1; level < MAX_LEVELS && levelTiles[level - 1]! > TOP_LEVEL_TILES; level++) {
-    // A level that did not exist yet is built whole; others from the first chunk that changed.
     buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity);
     levelTiles.push(countTiles(db, s.id, level));
   }
@@ -114,6 +122,78 @@ function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
      VALUES (@series_id, @count, @last_step, @last_ts, @max_rowid, @min_step, @max_step, @min_ts, @max_ts, @level_tiles)`,
   ).run({ series_id: s.id, ...row });
   return row;
+}
+
+/**
+ * Extends a series' tiles inside the caller's transaction from points it holds in memory (ingest's
+ * batch, just inserted), so keeping tiles current reads no point back from the store: the open
+ * level-0 chunk is read (one row), the new points are folded onto it, and the levels above are
+ * merged from tiles. Only for points that come after every stored one, in step order; anything
+ * else is left to `freshTiles`, which finds the tiles stale.
+ */
+export class TileAppender {
+  private lastStep: number;
+  private added = 0;
+  /** False once a point came with a lower step than one before it: the tiles are then left stale. */
+  ordered = true;
+
+  private constructor(
+    private readonly acc: TileAccumulator,
+    /** The first step whose tiles are rewritten (the start of the open level-0 chunk). */
+    private readonly from: number,
+    private readonly prevLevels: number,
+    lastStep: number,
+  ) {
+    this.lastStep = lastStep;
+  }
+
+  /**
+   * For a series whose stored points are summarised by `before`: an appender when its tiles were
+   * built from exactly those points (or it has none yet), else undefined (stale tiles stay stale).
+   */
+  static open(db: Db, before: SeriesSummary): TileAppender | undefined {
+    if (before.count === 0) return new TileAppender(new TileAccumulator(tileWidth(0), 16), -Infinity, 0, -Infinity);
+    const row = db.prepare('SELECT count, last_step, last_ts, level_tiles FROM metric_tile_state WHERE series_id = ?').get(before.id) as
+      Pick<StateRow, 'count' | 'last_step' | 'last_ts' | 'level_tiles'> | undefined;
+    if (!row || row.count !== before.count || row.last_step !== before.last_step || row.last_ts !== before.last_ts) return undefined;
+    // Every stored point's step is ≤ last_step, so the chunk holding it is the last one stored.
+    const chunk = firstChunk(0, before.last_step);
+    const acc = new TileAccumulator(tileWidth(0), CHUNK_TILES);
+    acc.seed(readChunks(db, before.id, 0, chunk));
+    return new TileAppender(acc, chunk * chunkSpan(0), (JSON.parse(row.level_tiles) as number[]).length, before.last_step);
+  }
+
+  /** A point inserted after the ones before it (log order). */
+  add(step: number, ts: number, value: number): void {
+    if (step < this.lastStep) this.ordered = false;
+    if (!this.ordered) return;
+    this.lastStep = step;
+    this.acc.add(step, ts, value);
+    this.added++;
+  }
+
+  /**
+   * Writes the extended tiles and their state for the series now summarised by `after`, once its
+   * points are inserted. False when nothing was written: points out of order, or a series too
+   * short to tile.
+   */
+  commit(db: Db, after: SeriesSummary): boolean {
+    if (!this.ordered || this.added === 0 || after.count < MIN_TILED_POINTS) return false;
+    const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
+    writeChunks(db, after.id, 0, firstChunk(0, this.from), this.acc.tiles.view());
+    finishBuild(db, after, this.from, this.prevLevels, maxRowid);
+    return true;
+  }
+}
+
+/**
+ * Brings a series' tiles up to date inside the caller's transaction, reading from the store what
+ * they lack (extending them, or building them whole when they do not match).
+ */
+export function updateTiles(db: Db, s: SeriesSummary): void {
+  const row = db.prepare('SELECT * FROM metric_tile_state WHERE series_id = ?').get(s.id) as StateRow | undefined;
+  if (row && row.count === s.count && row.last_step === s.last_step && row.last_ts === s.last_ts) return;
+  build(db, s, row);
 }
 
 function chunkSpan(level: number): number {
