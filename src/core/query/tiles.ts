@@ -4,6 +4,7 @@
  * Points are append-only, so a series that grew is extended from the first chunk the new points
  * touch instead of rebuilt; anything unexpected rebuilds it from scratch.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { CHUNK_TILES, F, MAX_LEVELS, TILE_FIELDS, TOP_LEVEL_TILES, TileAccumulator, decodeTiles, encodeTiles, mergeLevel, tileWidth } from './tileMath';
 
@@ -42,7 +43,7 @@ interface StateRow {
  * or another writer holds the lock): the caller then reads the raw points.
  */
 export function freshTiles(db: Db, s: SeriesSummary): TileState | undefined {
-  const row = db.prepare('SELECT * FROM metric_tile_state WHERE series_id = ?').get(s.id) as StateRow | undefined;
+  const row = prep(db, 'SELECT * FROM metric_tile_state WHERE series_id = ?').get(s.id) as StateRow | undefined;
   if (row && row.count === s.count && row.last_step === s.last_step && row.last_ts === s.last_ts) return toState(row);
   if (db.readonly) return undefined;
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
@@ -57,6 +58,21 @@ export function freshTiles(db: Db, s: SeriesSummary): TileState | undefined {
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
   }
+}
+
+/**
+ * Statements prepared once per connection: ingest extends tiles in every commit, and preparing
+ * the dozen statements that takes each time cost more than the work itself. Each text is always
+ * used in one mode (pluck, raw or neither), so sharing a statement changes nothing.
+ */
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+function prep(db: Db, sql: string): Statement {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map()));
+  let s = byText.get(sql);
+  if (!s) byText.set(sql, (s = db.prepare(sql)));
+  return s;
 }
 
 function toState(row: StateRow): TileState {
@@ -76,16 +92,17 @@ function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
   if (old && s.count > old.count) {
     // Only points newer than the last build can be missing (points are append-only). Walking the
     // table from that rowid reads just those; the series' index would walk all its points.
-    const added = db
-      .prepare('SELECT min(step) AS step, count(*) AS n FROM metric_points NOT INDEXED WHERE rowid > ? AND series_id = ?')
-      .get(old.max_rowid, s.id) as { step: number | null; n: number };
+    const added = prep(db, 'SELECT min(step) AS step, count(*) AS n FROM metric_points NOT INDEXED WHERE rowid > ? AND series_id = ?').get(
+      old.max_rowid,
+      s.id,
+    ) as { step: number | null; n: number };
     if (added.n === s.count - old.count && added.step !== null) {
       from = added.step;
       prevLevels = (JSON.parse(old.level_tiles) as number[]).length;
     }
   }
   // Inside this write transaction no point can arrive, so every point of the series is ≤ this.
-  const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
+  const maxRowid = prep(db, 'SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
   buildLevel0(db, s.id, from);
   return finishBuild(db, s, from, prevLevels, maxRowid);
 }
@@ -101,14 +118,13 @@ function finishBuild(db: Db, s: SeriesSummary, from: number, prevLevels: number,
     buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity);
     levelTiles.push(countTiles(db, s.id, level));
   }
-  db.prepare('DELETE FROM metric_tile_chunks WHERE series_id = ? AND level >= ?').run(s.id, levelTiles.length);
-  const ext = db
-    .prepare(
-      `SELECT coalesce(min(min_step), 0) AS min_step, coalesce(max(max_step), 0) AS max_step,
+  prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level >= ?').run(s.id, levelTiles.length);
+  const ext = prep(
+    db,
+    `SELECT coalesce(min(min_step), 0) AS min_step, coalesce(max(max_step), 0) AS max_step,
               coalesce(min(min_ts), 0) AS min_ts, coalesce(max(max_ts), 0) AS max_ts
          FROM metric_tile_chunks WHERE series_id = @id AND level = 0`,
-    )
-    .get({ id: s.id }) as { min_step: number; max_step: number; min_ts: number; max_ts: number };
+  ).get({ id: s.id }) as { min_step: number; max_step: number; min_ts: number; max_ts: number };
   const row: StateRow = {
     count: s.count,
     last_step: s.last_step,
@@ -117,7 +133,8 @@ function finishBuild(db: Db, s: SeriesSummary, from: number, prevLevels: number,
     ...ext,
     level_tiles: JSON.stringify(levelTiles),
   };
-  db.prepare(
+  prep(
+    db,
     `INSERT OR REPLACE INTO metric_tile_state (series_id, count, last_step, last_ts, max_rowid, min_step, max_step, min_ts, max_ts, level_tiles)
      VALUES (@series_id, @count, @last_step, @last_ts, @max_rowid, @min_step, @max_step, @min_ts, @max_ts, @level_tiles)`,
   ).run({ series_id: s.id, ...row });
@@ -153,7 +170,9 @@ export class TileAppender {
    */
   static open(db: Db, before: SeriesSummary): TileAppender | undefined {
     if (before.count === 0) return new TileAppender(new TileAccumulator(tileWidth(0), 16), -Infinity, 0, -Infinity);
-    const row = db.prepare('SELECT count, last_step, last_ts, level_tiles FROM metric_tile_state WHERE series_id = ?').get(before.id) as
+    // Only series that were long have tiles (counts only grow): spare short ones the look-up.
+    if (before.count < MIN_TILED_POINTS) return undefined;
+    const row = prep(db, 'SELECT count, last_step, last_ts, level_tiles FROM metric_tile_state WHERE series_id = ?').get(before.id) as
       Pick<StateRow, 'count' | 'last_step' | 'last_ts' | 'level_tiles'> | undefined;
     if (!row || row.count !== before.count || row.last_step !== before.last_step || row.last_ts !== before.last_ts) return undefined;
     // Every stored point's step is ≤ last_step, so the chunk holding it is the last one stored.
@@ -179,7 +198,7 @@ export class TileAppender {
    */
   commit(db: Db, after: SeriesSummary): boolean {
     if (!this.ordered || this.added === 0 || after.count < MIN_TILED_POINTS) return false;
-    const maxRowid = db.prepare('SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
+    const maxRowid = prep(db, 'SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
     writeChunks(db, after.id, 0, firstChunk(0, this.from), this.acc.tiles.view());
     finishBuild(db, after, this.from, this.prevLevels, maxRowid);
     return true;
@@ -191,7 +210,7 @@ export class TileAppender {
  * they lack (extending them, or building them whole when they do not match).
  */
 export function updateTiles(db: Db, s: SeriesSummary): void {
-  const row = db.prepare('SELECT * FROM metric_tile_state WHERE series_id = ?').get(s.id) as StateRow | undefined;
+  const row = prep(db, 'SELECT * FROM metric_tile_state WHERE series_id = ?').get(s.id) as StateRow | undefined;
   if (row && row.count === s.count && row.last_step === s.last_step && row.last_ts === s.last_ts) return;
   build(db, s, row);
 }
@@ -212,7 +231,7 @@ function buildLevel0(db: Db, seriesId: number, from: number): void {
   const acc = new TileAccumulator(tileWidth(0));
   // Sorted by step; equal steps in insertion (rowid) order, as the index stores them. Paged by
   // step: OFFSET only skips the rows of the page boundary's step that the last page already had.
-  const page = db.prepare('SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step >= ? ORDER BY step, rowid LIMIT ? OFFSET ?').raw();
+  const page = prep(db, 'SELECT step, ts, value FROM metric_points WHERE series_id = ? AND step >= ? ORDER BY step, rowid LIMIT ? OFFSET ?').raw();
   let step = chunk === -Infinity ? -Infinity : chunk * chunkSpan(0);
   let skip = 0;
   for (;;) {
@@ -239,8 +258,9 @@ function buildLevel(db: Db, seriesId: number, level: number, from: number): void
 const FANOUT_CHUNKS = 4;
 
 function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number, tiles: Float64Array): void {
-  db.prepare('DELETE FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ?').run(seriesId, level, fromChunk);
-  const insert = db.prepare(
+  prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ?').run(seriesId, level, fromChunk);
+  const insert = prep(
+    db,
     'INSERT INTO metric_tile_chunks (series_id, level, chunk, min_step, max_step, min_ts, max_ts, tiles, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const width = tileWidth(level);
@@ -265,13 +285,12 @@ function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number,
 }
 
 function countTiles(db: Db, seriesId: number, level: number): number {
-  return db.prepare('SELECT coalesce(sum(tiles), 0) FROM metric_tile_chunks WHERE series_id = ? AND level = ?').pluck().get(seriesId, level) as number;
+  return prep(db, 'SELECT coalesce(sum(tiles), 0) FROM metric_tile_chunks WHERE series_id = ? AND level = ?').pluck().get(seriesId, level) as number;
 }
 
 /** Tiles of one level from `fromChunk` on, in order, concatenated. */
 export function readChunks(db: Db, seriesId: number, level: number, fromChunk: number): Float64Array {
-  const blobs = db
-    .prepare('SELECT data FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ? ORDER BY chunk')
+  const blobs = prep(db, 'SELECT data FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ? ORDER BY chunk')
     .pluck()
     .all(seriesId, level, fromChunk) as Buffer[];
   return concat(blobs.map(decodeTiles));
@@ -279,8 +298,7 @@ export function readChunks(db: Db, seriesId: number, level: number, fromChunk: n
 
 /** Tiles of one level whose chunk overlaps [x0, x1] on the step or time axis. */
 export function readTilesInRange(db: Db, seriesId: number, level: number, axis: 'step' | 'ts', x0: number, x1: number): Float64Array {
-  const blobs = db
-    .prepare(`SELECT data FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND max_${axis} >= ? AND min_${axis} <= ? ORDER BY chunk`)
+  const blobs = prep(db, `SELECT data FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND max_${axis} >= ? AND min_${axis} <= ? ORDER BY chunk`)
     .pluck()
     .all(seriesId, level, x0, x1) as Buffer[];
   return concat(blobs.map(decodeTiles));
@@ -304,8 +322,8 @@ export function invalidateTiles(db: Db, seriesIds?: readonly number[]): void {
     return;
   }
   const ids = JSON.stringify(seriesIds);
-  db.prepare('DELETE FROM metric_tile_chunks WHERE series_id IN (SELECT value FROM json_each(?))').run(ids);
-  db.prepare('DELETE FROM metric_tile_state WHERE series_id IN (SELECT value FROM json_each(?))').run(ids);
+  prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id IN (SELECT value FROM json_each(?))').run(ids);
+  prep(db, 'DELETE FROM metric_tile_state WHERE series_id IN (SELECT value FROM json_each(?))').run(ids);
 }
 
 /** Series shorter than this are read raw by charts and never tiled. */
@@ -321,16 +339,15 @@ export function refreshTiles(db: Db, options: { runIds?: readonly string[]; budg
   // Without run ids this scans every summary (tens of ms for 500,000 series): pass the runs that
   // ingest just touched where possible.
   const restrict = options.runIds ? 'AND m.series_id IN (SELECT id FROM metric_series WHERE run_id IN (SELECT value FROM json_each(@runs)))' : '';
-  const stale = db
-    .prepare(
-      `SELECT m.series_id AS id, m.count, m.last_step, m.last_ts
+  const stale = prep(
+    db,
+    `SELECT m.series_id AS id, m.count, m.last_step, m.last_ts
          FROM metric_summary m
          LEFT JOIN metric_tile_state t ON t.series_id = m.series_id
         WHERE m.count >= @min ${restrict}
           AND (t.series_id IS NULL OR t.count <> m.count OR t.last_step <> m.last_step OR t.last_ts <> m.last_ts)
         ORDER BY m.series_id`,
-    )
-    .all({ min: MIN_TILED_POINTS, ...(options.runIds ? { runs: JSON.stringify(options.runIds) } : {}) }) as SeriesSummary[];
+  ).all({ min: MIN_TILED_POINTS, ...(options.runIds ? { runs: JSON.stringify(options.runIds) } : {}) }) as SeriesSummary[];
   let refreshed = 0;
   for (const s of stale) {
     if (refreshed > 0 && Date.now() >= deadline) return { refreshed, remaining: true };

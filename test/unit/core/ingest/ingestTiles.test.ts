@@ -117,6 +117,10 @@ describe('ingest: chart tiles kept current from the points in memory', () => {
     add(0, 6_000);
     ingest(16 * 1024);
     // From here the series' tiles are current: the next appends are folded onto them from memory.
+    // A new connection, so that every statement used from here on is prepared (statements are
+    // cached per connection) and seen below.
+    db.close();
+    db = openStore(paths.storeFile);
     const prepared: string[] = [];
     const prepare = db.prepare.bind(db);
     db.prepare = ((sql: string) => {
