@@ -58,8 +58,8 @@ export class LiveIngest {
   private timer: NodeJS.Timeout | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotifyAt = -Infinity;
-  /** Per run: the look after chokidar's throttle window (see onFile). */
-  private readonly lookAgain = new Map<string, NodeJS.Timeout>();
+  /** Per run: the looks after chokidar's throttle windows (see onFile). */
+  private readonly lookAgain = new Map<string, NodeJS.Timeout[]>();
   private extendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
@@ -123,16 +123,24 @@ export class LiveIngest {
       const runId = path.basename(path.dirname(p));
       this.dirty.add(runId);
       this.schedule(this.opts.debounceMs);
-      // chokidar drops a change that comes within 5 ms of the one before (its throttle) and sends
-      // nothing after the window. Ingest starts at once, so an append in that window would wait
-      // for the run's next append, and a run's last append for ever: look again once it is over.
-      clearTimeout(this.lookAgain.get(runId));
-      const timer = setTimeout(() => {
-        this.lookAgain.delete(runId);
+      // chokidar drops, and never sends later, a file event within 5 ms of the one before and a
+      // change within 50 ms of the last one it reported (two throttles). Ingest starts at once, so
+      // an append in those windows would wait for the run's next append, and a run's last append
+      // for ever (a million-step run stopped short of its last flush): look again once each
+      // window is over; the first look keeps the common case quick.
+      for (const timer of this.lookAgain.get(runId) ?? []) clearTimeout(timer);
+      const look = () => {
         this.dirty.add(runId);
         this.schedule(0);
-      }, LOOK_AGAIN_MS);
-      this.lookAgain.set(runId, timer);
+      };
+      const last = LOOK_AGAIN_MS.length - 1;
+      const timers = LOOK_AGAIN_MS.map((ms, i) =>
+        setTimeout(() => {
+          if (i === last) this.lookAgain.delete(runId);
+          look();
+        }, ms),
+      );
+      this.lookAgain.set(runId, timers);
     };
     w.on('add', onFile).on('change', onFile);
     w.on('error', (err: unknown) => {
@@ -291,14 +299,18 @@ export class LiveIngest {
     clearTimeout(this.notifyTimer);
     clearTimeout(this.tilesTimer);
     clearTimeout(this.extendTimer);
-    for (const timer of this.lookAgain.values()) clearTimeout(timer);
+    for (const timers of this.lookAgain.values()) for (const timer of timers) clearTimeout(timer);
     clearInterval(this.sweepTimer);
     await this.watcher?.close();
   }
 }
 
-/** Past chokidar's 5 ms change throttle (handler.js `_throttle(THROTTLE_MODE_WATCH, file, 5)`), with a margin. */
-const LOOK_AGAIN_MS = 15;
+/**
+ * Past chokidar's two throttles, with a margin: 5 ms on file events (handler.js
+ * `_throttle(THROTTLE_MODE_WATCH, file, 5)`) and 50 ms on reported changes (index.js
+ * `_throttle(EVENTS.CHANGE, path, 50)`).
+ */
+const LOOK_AGAIN_MS = [15, 60];
 
 /** Time for extending tiles after each ingest of a run (checked between series). */
 const TILES_PER_INGEST_MS = 20;

@@ -63,6 +63,32 @@ describe('LiveIngest', () => {
     assert.deepEqual(seen[0], [5000, 5000]);
   });
 
+  it("ingests a run's last append when chokidar drops its change (within 50 ms of the change it reported)", async () => {
+    const log = new EventLogWriter(paths.runsDir, RUN).start();
+    let told = 0;
+    let onTold = () => undefined as void;
+    const changed = () => {
+      told++;
+      onTold();
+    };
+    live = new LiveIngest(db, paths, { changed, issue: () => undefined, warn: (m) => assert.fail(m) }, { notifyMs: 0 });
+    live.start();
+    await live.watching(); // appends before chokidar's initial scan ends are not reported
+    await until(() => told > 0, 'the run_start ingested', 10_000); // its notification is not one of ours
+    for (let round = 0; round < 3; round++) {
+      const from = round * 20;
+      // Resolved in the notification itself (polling would come too late for the window below).
+      const reported = new Promise<void>((resolve) => (onTold = resolve));
+      log.write(...points(from, from + 10));
+      await reported;
+      // Past the first look (15 ms) and inside chokidar's 50 ms window after the change it reported.
+      await new Promise((r) => setTimeout(r, 25));
+      log.write(...points(from + 10, from + 20));
+      await until(() => pointCount() === from + 20, `the last append of round ${round} ingested`, 3_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
   it('tells views of the first change after a quiet spell at once, not a throttle period later', async () => {
     const log = new EventLogWriter(paths.runsDir, RUN).start();
     let told = 0;
