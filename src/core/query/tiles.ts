@@ -86,9 +86,12 @@ function toState(row: StateRow): TileState {
   };
 }
 
+/** What the tiles were before an extension: per-level tile counts and level 0's extent. */
+type Before = Pick<StateRow, 'min_step' | 'max_step' | 'min_ts' | 'max_ts'> & { levelTiles: number[] };
+
 function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
   let from = -Infinity;
-  let prevLevels = 0;
+  let before: Before | undefined;
   if (old && s.count > old.count) {
     // Only points newer than the last build can be missing (points are append-only). Walking the
     // table from that rowid reads just those; the series' index would walk all its points.
@@ -98,33 +101,42 @@ function build(db: Db, s: SeriesSummary, old: StateRow | undefined): StateRow {
     ) as { step: number | null; n: number };
     if (added.n === s.count - old.count && added.step !== null) {
       from = added.step;
-      prevLevels = (JSON.parse(old.level_tiles) as number[]).length;
+      before = { ...old, levelTiles: JSON.parse(old.level_tiles) as number[] };
     }
   }
   // Inside this write transaction no point can arrive, so every point of the series is ≤ this.
   const maxRowid = prep(db, 'SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
-  buildLevel0(db, s.id, from);
-  return finishBuild(db, s, from, prevLevels, maxRowid);
+  return finishBuild(db, s, from, before, buildLevel0(db, s.id, from), maxRowid);
 }
 
 /**
- * With level 0 written from `from` on: the levels above it (from the first chunk that changed;
- * a level that did not exist yet is built whole), levels no longer needed dropped, and the state
- * row saying what the tiles were built from.
+ * With level 0 written from `from` on (`level0`): the levels above it (from the first chunk that
+ * changed; a level that did not exist yet is built whole), levels no longer needed dropped, and
+ * the state row saying what the tiles were built from. Tile counts and the extent follow from
+ * the state before and the rows rewritten: points are only ever added, so a rewritten row covers
+ * at least what the row it replaced did (counting and scanning every row cost O(series) per
+ * commit).
  */
-function finishBuild(db: Db, s: SeriesSummary, from: number, prevLevels: number, maxRowid: number): StateRow {
-  const levelTiles = [countTiles(db, s.id, 0)];
+function finishBuild(db: Db, s: SeriesSummary, from: number, before: Before | undefined, level0: Written, maxRowid: number): StateRow {
+  const extending = before !== undefined && from !== -Infinity;
+  const prevLevels = extending ? before.levelTiles.length : 0;
+  const count = (level: number, w: Written) => (level < prevLevels ? before!.levelTiles[level]! - w.deleted : 0) + w.inserted;
+  const levelTiles = [count(0, level0)];
   for (let level = 1; level < MAX_LEVELS && levelTiles[level - 1]! > TOP_LEVEL_TILES; level++) {
-    buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity);
-    levelTiles.push(countTiles(db, s.id, level));
+    levelTiles.push(count(level, buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity)));
   }
   prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level >= ?').run(s.id, levelTiles.length);
-  const ext = prep(
-    db,
-    `SELECT coalesce(min(min_step), 0) AS min_step, coalesce(max(max_step), 0) AS max_step,
-              coalesce(min(min_ts), 0) AS min_ts, coalesce(max(max_ts), 0) AS max_ts
-         FROM metric_tile_chunks WHERE series_id = @id AND level = 0`,
-  ).get({ id: s.id }) as { min_step: number; max_step: number; min_ts: number; max_ts: number };
+  const fresh = level0.inserted > 0;
+  const ext = extending
+    ? {
+        min_step: fresh ? Math.min(before.min_step, level0.minStep) : before.min_step,
+        max_step: fresh ? Math.max(before.max_step, level0.maxStep) : before.max_step,
+        min_ts: fresh ? Math.min(before.min_ts, level0.minTs) : before.min_ts,
+        max_ts: fresh ? Math.max(before.max_ts, level0.maxTs) : before.max_ts,
+      }
+    : fresh
+      ? { min_step: level0.minStep, max_step: level0.maxStep, min_ts: level0.minTs, max_ts: level0.maxTs }
+      : { min_step: 0, max_step: 0, min_ts: 0, max_ts: 0 };
   const row: StateRow = {
     count: s.count,
     last_step: s.last_step,
@@ -158,7 +170,7 @@ export class TileAppender {
     private readonly acc: TileAccumulator,
     /** The first step whose tiles are rewritten (the start of the open level-0 chunk). */
     private readonly from: number,
-    private readonly prevLevels: number,
+    private readonly before: Before | undefined,
     lastStep: number,
   ) {
     this.lastStep = lastStep;
@@ -169,17 +181,16 @@ export class TileAppender {
    * built from exactly those points (or it has none yet), else undefined (stale tiles stay stale).
    */
   static open(db: Db, before: SeriesSummary): TileAppender | undefined {
-    if (before.count === 0) return new TileAppender(new TileAccumulator(tileWidth(0), 16), -Infinity, 0, -Infinity);
+    if (before.count === 0) return new TileAppender(new TileAccumulator(tileWidth(0), 16), -Infinity, undefined, -Infinity);
     // Only series that were long have tiles (counts only grow): spare short ones the look-up.
     if (before.count < MIN_TILED_POINTS) return undefined;
-    const row = prep(db, 'SELECT count, last_step, last_ts, level_tiles FROM metric_tile_state WHERE series_id = ?').get(before.id) as
-      Pick<StateRow, 'count' | 'last_step' | 'last_ts' | 'level_tiles'> | undefined;
+    const row = prep(db, 'SELECT * FROM metric_tile_state WHERE series_id = ?').get(before.id) as StateRow | undefined;
     if (!row || row.count !== before.count || row.last_step !== before.last_step || row.last_ts !== before.last_ts) return undefined;
     // Every stored point's step is ≤ last_step, so the chunk holding it is the last one stored.
     const chunk = firstChunk(0, before.last_step);
     const acc = new TileAccumulator(tileWidth(0), CHUNK_TILES);
     acc.seed(readChunks(db, before.id, 0, chunk));
-    return new TileAppender(acc, chunk * chunkSpan(0), (JSON.parse(row.level_tiles) as number[]).length, before.last_step);
+    return new TileAppender(acc, chunk * chunkSpan(0), { ...row, levelTiles: JSON.parse(row.level_tiles) as number[] }, before.last_step);
   }
 
   /** A point inserted after the ones before it (log order). */
@@ -199,8 +210,8 @@ export class TileAppender {
   commit(db: Db, after: SeriesSummary): boolean {
     if (!this.ordered || this.added === 0 || after.count < MIN_TILED_POINTS) return false;
     const maxRowid = prep(db, 'SELECT coalesce(max(rowid), 0) FROM metric_points').pluck().get() as number;
-    writeChunks(db, after.id, 0, firstChunk(0, this.from), this.acc.tiles.view());
-    finishBuild(db, after, this.from, this.prevLevels, maxRowid);
+    const level0 = writeChunks(db, after.id, 0, firstChunk(0, this.from), this.acc.tiles.view());
+    finishBuild(db, after, this.from, this.before, level0, maxRowid);
     return true;
   }
 }
@@ -226,7 +237,7 @@ function firstChunk(level: number, from: number): number {
 /** Rows per read: `all()` on a page is much cheaper per row than iterate(), and a page bounds memory. */
 const PAGE = 65_536;
 
-function buildLevel0(db: Db, seriesId: number, from: number): void {
+function buildLevel0(db: Db, seriesId: number, from: number): Written {
   const chunk = firstChunk(0, from);
   const acc = new TileAccumulator(tileWidth(0));
   // Sorted by step; equal steps in insertion (rowid) order, as the index stores them. Paged by
@@ -244,21 +255,35 @@ function buildLevel0(db: Db, seriesId: number, from: number): void {
     skip = last === step ? skip + same : same;
     step = last;
   }
-  writeChunks(db, seriesId, 0, chunk, acc.tiles.view());
+  return writeChunks(db, seriesId, 0, chunk, acc.tiles.view());
 }
 
-function buildLevel(db: Db, seriesId: number, level: number, from: number): void {
+function buildLevel(db: Db, seriesId: number, level: number, from: number): Written {
   const chunk = firstChunk(level, from);
   // The finer level's chunks that feed this level's chunks from `chunk` on.
   const below = readChunks(db, seriesId, level - 1, chunk === -Infinity ? -Infinity : chunk * FANOUT_CHUNKS);
-  writeChunks(db, seriesId, level, chunk, mergeLevel(below));
+  return writeChunks(db, seriesId, level, chunk, mergeLevel(below));
 }
 
 /** A level's chunk spans FANOUT times the steps of the level below's. */
 const FANOUT_CHUNKS = 4;
 
-function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number, tiles: Float64Array): void {
-  prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ?').run(seriesId, level, fromChunk);
+/** Tiles a rewrite removed and wrote, and the extent of the rows it wrote. */
+interface Written {
+  deleted: number;
+  inserted: number;
+  minStep: number;
+  maxStep: number;
+  minTs: number;
+  maxTs: number;
+}
+
+function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number, tiles: Float64Array): Written {
+  const removed = prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ? RETURNING tiles')
+    .pluck()
+    .all(seriesId, level, fromChunk) as number[];
+  const w: Written = { deleted: 0, inserted: tiles.length / TILE_FIELDS, minStep: Infinity, maxStep: -Infinity, minTs: Infinity, maxTs: -Infinity };
+  for (const n of removed) w.deleted += n;
   const insert = prep(
     db,
     'INSERT INTO metric_tile_chunks (series_id, level, chunk, min_step, max_step, min_ts, max_ts, tiles, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -280,12 +305,13 @@ function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number,
     const maxStep = (tiles[end - TILE_FIELDS + F.index]! + 1) * width - 1;
     const slice = tiles.slice(start, end);
     insert.run(seriesId, level, chunk, minStep, maxStep, minTs, maxTs, slice.length / TILE_FIELDS, encodeTiles(slice));
+    w.minStep = Math.min(w.minStep, minStep);
+    w.maxStep = Math.max(w.maxStep, maxStep);
+    w.minTs = Math.min(w.minTs, minTs);
+    w.maxTs = Math.max(w.maxTs, maxTs);
     start = end;
   }
-}
-
-function countTiles(db: Db, seriesId: number, level: number): number {
-  return prep(db, 'SELECT coalesce(sum(tiles), 0) FROM metric_tile_chunks WHERE series_id = ? AND level = ?').pluck().get(seriesId, level) as number;
+  return w;
 }
 
 /** Tiles of one level from `fromChunk` on, in order, concatenated. */
