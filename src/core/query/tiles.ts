@@ -6,7 +6,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { CHUNK_TILES, F, MAX_LEVELS, TILE_FIELDS, TOP_LEVEL_TILES, TileAccumulator, decodeTiles, encodeTiles, mergeLevel, tileWidth } from './tileMath';
+import { CHUNK_TILES, F, FANOUT, MAX_LEVELS, TILE_FIELDS, TOP_LEVEL_TILES, TileAccumulator, decodeTiles, encodeTiles, mergeLevel, tileWidth } from './tileMath';
 
 export interface SeriesSummary {
   id: number;
@@ -122,8 +122,10 @@ function finishBuild(db: Db, s: SeriesSummary, from: number, before: Before | un
   const prevLevels = extending ? before.levelTiles.length : 0;
   const count = (level: number, w: Written) => (level < prevLevels ? before!.levelTiles[level]! - w.deleted : 0) + w.inserted;
   const levelTiles = [count(0, level0)];
+  let below = level0;
   for (let level = 1; level < MAX_LEVELS && levelTiles[level - 1]! > TOP_LEVEL_TILES; level++) {
-    levelTiles.push(count(level, buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity)));
+    below = buildLevel(db, s.id, level, level < prevLevels ? from : -Infinity, below);
+    levelTiles.push(count(level, below));
   }
   prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level >= ?').run(s.id, levelTiles.length);
   const fresh = level0.inserted > 0;
@@ -258,18 +260,32 @@ function buildLevel0(db: Db, seriesId: number, from: number): Written {
   return writeChunks(db, seriesId, 0, chunk, acc.tiles.view());
 }
 
-function buildLevel(db: Db, seriesId: number, level: number, from: number): Written {
+/**
+ * Rewrites a level from the chunk holding `from` on, given what was just written to the level
+ * below (`below`, from `from` on as well). Built whole, it merges the whole level below. Extended,
+ * the start of its chunk is fed by tiles below that did not change, so those come from the chunk's
+ * own stored row, and the rest from the tiles just written below: one row read per level instead
+ * of the level below's four.
+ */
+function buildLevel(db: Db, seriesId: number, level: number, from: number, below: Written): Written {
   const chunk = firstChunk(level, from);
-  // The finer level's chunks that feed this level's chunks from `chunk` on.
-  const below = readChunks(db, seriesId, level - 1, chunk === -Infinity ? -Infinity : chunk * FANOUT_CHUNKS);
-  return writeChunks(db, seriesId, level, chunk, mergeLevel(below));
+  if (chunk === -Infinity) {
+    const whole = below.fromChunk === -Infinity ? below.tiles : readChunks(db, seriesId, level - 1, -Infinity);
+    return writeChunks(db, seriesId, level, chunk, mergeLevel(whole));
+  }
+  // The first tile of this level fed by a rewritten tile below (chunks hold a multiple of FANOUT tiles).
+  const firstFed = (below.fromChunk * CHUNK_TILES) / FANOUT;
+  const own = readChunks(db, seriesId, level, chunk);
+  let keep = 0;
+  while (keep < own.length && own[keep + F.index]! < firstFed) keep += TILE_FIELDS;
+  return writeChunks(db, seriesId, level, chunk, concat([own.subarray(0, keep), mergeLevel(below.tiles)]));
 }
-
-/** A level's chunk spans FANOUT times the steps of the level below's. */
-const FANOUT_CHUNKS = 4;
 
 /** Tiles a rewrite removed and wrote, and the extent of the rows it wrote. */
 interface Written {
+  /** The tiles written, from the start of chunk `fromChunk` (-Infinity: the whole level). */
+  tiles: Float64Array;
+  fromChunk: number;
   deleted: number;
   inserted: number;
   minStep: number;
@@ -282,7 +298,16 @@ function writeChunks(db: Db, seriesId: number, level: number, fromChunk: number,
   const removed = prep(db, 'DELETE FROM metric_tile_chunks WHERE series_id = ? AND level = ? AND chunk >= ? RETURNING tiles')
     .pluck()
     .all(seriesId, level, fromChunk) as number[];
-  const w: Written = { deleted: 0, inserted: tiles.length / TILE_FIELDS, minStep: Infinity, maxStep: -Infinity, minTs: Infinity, maxTs: -Infinity };
+  const w: Written = {
+    tiles,
+    fromChunk,
+    deleted: 0,
+    inserted: tiles.length / TILE_FIELDS,
+    minStep: Infinity,
+    maxStep: -Infinity,
+    minTs: Infinity,
+    maxTs: -Infinity,
+  };
   for (const n of removed) w.deleted += n;
   const insert = prep(
     db,
