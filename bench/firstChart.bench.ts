@@ -6,9 +6,12 @@
  * Baselines in the same run: the same request repeated (tiles certainly fresh), and the same store
  * with its tiles dropped, so the first request builds them (what happened before tiles were built
  * as points arrive). Every answer's point count is checked. Prints JSON; never asserts timings.
+ * CPU figures are the backend's main thread (Linux schedstat, ns), so a loaded machine's waiting
+ * is told apart from our work: during the run (ingest and tile upkeep) and during the first chart.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../src/core/store/database';
 import { getSeriesDownsampled } from '../src/core/query/series';
@@ -21,6 +24,15 @@ import { makeTempDir } from '../test/helpers/tmp';
 const POINTS = Number(process.env['MLWB_BENCH_POINTS'] ?? 1_000_000);
 const BUCKETS = 1000;
 const round = (x: number) => +x.toFixed(1);
+
+/** CPU time of a process' main thread in ms (Linux); NaN where /proc has no schedstat. */
+function mainThreadCpuMs(pid: number | undefined): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
 
 async function main(): Promise<void> {
   const tmp = makeTempDir('mlwb-bench-chart-');
@@ -38,6 +50,8 @@ async function main(): Promise<void> {
       return ms;
     };
     let first: number;
+    let firstCpu: number;
+    let runCpu: number;
     const repeats: number[] = [];
     try {
       await backend.request('initialize', { workspaceFolder: dir, protocolVersion: PROTOCOL_VERSION });
@@ -45,6 +59,7 @@ async function main(): Promise<void> {
       const env = { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(dir, '.mlwb'), MLWB_CAPTURE_ENV: '0' };
       const child = spawn('python3', [path.join(REPO_ROOT, 'python', 'bench_client.py'), String(POINTS)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       const exited = new Promise((r) => child.once('exit', r));
+      const cpuAtStart = mainThreadCpuMs(backend.child.pid);
       const deadline = performance.now() + 600_000;
       for (;;) {
         const runs = await backend.request('runs/list', {});
@@ -55,7 +70,10 @@ async function main(): Promise<void> {
         if (performance.now() > deadline) throw new Error('the run never became queryable');
         await new Promise((r) => setTimeout(r, 10));
       }
+      const cpuAtQueryable = mainThreadCpuMs(backend.child.pid);
+      runCpu = cpuAtQueryable - cpuAtStart;
       first = await timedSeries();
+      firstCpu = mainThreadCpuMs(backend.child.pid) - cpuAtQueryable;
       for (let i = 0; i < 3; i++) repeats.push(await timedSeries());
       await exited;
     } finally {
@@ -84,7 +102,11 @@ async function main(): Promise<void> {
           bench: 'first chart of a long series',
           points: POINTS,
           buckets: BUCKETS,
+          load_average_1m: +os.loadavg()[0]!.toFixed(2),
           first_chart_after_run_ms: round(first),
+          first_chart_backend_cpu_ms: round(firstCpu),
+          backend_cpu_during_run_ms: round(runCpu),
+          backend_cpu_during_run_us_per_point: +((runCpu * 1000) / POINTS).toFixed(3),
           repeat_chart_ms: round(repeat),
           first_vs_repeat: +(first / repeat).toFixed(3),
           baseline_tiles_built_on_first_request_ms: round(build),

@@ -25,12 +25,25 @@ export interface LiveIngestEvents {
 }
 
 export interface LiveIngestOptions {
-  /** Coalesce bursts of appends before ingesting (the client flushes every ≤50 ms); short, as it adds to the wait for the last point. */
+  /**
+   * Wait after an append before ingesting. 0 by default: every millisecond here adds to the wait
+   * for a run's last point, and appends that arrive while a drain runs are coalesced anyway (they
+   * are picked up by the same drain).
+   */
   readonly debounceMs?: number;
+  /** At most one `changed` notification per this many ms; the first after a quiet spell goes out at once. */
   readonly notifyMs?: number;
   readonly sweepMs?: number;
   /** Chunks committed before yielding to the event loop, so requests are served during big ingests. */
   readonly chunksPerTurn?: number;
+  /**
+   * Quiet time after ingest before the chart tiles it left stale are extended from the store (it
+   * extends current ones itself, from memory). Between a client's flushes, so the request that
+   * reads a run's last points (sent the moment ingest notifies) is not queued behind that work.
+   */
+  readonly tilesDelayMs?: number;
+  /** Quiet time before the idle pass over every series' tiles (start-up) and what extension left over. */
+  readonly idleTilesMs?: number;
 }
 
 /**
@@ -44,6 +57,10 @@ export class LiveIngest {
   private readonly changedSinceNotify = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private notifyTimer: NodeJS.Timeout | undefined;
+  private lastNotifyAt = -Infinity;
+  /** Per run: the looks after chokidar's throttle windows (see onFile). */
+  private readonly lookAgain = new Map<string, NodeJS.Timeout[]>();
+  private extendTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private draining = false;
   private closed = false;
@@ -61,7 +78,7 @@ export class LiveIngest {
     private readonly events: LiveIngestEvents,
     options: LiveIngestOptions = {},
   ) {
-    this.opts = { debounceMs: 10, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, ...options };
+    this.opts = { debounceMs: 0, notifyMs: 150, sweepMs: 5000, chunksPerTurn: 1, tilesDelayMs: 25, idleTilesMs: 200, ...options };
   }
 
   /** Catches up with every log, then follows changes. */
@@ -80,6 +97,13 @@ export class LiveIngest {
     this.schedule(0);
   }
 
+  /** Resolves once the watcher reports appends (its initial scan is done); for tests. */
+  watching(): Promise<void> {
+    const w = this.watcher;
+    if (!w) return Promise.reject(new Error('LiveIngest was not started'));
+    return new Promise((resolve) => w.once('ready', () => resolve()));
+  }
+
   /** Resolves once nothing is waiting to be ingested (tests, and `runs/*` requests that want fresh data). */
   async idle(): Promise<void> {
     while (this.dirty.size > 0 || this.draining) await new Promise((r) => setTimeout(r, 5));
@@ -96,8 +120,27 @@ export class LiveIngest {
     });
     const onFile = (p: string) => {
       if (path.basename(p) !== 'events.jsonl') return;
-      this.dirty.add(path.basename(path.dirname(p)));
+      const runId = path.basename(path.dirname(p));
+      this.dirty.add(runId);
       this.schedule(this.opts.debounceMs);
+      // chokidar drops, and never sends later, a file event within 5 ms of the one before and a
+      // change within 50 ms of the last one it reported (two throttles). Ingest starts at once, so
+      // an append in those windows would wait for the run's next append, and a run's last append
+      // for ever (a million-step run stopped short of its last flush): look again once each
+      // window is over; the first look keeps the common case quick.
+      for (const timer of this.lookAgain.get(runId) ?? []) clearTimeout(timer);
+      const look = () => {
+        this.dirty.add(runId);
+        this.schedule(0);
+      };
+      const last = LOOK_AGAIN_MS.length - 1;
+      const timers = LOOK_AGAIN_MS.map((ms, i) =>
+        setTimeout(() => {
+          if (i === last) this.lookAgain.delete(runId);
+          look();
+        }, ms),
+      );
+      this.lookAgain.set(runId, timers);
     };
     w.on('add', onFile).on('change', onFile);
     w.on('error', (err: unknown) => {
@@ -134,7 +177,6 @@ export class LiveIngest {
           more = this.ingestStep(runId);
           if (more) await new Promise((resolve) => setImmediate(resolve));
         }
-        if (this.tileRuns.has(runId) && !this.closed) this.extendTiles(runId);
       }
     } catch (e) {
       this.events.warn(`Ingest failed: ${(e as Error).message}`);
@@ -142,21 +184,34 @@ export class LiveIngest {
       this.draining = false;
     }
     if (this.dirty.size > 0) this.schedule(0);
-    else this.scheduleTiles();
+    else this.scheduleExtendTiles();
   }
 
   /**
-   * Extends the chart tiles of a run's long series by the points just ingested, as they arrive, so
-   * the first chart of a long series is ready when the run ends (building a million-point series'
-   * tiles on first view took 0.7 s). Incremental: only the new points are read. A series left over
-   * by the budget is finished by the idle pass.
+   * Ingest keeps the chart tiles of long series current in each commit, from the points it parsed
+   * (`keepTiles`; building a million-point series' tiles on first view took 0.7 s). What it leaves
+   * stale (points that came out of step order, tiles that were stale before) is extended here,
+   * reading the new points back from the store. Never between a commit and the requests it
+   * answers: it waits for ingest to be quiet for `tilesDelayMs` (a client flushes every 50 ms), and
+   * a drain starting meanwhile puts it off again. A series left over by the budget is finished by
+   * the idle pass.
    */
-  private extendTiles(runId: string): void {
-    try {
-      if (!refreshTiles(this.db, { runIds: [runId], budgetMs: TILES_PER_INGEST_MS }).remaining) this.tileRuns.delete(runId);
-    } catch (e) {
-      this.events.warn(`Preparing chart data failed: ${(e as Error).message}`);
-    }
+  private scheduleExtendTiles(): void {
+    clearTimeout(this.extendTimer);
+    if (this.closed) return;
+    if (this.tileRuns.size === 0) return this.scheduleTiles();
+    this.extendTimer = setTimeout(() => {
+      this.extendTimer = undefined;
+      if (this.closed || this.draining || this.dirty.size > 0) return; // the drain's end schedules it again
+      for (const runId of [...this.tileRuns]) {
+        try {
+          if (!refreshTiles(this.db, { runIds: [runId], budgetMs: TILES_PER_INGEST_MS }).remaining) this.tileRuns.delete(runId);
+        } catch (e) {
+          this.events.warn(`Preparing chart data failed: ${(e as Error).message}`); // the idle pass tries once more
+        }
+      }
+      this.scheduleTiles();
+    }, this.opts.tilesDelayMs);
   }
 
   /**
@@ -181,7 +236,7 @@ export class LiveIngest {
         this.tileRuns.clear();
       }
       this.scheduleTiles();
-    }, 200);
+    }, this.opts.idleTilesMs);
   }
 
   private passInputs(runId: string, inputs: LoggedInput[]): void {
@@ -220,7 +275,7 @@ export class LiveIngest {
 
   /** Ingests up to `chunksPerTurn` chunks of one run's log; true when more is left. */
   private ingestStep(runId: string): boolean {
-    const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn });
+    const r = ingestRunLog(this.db, this.paths.runsDir, runId, { maxChunks: this.opts.chunksPerTurn, keepTiles: true });
     for (const issue of r.issues) this.events.issue(issue);
     if (r.inputs.length) this.passInputs(runId, r.inputs);
     if (!r.unchanged) {
@@ -230,14 +285,22 @@ export class LiveIngest {
     return r.more;
   }
 
+  /**
+   * Views refresh on `changed`, so its delay is part of what a user waits for. A throttle with a
+   * leading edge: the first change after a quiet spell is told as soon as this turn ends, later
+   * ones at most once per `notifyMs` (before, every change waited the full `notifyMs`).
+   */
   private markChanged(runId: string): void {
     this.changedSinceNotify.add(runId);
-    this.notifyTimer ??= setTimeout(() => {
+    if (this.notifyTimer) return;
+    const wait = Math.max(0, this.lastNotifyAt + this.opts.notifyMs - performance.now());
+    this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
+      this.lastNotifyAt = performance.now();
       const ids = [...this.changedSinceNotify];
       this.changedSinceNotify.clear();
       this.events.changed(ids);
-    }, this.opts.notifyMs);
+    }, wait);
   }
 
   async close(): Promise<void> {
@@ -245,10 +308,19 @@ export class LiveIngest {
     clearTimeout(this.timer);
     clearTimeout(this.notifyTimer);
     clearTimeout(this.tilesTimer);
+    clearTimeout(this.extendTimer);
+    for (const timers of this.lookAgain.values()) for (const timer of timers) clearTimeout(timer);
     clearInterval(this.sweepTimer);
     await this.watcher?.close();
   }
 }
+
+/**
+ * Past chokidar's two throttles, with a margin: 5 ms on file events (handler.js
+ * `_throttle(THROTTLE_MODE_WATCH, file, 5)`) and 50 ms on reported changes (index.js
+ * `_throttle(EVENTS.CHANGE, path, 50)`).
+ */
+const LOOK_AGAIN_MS = [15, 60];
 
 /** Time for extending tiles after each ingest of a run (checked between series). */
 const TILES_PER_INGEST_MS = 20;

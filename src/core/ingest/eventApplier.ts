@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
+import type { PointColumns } from './metricLine';
+import { MIN_TILED_POINTS, TileAppender, updateTiles } from '../query/tiles';
 
 /** A data path a run's log says it read, and when (the event's time, ms since the epoch). */
 export interface LoggedInput {
@@ -20,6 +22,10 @@ interface SummaryAcc {
   max: number | null;
   count: number;
   nanCount: number;
+  /** The series' count before this chunk (whether it just became long enough to tile). */
+  countBefore: number;
+  /** Extends the series' chart tiles by this chunk's points, when `keepTiles` and they were current. */
+  tiles: TileAppender | undefined;
 }
 
 interface RunState {
@@ -38,19 +44,29 @@ export class EventApplier {
   private readonly s: ReturnType<typeof prepareStatements>;
   private readonly seriesIds = new Map<string, number>();
   private readonly summaries = new Map<number, SummaryAcc>();
+  /** For the current chunk, by PointColumns key index: the series id and its summary. */
+  private keySeries: number[] = [];
+  private keyAcc: SummaryAcc[] = [];
   private run: RunState | undefined;
   /**
    * Points waiting for the next multi-row insert: series, step, ts, value, … One array reused for
    * every batch (better-sqlite3 reads it during the call), so a chunk allocates no point arrays.
+   * Numbers only (NaN included: SQLite binds NaN as NULL), so V8 keeps it an unboxed double array.
    */
-  private readonly batch: (number | null)[] = new Array<number | null>(4 * POINTS_PER_INSERT).fill(0);
+  private readonly batch: number[] = new Array<number>(4 * POINTS_PER_INSERT).fill(0.5);
   private batchLength = 0;
   private maxTs = -Infinity;
   points = 0;
   inputs: LoggedInput[] = [];
+  /**
+   * Keep long series' chart tiles current in the same transaction, folding in the points this
+   * applier holds anyway (see TileAppender), so a chart opened the moment a run's last point is
+   * queryable finds them ready and nothing reads the points back.
+   */
+  keepTiles = false;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     readonly runId: string,
   ) {
     this.s = statementsFor(db);
@@ -59,15 +75,20 @@ export class EventApplier {
   /** After a savepoint rolled back: forget what was cached in memory and re-read the run's state. */
   recover(): void {
     const inputs = this.inputs;
-    this.seriesIds.clear();
     this.begin();
     this.inputs = inputs;
   }
 
-  /** Starts a chunk: reads the run's current state (another window may have advanced it). */
+  /**
+   * Starts a chunk: reads the run's current state (another window may have advanced it). Series ids
+   * are looked up again: one cached from a chunk that rolled back would name no row.
+   */
   begin(): void {
     const row = this.s.runState.get(this.runId) as { end_source: string | null } | undefined;
     this.run = { exists: !!row, endedByLog: row?.end_source === 'log', killedBySweep: row?.end_source === 'sweep' };
+    this.seriesIds.clear();
+    this.keySeries = [];
+    this.keyAcc = [];
     this.summaries.clear();
     this.inputs = [];
     this.batchLength = 0;
@@ -116,6 +137,68 @@ export class EventApplier {
     if (e.ts > this.maxTs) this.maxTs = e.ts;
   }
 
+  /**
+   * Applies points [from, to) of the chunk's columns: what apply() does for each as a metric event,
+   * with the run's state checked once (no event comes between them) and the series and summary of
+   * each key found once per chunk.
+   */
+  applyPoints(p: PointColumns, from: number, to: number): void {
+    if (from >= to) return;
+    const run = this.run!;
+    if (run.endedByLog) return;
+    this.ensureRun(p.ts[from]!);
+    if (run.killedBySweep) {
+      this.s.revive.run(this.runId);
+      run.killedBySweep = false;
+    }
+    const { key: keys, step: steps, ts: tss, value: values } = p;
+    const b = this.batch;
+    let n = this.batchLength;
+    let maxTs = this.maxTs;
+    let lastKey = -1;
+    let seriesId = 0;
+    let a: SummaryAcc | undefined;
+    let tiles: TileAppender | undefined;
+    for (let i = from; i < to; i++) {
+      const k = keys[i]!;
+      if (k !== lastKey) {
+        lastKey = k;
+        seriesId = this.keySeries[k] ??= this.series(p.keys[k]!);
+        a = this.keyAcc[k] ??= this.summaryOf(seriesId);
+        tiles = a.tiles;
+      }
+      const step = steps[i]!;
+      const ts = tss[i]!;
+      const value = values[i]!;
+      b[n++] = seriesId;
+      b[n++] = step;
+      b[n++] = ts;
+      b[n++] = value;
+      if (n === b.length) {
+        this.s.insertPoints.run(b);
+        n = 0;
+      }
+      const acc = a!;
+      acc.count++;
+      // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
+      if (step >= acc.lastStep) {
+        acc.last = value === value ? value : null;
+        acc.lastStep = step;
+        acc.lastTs = ts;
+      }
+      if (value !== value) acc.nanCount++;
+      else {
+        if (acc.min === null || value < acc.min) acc.min = value;
+        if (acc.max === null || value > acc.max) acc.max = value;
+      }
+      if (ts > maxTs) maxTs = ts;
+      if (tiles !== undefined) tiles.add(step, ts, value);
+    }
+    this.batchLength = n;
+    this.maxTs = maxTs;
+    this.points += to - from;
+  }
+
   /** Writes the chunk's pending points, summaries and last-seen time. */
   flush(): void {
     const b = this.batch;
@@ -124,8 +207,22 @@ export class EventApplier {
     if (this.maxTs > -Infinity && this.run?.exists) this.s.seen.run(this.maxTs, this.runId);
     for (const [seriesId, a] of this.summaries) {
       this.s.upsertSummary.run(seriesId, a.last, a.min, a.max, a.count, a.lastStep, a.lastTs, a.nanCount);
+      if (this.keepTiles) this.keepTilesOf(seriesId, a);
     }
     this.summaries.clear();
+  }
+
+  /**
+   * After the chunk's points are inserted: tiles extended from memory, or, for a series that has
+   * just grown long enough to tile (or whose points came out of step order while short), built
+   * from the store, which then holds few points. Long series with stale tiles are left to the
+   * backend's idle pass and to the chart request (freshTiles).
+   */
+  private keepTilesOf(seriesId: number, a: SummaryAcc): void {
+    if (a.count < MIN_TILED_POINTS) return;
+    const after = { id: seriesId, count: a.count, last_step: a.lastStep, last_ts: a.lastTs };
+    if (a.tiles?.commit(this.db, after)) return;
+    if (a.countBefore < MIN_TILED_POINTS) updateTiles(this.db, after);
   }
 
   private start(e: RunStartEvent): void {
@@ -185,13 +282,13 @@ export class EventApplier {
 
   private point(key: string, step: number, ts: number, value: number): void {
     const seriesId = this.series(key);
-    // SQLite stores NaN as NULL; queries read NULL back as NaN.
+    // SQLite stores NaN as NULL (sqlite3_bind_double binds NaN as NULL); queries read NULL back as NaN.
     const b = this.batch;
     let n = this.batchLength;
     b[n++] = seriesId;
     b[n++] = step;
     b[n++] = ts;
-    b[n++] = Number.isNaN(value) ? null : value;
+    b[n++] = value;
     if (n === b.length) {
       // Inside the caller's transaction, like flush(): a full batch goes to SQLite right away.
       this.s.insertPoints.run(b);
@@ -199,16 +296,9 @@ export class EventApplier {
     }
     this.batchLength = n;
     this.points++;
-    let a = this.summaries.get(seriesId);
-    if (!a) {
-      const row = this.s.summary.get(seriesId) as
-        { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number } | undefined;
-      a = row
-        ? { last: row.last, min: row.min, max: row.max, count: row.count, lastStep: row.last_step, lastTs: row.last_ts, nanCount: row.nan_count }
-        : { last: null, min: null, max: null, count: 0, lastStep: -Infinity, lastTs: 0, nanCount: 0 };
-      this.summaries.set(seriesId, a);
-    }
+    const a = this.summaryOf(seriesId);
     a.count++;
+    a.tiles?.add(step, ts, value);
     // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
     if (step >= a.lastStep) {
       a.last = Number.isNaN(value) ? null : value;
@@ -220,6 +310,31 @@ export class EventApplier {
       if (a.min === null || value < a.min) a.min = value;
       if (a.max === null || value > a.max) a.max = value;
     }
+  }
+
+  /** The series' summary as of this chunk: read from the store once, then updated in memory. */
+  private summaryOf(seriesId: number): SummaryAcc {
+    let a = this.summaries.get(seriesId);
+    if (!a) {
+      const row = this.s.summary.get(seriesId) as
+        { last: number | null; min: number | null; max: number | null; count: number; last_step: number; last_ts: number; nan_count: number } | undefined;
+      const count = row?.count ?? 0;
+      const lastStep = row?.last_step ?? -Infinity;
+      const lastTs = row?.last_ts ?? 0;
+      a = {
+        last: row?.last ?? null,
+        min: row?.min ?? null,
+        max: row?.max ?? null,
+        count,
+        lastStep,
+        lastTs,
+        nanCount: row?.nan_count ?? 0,
+        countBefore: count,
+        tiles: this.keepTiles ? TileAppender.open(this.db, { id: seriesId, count, last_step: lastStep, last_ts: lastTs }) : undefined,
+      };
+      this.summaries.set(seriesId, a);
+    }
+    return a;
   }
 
   private series(key: string): number {

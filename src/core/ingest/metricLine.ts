@@ -1,86 +1,279 @@
 /**
- * A fast path for the one line shape that makes up almost every event log: a `metric` event as the
- * Python client writes it, `{"type":"metric","ts":…,"key":"…","value":…,"step":…}`. Scanning it in
- * place and building the event directly is several times cheaper than JSON.parse plus validation
- * (parsing was half of ingest's time, much of it garbage collection of the line strings). Anything
- * that does not match exactly (other field order, escapes in the key, a float step, extra fields,
- * whitespace) goes the general way, so this only ever returns what `toRunEvent(JSON.parse(line))`
- * returns: tested differentially in test/unit/core/ingest/metricLine.test.ts.
+ * A fast path for the two line shapes that make up almost every event log: a `metric` event as the
+ * Python client writes it, `{"type":"metric","ts":…,"key":"…","value":…,"step":…}`, and a `metrics`
+ * event (`log_metrics`, a dict per step), `{"type":"metrics","ts":…,"step":…,"values":{"k":v,…}}`. It is scanned
+ * in place in the bytes read from the log, and the point goes into columns (PointColumns) instead
+ * of an event object: no string, object or number box per line. Decoding the chunk to a string,
+ * an event object per line and the garbage they made were most of ingest's time outside SQLite.
+ * Anything that does not match exactly (other field order, escapes in the key, a float step, extra
+ * fields, whitespace) goes the general way, so this only ever yields what
+ * `toRunEvent(JSON.parse(line))` yields: tested differentially in
+ * test/unit/core/ingest/metricLine.test.ts.
  */
 import type { RunEvent } from './events';
 
 export type MetricEvent = Extract<RunEvent, { type: 'metric' }>;
+export type MetricsEvent = Extract<RunEvent, { type: 'metrics' }>;
 
-const HEAD = '{"type":"metric","ts":';
-const KEY = ',"key":"';
-const VALUE = '","value":';
-const STEP = ',"step":';
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const HEAD = ascii('{"type":"metric","ts":');
+const DICT_HEAD = ascii('{"type":"metrics","ts":');
+const VALUES = ascii(',"values":{');
+const PROTO = ascii('__proto__');
+const KEY = ascii(',"key":"');
+const VALUE = ascii('","value":');
+const STEP = ascii(',"step":');
+const NAN = ascii('"NaN"');
+const INF = ascii('"Infinity"');
+const NEG_INF = ascii('"-Infinity"');
 /** The largest |ts| ingest accepts (see events.ts): a JavaScript Date's range in milliseconds. */
 const MAX_TS = 8.64e15;
+/** Integers below this are exact doubles, and so is every product/quotient step below. */
+const EXACT = 2 ** 53;
+/** 10^0 … 10^22 are exact doubles (5^22 < 2^53): the range of Clinger's fast path. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const isDigit = (c: number) => c >= ZERO && c <= NINE;
+const CLOSE = 0x7d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
 
-/** Scanner state: where the last scan stopped, and the last key (reused while a log repeats it). */
-let at = 0;
-let lastKey = '';
+/**
+ * Points of one chunk, column by column, in log order. Keys are numbered per PointColumns (a
+ * handful per run), so a point is four numbers and a key index. Reused from chunk to chunk.
+ */
+export class PointColumns {
+  /** The distinct keys seen, by index. */
+  readonly keys: string[] = [];
+  key = new Int32Array(1024);
+  step = new Float64Array(1024);
+  ts = new Float64Array(1024);
+  value = new Float64Array(1024);
+  /** The log line of each point (1-based), for reports. */
+  line = new Float64Array(1024);
+  length = 0;
+  /** Each key's bytes as the log writes them, to recognise a key without decoding it. */
+  private readonly keyBytes: Uint8Array[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private lastKey = -1;
 
-/** One line without its newline. */
-export function parseMetricLine(line: string): MetricEvent | undefined {
-  return scanMetricLine(line, 0, line.length);
-}
-
-/** The metric event in `text` from `start` to `end` (a line, without its newline), or undefined. */
-export function scanMetricLine(text: string, start: number, end: number): MetricEvent | undefined {
-  if (!text.startsWith(HEAD, start)) return undefined;
-  at = start + HEAD.length;
-  const ts = scanInt(text, end);
-  if (ts === undefined || Math.abs(ts) > MAX_TS || !text.startsWith(KEY, at)) return undefined;
-  const keyStart = at + KEY.length;
-  let i = keyStart;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) break;
-    if (c < 0x20 || c === 0x5c) return undefined; // a control character or an escape
+  /** Empties the columns for the next chunk; the keys stay numbered. */
+  clear(): void {
+    this.length = 0;
   }
-  if (i === keyStart || i >= end || !text.startsWith(VALUE, i)) return undefined;
-  const key = i - keyStart === lastKey.length && text.startsWith(lastKey, keyStart) ? lastKey : (lastKey = text.slice(keyStart, i));
-  at = i + VALUE.length;
-  const value = scanValue(text, end);
-  if (value === undefined || !text.startsWith(STEP, at)) return undefined;
-  at += STEP.length;
-  const step = scanInt(text, end);
-  if (step === undefined || !Number.isSafeInteger(step) || at !== end - 1 || text.charCodeAt(at) !== 0x7d) return undefined;
-  return { type: 'metric', ts, key, value, step };
+
+  /** Forgets the keys too (the next log's keys are its own). */
+  reset(): void {
+    this.length = 0;
+    this.keys.length = 0;
+    this.keyBytes.length = 0;
+    this.keyIndex.clear();
+    this.lastKey = -1;
+  }
+
+  push(key: number, step: number, ts: number, value: number, line: number): void {
+    let n = this.length;
+    if (n === this.key.length) this.grow();
+    this.key[n] = key;
+    this.step[n] = step;
+    this.ts[n] = ts;
+    this.value[n] = value;
+    this.line[n] = line;
+    this.length = ++n;
+  }
+
+  /** The index of the key whose raw bytes are buf[start, end) (no escapes, no control characters). */
+  keyAt(buf: Buffer, start: number, end: number): number {
+    const last = this.lastKey;
+    if (last >= 0 && sameBytes(buf, start, end, this.keyBytes[last]!)) return last;
+    const known = this.keyBytes;
+    // A run logs a handful of keys; past a few dozen, decoding and a map look-up are as cheap.
+    if (known.length <= 32) {
+      for (let k = 0; k < known.length; k++) {
+        if (sameBytes(buf, start, end, known[k]!)) return (this.lastKey = k);
+      }
+    }
+    const key = buf.toString('utf8', start, end);
+    let k = this.keyIndex.get(key);
+    if (k === undefined) {
+      k = this.keys.length;
+      this.keys.push(key);
+      this.keyBytes.push(new Uint8Array(buf.subarray(start, end))); // a copy: the chunk's buffer is not kept
+      this.keyIndex.set(key, k);
+    }
+    return (this.lastKey = k);
+  }
+
+  private grow(): void {
+    const size = this.key.length * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    const key = new Int32Array(size);
+    key.set(this.key);
+    this.key = key;
+    this.step = f64(this.step);
+    this.ts = f64(this.ts);
+    this.value = f64(this.value);
+    this.line = f64(this.line);
+  }
 }
 
-/** JSON's integer grammar (no leading zeros, fraction or exponent); exact up to 2^53. */
-function scanInt(text: string, end: number): number | undefined {
+function sameBytes(buf: Buffer, start: number, end: number, bytes: Uint8Array): boolean {
+  if (end - start !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (buf[start + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Where the last scan stopped, and the numbers it read. */
+let at = 0;
+let int = 0;
+
+/**
+ * Scans the metric line starting at `start` in `buf` and appends its point to `out`. Returns the
+ * offset of the line's closing `}`, which must be followed by a newline or be the last byte before
+ * `end`; or -1 when the line is not of the fast shape (nothing is appended). Every byte the scan
+ * accepts is ASCII other than a newline, or a key byte (not a quote, backslash or control
+ * character), so a scan never runs past the end of its line.
+ */
+export function scanMetricLine(buf: Buffer, start: number, end: number, out: PointColumns, line: number): number {
+  if (!matches(buf, start, HEAD)) return -1;
+  at = start + HEAD.length;
+  if (!scanInt(buf)) return -1;
+  const ts = int;
+  if (Math.abs(ts) > MAX_TS || !matches(buf, at, KEY)) return -1;
+  const keyStart = at + KEY.length;
+  const i = keyEnd(buf, keyStart);
+  if (i <= keyStart || !matches(buf, i, VALUE)) return -1;
+  at = i + VALUE.length;
+  const value = scanValue(buf);
+  if (value === undefined || !matches(buf, at, STEP)) return -1;
+  at += STEP.length;
+  if (!scanInt(buf)) return -1;
+  const step = int;
+  if (!Number.isSafeInteger(step) || buf[at] !== CLOSE || (at + 1 !== end && buf[at + 1] !== NEWLINE)) return -1;
+  out.push(out.keyAt(buf, keyStart, i), step, ts, value, line);
+  return at;
+}
+
+/**
+ * Like scanMetricLine, for a `metrics` line: appends one point per key, in the line's order, or
+ * nothing. Keys JSON.parse would treat differently from their place in the line go the general
+ * way: a repeated key (the last value wins there), an array-index key such as "3" (an object lists
+ * those first), `__proto__` (assigning it does not make a key), and the empty dict.
+ */
+export function scanMetricsLine(buf: Buffer, start: number, end: number, out: PointColumns, line: number): number {
+  if (!matches(buf, start, DICT_HEAD)) return -1;
+  at = start + DICT_HEAD.length;
+  if (!scanInt(buf)) return -1;
+  const ts = int;
+  if (Math.abs(ts) > MAX_TS || !matches(buf, at, STEP)) return -1;
+  at += STEP.length;
+  if (!scanInt(buf)) return -1;
+  const step = int;
+  if (!Number.isSafeInteger(step) || !matches(buf, at, VALUES)) return -1;
+  at += VALUES.length;
+  const first = out.length;
+  for (;;) {
+    if (buf[at] !== QUOTE) break;
+    const keyStart = at + 1;
+    const i = keyEnd(buf, keyStart);
+    if (i <= keyStart || buf[i + 1] !== COLON || isIndexKey(buf, keyStart, i) || (i - keyStart === PROTO.length && matches(buf, keyStart, PROTO))) break;
+    at = i + 2;
+    const value = scanValue(buf);
+    if (value === undefined) break;
+    const k = out.keyAt(buf, keyStart, i);
+    let repeated = false;
+    for (let j = first; j < out.length; j++) if (out.key[j] === k) repeated = true;
+    if (repeated) break;
+    out.push(k, step, ts, value, line);
+    const c = buf[at];
+    if (c === COMMA) {
+      at++;
+      continue;
+    }
+    if (c === CLOSE && buf[at + 1] === CLOSE && (at + 2 === end || buf[at + 2] === NEWLINE)) return at + 1;
+    break;
+  }
+  out.length = first; // not the fast shape after all: the general path takes the whole line
+  return -1;
+}
+
+/** The end of a key (its closing quote), or -1 at an escape or a control character (a newline included). */
+function keyEnd(buf: Buffer, from: number): number {
+  for (let i = from; ; i++) {
+    const c = buf[i];
+    if (c === QUOTE) return i;
+    if (c === undefined || c < 0x20 || c === BACKSLASH) return -1;
+  }
+}
+
+/** Only digits: JavaScript objects order such keys (array indices) before the others. */
+function isIndexKey(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isDigit(buf[i])) return false;
+  return true;
+}
+
+/** One line without its newline, as an event (the differential tests compare it with the general path). */
+export function parseMetricLine(line: string): MetricEvent | undefined {
+  const buf = Buffer.from(line, 'utf8');
+  const cols = new PointColumns();
+  if (scanMetricLine(buf, 0, buf.length, cols, 1) < 0 || cols.length !== 1) return undefined;
+  return { type: 'metric', ts: cols.ts[0]!, key: cols.keys[cols.key[0]!]!, value: cols.value[0]!, step: cols.step[0]! };
+}
+
+/** One `metrics` line without its newline, as an event, for the differential tests. */
+export function parseMetricsLine(line: string): MetricsEvent | undefined {
+  const buf = Buffer.from(line, 'utf8');
+  const cols = new PointColumns();
+  if (scanMetricsLine(buf, 0, buf.length, cols, 1) < 0) return undefined;
+  const values: Record<string, number> = {};
+  for (let i = 0; i < cols.length; i++) values[cols.keys[cols.key[i]!]!] = cols.value[i]!;
+  return { type: 'metrics', ts: cols.ts[0]!, step: cols.step[0]!, values };
+}
+
+function matches(buf: Buffer, from: number, pattern: Uint8Array): boolean {
+  for (let i = 0; i < pattern.length; i++) if (buf[from + i] !== pattern[i]) return false;
+  return true;
+}
+
+const isDigit = (c: number | undefined): c is number => c !== undefined && c >= ZERO && c <= NINE;
+
+/** JSON's integer grammar (no leading zeros, fraction or exponent) into `int`; exact up to 2^53. */
+function scanInt(buf: Buffer): boolean {
   let i = at;
-  const negative = text.charCodeAt(i) === MINUS;
+  const negative = buf[i] === MINUS;
   if (negative) i++;
   const first = i;
   let n = 0;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (!isDigit(c)) break;
-    n = n * 10 + (c - ZERO);
-  }
+  for (let c = buf[i]; isDigit(c); c = buf[++i]) n = n * 10 + (c - ZERO);
   const digits = i - first;
-  if (digits === 0 || digits > 17 || (digits > 1 && text.charCodeAt(first) === ZERO)) return undefined;
+  if (digits === 0 || digits > 17 || (digits > 1 && buf[first] === ZERO)) return false;
   at = i;
-  return negative ? -n : n;
+  int = negative ? -n : n;
+  return true;
 }
 
-/** A JSON number, or "NaN" / "Infinity" / "-Infinity" as the format writes non-finite values. */
-function scanValue(text: string, end: number): number | undefined {
+/**
+ * A JSON number, or "NaN" / "Infinity" / "-Infinity" as the format writes non-finite values.
+ * Decimal digits m and a power of ten e give the double m·10^e exactly rounded in one IEEE
+ * operation when m < 2^53 and |e| ≤ 22 (Clinger's fast path; both operands are exact): that
+ * covers nearly every value Python's repr writes. Other numbers go through Number(), as before.
+ */
+function scanValue(buf: Buffer): number | undefined {
   let i = at;
-  if (text.charCodeAt(i) === QUOTE) {
+  if (buf[i] === QUOTE) {
     for (const [word, v] of NON_FINITE) {
-      if (text.startsWith(word, i)) {
+      if (matches(buf, i, word)) {
         at = i + word.length;
         return v;
       }
@@ -88,30 +281,41 @@ function scanValue(text: string, end: number): number | undefined {
     return undefined;
   }
   const start = i;
-  if (text.charCodeAt(i) === MINUS) i++;
+  const negative = buf[i] === MINUS;
+  if (negative) i++;
   const intStart = i;
-  while (i < end && isDigit(text.charCodeAt(i))) i++;
-  if (i === intStart || (i - intStart > 1 && text.charCodeAt(intStart) === ZERO)) return undefined;
-  if (text.charCodeAt(i) === 0x2e) {
+  let m = 0;
+  for (let c = buf[i]; isDigit(c); c = buf[++i]) m = m * 10 + (c - ZERO);
+  if (i === intStart || (i - intStart > 1 && buf[intStart] === ZERO)) return undefined;
+  let scale = 0;
+  if (buf[i] === DOT) {
     const fracStart = ++i;
-    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    for (let c = buf[i]; isDigit(c); c = buf[++i]) m = m * 10 + (c - ZERO);
     if (i === fracStart) return undefined;
+    scale = fracStart - i;
   }
-  const e = text.charCodeAt(i);
+  const e = buf[i];
   if (e === 0x65 || e === 0x45) {
     i++;
-    const sign = text.charCodeAt(i);
-    if (sign === 0x2b || sign === MINUS) i++;
+    const sign = buf[i];
+    if (sign === PLUS || sign === MINUS) i++;
     const expStart = i;
-    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    let exp = 0;
+    for (let c = buf[i]; isDigit(c); c = buf[++i]) if (exp < 100_000) exp = exp * 10 + (c - ZERO);
     if (i === expStart) return undefined;
+    scale += sign === MINUS ? -exp : exp;
   }
   at = i;
-  return Number(text.slice(start, i));
+  // m counts up exactly while below 2^53 and, rounding being monotonic, never drops below it after.
+  if (m < EXACT && scale >= -22 && scale <= 22) {
+    const v = scale < 0 ? m / POW10[-scale]! : m * POW10[scale]!;
+    return negative ? -v : v;
+  }
+  return Number(buf.toString('latin1', start, i));
 }
 
-const NON_FINITE: readonly (readonly [string, number])[] = [
-  ['"NaN"', NaN],
-  ['"Infinity"', Infinity],
-  ['"-Infinity"', -Infinity],
+const NON_FINITE: readonly (readonly [Uint8Array, number])[] = [
+  [NAN, NaN],
+  [INF, Infinity],
+  [NEG_INF, -Infinity],
 ];

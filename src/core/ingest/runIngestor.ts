@@ -3,16 +3,11 @@ import * as path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
-import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
-import { scanMetricLine } from './metricLine';
+import { parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
+import { PointColumns } from './metricLine';
 import { statLog } from './statLog';
 
-/** A line that could not be ingested; reported with its file and line, the rest goes on. */
-export interface IngestIssue {
-  file: string;
-  line: number;
-  message: string;
-}
+export type { IngestIssue } from './chunkParser';
 
 export interface RunIngestResult {
   runId: string;
@@ -35,6 +30,12 @@ export interface IngestOptions {
   readonly maxLineBytes?: number;
   /** Stop after this many committed chunks (result.more tells whether the log holds more). */
   readonly maxChunks?: number;
+  /**
+   * Keep long series' chart tiles current in each chunk's transaction, from the points parsed
+   * (the backend, whose charts are opened the moment a run is queryable). Off for one-shot ingest
+   * (CLI), where the first chart builds them.
+   */
+  readonly keepTiles?: boolean;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -73,6 +74,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
   if (!st) return result;
   if (st !== 'unreadable' && st.isFile() && (getOffset.get(runId) as Offset | undefined)?.byte_offset === st.size) return result;
   const applier = new EventApplier(db, runId);
+  const points = columns;
+  points.reset();
 
   const fd = openLog(file, result);
   if (fd === undefined) return result;
@@ -94,7 +97,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       }
       const fileSize = fs.fstatSync(fd).size;
       if (offset.byte_offset >= fileSize) break;
-      const buf = Buffer.allocUnsafe(Math.min(readSize, fileSize - offset.byte_offset));
+      const buf = readWindow(Math.min(readSize, fileSize - offset.byte_offset));
       const n = fs.readSync(fd, buf, 0, buf.length, offset.byte_offset);
       const end = buf.lastIndexOf(NEWLINE, n - 1);
       if (end < 0) {
@@ -113,23 +116,26 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         continue;
       }
       readSize = chunkBytes;
-      const text = buf.toString('utf8', 0, end);
-      const parsed = parseLines(text, offset.line, file);
+      const parsed = parseChunk(buf, end, offset.line, file, points);
       if (parsed.futureFormat) {
         // Nothing is committed, so an updated ML Workbench ingests the whole log later.
         result.issues.push(parsed.futureFormat);
         break;
       }
       const next: Offset = { byte_offset: offset.byte_offset + end + 1, line: offset.line + parsed.lineCount };
+      const pointsBefore = applier.points;
       const commit = (oneByOne: boolean) =>
         db
           .transaction((): boolean => {
             const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
             if (current.byte_offset !== offset.byte_offset) return false; // someone else got here first
+            applier.points = pointsBefore; // a first attempt that rolled back counted its points
+            // Event by event, tiles would be rewritten per point: leave them stale for the idle pass.
+            applier.keepTiles = options.keepTiles === true && !oneByOne;
             applier.begin();
             if (oneByOne) applyOneByOne(db, applier, parsed, file);
             else {
-              for (const e of parsed.events) applier.apply(e);
+              applyInOrder(applier, parsed);
               applier.flush();
             }
             for (const issue of parsed.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
@@ -147,7 +153,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         committed = commit(true);
       }
       if (committed) {
-        result.events += parsed.events.length;
+        result.events += parsed.events.length + parsed.fastEvents;
         result.points = applier.points;
         result.issues.push(...parsed.issues);
         result.inputs.push(...applier.inputs);
@@ -173,14 +179,22 @@ export function forgetRun(db: Db, runId: string): void {
   })();
 }
 
-interface ParsedChunk {
-  events: RunEvent[];
-  /** The line number of each event, for reports. */
-  eventLines: number[];
-  issues: IngestIssue[];
-  lineCount: number;
-  /** Set when the log's first event is a run_start of a newer format version. */
-  futureFormat?: IngestIssue;
+/**
+ * The columns every call parses its chunks into, reused: ingest is synchronous, so one call owns
+ * them at a time, and a log's chunks need not grow fresh arrays each time.
+ */
+const columns = new PointColumns();
+
+/**
+ * The buffer chunks are read into, reused up to the default chunk size: a fresh 4 MiB buffer per
+ * chunk cost more in page faults than the read itself. Nothing parsed keeps a view of it.
+ */
+let shared: Buffer | undefined;
+
+function readWindow(size: number): Buffer {
+  if (size > DEFAULT_CHUNK) return Buffer.allocUnsafeSlow(size);
+  shared ??= Buffer.allocUnsafeSlow(DEFAULT_CHUNK);
+  return shared.subarray(0, size);
 }
 
 /** Run ids name folders and rows; the store keeps at most 64 characters. */
@@ -221,19 +235,42 @@ function isRowError(e: unknown): boolean {
   );
 }
 
-/** Applies each event in its own savepoint; an event the store refuses becomes an issue. */
+/** Applies a chunk's points and other events in log order. */
+function applyInOrder(applier: EventApplier, parsed: ParsedChunk): void {
+  const { points, events, eventPoints } = parsed;
+  let p = 0;
+  for (let i = 0; i < events.length; i++) {
+    const upTo = eventPoints[i]!;
+    applier.applyPoints(points, p, upTo);
+    applier.apply(events[i]!);
+    p = upTo;
+  }
+  applier.applyPoints(points, p, points.length);
+}
+
+/** Applies each event and point in its own savepoint, in log order; one the store refuses becomes an issue. */
 function applyOneByOne(db: Db, applier: EventApplier, parsed: ParsedChunk, file: string): void {
-  for (let i = 0; i < parsed.events.length; i++) {
+  const { points, events, eventPoints } = parsed;
+  const one = (apply: () => void, line: number) => {
     try {
       db.transaction(() => {
-        applier.apply(parsed.events[i]!);
+        apply();
         applier.flush();
       })();
     } catch (e) {
       if (!isRowError(e)) throw e;
       applier.recover();
-      parsed.issues.push({ file, line: parsed.eventLines[i]!, message: `the store refused this event (${(e as Error).message}); it was skipped` });
+      parsed.issues.push({ file, line, message: `the store refused this event (${(e as Error).message}); it was skipped` });
     }
+  };
+  let p = 0;
+  for (let i = 0; i <= events.length; i++) {
+    const upTo = i < events.length ? eventPoints[i]! : points.length;
+    for (; p < upTo; p++) {
+      const at = p;
+      one(() => applier.applyPoints(points, at, at + 1), points.line[at]!);
+    }
+    if (i < events.length) one(() => applier.apply(events[i]!), parsed.eventLines[i]!);
   }
 }
 
@@ -256,73 +293,6 @@ function prepareIngestStatements(db: Db) {
     ),
     recordIssue: db.prepare('INSERT OR REPLACE INTO ingest_errors (run_id, line, message, at) VALUES (?, ?, ?, ?)'),
   };
-}
-
-/**
- * Parses complete lines. Metric lines as the client writes them take a fast path (metricLine.ts);
- * the other lines are parsed together as one JSON array, which is several times faster than a
- * JSON.parse per line; only when that fails are they parsed line by line to find the corrupt ones.
- */
-function parseLines(text: string, firstLine: number, file: string): ParsedChunk {
-  // Lines are only cut out of the chunk when they miss the fast path: no string per metric line.
-  const fast: (RunEvent | undefined)[] = [];
-  const slow: number[] = [];
-  const lines: string[] = [];
-  let i = 0;
-  for (let pos = 0; ; i++) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const event = scanMetricLine(text, pos, end);
-    fast.push(event);
-    if (!event) {
-      const line = text.slice(pos, end);
-      if (line.trim() !== '') {
-        slow.push(i);
-        lines[i] = line;
-      }
-    }
-    if (end === text.length) break;
-    pos = end + 1;
-  }
-  const out: ParsedChunk = { events: [], eventLines: [], issues: [], lineCount: i + 1 };
-  let values: unknown[] | undefined;
-  if (slow.length > 0) {
-    try {
-      values = JSON.parse('[' + slow.map((i) => lines[i]).join(',') + ']') as unknown[];
-      // A corrupt line such as `{…},{…}` would parse as two values and shift every later line.
-      if (values.length !== slow.length) values = undefined;
-    } catch {
-      values = undefined;
-    }
-  }
-  let j = 0;
-  for (let i = 0; i < out.lineCount; i++) {
-    const lineNo = firstLine + i + 1;
-    const quick = fast[i];
-    if (quick) {
-      out.events.push(quick);
-      out.eventLines.push(lineNo);
-      continue;
-    }
-    if (slow[j] !== i) continue; // a blank line
-    const k = j++;
-    try {
-      const raw = values ? values[k] : JSON.parse(lines[i]!);
-      const event = toRunEvent(raw);
-      if (event) {
-        out.events.push(event);
-        out.eventLines.push(lineNo);
-      }
-    } catch (e) {
-      const message = e instanceof EventFormatError ? e.message : `not valid JSON (${(e as Error).message})`;
-      if (e instanceof FutureFormatError && lineNo === 1) {
-        out.futureFormat = { file, line: lineNo, message: `${message}; the run is not ingested` };
-        return out;
-      }
-      out.issues.push({ file, line: lineNo, message });
-    }
-  }
-  return out;
 }
 
 function findNextNewline(fd: number, from: number, fileSize: number): number {

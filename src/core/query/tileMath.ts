@@ -39,8 +39,12 @@ export function tileWidth(level: number): number {
 
 /** Growable array of tile records. */
 export class TileList {
-  data = new Float64Array(TILE_FIELDS * 256);
+  data: Float64Array;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.data = new Float64Array(TILE_FIELDS * capacity);
+  }
 
   /** Appends a record and returns its offset. */
   push(): number {
@@ -62,11 +66,30 @@ export class TileList {
  * keep the first point on ties so results do not depend on how points were split into batches.
  */
 export class TileAccumulator {
-  readonly tiles = new TileList();
+  readonly tiles: TileList;
   private current = -1;
   private index = NaN;
 
-  constructor(private readonly width: number = BASE_WIDTH) {}
+  constructor(
+    private readonly width: number = BASE_WIDTH,
+    capacity?: number,
+  ) {
+    this.tiles = new TileList(capacity);
+  }
+
+  /**
+   * Starts from tiles already folded (in index order), so that adding the points that follow them
+   * gives what adding every point from the start would: a tile record is the whole state of its
+   * fold, and the last one may still be open.
+   */
+  seed(tiles: Float64Array): void {
+    for (let i = 0; i < tiles.length; i += TILE_FIELDS) {
+      const o = this.tiles.push();
+      this.tiles.data.set(tiles.subarray(i, i + TILE_FIELDS), o);
+      this.current = o;
+      this.index = tiles[i + F.index]!;
+    }
+  }
 
   add(step: number, ts: number, value: number): void {
     const index = Math.floor(step / this.width);

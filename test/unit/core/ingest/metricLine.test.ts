@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseMetricLine } from '../../../../src/core/ingest/metricLine';
+import { parseMetricLine, parseMetricsLine } from '../../../../src/core/ingest/metricLine';
 import { toRunEvent } from '../../../../src/core/ingest/events';
 
 /** What the general path makes of a line: the event, or the fact that it refuses it. */
@@ -70,6 +70,45 @@ describe('metric line fast path', () => {
     for (const line of refusedOrOther) assert.equal(parseMetricLine(line), undefined, line);
   });
 
+  it('reads values at the edges of exact decimal conversion exactly as JSON.parse does', () => {
+    // m·10^e is computed in one operation when m < 2^53 and |e| <= 22; everything else goes
+    // through Number(). Each value below sits on one side of those edges, or is a case a hand-made
+    // decimal conversion typically gets wrong (double rounding, subnormals, overflow).
+    const values = [
+      '0.047619047619047616', // 17 digits: m >= 2^53
+      '0.3333333333333333', // 16 digits, m < 2^53
+      '9007199254740991', // 2^53 - 1
+      '9007199254740992',
+      '9007199254740993', // not a double: rounds to even
+      '0.9007199254740993',
+      '1e22',
+      '1e23', // 10^23 is not a double
+      '1.5e-22',
+      '1.5e-23',
+      '123456789e-30',
+      '1e007',
+      '1E-007',
+      '4.9e-324',
+      '5e-324',
+      '2.2250738585072014e-308',
+      '1.7976931348623157e+308',
+      '1.8e308', // overflows to Infinity, as JSON.parse gives
+      '0.1000000000000000055511151231257827',
+      '123456789012345678901234567890',
+      '-0',
+      '0e400',
+      '1e-400',
+    ];
+    for (const v of values) {
+      for (const text of [v, v.startsWith('-') ? v.slice(1) : '-' + v]) {
+        const line = m('1700000000000', 'x', text, '1');
+        const fast = parseMetricLine(line);
+        assert.ok(fast, line);
+        assert.deepStrictEqual(fast, general(line), line);
+      }
+    }
+  });
+
   it('agrees with the general path on many random values, as JavaScript and as Python print them', () => {
     let seed = 42;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -82,5 +121,67 @@ describe('metric line fast path', () => {
       assert.ok(fast, line);
       assert.deepStrictEqual(fast, general(line), line);
     }
+  });
+
+  describe('metrics lines (a dict per step)', () => {
+    const d = (ts: string, step: string, body: string) => `{"type":"metrics","ts":${ts},"step":${step},"values":{${body}}}`;
+    const taken = [
+      d('1700000000000', '0', '"loss":0.5'),
+      d('1700000000000', '7', '"loss":0.5,"acc":"NaN","lr":1e-05,"grad":-1.5E+20'),
+      d('-5', '-1', '"x":"Infinity","y":"-Infinity","z":-0.0'),
+      d('5', '9007199254740991', '"ключ ✓":3.25,"a/b":0.047619047619047616'),
+      d('5', '2', '"x1":1,"1x":2'),
+    ];
+    const other = [
+      d('1', '0', ''), // no values: the general path makes an event of no points
+      d('1', '0', '"x":1,"x":2'), // repeated key: JSON.parse keeps the last value
+      d('1', '0', '"b":1,"3":2'), // an array-index key: an object lists it first
+      d('1', '0', '"__proto__":1'),
+      d('1', '0', '"":1'),
+      d('1', '0', '"a\\"b":1'),
+      d('1', '0', '"x":1,'),
+      d('1', '0', '"x":1 '),
+      d('1', '0', '"x" :1'),
+      d('1', '0', '"x":01'),
+      d('1', '0', '"x":"nan"'),
+      d('1', '0', '"x":null'),
+      d('1', '0', '"x":{"y":1}'),
+      d('1', '1.5', '"x":1'),
+      d('1.5', '1', '"x":1'),
+      d('8640000000000001', '1', '"x":1'),
+      d('1', '0', '"x":1') + ' ',
+      d('1', '0', '"x":1') + '}',
+      '{"type":"metrics","ts":1,"values":{"x":1},"step":0}',
+      '{"type":"metrics","ts":1,"step":0,"values":{"x":1},"extra":1}',
+    ];
+
+    it('takes the dicts the Python client writes, and gives exactly what JSON.parse + toRunEvent give', () => {
+      for (const line of taken) {
+        const fast = parseMetricsLine(line);
+        assert.ok(fast, `fast path missed ${line}`);
+        assert.deepStrictEqual(fast, general(line), line);
+        // The same order of keys as the general path, which ingest inserts points in.
+        assert.deepEqual(Object.keys(fast.values), Object.keys((general(line) as { values: object }).values), line);
+      }
+    });
+
+    it('leaves every other line to the general path', () => {
+      for (const line of other) assert.equal(parseMetricsLine(line), undefined, line);
+      for (const line of [...taken, ...other]) assert.equal(parseMetricLine(line), undefined, line);
+    });
+
+    it('agrees with the general path on many random dicts', () => {
+      let seed = 11;
+      const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      for (let i = 0; i < 2000; i++) {
+        const keys = 1 + Math.floor(rnd() * 6);
+        const body = [];
+        for (let k = 0; k < keys; k++) body.push(`"m${k}/${Math.floor(rnd() * 3)}":${String((rnd() - 0.5) * 10 ** Math.floor(rnd() * 30 - 15))}`);
+        const line = d(String(Math.floor(rnd() * 1e13)), String(Math.floor(rnd() * 1e9)), body.join(','));
+        const fast = parseMetricsLine(line);
+        if (new Set(body.map((b) => b.split(':')[0])).size === keys) assert.ok(fast, line);
+        if (fast) assert.deepStrictEqual(fast, general(line), line);
+      }
+    });
   });
 });
