@@ -23,8 +23,15 @@ export function untrackGroup(pid) {
  * @param {(signal: NodeJS.Signals) => void | Promise<void>} [cleanup] awaited (bounded) before exiting
  */
 export function exitOnSignals(cleanup) {
+  let stopping = false;
   for (const sig of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-    process.once(sig, async () => {
+    // \`on\`, not \`once\`: with no listener left, a second Ctrl-C (an impatient user, or the launcher
+    // and the terminal both delivering one) took Node's default action and killed the process in the
+    // middle of its cleanup, orphaning code-server and the demo's model server. Repeats are ignored;
+    // the timer below bounds the cleanup.
+    process.on(sig, async () => {
+      if (stopping) return;
+      stopping = true;
       const timer = setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 10_000);
       try {
         await cleanup?.(sig);
