@@ -42,10 +42,7 @@ export interface LogWorkerData {
 }
 
 /** Serving thread → this thread, in order. */
-export type ToLogWorker =
-  | { t: 'model'; id: number; model: string; version: string }
-  | { t: 'frames'; buf: ArrayBuffer; len: number }
-  | { t: 'close' };
+export type ToLogWorker = { t: 'model'; id: number; model: string; version: string } | { t: 'frames'; buf: ArrayBuffer; len: number } | { t: 'close' };
 
 const q = JSON.stringify;
 
@@ -74,7 +71,7 @@ class RecordWriter {
   frames(ab: ArrayBuffer, len: number): void {
     const b = Buffer.from(ab, 0, len);
     const v = new DataView(ab);
-    for (let at = 0; at < len; ) at = this.record(b, v, at);
+    for (let at = 0; at < len;) at = this.record(b, v, at);
     this.writeOut();
     this.consumedBytes += BigInt(len);
     Atomics.store(this.consumed, 0, this.consumedBytes);
@@ -168,7 +165,7 @@ class RecordWriter {
     if (!this.used) return;
     try {
       this.fd ??= fs.openSync(this.d.file, 'a');
-      for (let off = 0; off < this.used; ) off += fs.writeSync(this.fd, this.out, off, this.used - off);
+      for (let off = 0; off < this.used;) off += fs.writeSync(this.fd, this.out, off, this.used - off);
     } catch (e) {
       this.reportError(e as Error); // the folder was removed, the disk is full…: this batch is lost
     }

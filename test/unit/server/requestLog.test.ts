@@ -245,7 +245,14 @@ describe('model server request log → monitoring reader', () => {
     execFileSync('mkfifo', [path.join(tmp.dir, 'requests.jsonl')]);
     const log = new RequestLog(cfg(tmp.dir, { maxFileBytes: 1 << 30 }));
     const big = Buffer.from(JSON.stringify({ id: 'big', inputs: [{ name: 'x', datatype: 'BYTES', shape: [1], data: ['y'.repeat(60_000)] }] }));
-    const record: RequestRecord = { time: Date.now(), model: 'm', version: '1', status: 200, latency_ms: 0, request: { body: { bytes: big, jsonBytes: big.length }, inputs: [] } };
+    const record: RequestRecord = {
+      time: Date.now(),
+      model: 'm',
+      version: '1',
+      status: 200,
+      latency_ms: 0,
+      request: { body: { bytes: big, jsonBytes: big.length }, inputs: [] },
+    };
     const warnings: string[] = [];
     const stderrWrite = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((s: string) => (warnings.push(String(s)), true)) as typeof process.stderr.write;
