@@ -8,7 +8,9 @@
 // Each round starts the three servers side by side and measures them in turn, a few seconds each,
 // CYCLES times (order alternating), so compared measurements are seconds apart and background load on
 // the shared machine hits them alike. Prints JSON with each measurement, the per-cycle ratios and
-// their median, for throughput and for the server's CPU per request. Timings are reported, never asserted.
+// their median, for throughput and for the server's CPU per request (all threads, and the main thread:
+// the event loop is the bottleneck under load, and the log's formatting and writing run on a thread of
+// their own). Timings are reported, never asserted.
 // Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2), MLWB_BENCH_CYCLES (3 per round).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -73,19 +75,21 @@ function payload() {
  * moves throughput a lot and this little, so CPU per request is the steadier measure of a cost.
  */
 function cpuNs(pid) {
-  let ns = 0;
-  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(fs.readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // a thread that ended between the listing and the read
-    }
+  return fs.readdirSync(`/proc/${pid}/task`).reduce((ns, t) => ns + threadCpuNs(pid, t), 0);
+}
+
+/** CPU time of one thread of a process, in ns (0 once it has ended); the main thread's id is the pid. */
+function threadCpuNs(pid, tid) {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return 0; // a thread that ended between the listing and the read
   }
-  return ns;
 }
 
 async function measure(url, pid) {
   const cpu0 = cpuNs(pid);
+  const main0 = threadCpuNs(pid, pid);
   const r = await autocannon({
     url: `${url}/v2/models/churn/infer`,
     method: 'POST',
@@ -95,10 +99,13 @@ async function measure(url, pid) {
     duration: SECONDS,
   });
   const cpuUs = (cpuNs(pid) - cpu0) / 1000;
+  const mainUs = (threadCpuNs(pid, pid) - main0) / 1000;
   return {
     req_per_s: round(r.requests.average, 0),
     requests: r.requests.total,
     server_cpu_us_per_req: round(cpuUs / Math.max(1, r.requests.total), 1),
+    // The event loop is the server's bottleneck under load, so what the log costs there matters most.
+    main_thread_us_per_req: round(mainUs / Math.max(1, r.requests.total), 1),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
     failed: r.non2xx + r.errors + r.timeouts,
@@ -133,7 +140,8 @@ async function measureSide(s, i) {
 async function logCostPerRecord() {
   const { RequestLog } = require(path.join(repo, 'out/src/server/requestLog.js'));
   const dir = path.join(root, 'log-micro');
-  const log = new RequestLog({ dir, sampleRate: 1, maxFileBytes: 10 << 20, maxFiles: 5, maxRecordBytes: 64 << 10 });
+  // Files large enough that no rotation deletes records, so the records written can be counted.
+  const log = new RequestLog({ dir, sampleRate: 1, maxFileBytes: 512 << 20, maxFiles: 5, maxRecordBytes: 64 << 10 });
   const body = Buffer.from(payload());
   const probabilities = Array.from({ length: 10 }, (_, i) => (i % 2 ? 0.5041941404342651 : 0.4958058297634125));
   const answer = Buffer.from(
@@ -153,6 +161,7 @@ async function logCostPerRecord() {
   ];
   const n = 200_000;
   const cpu0 = process.cpuUsage();
+  const main0 = threadCpuNs(process.pid, process.pid);
   for (let i = 0; i < n; i++) {
     log.write({
       time: Date.now(),
@@ -166,10 +175,14 @@ async function logCostPerRecord() {
       response: { body: { bytes: answer, jsonBytes: answer.length }, outputs },
     });
     if (i % 8 === 7) await new Promise((r) => setImmediate(r)); // a few records per event-loop turn, as under load
+    // A pause now and then (no CPU) lets the writing thread keep up, as it does under real load (tens of µs a request).
+    if (i % 2000 === 1999) await new Promise((r) => setTimeout(r, 5));
   }
+  const mainUs = (threadCpuNs(process.pid, process.pid) - main0) / 1000; // before close(): what serving pays
   await log.close();
-  const cpu = process.cpuUsage(cpu0);
-  return round((cpu.user + cpu.system) / n, 2);
+  const cpu = process.cpuUsage(cpu0); // every thread, the log's writing thread included
+  const written = fs.readdirSync(dir).reduce((k, f) => k + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').length - 1, 0);
+  return { all_threads: round((cpu.user + cpu.system) / n, 2), main_thread: round(mainUs / n, 2), records_written: written, records: n };
 }
 
 const results = {
@@ -195,7 +208,7 @@ try {
       round.cycles.push(cycle);
       pairs.push(cycle);
       log(
-        `round ${i + 1} cycle ${c + 1}: off ${cycle.off.req_per_s} req/s ${cycle.off.server_cpu_us_per_req} µs/req, on ${cycle.on.req_per_s} req/s ${cycle.on.server_cpu_us_per_req} µs/req, scrape only ${cycle.scrape_only.req_per_s} req/s ${cycle.scrape_only.server_cpu_us_per_req} µs/req`,
+        `round ${i + 1} cycle ${c + 1}: off ${cycle.off.req_per_s} req/s ${cycle.off.server_cpu_us_per_req} µs/req, on ${cycle.on.req_per_s} req/s ${cycle.on.server_cpu_us_per_req} µs/req (main ${cycle.off.main_thread_us_per_req} → ${cycle.on.main_thread_us_per_req}), scrape only ${cycle.scrape_only.req_per_s} req/s ${cycle.scrape_only.server_cpu_us_per_req} µs/req`,
       );
     }
     for (const s of sides) await s.server.stop();
@@ -206,9 +219,13 @@ try {
     results.rounds.push(round);
   }
   const mean = (side, k) => pairs.reduce((n, c) => n + c[side][k], 0) / pairs.length;
-  results.log_cpu_us_per_record = await logCostPerRecord();
+  const micro = await logCostPerRecord();
+  results.log_cpu_us_per_record = micro.all_threads;
+  results.log_main_thread_us_per_record = micro.main_thread;
+  results.log_micro_records_written = `${micro.records_written} of ${micro.records}`; // fewer: the writing thread fell 16 MiB behind and records were dropped
   // The log's share of a request's server CPU, against the monitoring-off server measured above.
   results.log_cost_pct_of_server_cpu = round((results.log_cpu_us_per_record / mean('off', 'server_cpu_us_per_req')) * 100, 1);
+  results.log_main_thread_pct_of_server_main_thread = round((results.log_main_thread_us_per_record / mean('off', 'main_thread_us_per_req')) * 100, 1);
   const median = (xs) => {
     const v = [...xs].sort((x, y) => x - y);
     const mid = v.length / 2;
@@ -228,6 +245,12 @@ try {
   results.cycle_cpu_ratios_off_vs_on = ratios('on', 'server_cpu_us_per_req', true).map((x) => round(x, 3));
   results.median_cpu_off_vs_on = round(median(ratios('on', 'server_cpu_us_per_req', true)), 3);
   results.median_cpu_cost_pct = round((1 - results.median_cpu_off_vs_on) * 100, 1);
+  results.off_main_thread_us_per_req = round(mean('off', 'main_thread_us_per_req'), 1);
+  results.on_main_thread_us_per_req = round(mean('on', 'main_thread_us_per_req'), 1);
+  results.median_main_thread_off_vs_on = round(median(ratios('on', 'main_thread_us_per_req', true)), 3);
+  results.scrape_only_main_thread_us_per_req = round(mean('scrape_only', 'main_thread_us_per_req'), 1);
+  // The log alone on the main thread: "on" and "scrape only" both have the scraper, only the log differs.
+  results.median_log_main_thread_us_per_req = round(median(pairs.map((c) => c.on.main_thread_us_per_req - c.scrape_only.main_thread_us_per_req)), 1);
   results.median_cpu_scrape_only_off_vs_on = round(median(ratios('scrape_only', 'server_cpu_us_per_req', true)), 3);
   console.log(JSON.stringify(results, null, 2));
 } finally {

@@ -4,8 +4,9 @@
 // src/core/monitor/requestLog.ts, which reads it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BatchedAppender } from './batchedAppender';
+import { Worker } from 'node:worker_threads';
 import type { RequestLogConfig } from './config';
+import { F, FLAG_REQUEST, FLAG_RESPONSE, FLAG_TRUNCATED, FRAME_HEADER, type LogWorkerData, type ToLogWorker } from './requestLogWorker';
 
 /** A body as the server read or sent it: JSON text, then binary-extension bytes when `jsonBytes` < its length. */
 export interface RawBody {
@@ -38,22 +39,56 @@ export interface RequestRecord {
 
 const q = JSON.stringify;
 
-export class RequestLog {
-  private readonly out: BatchedAppender;
-  private size = 0;
-  private dropped = 0;
-  private isoSecond = NaN;
-  private isoPrefix = '';
-  private readonly file: string;
+/** A batch is handed to the writing thread once this many bytes are waiting… */
+const FLUSH_BYTES = 64 * 1024;
+/** …or this long after its first record, so a quiet server's records reach the file soon too. */
+const FLUSH_MS = 50;
+/** Bytes handed over but not yet written; past this (a stalled disk) records are dropped, not queued in memory. */
+const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The serving thread's side of the log: per sampled request it copies a few numbers and the raw body
+ * bytes into a frame (src/server/requestLogWorker.ts has the layout) and hands batches of frames to a
+ * writing thread in one transfer (no copy), which formats, rotates and writes.
+ */
+export class RequestLog {
+  private readonly worker: Worker;
+  private batch: Buffer;
+  private view: DataView;
+  private used = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private posted = 0;
+  private readonly consumed: BigInt64Array;
+  /** Set when a hand-over found the backlog full: from then on each record checks it again. */
+  private stalled = false;
+  private dropped = 0;
+  private failed = false;
+  private lastModel = '';
+  private lastVersion = '';
+  private lastId = -1;
+  private readonly modelIds = new Map<string, number>();
+  private readonly file: string;
+  private closing: Promise<void> | undefined;
+
+  /** `workerScript`: the server's bundle runs the writing thread from its own file; compiled on its own, this folder's requestLogWorker.js. */
   constructor(
     private readonly cfg: RequestLogConfig & { dir: string },
     private readonly random: () => number = Math.random,
+    workerScript: string = path.join(__dirname, 'requestLogWorker.js'),
   ) {
     fs.mkdirSync(cfg.dir, { recursive: true });
     this.file = path.join(cfg.dir, 'requests.jsonl');
-    this.size = fs.existsSync(this.file) ? fs.statSync(this.file).size : 0;
-    this.out = new BatchedAppender(this.file);
+    const shared = new SharedArrayBuffer(8);
+    this.consumed = new BigInt64Array(shared);
+    const data: LogWorkerData = { role: 'requestLog', file: this.file, dir: cfg.dir, maxFileBytes: cfg.maxFileBytes, maxFiles: cfg.maxFiles, consumed: shared };
+    this.worker = new Worker(workerScript, { workerData: data });
+    this.worker.on('error', (e) => {
+      this.failed = true;
+      process.stderr.write(`warning: request log ${this.file}: the writing thread failed (${e.message}); records are being lost\n`);
+    });
+    // A server that is not stopping exits without waiting for the log (close() keeps it alive while flushing).
+    this.worker.unref();
+    [this.batch, this.view] = newBatch(FLUSH_BYTES * 2);
   }
 
   /** Decides whether this request is sampled; callers skip building the record when not. */
@@ -63,85 +98,109 @@ export class RequestLog {
 
   /**
    * Appends one record. The bodies go in as the server read and sent them (JSON verbatim, binary
-   * tensor bytes as base64): re-encoding every tensor as JSON cost serving about a fifth of its
-   * throughput at 100% sampling. The reader decodes them, off the serving path.
+   * tensor bytes as base64, formatted on the writing thread): re-encoding every tensor as JSON cost
+   * serving about a fifth of its throughput at 100% sampling. The reader decodes them, off the serving path.
    */
   write(rec: RequestRecord): void {
-    if (!this.out.hasRoom()) {
+    if (this.failed || this.closing) return;
+    if (this.stalled && (this.stalled = this.backlog() >= MAX_BACKLOG_BYTES)) {
       // The disk is far behind: drop rather than hold records in memory, and say so once.
       if (this.dropped++ === 0) process.stderr.write(`warning: request log ${this.file}: the disk is not keeping up; records are being dropped\n`);
       return;
     }
-    let head = `{"time":"${this.iso(rec.time)}","model":${q(rec.model)},"version":${q(rec.version)},"status":${rec.status},"latency_ms":${rec.latency_ms}`;
-    if (rec.queue_ms !== undefined) head += `,"queue_ms":${rec.queue_ms}`;
-    if (rec.inference_ms !== undefined) head += `,"inference_ms":${rec.inference_ms}`;
-    if (rec.error !== undefined) head += `,"error":${q(rec.error)}`;
-    const req = rec.request?.body;
-    const res = rec.response?.body;
-    this.out.beginRecord();
-    if ((req?.bytes.length ?? 0) + (res?.bytes.length ?? 0) > this.cfg.maxRecordBytes) {
-      if (rec.request) head += `,"inputs":${heads(rec.request.inputs)}`;
-      if (rec.response) head += `,"outputs":${heads(rec.response.outputs)}`;
-      this.out.putString(head + ',"truncated":true}\n');
-    } else {
-      // The bodies as one-byte text (latin1 maps each byte to one character and back), so the
-      // record is two writes into the batch buffer however many pieces it has.
-      let bodies = '';
-      if (req) bodies += bodyText('request', req);
-      if (res) bodies += bodyText('response', res);
-      this.out.putString(head);
-      this.out.putLatin1(bodies + '}\n');
+    const req = rec.request?.body.bytes;
+    const res = rec.response?.body.bytes;
+    const truncated = (req?.length ?? 0) + (res?.length ?? 0) > this.cfg.maxRecordBytes;
+    let text = rec.error === undefined ? '' : `,"error":${q(rec.error)}`;
+    if (truncated) {
+      if (rec.request) text += `,"inputs":${heads(rec.request.inputs)}`;
+      if (rec.response) text += `,"outputs":${heads(rec.response.outputs)}`;
+      text += ',"truncated":true';
     }
-    // Counted as written, so the size bound holds exactly; a record that would pass it starts the next file.
-    const bytes = this.out.recordBytes();
-    if (this.size > 0 && this.size + bytes > this.cfg.maxFileBytes) this.rotate();
-    this.size += bytes;
-    this.out.commit();
+    const reqLen = truncated || !req ? 0 : req.length;
+    const resLen = truncated || !res ? 0 : res.length;
+    const textMax = 3 * text.length;
+    this.room(FRAME_HEADER + reqLen + resLen + textMax);
+    const at = this.used;
+    const v = this.view;
+    v.setFloat64(at + F.time, rec.time, true);
+    v.setFloat64(at + F.latency, rec.latency_ms, true);
+    v.setFloat64(at + F.queue, rec.queue_ms ?? NaN, true);
+    v.setFloat64(at + F.inference, rec.inference_ms ?? NaN, true);
+    v.setUint32(at + F.status, rec.status, true);
+    v.setUint32(at + F.model, this.modelId(rec.model, rec.version), true);
+    v.setUint32(at + F.flags, (rec.request ? FLAG_REQUEST : 0) | (rec.response ? FLAG_RESPONSE : 0) | (truncated ? FLAG_TRUNCATED : 0), true);
+    v.setUint32(at + F.reqLen, reqLen, true);
+    v.setUint32(at + F.reqJson, reqLen && rec.request!.body.jsonBytes, true);
+    v.setUint32(at + F.resLen, resLen, true);
+    v.setUint32(at + F.resJson, resLen && rec.response!.body.jsonBytes, true);
+    let p = at + FRAME_HEADER;
+    if (reqLen) this.batch.set(req!, p);
+    p += reqLen;
+    if (resLen) this.batch.set(res!, p);
+    p += resLen;
+    const textLen = text ? this.batch.write(text, p) : 0;
+    v.setUint32(at + F.textLen, textLen, true);
+    this.used = p + textLen;
+    if (this.used >= FLUSH_BYTES) this.handOver();
+    else this.timer ??= setTimeout(() => this.handOver(), FLUSH_MS).unref();
   }
 
-  /**
-   * ISO 8601 text of a time in whole ms, formatting the date only once a second: toISOString on
-   * every record was a quarter of the log's own cost.
-   */
-  private iso(ms: number): string {
-    const sec = Math.floor(ms / 1000);
-    if (sec !== this.isoSecond) {
-      this.isoSecond = sec;
-      this.isoPrefix = new Date(sec * 1000).toISOString().slice(0, 20); // 2026-11-26T08:25:44.
+  /** Model and version as a small id; the pair of the previous record is compared by identity first. */
+  private modelId(model: string, version: string): number {
+    if (model === this.lastModel && version === this.lastVersion) return this.lastId;
+    const key = `${model}\u0000${version}`;
+    let id = this.modelIds.get(key);
+    if (id === undefined) {
+      id = this.modelIds.size;
+      this.modelIds.set(key, id);
+      this.worker.postMessage({ t: 'model', id, model, version } satisfies ToLogWorker);
     }
-    const m = ms - sec * 1000;
-    return `${this.isoPrefix}${m < 10 ? '00' : m < 100 ? '0' : ''}${m}Z`;
+    this.lastModel = model;
+    this.lastVersion = version;
+    return (this.lastId = id);
   }
 
-  /** Flushes and closes the current file (SIGTERM); resolves once every record is written. */
+  /** A frame that does not fit hands the batch over first; one larger than a batch gets a batch of its own size. */
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.batch.length) return;
+    this.handOver();
+    if (bytes > this.batch.length) [this.batch, this.view] = newBatch(bytes);
+  }
+
+  private backlog(): number {
+    return this.posted - Number(Atomics.load(this.consumed, 0));
+  }
+
+  private handOver(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.used) return;
+    const ab = this.batch.buffer as ArrayBuffer;
+    this.worker.postMessage({ t: 'frames', buf: ab, len: this.used } satisfies ToLogWorker, [ab]);
+    this.posted += this.used;
+    this.used = 0;
+    [this.batch, this.view] = newBatch(FLUSH_BYTES * 2);
+    this.stalled = this.backlog() >= MAX_BACKLOG_BYTES;
+  }
+
+  /** Hands over what is waiting and waits for the writing thread to write it and close the file (drain, SIGTERM). */
   close(): Promise<void> {
-    return this.out.close();
-  }
-
-  private rotate(): void {
-    // Records already counted against this file are written into it through its open descriptor,
-    // so they land in it under its new name; the record being written goes to the new file.
-    this.out.endFileBeforeRecord();
-    // Renames are synchronous so no record lands in a file that is being moved.
-    const name = (i: number): string => path.join(this.cfg.dir, `requests.${i}.jsonl`);
-    fs.rmSync(name(this.cfg.maxFiles), { force: true });
-    for (let i = this.cfg.maxFiles - 1; i >= 1; i--) if (fs.existsSync(name(i))) fs.renameSync(name(i), name(i + 1));
-    if (fs.existsSync(this.file)) fs.renameSync(this.file, name(1));
-    this.size = 0;
+    this.closing ??= new Promise<void>((resolve) => {
+      this.handOver();
+      if (this.failed) return resolve();
+      this.worker.ref();
+      this.worker.once('exit', () => resolve());
+      this.worker.postMessage({ t: 'close' } satisfies ToLogWorker);
+    });
+    return this.closing;
   }
 }
 
-/**
- * `,"request":<the JSON part verbatim>` and, for the binary extension, `,"request_binary_b64":"<the
- * rest>"`, as one-byte text. Line feeds in the JSON become spaces: in valid JSON (and the server only
- * logs bodies that parsed) a raw line feed can only be whitespace, so the meaning is unchanged and the
- * record stays on one line.
- */
-function bodyText(key: 'request' | 'response', body: RawBody): string {
-  let json = body.bytes.toString('latin1', 0, body.jsonBytes);
-  if (json.includes('\n')) json = json.replaceAll('\n', ' ');
-  const text = `,"${key}":${json}`;
-  return body.jsonBytes < body.bytes.length ? `${text},"${key}_binary_b64":"${body.bytes.toString('base64', body.jsonBytes)}"` : text;
+/** A batch buffer over an ArrayBuffer of its own, so it can be transferred. */
+function newBatch(bytes: number): [Buffer, DataView] {
+  const ab = new ArrayBuffer(bytes);
+  return [Buffer.from(ab), new DataView(ab)];
 }
 
 function heads(ts: readonly TensorHead[]): string {

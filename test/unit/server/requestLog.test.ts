@@ -2,6 +2,7 @@
 // monitoring reader (src/core/monitor/requestLog.ts): every datatype in both wire forms reads back as
 // the values the server decoded, and the log keeps its bounds (record size, file size, rotation).
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type LoggedRequest, readRequestLog } from '../../../src/core/monitor/requestLog';
@@ -236,5 +237,47 @@ describe('model server request log → monitoring reader', () => {
       Array.from({ length: n }, (_, i) => i),
     );
     await log.close();
+  });
+
+  it('drops records once the disk is 16 MiB behind (one warning, write never waits), and writes what it accepted once the disk moves', async () => {
+    // A FIFO nobody reads is a disk that does not move: the writing thread blocks opening it.
+    execFileSync('mkfifo', [path.join(tmp.dir, 'requests.jsonl')]);
+    const log = new RequestLog(cfg(tmp.dir, { maxFileBytes: 1 << 30 }));
+    const big = Buffer.from(JSON.stringify({ id: 'big', inputs: [{ name: 'x', datatype: 'BYTES', shape: [1], data: ['y'.repeat(60_000)] }] }));
+    const record: RequestRecord = {
+      time: Date.now(),
+      model: 'm',
+      version: '1',
+      status: 200,
+      latency_ms: 0,
+      request: { body: { bytes: big, jsonBytes: big.length }, inputs: [] },
+    };
+    const warnings: string[] = [];
+    const stderrWrite = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (warnings.push(String(s)), true)) as typeof process.stderr.write;
+    const n = 400; // ~24 MB of records
+    try {
+      for (let i = 0; i < n; i++) {
+        log.write({ ...record, latency_ms: i });
+        if (i % 20 === 19) await new Promise((r) => setTimeout(r, 5)); // timers run, batches are handed over
+      }
+    } finally {
+      process.stderr.write = stderrWrite;
+    }
+    assert.equal(warnings.filter((w) => w.includes('records are being dropped')).length, 1, warnings.join(''));
+    // The disk moves: everything accepted before the drops arrives, in order, then the file is closed.
+    const chunks: Buffer[] = [];
+    const reader = fs.createReadStream(path.join(tmp.dir, 'requests.jsonl'));
+    reader.on('data', (c) => chunks.push(c as Buffer));
+    const ended = new Promise<void>((r) => reader.on('end', () => r()));
+    await log.close();
+    await ended;
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean);
+    const kept = lines.map((l) => (JSON.parse(l) as { latency_ms: number }).latency_ms);
+    assert.ok(kept.length * big.length >= 16 << 20 && kept.length < n, `kept ${kept.length} of ${n}`);
+    assert.deepEqual(
+      kept,
+      Array.from({ length: kept.length }, (_, i) => i),
+    );
   });
 });
