@@ -6,24 +6,17 @@ import { ingestRunLog } from '../../../../src/core/ingest/runIngestor';
 import { ingestWorkspace, rebuildStore } from '../../../../src/core/ingest/workspaceIngest';
 import { sweepDeadRuns } from '../../../../src/core/ingest/liveness';
 import { getMetricPoints, getRun, listRuns } from '../../../../src/core/runs/queries';
-import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
+import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { EventLogWriter } from '../../../helpers/eventLog';
-import { makeTempDir } from '../../../helpers/tmp';
+import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
 
 describe('ingest', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+  let tmp: TempStore['tmp'];
   let paths: WorkspacePaths;
   let db: Db;
   const RUN = '018f00000000aaaaaaaa';
-  beforeEach(() => {
-    tmp = makeTempDir();
-    paths = ensureWorkspace(path.join(tmp.dir, '.mlwb'));
-    db = openStore(paths.storeFile);
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  beforeEach(() => ({ tmp, paths, db } = openTempStore()));
+  afterEach(() => closeTempStore(tmp, db));
   const log = (id = RUN) => new EventLogWriter(paths.runsDir, id);
   const ingest = (id = RUN, opts = {}) => ingestRunLog(db, paths.runsDir, id, opts);
 

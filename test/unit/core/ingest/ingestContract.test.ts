@@ -2,12 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { openStore, type Db } from '../../../../src/core/store/database';
+import { type Db } from '../../../../src/core/store/database';
 import { ingestRunLog } from '../../../../src/core/ingest/runIngestor';
 import { getMetricPoints, getRun } from '../../../../src/core/runs/queries';
-import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
+import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { EventLogWriter } from '../../../helpers/eventLog';
-import { makeTempDir } from '../../../helpers/tmp';
+import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
 
 /**
  * Issue 21 (mutation testing of runIngestor.ts): what one ingest call reports — the counts, the
@@ -15,19 +15,12 @@ import { makeTempDir } from '../../../helpers/tmp';
  * the backend and the CLI act on them (notify the views, link snapshots, print `file:line`).
  */
 describe('ingest: what one call reports', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+  let tmp: TempStore['tmp'];
   let paths: WorkspacePaths;
   let db: Db;
   const RUN = '018f00000000cccccccc';
-  beforeEach(() => {
-    tmp = makeTempDir();
-    paths = ensureWorkspace(path.join(tmp.dir, '.mlwb'));
-    db = openStore(paths.storeFile);
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  beforeEach(() => ({ tmp, paths, db } = openTempStore()));
+  afterEach(() => closeTempStore(tmp, db));
   const log = (id = RUN) => new EventLogWriter(paths.runsDir, id);
   const ingest = (id = RUN, opts = {}) => ingestRunLog(db, paths.runsDir, id, opts);
   const count = (table: 'runs' | 'ingest_offsets') => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -1,29 +1,21 @@
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
-import { openStore, type Db } from '../../../../src/core/store/database';
+import { type Db } from '../../../../src/core/store/database';
 import { ingestRunLog } from '../../../../src/core/ingest/runIngestor';
-import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
+import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { EventLogWriter } from '../../../helpers/eventLog';
-import { makeTempDir } from '../../../helpers/tmp';
+import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
 
 /**
  * The points path of ingest (metric lines scanned into columns, applied in batches, summaries kept
  * in memory per chunk) against a reference worked out here from the events themselves.
  */
 describe('ingest: points and their summaries', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+  let tmp: TempStore['tmp'];
   let paths: WorkspacePaths;
   let db: Db;
   const RUN = '018f00000000cccccccc';
-  beforeEach(() => {
-    tmp = makeTempDir();
-    paths = ensureWorkspace(path.join(tmp.dir, '.mlwb'));
-    db = openStore(paths.storeFile);
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  beforeEach(() => ({ tmp, paths, db } = openTempStore()));
+  afterEach(() => closeTempStore(tmp, db));
 
   interface Ref {
     count: number;

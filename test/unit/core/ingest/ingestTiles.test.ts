@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { forgetRun, ingestRunLog } from '../../../../src/core/ingest/runIngestor';
-import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
+import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { getSeriesDownsampled } from '../../../../src/core/query/series';
 import { freshTiles, invalidateTiles, type SeriesSummary } from '../../../../src/core/query/tiles';
 import { EventLogWriter } from '../../../helpers/eventLog';
-import { makeTempDir } from '../../../helpers/tmp';
+import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
 
 /**
  * Ingest with `keepTiles` (the backend) extends long series' chart tiles in each chunk's
@@ -16,19 +15,12 @@ import { makeTempDir } from '../../../helpers/tmp';
  * from the stored points gives, current after every commit, and made without reading points back.
  */
 describe('ingest: chart tiles kept current from the points in memory', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
+  let tmp: TempStore['tmp'];
   let paths: WorkspacePaths;
   let db: Db;
   const RUN = '018f00000000dddddddd';
-  beforeEach(() => {
-    tmp = makeTempDir();
-    paths = ensureWorkspace(path.join(tmp.dir, '.mlwb'));
-    db = openStore(paths.storeFile);
-  });
-  afterEach(() => {
-    db.close();
-    tmp.cleanup();
-  });
+  beforeEach(() => ({ tmp, paths, db } = openTempStore()));
+  afterEach(() => closeTempStore(tmp, db));
 
   const ingest = (chunkBytes: number) => ingestRunLog(db, paths.runsDir, RUN, { chunkBytes, keepTiles: true });
   const summaries = () =>
