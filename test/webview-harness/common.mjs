@@ -1,8 +1,8 @@
 // What every webview harness shares: Debian Chromium with the project's flags, static files from
 // the repository, a checklist of named checks, and a page instrumented to report console errors,
 // page errors and CSP violations (each of which fails the scenario).
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../scripts/e2e/browser.mjs';
@@ -12,6 +12,39 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf'
 /** Sends a repository file with its content type. */
 export function sendFile(res, file) {
   res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+}
+
+/**
+ * Harness files (`/harness/…`) and the built bundles, confined to the repository at `root`; 204 for
+ * the favicon, 404 for anything else.
+ */
+export function serveRepoFile(root, url, res) {
+  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
+  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+  sendFile(res, file);
+}
+
+/**
+ * A view's real page (`webviewPage` from the sources) served by the harness at `origin`: its bundle
+ * and theme, with the fake host (FAKE_HOST_SCRIPT) and the state the page last saved injected before
+ * the view's own script.
+ */
+export function harnessPageHtml(webviewPage, { origin, view, title, theme, init, savedState }) {
+  const nonce = 'harness' + Math.random().toString(36).slice(2);
+  const html = webviewPage({
+    cspSource: origin,
+    nonce,
+    title,
+    scriptUri: `${origin}/dist/webview/${view}.js`,
+    styleUris: [`${origin}/dist/webview/${view}.css`, `${origin}/harness/theme-${theme}.css`],
+    codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
+    init,
+  });
+  const saved = `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>`;
+  return html
+    .replace('<script nonce=', `${saved}\n    <script nonce="${nonce}">${FAKE_HOST_SCRIPT}</script>\n    <script nonce=`)
+    .replace('<body ', `<body class="vscode-${theme}" `);
 }
 
 /** Chromium for a harness run; `--headed` on the command line shows the window. */

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -229,10 +229,7 @@ const server = createServer((req, res) => {
   if (url.pathname === '/scenario.js' && sc) return send('text/javascript', `window.__SCENARIO__ = ${JSON.stringify(sc)};`);
   if (url.pathname === '/fake.js') return send('text/javascript', fakeHost);
   if (url.pathname.startsWith('/img/')) return send('image/svg+xml', svg(Number(url.pathname.slice(5).replace('.svg', ''))));
-  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  sendFile(res, file);
+  serveRepoFile(root, url, res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FAKE_HOST_SCRIPT, checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -134,7 +134,6 @@ const scenarios = {
   'drift-dark': { theme: 'dark', kind: 'busy' },
   'empty-light': { theme: 'light', kind: 'empty' },
 };
-const fakeHost = FAKE_HOST_SCRIPT;
 
 let origin = '';
 let savedState;
@@ -142,26 +141,17 @@ const server = createServer((req, res) => {
   const url = new URL(req.url, origin);
   const sc = scenarios[url.searchParams.get('name') ?? ''];
   if (url.pathname === '/page.html' && sc) {
-    const nonce = 'harness' + Math.random().toString(36).slice(2);
-    let html = webviewPage({
-      cspSource: origin,
-      nonce,
+    const html = harnessPageHtml(webviewPage, {
+      origin,
+      view: 'monitor',
       title: 'Monitor',
-      scriptUri: `${origin}/dist/webview/monitor.js`,
-      styleUris: [`${origin}/dist/webview/monitor.css`, `${origin}/harness/theme-${sc.theme}.css`],
-      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
+      theme: sc.theme,
       init: { folderUri: 'file:///w', deploymentId: 'churn-1-test' },
+      savedState,
     });
-    const saved = `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>`;
-    html = html
-      .replace('<script nonce=', `${saved}\n    <script nonce="${nonce}">${fakeHost}</script>\n    <script nonce=`)
-      .replace('<body ', `<body class="vscode-${sc.theme}" `);
     return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
   }
-  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  sendFile(res, file);
+  serveRepoFile(root, url, res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FAKE_HOST_SCRIPT, checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -89,34 +89,16 @@ const scenarios = {
 const numbersIn = (text) => JSON.parse(/\[[^\]]*\]$/.exec(text.trim())?.[0] ?? '[]');
 const near = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])));
 
-const fakeHost = FAKE_HOST_SCRIPT;
-
 let origin = '';
 let savedState;
 const server = createServer((req, res) => {
   const url = new URL(req.url, origin);
   const sc = scenarios[url.searchParams.get('name') ?? ''];
   if (url.pathname === '/page.html' && sc) {
-    const nonce = 'harness' + Math.random().toString(36).slice(2);
-    let html = webviewPage({
-      cspSource: origin,
-      nonce,
-      title: 'Try It',
-      scriptUri: `${origin}/dist/webview/tryIt.js`,
-      styleUris: [`${origin}/dist/webview/tryIt.css`, `${origin}/harness/theme-${sc.theme}.css`],
-      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
-      init: sc.init,
-    });
-    const saved = `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>`;
-    html = html
-      .replace('<script nonce=', `${saved}\n    <script nonce="${nonce}">${fakeHost}</script>\n    <script nonce=`)
-      .replace('<body ', `<body class="vscode-${sc.theme}" `);
+    const html = harnessPageHtml(webviewPage, { origin, view: 'tryIt', title: 'Try It', theme: sc.theme, init: sc.init, savedState });
     return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
   }
-  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  sendFile(res, file);
+  serveRepoFile(root, url, res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;
