@@ -376,9 +376,14 @@ for (const [name, sc] of Object.entries(scenarios)) {
       check((await page.evaluate(() => window.__state.selected.length)) === SHAPE.runs, `Ctrl+A selects all ${SHAPE.runs} runs`);
       check((await page.evaluate(() => window.getSelection().toString())) === '', 'Ctrl+A selects no page text');
       await page.click('.vt-row[data-row="4"] .vt-cell[aria-colindex="2"]');
+      // The click re-renders the rows; focusing a star before that lands on a button about to be
+      // replaced, and the key then goes nowhere (seen twice under load). Focus once it has settled.
+      await page.waitForFunction(() => window.__state.selected.length === 1, undefined, { timeout: 30_000 });
       await page.focus('.vt-row[data-row="3"] [data-testid=star]');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'star', undefined, { timeout: 10_000 });
       await page.keyboard.press('Meta+a');
-      await page.waitForFunction((n) => window.__state.selected.length === n, SHAPE.runs, { timeout: 90_000 });
+      // Polled on a timer: animation frames may not come while the page charts 3,000 runs.
+      await page.waitForFunction((n) => window.__state.selected.length === n, SHAPE.runs, { timeout: 90_000, polling: 100 });
       check((await page.evaluate(() => window.getSelection().toString())) === '', 'Cmd+A from a focused star button selects all runs, no page text');
       await page.screenshot({ path: join(outDir, 'compare-select-all-dark.png') });
       // Every run is charted: the 6 that have the long metric get 6 lines in 6 colors.
