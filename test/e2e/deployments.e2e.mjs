@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, outputPanel, pane, webviewFrame, expandPane } from './support/ui.mjs';
+import { openContainer, outputPanel, pane, webviewFrame, expandPane, chooseFromContextMenu } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -101,26 +101,8 @@ describe('Deploy from the Models view, serve, try, stop', function () {
     throw new Error(`no inline "${label}" action on the row`);
   }
 
-  /** Right-click `row` and choose `item`, retrying a gesture a re-rendering tree swallowed. */
-  async function contextMenu(/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ item) {
-    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await page.keyboard.press('Escape');
-      await row.click({ button: 'right' });
-      const entry = page.getByRole('menuitem', { name: item });
-      if (
-        await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
-          () => true,
-          () => false,
-        )
-      ) {
-        await page.waitForTimeout(200);
-        await entry.click();
-        return;
-      }
-    }
-    throw new Error(`no "${item}" in the context menu`);
-  }
+  const contextMenu = (/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ item) =>
+    chooseFromContextMenu(/** @type {any} */ (wb).page, row, item);
 
   it('one click on Deploy serves the version and the deployment turns healthy in the Deployments view', async function () {
     this.timeout(180_000);

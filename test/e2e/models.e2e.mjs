@@ -3,7 +3,7 @@
 // validation icon, "Set Alias…" names it champion, and the details panel shows signature and lineage.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { expandRow, openContainer, pane, webviewFrame } from './support/ui.mjs';
+import { expandRow, openContainer, pane, webviewFrame, chooseFromContextMenu } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -44,26 +44,8 @@ describe('Model registry in the Models view', function () {
   const rows = (/** @type {string} */ view, /** @type {string} */ text) =>
     pane(/** @type {any} */ (wb).page, view).locator('.monaco-list-row', { hasText: text });
 
-  /** Right-click `row` and choose `item`, retrying a gesture a re-rendering tree swallowed. */
-  async function contextMenu(/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ item) {
-    const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await page.keyboard.press('Escape');
-      await row.click({ button: 'right' });
-      const entry = page.getByRole('menuitem', { name: item });
-      if (
-        await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
-          () => true,
-          () => false,
-        )
-      ) {
-        await page.waitForTimeout(200);
-        await entry.click();
-        return;
-      }
-    }
-    throw new Error(`no "${item}" in the context menu`);
-  }
+  const contextMenu = (/** @type {import('playwright-core').Locator} */ row, /** @type {string} */ item) =>
+    chooseFromContextMenu(/** @type {any} */ (wb).page, row, item);
 
   /** Type into the open input box and accept it. */
   async function answer(/** @type {string} */ text) {

@@ -66,6 +66,31 @@ export async function expandPane(page, viewName) {
 }
 
 /**
+ * Right-click `row` and choose `item`, retrying a gesture a re-rendering tree swallowed.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} row
+ * @param {string} item
+ */
+export async function chooseFromContextMenu(page, row, item) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('Escape');
+    await row.click({ button: 'right' });
+    const entry = page.getByRole('menuitem', { name: item });
+    if (
+      await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      await page.waitForTimeout(200);
+      await entry.click();
+      return;
+    }
+  }
+  throw new Error(`no "${item}" in the context menu`);
+}
+
+/**
  * Show the ML Workbench container in the sidebar (click its activity-bar entry unless it is already shown).
  * @param {import('playwright-core').Page} page
  */
