@@ -39,6 +39,8 @@ export interface VirtualTableOptions {
   rowClass?(row: number): string | undefined;
 }
 
+/** What can hold focus inside a cell. */
+const FOCUSABLE = 'button, a[href], input, select, textarea, [tabindex]';
 export class VirtualTable {
   readonly element: HTMLElement;
   private readonly header: HTMLElement;
@@ -158,10 +160,34 @@ export class VirtualTable {
     this.header.style.width = `${width}px`;
     this.element.setAttribute('aria-rowcount', String(this.rows + 1));
     this.element.setAttribute('aria-colcount', String(this.columns.length));
+    const focus = this.focusedControl();
     const fragment = document.createDocumentFragment();
     for (let r = rows.start; r < rows.end; r++) fragment.append(this.renderRow(r, cols, width));
     this.body.replaceChildren(fragment);
+    if (focus) this.restoreFocus(focus);
     this.opts.onVisibleRows?.(rows);
+  }
+
+  /**
+   * Where focus is when it is on a control inside a cell (e.g. a star button). Rendering replaces
+   * the rows, and a removed element drops focus to the page: the next key (Ctrl+A, arrows) would
+   * then reach neither the control nor the grid.
+   */
+  private focusedControl(): { row: string; col: string; index: number } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.body.contains(active)) return undefined;
+    const cell = active.closest<HTMLElement>('.vt-cell');
+    const row = cell?.closest<HTMLElement>('.vt-row');
+    if (!cell || !row) return undefined;
+    const index = [...cell.querySelectorAll(FOCUSABLE)].indexOf(active);
+    return { row: row.dataset['row'] ?? '', col: cell.dataset['col'] ?? '', index };
+  }
+
+  /** The same control in the re-rendered cell, or the grid itself when that cell scrolled away. */
+  private restoreFocus(at: { row: string; col: string; index: number }): void {
+    const cell = this.body.querySelector(`.vt-row[data-row="${at.row}"] .vt-cell[data-col="${at.col}"]`);
+    const control = cell?.querySelectorAll<HTMLElement>(FOCUSABLE)[at.index];
+    (control ?? this.element).focus({ preventScroll: true });
   }
 
   private renderRow(r: number, cols: Range, width: number): HTMLElement {
