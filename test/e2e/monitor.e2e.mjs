@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { runCommand, webviewFrame } from './support/ui.mjs';
+import { answerFileDialog, runCommand, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 
 const TRAIN = `import mlwb, json, subprocess, sys
@@ -137,17 +137,20 @@ describe('Monitor on a deployment under traffic', function () {
     const frame = await webviewFrame(page, '[data-testid="banner-retrain"]', 60_000);
     await frame.locator('[data-testid="banner-retrain"]').click();
     // VS Code's own file picker (the simple dialog in the browser), opened on the training data.
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(join(workspace, 'data', 'train.csv'));
-    await page.waitForTimeout(500);
-    await input.press('Enter');
+    await answerFileDialog(page, join(workspace, 'data', 'train.csv'));
     const snapshot = await poll(
       page,
       () => cli('snapshot', 'list').find((/** @type {{name: string}} */ s) => s.name === `retrain ${deploymentId}`),
       'the retrain snapshot',
       120_000,
-    );
+    ).catch(async (/** @type {Error} */ err) => {
+      // Say what the user would see: the panel's notice (a failed snapshot shows its error there).
+      const notice = await frame
+        .locator('[data-testid="notice"]')
+        .innerText({ timeout: 2_000 })
+        .catch(() => '(no notice)');
+      throw new Error(`${err.message}; the panel says: ${notice}`);
+    });
     assert.ok(snapshot, 'a snapshot of data/train.csv was taken');
     // The panel says what it did.
     await frame

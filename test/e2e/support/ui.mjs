@@ -185,3 +185,37 @@ export async function webviewFrame(page, selector, timeoutMs = 60_000) {
   }
   throw new Error(`no webview frame shows ${selector}`);
 }
+
+/**
+ * Answer VS Code's own file dialog (the "simple" dialog a browser workbench shows) with a path, as a user
+ * types it. The dialog checks and lists the typed path asynchronously; an Enter that lands before the list
+ * has settled on the typed file acts on another row (e.g. opens a folder) and the dialog stays open, so
+ * wait for the dialog to have read the path and listed the file, and press Enter again while the dialog is still open.
+ * @param {import('playwright-core').Page} page
+ * @param {string} path absolute path of the file or folder to pick
+ */
+export async function answerFileDialog(page, path) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const row = widget.locator(`.monaco-list-row[aria-label="${name}"]`);
+  // The progress bar under the input is marked done once the dialog has read the typed path.
+  const settled = widget.locator('.quick-input-progress.done');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  for (let attempt = 0; ; attempt++) {
+    if ((await input.inputValue()) !== path) await input.fill(path);
+    // Not fatal: a typed path the dialog does not list is still accepted.
+    await settled.waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
+    await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await input.press('Enter');
+    const closed = await widget.waitFor({ state: 'hidden', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed) return;
+    if (attempt === 2) {
+      const rows = await widget.locator('.monaco-list-row').allInnerTexts();
+      throw new Error(`the file dialog did not accept ${path}; it shows "${await input.inputValue()}" over rows: ${rows.join(' | ')}`);
+    }
+  }
+}
