@@ -3,11 +3,10 @@ import * as path from 'node:path';
 import { MlwbError, errorMessage } from '../core/errors';
 import type { TableProfile } from '../core/data/profile';
 import type { TableDrift } from '../core/data/drift';
-import { type TableSummary, schemaChange } from '../core/data/summary';
-import { type TablePage, type TableReader, detectFormat } from '../core/data/table';
+import type { TableSummary } from '../core/data/summary';
+import type { TablePage, TableReader } from '../core/data/table';
 import {
   RestoreConflictError,
-  type Snapshot,
   createSnapshot,
   datasetPath,
   datasetStatus,
@@ -22,9 +21,7 @@ import {
   resolveSnapshot,
   restoreSnapshot,
   type SnapshotDiff,
-  type TabularChange,
 } from '../core/snapshots';
-import { objectPath } from '../core/snapshots/objects';
 import type { Db } from '../core/store/database';
 import type { LoggedInput } from '../core/ingest/eventApplier';
 import { ensureWorkspace } from '../core/workspace';
@@ -319,51 +316,13 @@ export class DataRequests implements RequestGroup<DataMethods> {
     };
   }
 
-  /**
-   * `diffSnapshots` with its tabular part (row counts, schema changes) read on the table worker;
-   * same rules as the core: metadata-only and missing objects get a note, large text tables are skipped.
-   */
-  private async diff(db: Db, service: WorkspaceService, refA: string, refB: string, signal: AbortSignal): Promise<SnapshotDiff> {
-    const sa = resolveSnapshot(db, refA);
-    const sb = resolveSnapshot(db, refB);
-    const d = await diffSnapshots(db, service.paths, sa, sb, { tabular: false, signal });
-    const entries = (s: Snapshot) => new Map(loadManifest(service.paths.objectsDir, s.manifest).entries.map((e) => [e.path, e]));
-    const ea = entries(sa);
-    const eb = entries(sb);
-    const side = async (
-      s: Snapshot,
-      e: { path: string; size: number; sha256: string } | undefined,
-    ): Promise<{ summary?: TableSummary; note?: string } | undefined> => {
-      if (!e) return undefined;
-      const format = detectFormat(e.path)!;
-      const label = `${e.path} in snapshot ${s.id}`;
-      if (s.metadata_only) return { note: `${label}: content not stored (metadata-only snapshot)` };
-      const file = objectPath(service.paths.objectsDir, e.sha256);
-      if (!fs.existsSync(file)) return { note: `${label}: object missing` };
-      if (format !== 'parquet' && e.size > MAX_TABULAR_BYTES) return { note: `${label}: larger than ${MAX_TABULAR_BYTES} bytes, not read` };
-      try {
-        return { summary: await this.tables.run<TableSummary>({ op: 'summary', table: { file, format, name: label } }, signal) };
-      } catch (err) {
-        if ((err as Error).name === 'AbortError') throw err;
-        return { note: errorMessage(err) };
-      }
-    };
-    const tabular: TabularChange[] = [];
-    for (const f of d.files) {
-      if (!detectFormat(f.path)) continue;
-      const a = await side(sa, ea.get(f.path));
-      const b = await side(sb, eb.get(f.path));
-      const notes = [a?.note, b?.note].filter((n): n is string => !!n);
-      const change: TabularChange = {
-        path: f.path,
-        rows_a: a?.summary?.rows ?? null,
-        rows_b: b?.summary?.rows ?? null,
-        ...(a?.summary && b?.summary ? schemaChange(a.summary.columns, b.summary.columns) : { columns_added: [], columns_removed: [], type_changed: [] }),
-      };
-      if (notes.length) change.note = notes.join('; ');
-      tabular.push(change);
-    }
-    return { ...d, tabular };
+  /** `diffSnapshots` with its tables (row counts, schema changes) read on the table worker, off the request loop. */
+  private diff(db: Db, service: WorkspaceService, refA: string, refB: string, signal: AbortSignal): Promise<SnapshotDiff> {
+    return diffSnapshots(db, service.paths, refA, refB, {
+      signal,
+      maxTabularBytes: MAX_TABULAR_BYTES,
+      summarize: (table, s) => this.tables.run<TableSummary>({ op: 'summary', table }, s),
+    });
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
+import { errorMessage } from '../errors';
 import type { Db } from '../store/database';
 import type { WorkspacePaths } from '../workspace';
 import { openTable } from '../data/open';
-import { type SchemaChange, schemaChange, summarizeTable } from '../data/summary';
-import { detectFormat } from '../data/table';
+import { type SchemaChange, type TableSummary, schemaChange, summarizeTable } from '../data/summary';
+import { type TableFormat, detectFormat } from '../data/table';
 import { loadManifest } from './manifest';
 import type { Manifest, ManifestEntry, Snapshot } from './model';
 import { objectPath } from './objects';
@@ -58,6 +59,11 @@ export interface DiffOptions {
   /** Larger tables are not read (Parquet is always cheap: only its footer is read). */
   maxTabularBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Reads one stored table's summary; in process by default. The backend passes its table worker,
+   * so a diff of large tables does not block its request loop.
+   */
+  summarize?: (table: { file: string; format: TableFormat; name: string }, signal?: AbortSignal) => Promise<TableSummary>;
 }
 
 export async function diffSnapshots(
@@ -95,17 +101,18 @@ export async function diffSnapshots(
   return { a: sa.id, b: sb.id, ...d, tabular };
 }
 
-async function tableSide(paths: WorkspacePaths, s: Snapshot, e: ManifestEntry, format: ReturnType<typeof detectFormat>, options: DiffOptions) {
+async function tableSide(paths: WorkspacePaths, s: Snapshot, e: ManifestEntry, format: TableFormat, options: DiffOptions) {
   const label = `${e.path} in snapshot ${s.id}`;
   if (s.metadata_only) return { note: `${label}: content not stored (metadata-only snapshot)` };
   const file = objectPath(paths.objectsDir, e.sha256);
   if (!fs.existsSync(file)) return { note: `${label}: object missing` };
   const max = options.maxTabularBytes ?? 256 * 1024 * 1024;
   if (format !== 'parquet' && e.size > max) return { note: `${label}: larger than ${max} bytes, not read` };
+  const summarize = options.summarize ?? ((t, signal) => summarizeTable(openTable(t.file, { format: t.format, name: t.name }), signal));
   try {
-    return { summary: await summarizeTable(openTable(file, { format, name: label }), options.signal) };
+    return { summary: await summarize({ file, format, name: label }, options.signal) };
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    return { note: (err as Error).message };
+    return { note: errorMessage(err) };
   }
 }
