@@ -28,9 +28,9 @@ export function serveRepoFile(root, url, res) {
 /**
  * A view's real page (`webviewPage` from the sources) served by the harness at `origin`: its bundle
  * and theme, with the fake host (FAKE_HOST_SCRIPT) and the state the page last saved injected before
- * the view's own script.
+ * the view's own script. A harness with its own fake host passes `scripts` (URLs) to inject instead.
  */
-export function harnessPageHtml(webviewPage, { origin, view, title, theme, init, savedState }) {
+export function harnessPageHtml(webviewPage, { origin, view, title, theme, init, savedState, scripts }) {
   const nonce = 'harness' + Math.random().toString(36).slice(2);
   const html = webviewPage({
     cspSource: origin,
@@ -41,10 +41,10 @@ export function harnessPageHtml(webviewPage, { origin, view, title, theme, init,
     codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
     init,
   });
-  const saved = `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>`;
-  return html
-    .replace('<script nonce=', `${saved}\n    <script nonce="${nonce}">${FAKE_HOST_SCRIPT}</script>\n    <script nonce=`)
-    .replace('<body ', `<body class="vscode-${theme}" `);
+  const injected = scripts
+    ? scripts.map((src) => `<script nonce="${nonce}" src="${src}"></script>`).join('\n    ')
+    : `<script nonce="${nonce}">window.__SAVED_STATE__ = ${JSON.stringify(savedState ?? null)};</script>\n    <script nonce="${nonce}">${FAKE_HOST_SCRIPT}</script>`;
+  return html.replace('<script nonce=', `${injected}\n    <script nonce=`).replace('<body ', `<body class="vscode-${theme}" `);
 }
 
 /** Chromium for a harness run; `--headed` on the command line shows the window. */

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { checklist, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
 import { answer, comparePage, createStore, root } from './compareHost.mjs';
 
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -28,10 +28,7 @@ const server = createServer(async (req, res) => {
   const url = new URL(req.url, origin);
   const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
   if (url.pathname === '/page.html') return send('text/html', await comparePage(origin, { theme: current.theme, init }));
-  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
-  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  sendFile(res, file);
+  serveRepoFile(root, url, res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;

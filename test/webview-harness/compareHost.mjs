@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { harnessPageHtml, importTs } from './common.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -59,25 +60,6 @@ export function answer(db, message, scope = {}) {
 
 /** The page as the extension serves it (same template and CSP), with the fake host injected first. */
 export async function comparePage(origin, { theme = 'dark', init }) {
-  const esbuild = await import('esbuild');
-  const bundled = await esbuild.build({
-    entryPoints: [join(root, 'src/extension/shared/webview/htmlTemplate.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    write: false,
-  });
-  const { webviewPage } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
-  const nonce = 'harness' + Math.random().toString(36).slice(2);
-  let html = webviewPage({
-    cspSource: origin,
-    nonce,
-    title: 'Compare',
-    scriptUri: `${origin}/dist/webview/compare.js`,
-    styleUris: [`${origin}/dist/webview/compare.css`, `${origin}/harness/theme-${theme}.css`],
-    codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
-    init,
-  });
-  const fake = `<script nonce="${nonce}" src="${origin}/harness/fake-vscode-compare.js"></script>\n    `;
-  return html.replace('<script nonce=', `${fake}<script nonce=`).replace('<body ', `<body class="vscode-${theme}" `);
+  const { webviewPage } = await importTs(root, "export * from './src/extension/shared/webview/htmlTemplate.ts';");
+  return harnessPageHtml(webviewPage, { origin, view: 'compare', title: 'Compare', theme, init, scripts: [`${origin}/harness/fake-vscode-compare.js`] });
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
+import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, '.e2e-artifacts/webview-harness');
@@ -212,19 +212,8 @@ const server = createServer((req, res) => {
   const name = url.searchParams.get('name') ?? '';
   const sc = scenarios[name];
   if (url.pathname === '/page.html' && sc) {
-    const nonce = 'harness' + Math.random().toString(36).slice(2);
-    let html = webviewPage({
-      cspSource: origin,
-      nonce,
-      title: 'Data',
-      scriptUri: `${origin}/dist/webview/dataPreview.js`,
-      styleUris: [`${origin}/dist/webview/dataPreview.css`, `${origin}/harness/theme-${sc.theme}.css`],
-      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
-      init: sc.init,
-    });
-    const fake = `<script nonce="${nonce}" src="${origin}/scenario.js?name=${name}"></script>\n    <script nonce="${nonce}" src="${origin}/fake.js"></script>\n    `;
-    html = html.replace('<script nonce=', `${fake}<script nonce=`).replace('<body ', `<body class="vscode-${sc.theme}" `);
-    return send('text/html', html);
+    const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/fake.js`];
+    return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'dataPreview', title: 'Data', theme: sc.theme, init: sc.init, scripts }));
   }
   if (url.pathname === '/scenario.js' && sc) return send('text/javascript', `window.__SCENARIO__ = ${JSON.stringify(sc)};`);
   if (url.pathname === '/fake.js') return send('text/javascript', fakeHost);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, importTs, launchHarnessBrowser, sendFile, watchProblems } from './common.mjs';
+import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
 import { sampleDetails, sampleMetrics, sampleSvg } from './sample.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,30 +44,16 @@ const server = createServer((req, res) => {
   const name = url.searchParams.get('name') ?? '';
   const sc = scenarios[name];
   if (url.pathname === '/page.html' && sc) {
-    const nonce = 'harness' + Math.random().toString(36).slice(2);
-    let html = webviewPage({
-      cspSource: origin,
-      nonce,
-      title: 'Run details',
-      scriptUri: `${origin}/dist/webview/runDetails.js`,
-      styleUris: [`${origin}/dist/webview/runDetails.css`, `${origin}/harness/theme-${sc.theme}.css`],
-      codiconsUri: `${origin}/dist/webview/codicons/codicon.css`,
-      init,
-    });
-    const fake = `<script nonce="${nonce}" src="${origin}/scenario.js?name=${name}"></script>\n    <script nonce="${nonce}" src="${origin}/harness/fake-vscode.js"></script>\n    `;
-    html = html.replace('<script nonce=', `${fake}<script nonce=`).replace('<body ', `<body class="vscode-${sc.theme}" `);
-    return send('text/html', html);
+    const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/harness/fake-vscode.js`];
+    return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'runDetails', title: 'Run details', theme: sc.theme, init, scripts }));
   }
   if (url.pathname === '/scenario.js' && sc) {
     const details = sc.error ? null : sampleDetails({ status: sc.status, steps: sc.steps, empty: sc.empty });
     const msgs = details ? messages(details, sc.steps, origin) : [{ type: 'error', message: sc.error }];
     return send('text/javascript', `window.__MLWB_SCENARIO__ = ${JSON.stringify({ savedState: sc.state, messages: msgs })};`);
   }
-  if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
   if (url.pathname.startsWith('/artifacts/plots/')) return send('image/svg+xml', sampleSvg(url.pathname, url.pathname.includes('confusion') ? 210 : 30));
-  const file = url.pathname.startsWith('/harness/') ? join(root, 'test/webview-harness', url.pathname.slice(9)) : join(root, url.pathname);
-  if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
-  sendFile(res, file);
+  serveRepoFile(root, url, res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 origin = `http://127.0.0.1:${server.address().port}`;
