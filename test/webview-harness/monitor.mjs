@@ -176,6 +176,30 @@ try {
       check((await page.textContent('[data-testid="alert-banner"]')).includes('input drift (f_income)'), 'alert banner names the drifted feature');
       await page.waitForSelector('[data-testid="chart-latency"] canvas');
       check((await page.$$('.chart-box canvas')).length >= 4, 'serving and prediction charts drawn');
+      // The time axis is the chosen window, ending at the report's time, whatever the data covers.
+      const axis = await page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect().x);
+      check(
+        axis[1] - axis[0] === 5 * 60_000 && axis[1] === now,
+        `the latency chart's time axis is the 5 min window (${axis.map((t) => new Date(t).toISOString()).join(' … ')})`,
+      );
+      // A drag zooms, the next report (every scrape) keeps the zoom, a double-click returns to the window.
+      const latencyAxis = () => page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect().x);
+      const over = await page.locator('[data-testid="chart-latency"] .u-over').boundingBox();
+      await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(over.x + over.width * 0.6, over.y + over.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const zoomed = await latencyAxis();
+      await page.evaluate((m) => window.postMessage(m, '*'), { type: 'report', report: report('5m', sc.kind) });
+      await page.waitForTimeout(300);
+      const afterReport = await latencyAxis();
+      check(
+        zoomed[1] - zoomed[0] < 3 * 60_000 && afterReport[0] === zoomed[0] && afterReport[1] === zoomed[1],
+        `a drag zoom survives the next report (${Math.round((afterReport[1] - afterReport[0]) / 1000)} s shown)`,
+      );
+      await page.mouse.dblclick(over.x + over.width / 2, over.y + over.height / 2);
+      const reset = await latencyAxis();
+      check(reset[1] - reset[0] === 5 * 60_000, 'double-click returns to the 5 min window');
       const rows = await page.$$eval('[data-testid="drift-table"] vscode-table-row', (rs) => rs.map((r) => r.textContent.trim()));
       check(
         rows[0].startsWith('f_income') && rows[1].startsWith('f_tenure') && rows[2].startsWith('f_age'),

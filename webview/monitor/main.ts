@@ -25,7 +25,7 @@ import {
   isMonitorState,
   toMonitorValidators,
 } from '../../src/protocol/webview/monitor';
-import { type Line, hasTraffic, num, parseThresholds, predictionLines, seriesLines, statCards } from './viewModel';
+import { type Line, hasTraffic, num, parseThresholds, predictionLines, seriesLines, statCards, windowRange } from './viewModel';
 
 const app = document.getElementById('app') ?? document.body;
 const init = readInit();
@@ -60,31 +60,45 @@ const channel = connectWebview<ToMonitor, FromMonitor, MonitorState>({
 
 let last: MonitorReport | undefined;
 let notice: string | undefined;
-const charts = new Map<string, LineChart>();
+const charts = new Map<string, { host: HTMLElement; chart: LineChart }>();
+// For the webview harness (test/webview-harness/monitor.mjs): what each chart draws.
+(window as unknown as { __monitor: unknown }).__monitor = { charts };
 const sectionOpen: Record<string, boolean> = {};
 
 app.replaceChildren(h('p', { class: 'loading', 'data-testid': 'loading' }, codicon('loading', 'codicon-modifier-spin'), ' Loading monitor…'));
 document.body.dataset['state'] = 'loading';
 channel.post({ type: 'setWindow', window: channel.state.window });
 
-function colored(lines: Line[]): Line[] {
+function colored(lines: Line[]): (Line & { color: string })[] {
   return lines.map((l, i) => {
     const [name, fallback] = COLORS[i % COLORS.length]!;
     return { ...l, color: themeColor(name, fallback) };
   });
 }
 
-/** A chart that survives re-renders (keeps zoom and avoids flicker): its host element moves between renders. */
-function chart(id: string, title: string, lines: Line[]): HTMLElement {
+/**
+ * A chart that survives re-renders: each report (every scrape) moves its host into the new page and
+ * updates it in place, so it neither flickers nor loses the user's drag zoom.
+ */
+function chart(id: string, title: string, lines: Line[], range: [number, number]): HTMLElement {
   let c = charts.get(id);
-  const box = h('div', { class: 'chart-box', 'data-testid': `chart-${id}` }, h('h3', null, title));
-  const host = h('div', { class: 'chart-host' });
-  box.append(host);
-  c?.destroy();
-  c = new LineChart(host, { time: true, xLabel: 'time', height: 160 });
-  charts.set(id, c);
-  c.setLines(colored(lines));
-  return box;
+  if (!c) {
+    const host = h('div', { class: 'chart-host' });
+    c = { host, chart: new LineChart(host, { time: true, xLabel: 'time', height: 160 }) };
+    charts.set(id, c);
+  }
+  c.chart.setLines(colored(lines));
+  c.chart.setExtent(range);
+  const legend = h(
+    'div',
+    { class: 'chart-legend muted' },
+    ...colored(lines).map((l) => {
+      const swatch = h('span', { class: 'swatch' });
+      swatch.style.background = l.color; // CSSOM, which the CSP allows (a style attribute it would not)
+      return h('span', null, swatch, l.label);
+    }),
+  );
+  return h('div', { class: 'chart-box', 'data-testid': `chart-${id}` }, h('h3', null, title), legend, c.host);
 }
 
 function open(id: string, heading: string, defaultOpen = true) {
@@ -227,6 +241,7 @@ function render(r: MonitorReport): void {
   const active = Object.values(r.alerts.active);
   const traffic = hasTraffic(r);
   const lines = seriesLines(r);
+  const range = windowRange(r);
   const children: Child[] = [
     h(
       'header',
@@ -276,9 +291,9 @@ function render(r: MonitorReport): void {
       h(
         'div',
         { class: 'charts' },
-        chart('traffic', 'Requests/s and error %', lines.traffic),
-        chart('latency', 'Latency (ms)', lines.latency),
-        chart('batching', 'Batch size and in flight', lines.batching),
+        chart('traffic', 'Requests/s and error %', lines.traffic, range),
+        chart('latency', 'Latency (ms)', lines.latency, range),
+        chart('batching', 'Batch size and in flight', lines.batching, range),
       ),
     );
   const preds = open('predictions', 'Predictions');
@@ -286,7 +301,7 @@ function render(r: MonitorReport): void {
   preds.setDescription(`${r.sampled_requests} sampled requests`);
   preds.fill(
     predLines.length
-      ? chart('predictions', 'Share of predictions over time', predLines)
+      ? chart('predictions', 'Share of predictions over time', predLines, range)
       : emptyState('No sampled predictions in this window (the request log may be off or sampling low).', 'no-predictions'),
   );
   children.push(serving.root, preds.root, driftSection(r), thresholdsSection(r));

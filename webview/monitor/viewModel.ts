@@ -3,6 +3,7 @@
  * states, from a MonitorReport. Unit-tested in test/unit/webview/monitor/.
  */
 import type { MonitorReport } from '../../src/protocol/webview/monitor';
+import { WINDOWS } from '../../src/shared/monitorWindows';
 
 export interface StatCard {
   id: string;
@@ -51,6 +52,16 @@ export function seriesLines(r: MonitorReport): { traffic: Line[]; latency: Line[
     latency: [line('p50', 'p50 ms', (p) => p.p50_ms), line('p95', 'p95 ms', (p) => p.p95_ms), line('p99', 'p99 ms', (p) => p.p99_ms)],
     batching: [line('batch', 'mean batch size', (p) => p.batch_size_mean), line('inflight', 'in flight', (p) => p.in_flight)],
   };
+}
+
+/**
+ * The time axis of every chart: the whole window, ending when the report was made. Fitting the axis
+ * to the data instead turns a first scrape (one point) into a 2 ms wide axis of meaningless ticks,
+ * and hides how much of the window has traffic.
+ */
+export function windowRange(r: MonitorReport): [number, number] {
+  const end = Date.parse(r.generated_at);
+  return [end - WINDOWS[r.window], end];
 }
 
 /** One line per predicted value (the 8 most frequent), share of predictions per time bin. */

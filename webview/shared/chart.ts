@@ -50,6 +50,8 @@ export class LineChart {
   private data: uPlot.AlignedData = [null as unknown as number[]];
   private signature = '';
   private range: [number, number] | undefined;
+  /** The x range shown when nothing is zoomed (a time window), instead of the data's extent. */
+  private extent: [number, number] | undefined;
   private visible = false;
   /** The user zoomed (drag): live data must not rescale x. */
   private zoomed = false;
@@ -90,7 +92,7 @@ export class LineChart {
     const changed = signature !== this.signature;
     this.signature = signature;
     if (!this.plot || changed) return this.recreate();
-    this.plot.setData(this.data, !this.zoomed && !this.range);
+    this.plot.setData(this.data, !this.zoomed && !this.range && !this.extent);
     this.applyRange();
     this.showReadout(undefined);
   }
@@ -100,6 +102,15 @@ export class LineChart {
     this.range = range;
     this.zoomed = range !== undefined;
     this.applyRange();
+  }
+
+  /**
+   * A fixed x range (e.g. the Monitor's time window) for when the user has not zoomed: new data
+   * does not rescale it, a drag still zooms, and double-click returns to it.
+   */
+  setExtent(extent: [number, number] | undefined): void {
+    this.extent = extent;
+    if (!this.zoomed) this.applyRange();
   }
 
   /** The chart as a PNG data URL, on the theme's background (a transparent PNG is unreadable elsewhere). */
@@ -171,13 +182,14 @@ export class LineChart {
       if (this.opts.onZoom) {
         this.range = undefined;
         this.opts.onZoom(undefined);
-      }
+      } else this.applyRange(); // back to the fixed extent, if the owner set one
     });
     this.showReadout(undefined);
   }
 
   private applyRange(): void {
-    if (this.plot && this.range) this.plot.setScale('x', { min: this.range[0], max: this.range[1] });
+    const r = this.range ?? (this.zoomed ? undefined : this.extent);
+    if (this.plot && r) this.plot.setScale('x', { min: r[0], max: r[1] });
   }
 
   private options(): uPlot.Options {

@@ -3,10 +3,10 @@
  * Prometheus's `increase()`: a counter that went down means the server restarted, so the new value
  * is the increase since then. Quantiles follow `histogram_quantile()`: linear inside the bucket.
  */
+import { WINDOWS, type WindowName } from '../../shared/monitorWindows';
 import { type Buckets, type MetricPoint } from './metricPoint';
 
-export const WINDOWS = { '5m': 5 * 60_000, '1h': 60 * 60_000, '24h': 24 * 60 * 60_000 } as const;
-export type WindowName = keyof typeof WINDOWS;
+export { WINDOWS, type WindowName };
 
 export function isWindowName(v: unknown): v is WindowName {
   return typeof v === 'string' && Object.hasOwn(WINDOWS, v);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { MonitorReport } from '../../../../src/protocol/webview/monitor';
-import { hasTraffic, parseThresholds, predictionLines, statCards } from '../../../../webview/monitor/viewModel';
+import { hasTraffic, parseThresholds, predictionLines, statCards, windowRange } from '../../../../webview/monitor/viewModel';
 
 function report(extra: Partial<MonitorReport> = {}): MonitorReport {
   return {
@@ -60,6 +60,12 @@ describe('monitor webview: view model', () => {
         ['label = b', [0.25, null]],
       ],
     );
+  });
+
+  it("spans the charts' time axis over the chosen window, ending when the report was made", () => {
+    const at = '2026-11-26T10:00:00.000Z';
+    assert.deepEqual(windowRange(report({ window: '1h', generated_at: at })), [Date.parse(at) - 3_600_000, Date.parse(at)]);
+    assert.deepEqual(windowRange(report({ window: '5m', generated_at: at })), [Date.parse(at) - 300_000, Date.parse(at)]);
   });
 
   it('parses the thresholds form: blanks are no threshold, error rate in percent, bad values named', () => {
