@@ -120,6 +120,7 @@ try {
     }
   }
   results.ratios = ratios(results);
+  results.aim_small_c16 = aimBudget(results);
   results.load_average_at_end = os.loadavg().map((x) => round(x));
   console.log(JSON.stringify(results, null, 2));
 } finally {
@@ -290,6 +291,30 @@ async function startMlserver(joblibFile) {
   log(`MLServer skipped: it ${exited ? 'exited' : 'did not become ready within 120 s'}`);
   results.mlserver_small = { skipped: 'mlserver did not start' };
   return undefined;
+}
+
+/**
+ * Whether 80% of the limit at 16 clients fits this machine's CPU at all. Serving T req/s costs T × (CPU
+ * per request) of the cores the server and the load generator share: unpinned, both cores for server
+ * and wrk together; pinned, one core for the server alone. So a server can reach T only if its CPU per
+ * request (plus wrk's, unpinned) is at most cores × 1e6 / T µs. The HTTP ceiling does no parsing and
+ * no inference: when even it does not fit the budget, no Node HTTP server reaches the aim here.
+ */
+function aimBudget(r) {
+  const target = 0.8 * r.limit_small.c16.req_per_s;
+  const cost = (m) => (PIN ? m.c16.server_cpu_us_per_req : m.c16.server_cpu_us_per_req + m.c16.loadgen_cpu_us_per_req);
+  const out = {
+    target_req_per_s: round(target, 0),
+    cores: PIN ? `1 for the server (core ${SERVER_CPUS}), wrk on core ${LOADGEN_CPUS}` : 'both, shared by server and wrk',
+    cpu_budget_us_per_req: round(((PIN ? 1 : os.availableParallelism()) * 1e6) / target, 1),
+    counted: PIN ? 'server CPU per request' : 'server + load generator CPU per request',
+    http_ceiling_us_per_req: round(cost(r.http_ceiling_small), 1),
+    server_us_per_req: round(cost(r.mlwb_small), 1),
+  };
+  const multi = r[`http_ceiling_small_${PROCESSES}proc`];
+  if (multi) out[`http_ceiling_${PROCESSES}proc_us_per_req`] = round(cost(multi), 1);
+  if (r[`mlwb_small_${PROCESSES}proc`]) out[`server_${PROCESSES}proc_us_per_req`] = round(cost(r[`mlwb_small_${PROCESSES}proc`]), 1);
+  return out;
 }
 
 function ratios(r) {

@@ -26,6 +26,20 @@ export function cpuSeconds(pids) {
   return sum;
 }
 
+/**
+ * CPU seconds of the main threads alone (each process's first thread: a Node server's event loop,
+ * which serves every request, where worker threads only run inference); undefined off Linux.
+ */
+export function mainThreadCpuSeconds(pids) {
+  let sum = 0;
+  for (const pid of [pids].flat()) {
+    const f = procStat(`${pid}/task/${pid}`);
+    if (!f) return undefined;
+    sum += (Number(f[11]) + Number(f[12])) / 100;
+  }
+  return sum;
+}
+
 function procStat(pid) {
   try {
     return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -144,8 +158,10 @@ export async function measure(gen, url, body, pid, seconds, connectionCounts = [
   await gen.run(url, body, 4, 2, loadgenCpus);
   for (const connections of connectionCounts) {
     const server0 = cpuSeconds(pid);
+    const main0 = mainThreadCpuSeconds(pid);
     const r = await gen.run(url, body, connections, seconds, loadgenCpus);
     const server1 = cpuSeconds(pid);
+    const main1 = mainThreadCpuSeconds(pid);
     const perReq = (sec) => (sec === undefined || !r.requests ? null : round((sec * 1e6) / r.requests, 1));
     out[`c${connections}`] = {
       req_per_s: round(r.req_per_s, 0),
@@ -153,6 +169,7 @@ export async function measure(gen, url, body, pid, seconds, connectionCounts = [
       p99_ms: r.p99_ms,
       failed: r.failed,
       server_cpu_us_per_req: perReq(server0 === undefined || server1 === undefined ? undefined : server1 - server0),
+      server_main_thread_cpu_us_per_req: perReq(main0 === undefined || main1 === undefined ? undefined : main1 - main0),
       loadgen_cpu_us_per_req: perReq(r.cpu_seconds),
     };
   }
