@@ -1,14 +1,16 @@
 // The HTTP ceiling of the serving benchmark: the cheapest honest Node HTTP server, "what any Node
 // server could do here". It reads each request's whole body, as the model server must, and answers
 // a canned response (the model server's own answer to the benchmark's request, same bytes, same
-// headers) without parsing or inferring anything. Run as its own process, like the model server, so
-// its CPU per request is measured the same way:
+// headers) without parsing or inferring anything. The answer is a string, as the model server's JSON
+// answers are: Node then writes headers and body in one write (a Buffer body costs a writev of two).
+// Run as its own process, like the model server, so its CPU per request is measured the same way
+// (and in several processes with lib/cluster.mjs):
 //   node bench/lib/httpCeiling.mjs <response.json>   → prints "listening on http://127.0.0.1:<port>"
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 
-const answer = fs.readFileSync(process.argv[2]);
-const headers = { 'Content-Type': 'application/json', 'Content-Length': answer.length };
+const answer = fs.readFileSync(process.argv[2], 'utf8');
+const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(answer) };
 
 const server = http.createServer((req, res) => {
   const chunks = [];

@@ -12,10 +12,32 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** CPU seconds (user + system) a live process has used so far, from /proc (Linux); undefined elsewhere. */
-export function cpuSeconds(pid) {
-  const f = procStat(pid);
-  return f && (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+/**
+ * CPU seconds (user + system, all threads) live processes have used so far, from /proc (Linux);
+ * undefined elsewhere. `pids` is one pid or an array (a server of several processes).
+ */
+export function cpuSeconds(pids) {
+  let sum = 0;
+  for (const pid of [pids].flat()) {
+    const f = procStat(pid);
+    if (!f) return undefined;
+    sum += (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  }
+  return sum;
+}
+
+/**
+ * CPU seconds of the main threads alone (each process's first thread: a Node server's event loop,
+ * which serves every request, where worker threads only run inference); undefined off Linux.
+ */
+export function mainThreadCpuSeconds(pids) {
+  let sum = 0;
+  for (const pid of [pids].flat()) {
+    const f = procStat(`${pid}/task/${pid}`);
+    if (!f) return undefined;
+    sum += (Number(f[11]) + Number(f[12])) / 100;
+  }
+  return sum;
 }
 
 function procStat(pid) {
@@ -28,8 +50,9 @@ function procStat(pid) {
 
 /**
  * Picks the load generator: `wrk` unless it is missing or MLWB_BENCH_LOADGEN=autocannon.
- * Returns {name, run(url, body, connections, seconds)}; run resolves with requests, req/s, p50/p99
- * (ms), failures and the generator's own CPU seconds.
+ * Returns {name, run(url, body, connections, seconds, cpus)}; run resolves with requests, req/s,
+ * p50/p99 (ms), failures and the generator's own CPU seconds. `cpus` (wrk only) pins the generator
+ * to those cores with taskset, e.g. "0".
  */
 export function pickLoadGenerator(log) {
   const want = process.env.MLWB_BENCH_LOADGEN || 'wrk';
@@ -88,13 +111,16 @@ function wrkFilesFor(body) {
   return { script: wrkFiles.script, bodyFile: file };
 }
 
-function runWrk(url, body, connections, seconds) {
+function runWrk(url, body, connections, seconds, cpus) {
   const { script, bodyFile } = wrkFilesFor(body);
   // One wrk thread per 8 connections (wrk needs threads <= connections); the shell around it prints
   // its own /proc stat after waiting for wrk, whose cutime/cstime are then wrk's CPU time.
   const threads = Math.max(1, Math.ceil(connections / 8));
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script, url];
-  const proc = spawn('sh', ['-c', 'wrk "$@"; s=$?; echo; echo "MLWB_STAT $(cat /proc/$$/stat)"; exit $s', 'sh', ...args], {
+  // taskset execs the shell in its own process, so $$ is still the shell's pid.
+  const sh = ['sh', '-c', 'wrk "$@"; s=$?; echo; echo "MLWB_STAT $(cat /proc/$$/stat)"; exit $s', 'sh', ...args];
+  const [cmd, ...argv] = cpus === undefined ? sh : ['taskset', '-c', cpus, ...sh];
+  const proc = spawn(cmd, argv, {
     env: { ...process.env, MLWB_WRK_BODY: bodyFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -123,16 +149,19 @@ function runWrk(url, body, connections, seconds) {
 
 /**
  * Load at each connection count against one URL, after a 2 s warm-up. Beside throughput and latency
- * it reports the CPU time per request of the server process and of the load generator, because on a
- * shared 2-core machine both compete for the same cores and req/s alone hides where the time went.
+ * it reports the CPU time per request of the server (`pid`: its process, or all of its processes)
+ * and of the load generator, because on a shared 2-core machine both compete for the same cores and
+ * req/s alone hides where the time went. `loadgenCpus` pins the generator (wrk) to those cores.
  */
-export async function measure(gen, url, body, pid, seconds, connectionCounts = [1, 16]) {
+export async function measure(gen, url, body, pid, seconds, connectionCounts = [1, 16], loadgenCpus = undefined) {
   const out = {};
-  await gen.run(url, body, 4, 2);
+  await gen.run(url, body, 4, 2, loadgenCpus);
   for (const connections of connectionCounts) {
     const server0 = cpuSeconds(pid);
-    const r = await gen.run(url, body, connections, seconds);
+    const main0 = mainThreadCpuSeconds(pid);
+    const r = await gen.run(url, body, connections, seconds, loadgenCpus);
     const server1 = cpuSeconds(pid);
+    const main1 = mainThreadCpuSeconds(pid);
     const perReq = (sec) => (sec === undefined || !r.requests ? null : round((sec * 1e6) / r.requests, 1));
     out[`c${connections}`] = {
       req_per_s: round(r.req_per_s, 0),
@@ -140,6 +169,7 @@ export async function measure(gen, url, body, pid, seconds, connectionCounts = [
       p99_ms: r.p99_ms,
       failed: r.failed,
       server_cpu_us_per_req: perReq(server0 === undefined || server1 === undefined ? undefined : server1 - server0),
+      server_main_thread_cpu_us_per_req: perReq(main0 === undefined || main1 === undefined ? undefined : main1 - main0),
       loadgen_cpu_us_per_req: perReq(r.cpu_seconds),
     };
   }

@@ -227,8 +227,8 @@ export class ModelServer {
       const result = await runner.infer(parsed);
       timing = result;
       const enc = encodeInferResponse({ name, version }, parsed.id, toTensors(result.outputs, parsed.outputs), parsed.outputs);
-      res.writeHead(200, [...enc.headers, 'Content-Length', String(enc.body.length)]);
-      res.end(enc.body);
+      res.writeHead(200, [...enc.headers, 'Content-Length', String(enc.wireBytes)]);
+      res.end(enc.wire);
       if (sampled) response = { body: { bytes: enc.body, jsonBytes: enc.jsonBytes }, outputs: enc.outputs };
     } catch (e) {
       status = sendError(res, e);
