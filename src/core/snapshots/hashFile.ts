@@ -86,8 +86,7 @@ export function hashFileSync(
         } else {
           try {
             if (out < 0) {
-              fs.mkdirSync(req.tmpDir, { recursive: true });
-              out = fs.openSync(req.tmp, 'wx');
+              out = openTmp(fs, req);
               tmpMade = true;
               if (pending) writeAll(fs, out, pending);
               pending = null;
@@ -132,15 +131,13 @@ export function hashFileSync(
       if (!fs.existsSync(dest)) {
         try {
           if (out < 0) {
-            fs.mkdirSync(req.tmpDir, { recursive: true });
-            out = fs.openSync(req.tmp, 'wx');
+            out = openTmp(fs, req);
             tmpMade = true;
             if (pending) writeAll(fs, out, pending);
           }
           fs.closeSync(out);
           out = -1;
-          fs.mkdirSync(dir, { recursive: true });
-          fs.renameSync(req.tmp, dest);
+          renameInto(fs, req.tmp, dir, dest);
         } catch (e) {
           return storeFailure(e);
         }
@@ -168,6 +165,28 @@ export function hashFileSync(
       }
     }
     if (fd >= 0) fs.closeSync(fd);
+  }
+
+  // The folders exist after the first few files: try first, make the folder only when missing
+  // (a recursive mkdir per file was two failing system calls per file of a snapshot).
+  function openTmp(f: HashFs, r: HashRequest): number {
+    try {
+      return f.openSync(r.tmp, 'wx');
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      f.mkdirSync(r.tmpDir, { recursive: true });
+      return f.openSync(r.tmp, 'wx');
+    }
+  }
+
+  function renameInto(f: HashFs, from: string, dir: string, to: string): void {
+    try {
+      f.renameSync(from, to);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      f.mkdirSync(dir, { recursive: true });
+      f.renameSync(from, to);
+    }
   }
 
   function writeAll(f: HashFs, target: number, data: Buffer): void {
