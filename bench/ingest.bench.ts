@@ -19,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore, type Db } from '../src/core/store/database';
 import { ingestRunLog } from '../src/core/ingest/runIngestor';
+import { spareCore } from '../src/core/ingest/parseThread';
 import { PROTOCOL_VERSION } from '../src/protocol/backend';
 import { TestBackend } from '../test/helpers/backendClient';
 import { REPO_ROOT } from '../test/helpers/dist';
@@ -262,6 +263,9 @@ async function main(): Promise<void> {
           bench: 'ingest',
           // 1-minute load average at the start and end: the machine is shared.
           load_average: [round(loadAtStart, 2), round(os.loadavg()[0]!, 2)],
+          // Whether ingest would use the parse thread by default now (a core to spare); the
+          // figures below force it on and off.
+          default_uses_parse_thread: spareCore(),
           points: POINTS,
           repeats: REPEATS,
           client_us_per_point: {

@@ -6,6 +6,7 @@ import { EventApplier, type LoggedInput, RejectedEventError } from './eventAppli
 import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
 import { PointColumns } from './metricLine';
 import { parseThread, parseThreadStats, type ParseThread, WINDOW_BYTES } from './parseThread';
+import { spareCore } from './parseThread';
 import { statLog } from './statLog';
 
 export type { IngestIssue } from './chunkParser';
@@ -39,7 +40,9 @@ export interface IngestOptions {
   readonly keepTiles?: boolean;
   /**
    * Scan the next chunk on the process's parse thread while this one's rows are inserted
-   * (parseThread.ts); only logs with more than one chunk to read use it. Default true.
+   * (parseThread.ts); only logs with more than one chunk to read use it. Default: when the
+   * machine has a core to spare (spareCore), since the thread only pays on an idle core: on
+   * a busy one the two threads wait for each other and the hand-over is extra work.
    */
   readonly parseAhead?: boolean;
 }
@@ -116,7 +119,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     let chunks = 0;
     /** The size of the next chunk handed to the thread: grows from twice RAMP_BYTES to chunkBytes. */
     let aheadBytes = 0;
-    const wantsAhead = () => options.parseAhead !== false && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
+    const useThread = options.parseAhead ?? spareCore();
+    const wantsAhead = () => useThread && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
     for (;;) {
       if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
         result.more = offset.byte_offset < fs.fstatSync(fd).size;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { ingestRunLog, type IngestOptions } from '../../../../src/core/ingest/runIngestor';
-import { parseThreadStats } from '../../../../src/core/ingest/parseThread';
+import { parseThreadStats, spareCore } from '../../../../src/core/ingest/parseThread';
 import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { EventLogWriter } from '../../../helpers/eventLog';
 import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
@@ -47,7 +47,7 @@ describe('ingest: the parse thread', () => {
   /** Ingests the run's log into both stores with the same options; returns the threaded call's result and how many chunks the thread scanned. */
   function both(options: IngestOptions) {
     const before = parseThreadStats.scanned;
-    const threaded = ingestRunLog(db, paths.runsDir, RUN, options);
+    const threaded = ingestRunLog(db, paths.runsDir, RUN, { ...options, parseAhead: true });
     const scanned = parseThreadStats.scanned - before;
     const here = ingestRunLog(inline, paths.runsDir, RUN, { ...options, parseAhead: false });
     assert.equal(parseThreadStats.scanned - before, scanned, 'parseAhead: false used the thread');
@@ -80,6 +80,15 @@ describe('ingest: the parse thread', () => {
     }
     w.raw(text);
   }
+
+  it('is used by default only when a core looks free beside the ingesting one', () => {
+    assert.equal(spareCore(0.5, 2), true);
+    assert.equal(spareCore(1.2, 2), false);
+    assert.equal(spareCore(4.5, 2), false);
+    assert.equal(spareCore(5.9, 8), true);
+    assert.equal(spareCore(7, 8), false);
+    assert.equal(spareCore(0, 1), false); // one core: nothing to overlap with
+  });
 
   it('stores what scanning here stores, across many chunks, and scans most of them on the thread', () => {
     writeMixedLog(20_000, 11);
