@@ -56,9 +56,11 @@ let thread: ParseThread | undefined;
 let unavailable = false;
 
 /**
- * Whether a core looks free for the parse thread: the 1-minute load average leaves one beyond the
- * ingesting thread's own (on Windows, where Node reports no load average, always). Measured on a
- * 2-core machine under a load of 4-5, the thread made cold ingest 1.4x slower, not faster.
+ * Whether the machine looks idle enough for the parse thread: a 1-minute load average that leaves
+ * a core beyond ours (on Windows, where Node reports no load average, always). Conservative on
+ * purpose: on 2 shared cores the thread made cold ingest 1.3x faster in a run at load 2.2-2.5, but
+ * 1.2-4x slower in runs where the load rose from 1.6 to 3.6 and beyond (the two threads wait for
+ * each other's time slices), and the load average lags what the machine does next.
  */
 export function spareCore(load = os.loadavg()[0]!, cores = os.availableParallelism()): boolean {
   return load < cores - 1;

@@ -41,8 +41,8 @@ export interface IngestOptions {
   /**
    * Scan the next chunk on the process's parse thread while this one's rows are inserted
    * (parseThread.ts); only logs with more than one chunk to read use it. Default: when the
-   * machine has a core to spare (spareCore), since the thread only pays on an idle core: on
-   * a busy one the two threads wait for each other and the hand-over is extra work.
+   * machine looks idle enough (spareCore), since the thread only pays with a core free: on a
+   * busy one the two threads wait for each other and the hand-over is extra work.
    */
   readonly parseAhead?: boolean;
 }

@@ -81,7 +81,7 @@ describe('ingest: the parse thread', () => {
     w.raw(text);
   }
 
-  it('is used by default only when a core looks free beside the ingesting one', () => {
+  it('is used by default only when the machine looks idle enough', () => {
     assert.equal(spareCore(0.5, 2), true);
     assert.equal(spareCore(1.2, 2), false);
     assert.equal(spareCore(4.5, 2), false);
