@@ -140,6 +140,10 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
           aheadBytes = Math.min(chunkBytes, aheadBytes * 2);
           if (wantsAhead()) ahead = postAhead(fd, offset.byte_offset + end + 1, fileSize, aheadBytes);
         } else parseThreadStats.fallbacks++; // read and scanned below instead
+      } else if (pending) {
+        // Another ingester moved the offset: that chunk is not ours to apply. Let the thread finish
+        // reading our descriptor before it can be closed.
+        pending.thread.take(pending.id, 0, SETTLE_MS);
       }
       if (parsed === undefined) {
         // The first chunk of a long log is small when the thread takes the next ones: the
