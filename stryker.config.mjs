@@ -7,7 +7,14 @@ export default {
   packageManager: 'npm',
   testRunner: 'mocha',
   plugins: ['@stryker-mutator/mocha-runner'],
-  mutate: ['src/core/ingest/runIngestor.ts', 'src/core/query/compile.ts', 'src/core/snapshots/diff.ts', 'src/shared/downsample.ts'],
+  mutate: [
+    'src/core/ingest/runIngestor.ts',
+    'src/core/ingest/chunkParser.ts',
+    'src/core/ingest/metricLine.ts',
+    'src/core/query/compile.ts',
+    'src/core/snapshots/diff.ts',
+    'src/shared/downsample.ts',
+  ],
   // The tests run as compiled JavaScript (out/), so each sandbox compiles the instrumented sources once.
   buildCommand: 'tsc -p .',
   mochaOptions: {

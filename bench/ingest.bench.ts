@@ -8,14 +8,18 @@
  *  - cold ingest of that log into a fresh store, as a ratio of the fastest plain insert of the same
  *    rows (read back from the ingested store) into the same table: one transaction, multi-row
  *    INSERT statements, the fastest of several rows-per-statement sizes; the same for the logs of
- *    `log_metrics` with one and with four keys per step (the dict most training loops log).
+ *    `log_metrics` with one and with four keys per step (the dict most training loops log). Cold
+ *    ingest runs with the parse thread (the default) and without it, alternating, and also reports
+ *    the ingesting thread's own CPU time: with a core to spare, that thread is the critical path.
  * Every count is read back. Prints JSON. Never asserts timings: the machine is shared and noisy.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore, type Db } from '../src/core/store/database';
 import { ingestRunLog } from '../src/core/ingest/runIngestor';
+import { spareCore } from '../src/core/ingest/parseThread';
 import { PROTOCOL_VERSION } from '../src/protocol/backend';
 import { TestBackend } from '../test/helpers/backendClient';
 import { REPO_ROOT } from '../test/helpers/dist';
@@ -124,6 +128,12 @@ const min = (xs: number[]) => Math.min(...xs);
 interface ColdIngest {
   ingestMs: number;
   ingestCpu: number;
+  /** CPU time of the ingesting (main) thread alone; ingestCpu adds the parse thread's. */
+  ingestMainCpu: number;
+  /** The same ingest with the parse thread off (parseAhead: false), interleaved with the above. */
+  inlineMs: number;
+  inlineCpu: number;
+  ingestMsAll: number[];
   ingestRate: number;
   rawMs: number;
   rawCpu: number;
@@ -136,20 +146,26 @@ interface ColdIngest {
 function coldIngest(tmpDir: string, runsDir: string, runId: string): ColdIngest {
   const ingestMs: number[] = [];
   const ingestCpu: number[] = [];
+  const ingestMainCpu: number[] = [];
+  const inlineMs: number[] = [];
+  const inlineCpu: number[] = [];
   let rows: Row[] = [];
   let points = 0;
-  for (let r = 0; r < REPEATS; r++) {
+  for (let r = 0; r < 2 * REPEATS; r++) {
+    const parseAhead = r % 2 === 0;
     const file = path.join(tmpDir, 'ingest.db');
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
     const db = openStore(file);
     const t = performance.now();
     const c = process.cpuUsage();
-    const res = ingestRunLog(db, runsDir, runId);
-    ingestMs.push(performance.now() - t);
-    ingestCpu.push(cpuMs(process.cpuUsage(c)));
+    const main = mainThreadCpuMs();
+    const res = ingestRunLog(db, runsDir, runId, { parseAhead });
+    (parseAhead ? ingestMs : inlineMs).push(performance.now() - t);
+    (parseAhead ? ingestCpu : inlineCpu).push(cpuMs(process.cpuUsage(c)));
+    if (parseAhead) ingestMainCpu.push(mainThreadCpuMs() - main);
     points = countPoints(db);
     if (res.points !== POINTS || points !== POINTS) throw new Error(`ingest stored ${points} of ${POINTS} points`);
-    if (r === REPEATS - 1) rows = db.prepare('SELECT series_id, step, ts, value FROM metric_points ORDER BY rowid').raw().all() as Row[];
+    if (r === 2 * REPEATS - 1) rows = db.prepare('SELECT series_id, step, ts, value FROM metric_points ORDER BY rowid').raw().all() as Row[];
     db.close();
   }
   const raw: Record<string, number> = {};
@@ -164,6 +180,10 @@ function coldIngest(tmpDir: string, runsDir: string, runId: string): ColdIngest 
   return {
     ingestMs: min(ingestMs),
     ingestCpu: min(ingestCpu),
+    ingestMainCpu: min(ingestMainCpu),
+    inlineMs: min(inlineMs),
+    inlineCpu: min(inlineCpu),
+    ingestMsAll: ingestMs.map((x) => round(x, 1)),
     ingestRate: POINTS / (min(ingestMs) / 1000),
     rawMs,
     rawCpu: Math.min(...Object.values(rawCpu)),
@@ -172,12 +192,21 @@ function coldIngest(tmpDir: string, runsDir: string, runId: string): ColdIngest 
     rawMsBySize: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, round(v, 1)])),
   };
 }
-/** CPU time of this (single-threaded) process: steadier than wall time when other work shares the cores. */
+/** CPU time of this process, all threads: steadier than wall time when other work shares the cores. */
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+/** CPU time of the main thread alone (Linux schedstat, ns), where ingest inserts; 0 elsewhere. */
+function mainThreadCpuMs(): number {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
 const round = (x: number, d = 3) => +x.toFixed(d);
 
 async function main(): Promise<void> {
   const tmp = makeTempDir('mlwb-bench-ingest-');
+  const loadAtStart = os.loadavg()[0]!;
   try {
     // 1. Client cost per point, the three APIs interleaved so drift hits them alike.
     const perPoint: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
@@ -222,6 +251,8 @@ async function main(): Promise<void> {
             ingest_cpu_ms: round(c.ingestCpu, 1),
             raw_insert_cpu_ms: round(c.rawCpu, 1),
             ingest_cpu_vs_raw_insert_cpu: round(c.ingestCpu / c.rawCpu),
+            ingest_main_thread_cpu_vs_raw_insert_cpu: round(c.ingestMainCpu / c.rawCpu),
+            inline_ingest_vs_raw_insert_ratio: round(c.rawMs / c.inlineMs),
           },
         ];
       }),
@@ -230,6 +261,11 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           bench: 'ingest',
+          // 1-minute load average at the start and end: the machine is shared.
+          load_average: [round(loadAtStart, 2), round(os.loadavg()[0]!, 2)],
+          // Whether ingest would use the parse thread by default now (a core to spare); the
+          // figures below force it on and off.
+          default_uses_parse_thread: spareCore(),
           points: POINTS,
           repeats: REPEATS,
           client_us_per_point: {
@@ -265,6 +301,15 @@ async function main(): Promise<void> {
           ingest_cpu_ms: round(cold.ingestCpu, 1),
           raw_insert_cpu_ms: round(cold.rawCpu, 1),
           ingest_cpu_vs_raw_insert_cpu: round(cold.ingestCpu / cold.rawCpu),
+          // The ingesting thread alone (the parse thread reads and scans beside it): what the wall
+          // time approaches when the second core is free.
+          ingest_main_thread_cpu_ms: round(cold.ingestMainCpu, 1),
+          ingest_main_thread_cpu_vs_raw_insert_cpu: round(cold.ingestMainCpu / cold.rawCpu),
+          ingest_ms_all: cold.ingestMsAll,
+          // The same cold ingest without the parse thread (parseAhead: false), interleaved with it.
+          inline_ingest_vs_raw_insert_ratio: round(cold.rawMs / cold.inlineMs),
+          inline_ingest_cpu_ms: round(cold.inlineCpu, 1),
+          inline_ingest_cpu_vs_raw_insert_cpu: round(cold.inlineCpu / cold.rawCpu),
           cold_ingest_of_dict_logs: coldDicts,
           event_log_bytes: fs.statSync(path.join(logDir, runId, 'events.jsonl')).size,
         },

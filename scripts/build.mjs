@@ -51,6 +51,8 @@ const bundles = [
   { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE, banner: { js: nodeFloorGuard('The ML Workbench backend') } },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
   { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative] },
+  // The ingest parse thread (backend and CLI): scans a long log's next chunk while the current one is inserted.
+  { ...common, entryPoints: ['src/core/ingest/ingestParseWorker.ts'], outfile: 'dist/ingestParseWorker.js', plugins: [forbidNative] },
   // The model server (one process per deployment); the same file runs its inference worker threads.
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: NATIVE },
   // The backend's ONNX validation thread: onnxruntime blocks the thread it runs on (src/backend/modelValidationWorker.ts).

@@ -16,6 +16,9 @@ import { ingestRunLog } from '../../src/core/ingest/runIngestor';
 const [storeFile, runsDir, runId, chunkArg, crashArg] = process.argv.slice(2);
 if (!storeFile || !runsDir || !runId || !chunkArg) throw new Error('usage: ingestWorker <storeFile> <runsDir> <runId> <chunkBytes> [crashAtOffsetWrite]');
 
+// The parse thread on (1) or off (0) as the test says; unset, ingest's own default.
+const parseAheadEnv = process.env['MLWB_TEST_PARSE_AHEAD'];
+const parseAhead = parseAheadEnv === undefined ? undefined : parseAheadEnv === '1';
 const db = openStore(storeFile, { busyTimeoutMs: 30_000 });
 if (crashArg) {
   const crashAt = Number(crashArg);
@@ -34,7 +37,7 @@ process.stdin.once('data', () => {
   let points = 0;
   let events = 0;
   for (;;) {
-    const r = ingestRunLog(db, runsDir, runId, { chunkBytes: Number(chunkArg) });
+    const r = ingestRunLog(db, runsDir, runId, { chunkBytes: Number(chunkArg), parseAhead });
     points += r.points;
     events += r.events;
     if (r.unchanged) break;

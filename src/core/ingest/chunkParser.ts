@@ -28,12 +28,33 @@ export interface ParsedChunk {
 const NEWLINE = 0x0a;
 
 /**
+ * What scanning a chunk's bytes found: the fast-path points (in the caller's columns) and the other
+ * lines as text, still to be parsed. Plain data, so the scan can run on another thread
+ * (ingestParseWorker.ts) and be finished on the ingesting one.
+ */
+export interface ScannedChunk {
+  /** The lines that did not take the fast path, decoded, in log order. */
+  slowLines: string[];
+  /** Each slow line's index in the chunk (0 = the chunk's first line). */
+  slowIndex: number[];
+  /** How many fast-path points come before each slow line. */
+  slowPoints: number[];
+  fastEvents: number;
+  lineCount: number;
+}
+
+/**
  * Parses the complete lines in buf[0, end) (buf[end] is the newline of the last one). Metric and
  * metrics lines as the client writes them take the fast path (metricLine.ts) straight into `points`; the other
  * lines are parsed together as one JSON array, which is several times faster than a JSON.parse per
  * line; only when that fails are they parsed line by line to find the corrupt ones.
  */
 export function parseChunk(buf: Buffer, end: number, firstLine: number, file: string, points: PointColumns): ParsedChunk {
+  return finishChunk(scanChunk(buf, end, firstLine, points), firstLine, file, points);
+}
+
+/** The byte scan of parseChunk: fast-path points into `points` (cleared first), numbered from `firstLine`. */
+export function scanChunk(buf: Buffer, end: number, firstLine: number, points: PointColumns): ScannedChunk {
   points.clear();
   const slowLines: string[] = [];
   const slowIndex: number[] = [];
@@ -58,7 +79,13 @@ export function parseChunk(buf: Buffer, end: number, firstLine: number, file: st
     if (nl >= end) break;
     pos = nl + 1;
   }
-  const out: ParsedChunk = { points, events: [], eventLines: [], eventPoints: [], fastEvents, issues: [], lineCount: i + 1 };
+  return { slowLines, slowIndex, slowPoints, fastEvents, lineCount: i + 1 };
+}
+
+/** The rest of parseChunk: the slow lines parsed and checked into events or issues. */
+export function finishChunk(scan: ScannedChunk, firstLine: number, file: string, points: PointColumns): ParsedChunk {
+  const { slowLines, slowIndex, slowPoints } = scan;
+  const out: ParsedChunk = { points, events: [], eventLines: [], eventPoints: [], fastEvents: scan.fastEvents, issues: [], lineCount: scan.lineCount };
   let values: unknown[] | undefined;
   if (slowLines.length > 0) {
     try {

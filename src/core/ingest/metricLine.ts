@@ -45,6 +45,17 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
+/** PointColumns' contents as plain data: what structured cloning keeps, with the arrays transferable. */
+export interface PointColumnsData {
+  keys: string[];
+  key: Int32Array;
+  step: Float64Array;
+  ts: Float64Array;
+  value: Float64Array;
+  line: Float64Array;
+  length: number;
+}
+
 /**
  * Points of one chunk, column by column, in log order. Keys are numbered per PointColumns (a
  * handful per run), so a point is four numbers and a key index. Reused from chunk to chunk.
@@ -52,17 +63,48 @@ const NEWLINE = 0x0a;
 export class PointColumns {
   /** The distinct keys seen, by index. */
   readonly keys: string[] = [];
-  key = new Int32Array(1024);
-  step = new Float64Array(1024);
-  ts = new Float64Array(1024);
-  value = new Float64Array(1024);
+  key: Int32Array;
+  step: Float64Array;
+  ts: Float64Array;
+  value: Float64Array;
   /** The log line of each point (1-based), for reports. */
-  line = new Float64Array(1024);
+  line: Float64Array;
   length = 0;
   /** Each key's bytes as the log writes them, to recognise a key without decoding it. */
   private readonly keyBytes: Uint8Array[] = [];
   private readonly keyIndex = new Map<string, number>();
   private lastKey = -1;
+
+  constructor(capacity = 1024) {
+    const size = Math.max(16, capacity);
+    this.key = new Int32Array(size);
+    this.step = new Float64Array(size);
+    this.ts = new Float64Array(size);
+    this.value = new Float64Array(size);
+    this.line = new Float64Array(size);
+  }
+
+  /** The columns as plain data (the arrays themselves, not copies), to hand to another thread. */
+  toData(): PointColumnsData {
+    return { keys: this.keys.slice(), key: this.key, step: this.step, ts: this.ts, value: this.value, line: this.line, length: this.length };
+  }
+
+  /**
+   * Columns made on another thread, to be applied (not scanned into: keyAt knows none of their
+   * keys' bytes). Their lines were numbered from 0; `firstLine` is where the chunk starts in the log.
+   */
+  static fromData(d: PointColumnsData, firstLine: number): PointColumns {
+    const c = new PointColumns(0);
+    c.keys.push(...d.keys);
+    c.key = d.key;
+    c.step = d.step;
+    c.ts = d.ts;
+    c.value = d.value;
+    c.line = d.line;
+    c.length = d.length;
+    if (firstLine !== 0) for (let i = 0; i < d.length; i++) c.line[i] = c.line[i]! + firstLine;
+    return c;
+  }
 
   /** Empties the columns for the next chunk; the keys stay numbered. */
   clear(): void {

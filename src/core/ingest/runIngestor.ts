@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
-import { parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
+import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
 import { PointColumns } from './metricLine';
+import { parseThread, parseThreadStats, type ParseThread, WINDOW_BYTES } from './parseThread';
+import { spareCore } from './parseThread';
 import { statLog } from './statLog';
 
 export type { IngestIssue } from './chunkParser';
@@ -36,15 +38,38 @@ export interface IngestOptions {
    * (CLI), where the first chart builds them.
    */
   readonly keepTiles?: boolean;
+  /**
+   * Scan the next chunk on the process's parse thread while this one's rows are inserted
+   * (parseThread.ts); only logs with more than one chunk to read use it. Default: when the
+   * machine looks idle enough (spareCore), since the thread only pays with a core free: on a
+   * busy one the two threads wait for each other and the hand-over is extra work.
+   */
+  readonly parseAhead?: boolean;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
+/**
+ * The first chunk of a long log when the parse thread reads the next ones: small, so the thread's
+ * first scan starts almost at once. Each chunk handed on is then twice the last (up to chunkBytes):
+ * inserting a chunk takes longer than scanning one twice its size, so the ingesting thread never
+ * waits for the thread after the first.
+ */
+const RAMP_BYTES = 256 * 1024;
+/** How long to wait, at the end of a call, for a scan no longer needed (it reads our descriptor). */
+const SETTLE_MS = 2_000;
 const NEWLINE = 0x0a;
 
 interface Offset {
   byte_offset: number;
   line: number;
+}
+
+/** A chunk handed to the parse thread, by where it starts in the log. */
+interface Ahead {
+  thread: ParseThread;
+  id: number;
+  from: number;
 }
 
 /**
@@ -79,6 +104,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
 
   const fd = openLog(file, result);
   if (fd === undefined) return result;
+  /** The next chunk, being read and scanned on the parse thread while this one's rows are inserted. */
+  let ahead: Ahead | undefined;
   try {
     let offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
     const size = fs.fstatSync(fd).size;
@@ -90,6 +117,10 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     }
     let readSize = chunkBytes;
     let chunks = 0;
+    /** The size of the next chunk handed to the thread: grows from twice RAMP_BYTES to chunkBytes. */
+    let aheadBytes = 0;
+    const useThread = options.parseAhead ?? spareCore();
+    const wantsAhead = () => useThread && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
     for (;;) {
       if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
         result.more = offset.byte_offset < fs.fstatSync(fd).size;
@@ -97,32 +128,60 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       }
       const fileSize = fs.fstatSync(fd).size;
       if (offset.byte_offset >= fileSize) break;
-      const buf = readWindow(Math.min(readSize, fileSize - offset.byte_offset));
-      const n = fs.readSync(fd, buf, 0, buf.length, offset.byte_offset);
-      const end = buf.lastIndexOf(NEWLINE, n - 1);
-      if (end < 0) {
-        // No complete line in this window: a line longer than the window, or a torn last line.
-        if (offset.byte_offset + n >= fileSize) break; // torn line: wait for its newline
-        if (readSize >= maxLine) {
-          const skipTo = findNextNewline(fd, offset.byte_offset + n, fileSize);
-          if (skipTo < 0) break;
-          const issue = { file, line: offset.line + 1, message: `line longer than ${maxLine} bytes, skipped` };
-          commitSkip(db, getOffset, setOffset, recordIssue, runId, offset, { byte_offset: skipTo + 1, line: offset.line + 1 }, fileSize, issue);
-          result.issues.push(issue);
-          offset = { byte_offset: skipTo + 1, line: offset.line + 1 };
+      let parsed: ParsedChunk | undefined;
+      let end = -1;
+      const pending = ahead;
+      ahead = undefined;
+      if (pending?.from === offset.byte_offset) {
+        const got = pending.thread.take(pending.id, offset.line);
+        if (got) {
+          end = got.end;
+          parsed = finishChunk(got.scan, offset.line, file, got.points);
+          aheadBytes = Math.min(chunkBytes, aheadBytes * 2);
+          if (wantsAhead()) ahead = postAhead(fd, offset.byte_offset + end + 1, fileSize, aheadBytes);
+        } else parseThreadStats.fallbacks++; // read and scanned below instead
+      } else if (pending) {
+        // Another ingester moved the offset: that chunk is not ours to apply. Let the thread finish
+        // reading our descriptor before it can be closed.
+        pending.thread.take(pending.id, 0, SETTLE_MS);
+      }
+      if (parsed === undefined) {
+        // The first chunk of a long log is small when the thread takes the next ones: the
+        // thread's first scan then overlaps inserts at once (see RAMP_BYTES).
+        const ramp = chunks === 0 && wantsAhead() && fileSize - offset.byte_offset > chunkBytes && parseThread() !== undefined;
+        const buf = readWindow(Math.min(ramp ? Math.min(RAMP_BYTES, readSize) : readSize, fileSize - offset.byte_offset));
+        const n = fs.readSync(fd, buf, 0, buf.length, offset.byte_offset);
+        end = buf.lastIndexOf(NEWLINE, n - 1);
+        if (end < 0) {
+          // No complete line in this window: a line longer than the window, or a torn last line.
+          if (offset.byte_offset + n >= fileSize) break; // torn line: wait for its newline
+          if (readSize >= maxLine) {
+            const skipTo = findNextNewline(fd, offset.byte_offset + n, fileSize);
+            if (skipTo < 0) break;
+            const issue = { file, line: offset.line + 1, message: `line longer than ${maxLine} bytes, skipped` };
+            commitSkip(db, getOffset, setOffset, recordIssue, runId, offset, { byte_offset: skipTo + 1, line: offset.line + 1 }, fileSize, issue);
+            result.issues.push(issue);
+            offset = { byte_offset: skipTo + 1, line: offset.line + 1 };
+            continue;
+          }
+          readSize = Math.min(maxLine, readSize * 4);
           continue;
         }
-        readSize = Math.min(maxLine, readSize * 4);
-        continue;
+        readSize = chunkBytes;
+        // Hand the next chunk to the parse thread before scanning this one, so the two overlap.
+        if (wantsAhead()) {
+          aheadBytes = Math.min(chunkBytes, Math.max(aheadBytes, 2 * (end + 1)));
+          ahead = postAhead(fd, offset.byte_offset + end + 1, fileSize, aheadBytes);
+        }
+        parsed = parseChunk(buf, end, offset.line, file, points);
       }
-      readSize = chunkBytes;
-      const parsed = parseChunk(buf, end, offset.line, file, points);
-      if (parsed.futureFormat) {
+      const chunk = parsed;
+      if (chunk.futureFormat) {
         // Nothing is committed, so an updated ML Workbench ingests the whole log later.
-        result.issues.push(parsed.futureFormat);
+        result.issues.push(chunk.futureFormat);
         break;
       }
-      const next: Offset = { byte_offset: offset.byte_offset + end + 1, line: offset.line + parsed.lineCount };
+      const next: Offset = { byte_offset: offset.byte_offset + end + 1, line: offset.line + chunk.lineCount };
       const pointsBefore = applier.points;
       const commit = (oneByOne: boolean) =>
         db
@@ -133,12 +192,12 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
             // Event by event, tiles would be rewritten per point: leave them stale for the idle pass.
             applier.keepTiles = options.keepTiles === true && !oneByOne;
             applier.begin();
-            if (oneByOne) applyOneByOne(db, applier, parsed, file);
+            if (oneByOne) applyOneByOne(db, applier, chunk, file);
             else {
-              applyInOrder(applier, parsed);
+              applyInOrder(applier, chunk);
               applier.flush();
             }
-            for (const issue of parsed.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
+            for (const issue of chunk.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
             setOffset.run(runId, next.byte_offset, next.line, fileSize, Date.now());
             return true;
           })
@@ -153,9 +212,9 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         committed = commit(true);
       }
       if (committed) {
-        result.events += parsed.events.length + parsed.fastEvents;
+        result.events += chunk.events.length + chunk.fastEvents;
         result.points = applier.points;
-        result.issues.push(...parsed.issues);
+        result.issues.push(...chunk.issues);
         result.inputs.push(...applier.inputs);
         result.unchanged = false;
         offset = next;
@@ -165,6 +224,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       }
     }
   } finally {
+    // The thread may still be reading this descriptor for a chunk not needed after all.
+    if (ahead) ahead.thread.take(ahead.id, 0, SETTLE_MS);
     fs.closeSync(fd);
   }
   return result;
@@ -195,6 +256,14 @@ function readWindow(size: number): Buffer {
   if (size > DEFAULT_CHUNK) return Buffer.allocUnsafeSlow(size);
   shared ??= Buffer.allocUnsafeSlow(DEFAULT_CHUNK);
   return shared.subarray(0, size);
+}
+
+/** Asks the parse thread to read and scan the chunk at `from`; undefined when there is nothing more or no thread. */
+function postAhead(fd: number, from: number, fileSize: number, bytes: number): Ahead | undefined {
+  if (from >= fileSize) return undefined;
+  const thread = parseThread();
+  if (!thread) return undefined;
+  return { thread, id: thread.post(fd, from, Math.min(bytes, fileSize - from)), from };
 }
 
 /** Run ids name folders and rows; the store keeps at most 64 characters. */

@@ -58,8 +58,11 @@ export function hashFileSync(
     if (!before.isFile()) return fail('skipped', 'not a regular file');
     const hash = crypto.createHash('sha256');
     const buf = scratch && scratch.length >= req.bufSize ? scratch.subarray(0, req.bufSize) : Buffer.allocUnsafe(req.bufSize);
-    // The first chunk is held back: if the whole file fits in it and the object already exists,
-    // nothing is written at all (the common case for small duplicate files).
+    // A file read whole by the first read is held back: if the object already exists, nothing is
+    // written at all (the common case for small duplicate files). It is held as a view of the read
+    // buffer, not a copy: another read only fills that buffer if the file grew, which fails below
+    // before the held bytes are used. (A copy per file cost a fresh allocation, its page faults
+    // and a memcpy of every byte snapshotted.)
     let pending: Buffer | null = null;
     let total = 0;
     let sinceReport = 0;
@@ -78,15 +81,14 @@ export function hashFileSync(
       hash.update(chunk);
       total += n;
       if (req.objectsDir !== null) {
-        if (pending === null && out < 0) {
-          pending = Buffer.from(chunk); // a copy: the read buffer is reused for the next chunk
+        if (pending === null && out < 0 && BigInt(total) === before.size) {
+          pending = chunk;
         } else {
           try {
             if (out < 0) {
-              fs.mkdirSync(req.tmpDir, { recursive: true });
-              out = fs.openSync(req.tmp, 'wx');
+              out = openTmp(fs, req);
               tmpMade = true;
-              writeAll(fs, out, pending!);
+              if (pending) writeAll(fs, out, pending);
               pending = null;
             }
             writeAll(fs, out, chunk);
@@ -129,15 +131,13 @@ export function hashFileSync(
       if (!fs.existsSync(dest)) {
         try {
           if (out < 0) {
-            fs.mkdirSync(req.tmpDir, { recursive: true });
-            out = fs.openSync(req.tmp, 'wx');
+            out = openTmp(fs, req);
             tmpMade = true;
             if (pending) writeAll(fs, out, pending);
           }
           fs.closeSync(out);
           out = -1;
-          fs.mkdirSync(dir, { recursive: true });
-          fs.renameSync(req.tmp, dest);
+          renameInto(fs, req.tmp, dir, dest);
         } catch (e) {
           return storeFailure(e);
         }
@@ -165,6 +165,28 @@ export function hashFileSync(
       }
     }
     if (fd >= 0) fs.closeSync(fd);
+  }
+
+  // The folders exist after the first few files: try first, make the folder only when missing
+  // (a recursive mkdir per file was two failing system calls per file of a snapshot).
+  function openTmp(f: HashFs, r: HashRequest): number {
+    try {
+      return f.openSync(r.tmp, 'wx');
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      f.mkdirSync(r.tmpDir, { recursive: true });
+      return f.openSync(r.tmp, 'wx');
+    }
+  }
+
+  function renameInto(f: HashFs, from: string, dir: string, to: string): void {
+    try {
+      f.renameSync(from, to);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      f.mkdirSync(dir, { recursive: true });
+      f.renameSync(from, to);
+    }
   }
 
   function writeAll(f: HashFs, target: number, data: Buffer): void {

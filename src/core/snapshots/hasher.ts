@@ -36,13 +36,20 @@ const hashFileSync = ${hashFileSync.toString()};
 let scratch = Buffer.alloc(0);
 parentPort.on('message', (m) => {
   let result;
+  // Each progress report is held until the next one, and the last goes with the result: a file
+  // smaller than the report interval then costs one message, not two.
+  let held = 0;
+  const report = (bytes) => {
+    if (held > 0) parentPort.postMessage({ id: m.id, bytes: held });
+    held = bytes;
+  };
   try {
     if (scratch.length < m.req.bufSize) scratch = Buffer.allocUnsafe(m.req.bufSize);
-    result = hashFileSync(fs, crypto, m.req, (bytes) => parentPort.postMessage({ id: m.id, bytes }), scratch);
+    result = hashFileSync(fs, crypto, m.req, report, scratch);
   } catch (e) {
     result = { ok: false, kind: 'unreadable', message: String(e && e.message || e) };
   }
-  parentPort.postMessage({ id: m.id, result });
+  parentPort.postMessage({ id: m.id, result, bytes: held });
 });
 `;
 
@@ -112,6 +119,7 @@ export class WorkerHasher implements Hasher {
     }
     this.pending.delete(m.id);
     p.slot.inFlight--;
+    if (m.bytes) p.onBytes(m.bytes); // the file's last report, sent with its result
     p.resolve(m.result);
   }
 

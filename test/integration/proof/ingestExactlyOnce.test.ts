@@ -19,12 +19,13 @@ interface Worker {
 }
 
 /** A real second process with its own SQLite connection (test/helpers/ingestWorker.ts). */
-function startWorker(paths: WorkspacePaths, chunkBytes: number, crashAtOffsetWrite?: number): Worker {
+function startWorker(paths: WorkspacePaths, chunkBytes: number, crashAtOffsetWrite?: number, parseAhead?: boolean): Worker {
   const args = [WORKER, paths.storeFile, paths.runsDir, RUN, String(chunkBytes), ...(crashAtOffsetWrite ? [String(crashAtOffsetWrite)] : [])];
   // Under `npm run mutate`, Stryker activates a mutant in this process only; its instrumented code
   // reads this variable, so the second process runs the same mutant, as a real second window would.
   const activeMutant = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__?.activeMutant;
-  const env = activeMutant === undefined ? process.env : { ...process.env, __STRYKER_ACTIVE_MUTANT__: String(activeMutant) };
+  const env: NodeJS.ProcessEnv = activeMutant === undefined ? { ...process.env } : { ...process.env, __STRYKER_ACTIVE_MUTANT__: String(activeMutant) };
+  if (parseAhead !== undefined) env['MLWB_TEST_PARSE_AHEAD'] = parseAhead ? '1' : '0';
   const child = spawn(process.execPath, args, { stdio: 'pipe', env });
   let stdout = '';
   let stderr = '';
@@ -77,46 +78,50 @@ describe('proof: exactly-once ingest across real processes', function () {
     }
   }
 
-  it('stores each point once when two processes ingest one 20,000-point log at the same moment', async () => {
-    // This process and a worker process, each with its own connection, ingest the same log in small
-    // chunks (~100 commits each), so they keep reading the same offset and racing for its
-    // transaction; only the offset re-check inside it drops the loser's chunk. (This process is one
-    // of the two so that `npm run mutate` sees the test run the ingest code it mutates.) On a loaded
-    // machine one process can finish before the other starts: such a round proves nothing about the
-    // race, so it is checked and run again (a fresh store) until both took part.
-    let contended = 0;
-    for (let round = 0; round < 5 && contended === 0; round++) {
-      if (round > 0) {
-        for (const f of [paths.storeFile, paths.storeFile + '-wal', paths.storeFile + '-shm']) fs.rmSync(f, { force: true });
-        openStore(paths.storeFile).close();
-      }
-      const worker = startWorker(paths, 8 * 1024);
-      running.push(worker);
-      const db = openStore(paths.storeFile, { busyTimeoutMs: 30_000 });
-      let mine = { points: 0, events: 0 };
-      try {
-        await worker.ready;
-        worker.child.stdin.write('go\n');
-        for (;;) {
-          const r = ingestRunLog(db, paths.runsDir, RUN, { chunkBytes: 8 * 1024 });
-          mine = { points: mine.points + r.points, events: mine.events + r.events };
-          if (r.unchanged) break;
+  // Both with the parse thread reading ahead and without: a chunk it read for us may be one the
+  // other process commits first, and must then be dropped like any other.
+  for (const parseAhead of [false, true]) {
+    it(`stores each point once when two processes ingest one 20,000-point log at the same moment (parse thread ${parseAhead ? 'on' : 'off'})`, async () => {
+      // This process and a worker process, each with its own connection, ingest the same log in small
+      // chunks (~100 commits each), so they keep reading the same offset and racing for its
+      // transaction; only the offset re-check inside it drops the loser's chunk. (This process is one
+      // of the two so that `npm run mutate` sees the test run the ingest code it mutates.) On a loaded
+      // machine one process can finish before the other starts: such a round proves nothing about the
+      // race, so it is checked and run again (a fresh store) until both took part.
+      let contended = 0;
+      for (let round = 0; round < 5 && contended === 0; round++) {
+        if (round > 0) {
+          for (const f of [paths.storeFile, paths.storeFile + '-wal', paths.storeFile + '-shm']) fs.rmSync(f, { force: true });
+          openStore(paths.storeFile).close();
         }
-      } finally {
-        db.close();
+        const worker = startWorker(paths, 8 * 1024, undefined, parseAhead);
+        running.push(worker);
+        const db = openStore(paths.storeFile, { busyTimeoutMs: 30_000 });
+        let mine = { points: 0, events: 0 };
+        try {
+          await worker.ready;
+          worker.child.stdin.write('go\n');
+          for (;;) {
+            const r = ingestRunLog(db, paths.runsDir, RUN, { chunkBytes: 8 * 1024, parseAhead });
+            mine = { points: mine.points + r.points, events: mine.events + r.events };
+            if (r.unchanged) break;
+          }
+        } finally {
+          db.close();
+        }
+        const rw = await worker.done;
+        assert.equal(rw.code, 0, rw.stderr);
+        const theirs = JSON.parse(rw.stdout.split('\n')[1]!) as { points: number; events: number };
+        const shares = `${mine.points} + ${theirs.points}`;
+        assert.equal(mine.points + theirs.points, POINTS, `the processes' shares add up to the log (${shares})`);
+        // Each process reports only what it committed: the log's events (run_start + points) once in all.
+        assert.equal(mine.events + theirs.events, POINTS + 1, 'the events reported add up to the log');
+        assertExactlyOnce();
+        if (mine.points > 0 && theirs.points > 0) contended++;
       }
-      const rw = await worker.done;
-      assert.equal(rw.code, 0, rw.stderr);
-      const theirs = JSON.parse(rw.stdout.split('\n')[1]!) as { points: number; events: number };
-      const shares = `${mine.points} + ${theirs.points}`;
-      assert.equal(mine.points + theirs.points, POINTS, `the processes' shares add up to the log (${shares})`);
-      // Each process reports only what it committed: the log's events (run_start + points) once in all.
-      assert.equal(mine.events + theirs.events, POINTS + 1, 'the events reported add up to the log');
-      assertExactlyOnce();
-      if (mine.points > 0 && theirs.points > 0) contended++;
-    }
-    assert.equal(contended, 1, 'in some round both processes committed chunks of the same log');
-  });
+      assert.equal(contended, 1, 'in some round both processes committed chunks of the same log');
+    });
+  }
 
   it('recovers exactly once after a process is killed between a chunk’s rows and its offset', async () => {
     // Killed on its 3rd offset write: two chunks committed, the third chunk's rows written in its
