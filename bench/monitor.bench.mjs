@@ -24,6 +24,9 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Another build to measure (a folder with its own dist/ and out/, e.g. a copy of the code before a
+// change), so before and after can be run back to back with the same benchmark.
+const build = process.env.MLWB_BENCH_BUILD ? path.resolve(process.env.MLWB_BENCH_BUILD) : repo;
 const SECONDS = Number(process.env.MLWB_BENCH_SECONDS || 4);
 const ROUNDS = Number(process.env.MLWB_BENCH_ROUNDS || 2);
 const CYCLES = Number(process.env.MLWB_BENCH_CYCLES || 3);
@@ -35,7 +38,7 @@ const stops = [];
 async function startServer(model, requestLog) {
   const cfg = path.join(root, `server-${Date.now()}.json`);
   fs.writeFileSync(cfg, JSON.stringify({ port: 0, models: [{ name: 'churn', version: '1', path: model }], ...(requestLog ? { requestLog } : {}) }));
-  const proc = spawn(process.execPath, [path.join(repo, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(build, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
   return { url, proc, stop: () => stopProc(proc) };
 }
@@ -43,7 +46,7 @@ async function startServer(model, requestLog) {
 /** The backend's scraper (out/src/core/monitor/scraper.js) in its own process, as the backend runs it. */
 function startScraper(url, mlwbRoot) {
   const script = `
-    const { Scraper } = require(${JSON.stringify(path.join(repo, 'out/src/core/monitor/scraper.js'))});
+    const { Scraper } = require(${JSON.stringify(path.join(build, 'out/src/core/monitor/scraper.js'))});
     const d = { id: 'bench', model: 'churn', version: 1, target: 'local', status: 'healthy', url: ${JSON.stringify(url)}, created_at: '', updated_at: '' };
     let ticks = 0, failures = 0;
     new Scraper(${JSON.stringify(mlwbRoot)}, { intervalMs: 1000, deployments: () => [d], onTick: (ok, bad) => { if (!ticks++) console.error('scraper ready'); failures += bad.length; } }).start();
@@ -138,7 +141,7 @@ async function measureSide(s, i) {
  * than the throughput ratio on a shared machine, whose load moves that by more than the 5% aim.
  */
 async function logCostPerRecord() {
-  const { RequestLog } = require(path.join(repo, 'out/src/server/requestLog.js'));
+  const { RequestLog } = require(path.join(build, 'out/src/server/requestLog.js'));
   const dir = path.join(root, 'log-micro');
   // Files large enough that no rotation deletes records, so the records written can be counted.
   const log = new RequestLog({ dir, sampleRate: 1, maxFileBytes: 512 << 20, maxFiles: 5, maxRecordBytes: 64 << 10 });
