@@ -53,7 +53,12 @@ interface Label {
   versionLen: number;
 }
 
-type Op = { buf: Buffer; len: number } | 'rotate';
+interface Batch {
+  buf: Buffer;
+  len: number;
+}
+type Op = Batch | 'rotate';
+const isBatch = (op: Op): op is Batch => op !== 'rotate';
 
 /**
  * Per sampled request, the serving thread copies a few numbers, the model label and the two raw
@@ -201,26 +206,31 @@ export class RequestLog {
   /** Runs the queued writes and rotations one after the other, off the serving thread's time. */
   private async pump(): Promise<void> {
     for (let op = this.ops.shift(); op; op = this.ops.shift()) {
-      if (op === 'rotate') await this.rotate();
-      else {
-        await this.writeBatch(op.buf, op.len);
-        this.backlog -= op.len;
-        if (op.buf.length === BATCH_BYTES && this.spare.length < SPARE_BATCHES) this.spare.push(op.buf);
+      if (op === 'rotate') {
+        await this.rotate();
+        continue;
+      }
+      // Every batch queued up to the next rotation goes in one system call: when the disk is slower
+      // than serving, batches pile up, and one write per batch would make each wait for a turn of the event loop.
+      const batches = [op];
+      while (this.ops.length && isBatch(this.ops[0]!)) batches.push(this.ops.shift() as Batch);
+      await this.writeBatches(batches.map((b) => b.buf.subarray(0, b.len)));
+      for (const b of batches) {
+        this.backlog -= b.len;
+        if (b.buf.length === BATCH_BYTES && this.spare.length < SPARE_BATCHES) this.spare.push(b.buf);
       }
     }
     this.pumping = undefined;
   }
 
-  private async writeBatch(buf: Buffer, len: number): Promise<void> {
+  private async writeBatches(bufs: Buffer[]): Promise<void> {
     try {
       this.fd ??= await openAppend(this.file);
-      if (this.needMagic) {
-        await writeAll(this.fd, FILE_MAGIC, FILE_MAGIC.length);
-        this.needMagic = false;
-      }
-      await writeAll(this.fd, buf, len);
+      if (this.needMagic) bufs.unshift(FILE_MAGIC);
+      await writeAll(this.fd, bufs);
+      this.needMagic = false;
     } catch (e) {
-      this.reportError(e as Error); // the folder was removed, the disk is full…: this batch is lost
+      this.reportError(e as Error); // the folder was removed, the disk is full…: these batches are lost
     }
   }
 
@@ -293,16 +303,18 @@ function fileStart(file: string): 'none' | 'ours' | 'other' {
   return head.equals(FILE_MAGIC) ? 'ours' : 'other';
 }
 
-function writeAll(fd: number, buf: Buffer, len: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const from = (off: number): void =>
-      fs.write(fd, buf, off, len - off, null, (err, n) => {
-        if (err) reject(err);
-        else if (off + n < len) from(off + n);
-        else resolve();
-      });
-    from(0);
-  });
+/** Writes the buffers in order with one writev, then whatever a short write left. */
+async function writeAll(fd: number, bufs: Buffer[]): Promise<void> {
+  let n = await new Promise<number>((resolve, reject) => fs.writev(fd, bufs, (err, written) => (err ? reject(err) : resolve(written))));
+  for (const b of bufs) {
+    if (n >= b.length) {
+      n -= b.length;
+      continue;
+    }
+    for (let off = n; off < b.length; )
+      off += await new Promise<number>((resolve, reject) => fs.write(fd, b, off, b.length - off, null, (err, written) => (err ? reject(err) : resolve(written))));
+    n = 0;
+  }
 }
 
 function openAppend(file: string): Promise<number> {

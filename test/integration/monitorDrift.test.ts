@@ -110,4 +110,24 @@ describe('monitoring: live input drift against the training snapshot', function 
       ['drift_score'],
     );
   });
+
+  it('mlwb monitor requests prints the binary request log as JSON Lines (--json) or a table, by deployment or --dir', () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [distFile('cli.js'), 'monitor', 'requests', ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 60_000 });
+    const r = cli(m!.deployment.id, '--json', '--window', '5m');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 120);
+    for (const line of lines) {
+      const rec = JSON.parse(line) as { status: number; model: string; request: { inputs: { shape: number[] }[] }; response: { outputs: unknown[] } };
+      assert.equal(rec.status, 200);
+      assert.equal(rec.model, m!.deployment.model);
+      assert.ok(rec.request.inputs[0]!.shape.length === 2 && rec.response.outputs.length > 0, line);
+    }
+    const table = cli('--dir', m!.deployment.request_log_dir!, '--limit', '5');
+    assert.equal(table.status, 0, table.stderr);
+    const rows = table.stdout.trimEnd().split('\n');
+    assert.match(rows[0]!, /^time\s+model\s+status\s+latency_ms\s+inputs/);
+    assert.equal(rows.length, 6, table.stdout);
+    assert.equal(cli().status, 1, 'neither a deployment nor --dir');
+  });
 });
