@@ -125,7 +125,11 @@ async function startSide(model, side, i) {
   const logDir = path.join(root, `log-${side}-${i}`);
   // Files large enough that rotation drops nothing during a round, so every request is counted as logged.
   const logged = side === 'on' || side === 'on_compare';
-  const server = await startServer(model, logged ? { dir: logDir, sampleRate: 1, maxFileBytes: 512 << 20 } : undefined, side === 'on_compare' ? compare : build);
+  const server = await startServer(
+    model,
+    logged ? { dir: logDir, sampleRate: 1, maxFileBytes: 512 << 20 } : undefined,
+    side === 'on_compare' ? compare : build,
+  );
   stops.push(server.stop);
   await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
   return { side, server, logDir };

@@ -311,8 +311,10 @@ async function writeAll(fd: number, bufs: Buffer[]): Promise<void> {
       n -= b.length;
       continue;
     }
-    for (let off = n; off < b.length; )
-      off += await new Promise<number>((resolve, reject) => fs.write(fd, b, off, b.length - off, null, (err, written) => (err ? reject(err) : resolve(written))));
+    for (let off = n; off < b.length;)
+      off += await new Promise<number>((resolve, reject) =>
+        fs.write(fd, b, off, b.length - off, null, (err, written) => (err ? reject(err) : resolve(written))),
+      );
     n = 0;
   }
 }

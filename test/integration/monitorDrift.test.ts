@@ -112,7 +112,8 @@ describe('monitoring: live input drift against the training snapshot', function 
   });
 
   it('mlwb monitor requests prints the binary request log as JSON Lines (--json) or a table, by deployment or --dir', () => {
-    const cli = (...args: string[]) => spawnSync(process.execPath, [distFile('cli.js'), 'monitor', 'requests', ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 60_000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [distFile('cli.js'), 'monitor', 'requests', ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 60_000 });
     const r = cli(m!.deployment.id, '--json', '--window', '5m');
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');

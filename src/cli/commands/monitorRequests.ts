@@ -34,7 +34,14 @@ export function monitorRequestsCommand(out: Output, logDirOf: (ref: string) => s
       out.line(
         formatTable(
           ['time', 'model', 'status', 'latency_ms', 'inputs', 'error'],
-          records.map((r) => [r.time, `${r.model}:${r.version}`, String(r.status), String(r.latency_ms), r.truncated ? `${shapes(r.inputs)} (truncated)` : shapes(r.inputs), r.error ?? '']),
+          records.map((r) => [
+            r.time,
+            `${r.model}:${r.version}`,
+            String(r.status),
+            String(r.latency_ms),
+            r.truncated ? `${shapes(r.inputs)} (truncated)` : shapes(r.inputs),
+            r.error ?? '',
+          ]),
         ),
       );
     });

@@ -104,7 +104,14 @@ function parseExtra(f: Frame): Json {
 
 /** A frame of the binary log as a record with plain tensor values. */
 export function frameRecord(f: Frame): LoggedRequest {
-  const rec: LoggedRequest = { time: new Date(f.time).toISOString(), t: f.time, model: f.model, version: f.version, status: f.status, latency_ms: f.latency_ms };
+  const rec: LoggedRequest = {
+    time: new Date(f.time).toISOString(),
+    t: f.time,
+    model: f.model,
+    version: f.version,
+    status: f.status,
+    latency_ms: f.latency_ms,
+  };
   const request = parseBody(f.request);
   const response = parseBody(f.response);
   const extra = parseExtra(f);

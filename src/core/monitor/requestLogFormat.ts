@@ -83,8 +83,10 @@ function frameAt(buf: Buffer, at: number): number {
   if (len < HEADER || at + len > buf.length) return 0;
   const reqLen = buf.readUInt32LE(at + O.reqLen);
   const resLen = buf.readUInt32LE(at + O.resLen);
-  const parts = HEADER + buf.readUInt16LE(at + O.modelLen) + buf.readUInt16LE(at + O.versionLen) + reqLen + resLen + buf.readUInt32LE(at + O.extraLen) + TRAILER;
-  if (parts !== len || buf.readUInt32LE(at + len - TRAILER) !== len || buf.readUInt32LE(at + O.reqJson) > reqLen || buf.readUInt32LE(at + O.resJson) > resLen) return 0;
+  const parts =
+    HEADER + buf.readUInt16LE(at + O.modelLen) + buf.readUInt16LE(at + O.versionLen) + reqLen + resLen + buf.readUInt32LE(at + O.extraLen) + TRAILER;
+  if (parts !== len || buf.readUInt32LE(at + len - TRAILER) !== len || buf.readUInt32LE(at + O.reqJson) > reqLen || buf.readUInt32LE(at + O.resJson) > resLen)
+    return 0;
   return buf.readUInt16LE(at + O.flags) <= 7 ? len : 0;
 }
 
