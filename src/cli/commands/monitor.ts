@@ -82,6 +82,8 @@ export function monitorCommand(ctx: CliContext, out: Output): Command {
     .option('--json', 'print JSON: requests, errors, latency_ms {p50, p95, p99}, drift [{feature, psi, ks, js}] worst first')
     .addOption(new Option('--window <w>', 'time window').choices(Object.keys(WINDOWS)).default('1h'))
     .option('--no-scrape', 'use only the stored history; do not read /metrics now')
+    // `monitor requests --json --window …`: options after a subcommand are that subcommand's own.
+    .enablePositionalOptions()
     .action(async (ref: string | undefined, opts: { json?: boolean; window: WindowName; scrape: boolean }) => {
       if (!ref)
         throw new MlwbError(
