@@ -156,9 +156,10 @@ function loggedRecords(dir, from = build) {
   return readRequestLog(dir, { limit: Infinity }).length;
 }
 
-async function logCostPerRecord() {
-  const { RequestLog } = require(path.join(build, 'out/src/server/requestLog.js'));
-  const dir = path.join(root, 'log-micro');
+let microRuns = 0;
+async function logCostPerRecord(from = build) {
+  const { RequestLog } = require(path.join(from, 'out/src/server/requestLog.js'));
+  const dir = path.join(root, `log-micro-${microRuns++}`);
   // Files large enough that no rotation deletes records, so the records written can be counted.
   const log = new RequestLog({ dir, sampleRate: 1, maxFileBytes: 512 << 20, maxFiles: 5, maxRecordBytes: 64 << 10 });
   const body = Buffer.from(payload());
@@ -200,8 +201,18 @@ async function logCostPerRecord() {
   const mainUs = (threadCpuNs(process.pid, process.pid) - main0) / 1000; // before close(): what serving pays
   await log.close();
   const cpu = process.cpuUsage(cpu0); // every thread, the log's writing thread included
-  const written = loggedRecords(dir);
-  return { all_threads: round((cpu.user + cpu.system) / n, 2), main_thread: round(mainUs / n, 2), records_written: written, records: n };
+  // Reading them back as monitoring does (every record decoded into plain values): the cost moved to read time.
+  const read0 = process.cpuUsage();
+  const written = loggedRecords(dir, from);
+  const read = process.cpuUsage(read0);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    all_threads: round((cpu.user + cpu.system) / n, 2),
+    main_thread: round(mainUs / n, 2),
+    records_written: written,
+    records: n,
+    read_us_per_record: round((read.user + read.system) / Math.max(1, written), 2),
+  };
 }
 
 const results = {
@@ -243,10 +254,31 @@ try {
   const micro = await logCostPerRecord();
   results.log_cpu_us_per_record = micro.all_threads;
   results.log_main_thread_us_per_record = micro.main_thread;
-  results.log_micro_records_written = `${micro.records_written} of ${micro.records}`; // fewer: the writing thread fell 16 MiB behind and records were dropped
+  results.log_micro_records_written = `${micro.records_written} of ${micro.records}`; // fewer: the disk fell 16 MiB behind and records were dropped
+  results.log_read_us_per_record = micro.read_us_per_record; // the build's own reader, all records of the micro run
   // The log's share of a request's server CPU, against the monitoring-off server measured above.
   results.log_cost_pct_of_server_cpu = round((results.log_cpu_us_per_record / mean('off', 'server_cpu_us_per_req')) * 100, 1);
   results.log_main_thread_pct_of_server_main_thread = round((results.log_main_thread_us_per_record / mean('off', 'main_thread_us_per_req')) * 100, 1);
+  if (compare) {
+    // The two builds' logs in this process, alternating, three times each: CPU per record over all
+    // threads (the log's own, libuv's pool or a writing thread), the steadiest figure on a shared machine.
+    const runs = { this_build: [], compare_build: [] };
+    for (let k = 0; k < 3; k++) {
+      runs.compare_build.push(await logCostPerRecord(compare));
+      runs.this_build.push(await logCostPerRecord(build));
+    }
+    results.micro_alternating = Object.fromEntries(
+      Object.entries(runs).map(([k, rs]) => [
+        k,
+        {
+          all_threads_us_per_record: rs.map((r) => r.all_threads),
+          main_thread_us_per_record: rs.map((r) => r.main_thread),
+          read_us_per_record: rs.map((r) => r.read_us_per_record),
+          written: rs.map((r) => r.records_written),
+        },
+      ]),
+    );
+  }
   const median = (xs) => {
     const v = [...xs].sort((x, y) => x - y);
     const mid = v.length / 2;

@@ -127,13 +127,10 @@ export function frameRecord(f: Frame): LoggedRequest {
   return rec;
 }
 
-/** One file's records since `since` (frames before it are skipped without decoding their bodies). */
-function readFile(file: string, since: number): LoggedRequest[] {
+/** One file's records since `since`, not yet decoded: a frame's bodies are parsed only if it is kept. */
+function readFile(file: string, since: number): (LoggedRequest | Frame)[] {
+  if (file.endsWith('.bin')) return [...readFrames(fs.readFileSync(file), since)];
   const out: LoggedRequest[] = [];
-  if (file.endsWith('.bin')) {
-    for (const f of readFrames(fs.readFileSync(file), since)) out.push(frameRecord(f));
-    return out;
-  }
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const r = parseRecord(line);
     if (r && r.t >= since) out.push(r);
@@ -143,21 +140,23 @@ function readFile(file: string, since: number): LoggedRequest[] {
 
 /**
  * Records since `sinceMs` (every one when undefined), oldest first, at most `limit` (the newest
- * ones). Rotated files entirely older than `sinceMs` are not read (their mtime is their last write).
+ * ones). Rotated files entirely older than `sinceMs` are not read (their mtime is their last write);
+ * frames before `sinceMs`, or beyond the limit, are skipped without parsing their bodies.
  */
 export function readRequestLog(dir: string, options: { sinceMs?: number; limit?: number } = {}): LoggedRequest[] {
   const since = options.sinceMs ?? -Infinity;
   const limit = options.limit ?? 50_000;
-  const out: LoggedRequest[] = [];
+  const all: (LoggedRequest | Frame)[] = [];
   for (const file of requestLogFiles(dir)) {
     try {
       if (fs.statSync(file).mtimeMs < since) continue;
-      for (const r of readFile(file, since)) out.push(r);
+      for (const r of readFile(file, since)) all.push(r);
     } catch {
       continue; // rotated away between listing and reading
     }
   }
-  return out.length > limit ? out.slice(out.length - limit) : out;
+  const kept = all.length > limit ? all.slice(all.length - limit) : all;
+  return kept.map((r) => ('flags' in r ? frameRecord(r) : r));
 }
 
 /** Cell values as the drift code reads them: numbers, or the strings NaN/±Inf the log uses. */

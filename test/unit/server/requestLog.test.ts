@@ -191,6 +191,10 @@ describe('model server request log → monitoring reader', () => {
     await log.close();
     const [bad, late] = readRequestLog(tmp.dir);
     assert.deepEqual([bad?.time, late?.time], ['2026-11-26T06:00:01.005Z', '2026-11-26T06:00:01.050Z']);
+    assert.deepEqual(
+      readRequestLog(tmp.dir, { sinceMs: Date.parse('2026-11-26T06:00:01.006Z') }).map((r) => r.error),
+      ['timed out'],
+    );
     assert.deepEqual([bad?.status, bad?.error, bad?.inputs, bad?.outputs], [400, 'bad "shape"', undefined, undefined]);
     assert.deepEqual([late?.status, late?.error, late?.id, late?.outputs, late?.queue_ms], [503, 'timed out', 'late', undefined, undefined]);
     assert.equal(late?.inputs?.length, EVERY.length);
@@ -253,6 +257,10 @@ describe('model server request log → monitoring reader', () => {
     assert.deepEqual(
       all.map((r) => r.latency_ms),
       Array.from({ length: n }, (_, i) => i),
+    );
+    assert.deepEqual(
+      readRequestLog(tmp.dir, { limit: 3 }).map((r) => r.latency_ms),
+      [n - 3, n - 2, n - 1],
     );
     await log.close();
   });
