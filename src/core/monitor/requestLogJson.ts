@@ -34,18 +34,19 @@ export function frameJson(f: Frame): string {
 /** The records since `sinceMs` as JSON lines, oldest first, at most `limit` (the newest ones). */
 export function requestLogJsonLines(dir: string, options: { sinceMs?: number; limit?: number } = {}): string[] {
   const since = options.sinceMs ?? -Infinity;
-  const out: string[] = [];
+  const all: (string | Frame)[] = [];
   for (const file of requestLogFiles(dir)) {
     try {
       if (fs.statSync(file).mtimeMs < since) continue;
-      if (file.endsWith('.bin')) for (const f of readFrames(fs.readFileSync(file), since)) out.push(frameJson(f));
-      else for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (legacyLineSince(line, since)) out.push(line);
+      if (file.endsWith('.bin')) for (const f of readFrames(fs.readFileSync(file), since)) all.push(f);
+      else for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (legacyLineSince(line, since)) all.push(line);
     } catch {
       continue; // rotated away between listing and reading
     }
   }
   const limit = options.limit ?? Infinity;
-  return out.length > limit ? out.slice(out.length - limit) : out;
+  // Only the records kept are formatted.
+  return (all.length > limit ? all.slice(all.length - limit) : all).map((r) => (typeof r === 'string' ? r : frameJson(r)));
 }
 
 /** An earlier server's line that parses and is not older than `since` (a torn last line does not parse). */

@@ -262,6 +262,10 @@ describe('model server request log → monitoring reader', () => {
       readRequestLog(tmp.dir, { limit: 3 }).map((r) => r.latency_ms),
       [n - 3, n - 2, n - 1],
     );
+    assert.deepEqual(
+      requestLogJsonLines(tmp.dir, { limit: 2 }).map((l) => (JSON.parse(l) as { latency_ms: number }).latency_ms),
+      [n - 2, n - 1],
+    );
     await log.close();
   });
 
