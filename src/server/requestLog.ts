@@ -63,9 +63,9 @@ const isBatch = (op: Op): op is Batch => op !== 'rotate';
 /**
  * Per sampled request, the serving thread copies a few numbers, the model label and the two raw
  * bodies into a frame in a batch buffer; nothing is formatted (the reader formats, off the serving
- * path). A full batch, or one 50 ms old, is written with one asynchronous write (libuv's thread pool
- * does the system call), so a slow disk never blocks serving. Writes and rotations run one at a time,
- * in order.
+ * path). A full batch, or one 50 ms old, is written asynchronously (libuv's thread pool does the
+ * system call; batches queued behind a running write go together in one writev), so a slow disk never
+ * blocks serving. Writes and rotations run one at a time, in order.
  */
 export class RequestLog {
   private batch: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
