@@ -11,7 +11,9 @@
 // their median, for throughput and for the server's CPU per request (all threads, and the main thread:
 // the event loop is the bottleneck under load, and the log's formatting and writing run on a thread of
 // their own). Timings are reported, never asserted.
-// Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2), MLWB_BENCH_CYCLES (3 per round).
+// Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2), MLWB_BENCH_CYCLES (3 per round),
+// MLWB_BENCH_BUILD (measure another build: a folder with its dist/ and out/), MLWB_BENCH_COMPARE (a
+// build whose monitoring-on server joins every cycle as a fourth side, e.g. the code before a change).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,6 +26,12 @@ const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Another build to measure (a folder with its own dist/ and out/, e.g. a copy of the code before a
+// change), so before and after can be run back to back with the same benchmark.
+const build = process.env.MLWB_BENCH_BUILD ? path.resolve(process.env.MLWB_BENCH_BUILD) : repo;
+// A second build whose monitoring-on server runs as a fourth side ("on_compare") in the same cycles,
+// so two versions of the log are compared seconds apart rather than in runs minutes apart.
+const compare = process.env.MLWB_BENCH_COMPARE ? path.resolve(process.env.MLWB_BENCH_COMPARE) : undefined;
 const SECONDS = Number(process.env.MLWB_BENCH_SECONDS || 4);
 const ROUNDS = Number(process.env.MLWB_BENCH_ROUNDS || 2);
 const CYCLES = Number(process.env.MLWB_BENCH_CYCLES || 3);
@@ -32,10 +40,10 @@ const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-monitor-'));
 const stops = [];
 
-async function startServer(model, requestLog) {
+async function startServer(model, requestLog, from = build) {
   const cfg = path.join(root, `server-${Date.now()}.json`);
   fs.writeFileSync(cfg, JSON.stringify({ port: 0, models: [{ name: 'churn', version: '1', path: model }], ...(requestLog ? { requestLog } : {}) }));
-  const proc = spawn(process.execPath, [path.join(repo, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(from, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
   return { url, proc, stop: () => stopProc(proc) };
 }
@@ -43,7 +51,7 @@ async function startServer(model, requestLog) {
 /** The backend's scraper (out/src/core/monitor/scraper.js) in its own process, as the backend runs it. */
 function startScraper(url, mlwbRoot) {
   const script = `
-    const { Scraper } = require(${JSON.stringify(path.join(repo, 'out/src/core/monitor/scraper.js'))});
+    const { Scraper } = require(${JSON.stringify(path.join(build, 'out/src/core/monitor/scraper.js'))});
     const d = { id: 'bench', model: 'churn', version: 1, target: 'local', status: 'healthy', url: ${JSON.stringify(url)}, created_at: '', updated_at: '' };
     let ticks = 0, failures = 0;
     new Scraper(${JSON.stringify(mlwbRoot)}, { intervalMs: 1000, deployments: () => [d], onTick: (ok, bad) => { if (!ticks++) console.error('scraper ready'); failures += bad.length; } }).start();
@@ -116,9 +124,16 @@ async function measure(url, pid) {
 async function startSide(model, side, i) {
   const logDir = path.join(root, `log-${side}-${i}`);
   // Files large enough that rotation drops nothing during a round, so every request is counted as logged.
-  const server = await startServer(model, side === 'on' ? { dir: logDir, sampleRate: 1, maxFileBytes: 512 << 20 } : undefined);
+  const logged = side === 'on' || side === 'on_compare';
+  const server = await startServer(
+    model,
+    logged ? { dir: logDir, sampleRate: 1, maxFileBytes: 512 << 20 } : undefined,
+    side === 'on_compare' ? compare : build,
+  );
   stops.push(server.stop);
-  await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 4, duration: 2 }); // warm-up
+  // Warm-up at the measured load: with 2 s at 4 connections every server's first measured cycle was
+  // its dearest in CPU per request (monitoring off too), so that cycle measured start-up, not the log.
+  await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 16, duration: SECONDS });
   return { side, server, logDir };
 }
 
@@ -137,9 +152,16 @@ async function measureSide(s, i) {
  * writes to disk included), to set against the server's CPU per request measured below. Steadier
  * than the throughput ratio on a shared machine, whose load moves that by more than the 5% aim.
  */
-async function logCostPerRecord() {
-  const { RequestLog } = require(path.join(repo, 'out/src/server/requestLog.js'));
-  const dir = path.join(root, 'log-micro');
+/** Records in a request log folder, read by the measured build's own reader (whatever its file format). */
+function loggedRecords(dir, from = build) {
+  const { readRequestLog } = require(path.join(from, 'out/src/core/monitor/requestLog.js'));
+  return readRequestLog(dir, { limit: Infinity }).length;
+}
+
+let microRuns = 0;
+async function logCostPerRecord(from = build) {
+  const { RequestLog } = require(path.join(from, 'out/src/server/requestLog.js'));
+  const dir = path.join(root, `log-micro-${microRuns++}`);
   // Files large enough that no rotation deletes records, so the records written can be counted.
   const log = new RequestLog({ dir, sampleRate: 1, maxFileBytes: 512 << 20, maxFiles: 5, maxRecordBytes: 64 << 10 });
   const body = Buffer.from(payload());
@@ -181,8 +203,18 @@ async function logCostPerRecord() {
   const mainUs = (threadCpuNs(process.pid, process.pid) - main0) / 1000; // before close(): what serving pays
   await log.close();
   const cpu = process.cpuUsage(cpu0); // every thread, the log's writing thread included
-  const written = fs.readdirSync(dir).reduce((k, f) => k + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').length - 1, 0);
-  return { all_threads: round((cpu.user + cpu.system) / n, 2), main_thread: round(mainUs / n, 2), records_written: written, records: n };
+  // Reading them back as monitoring does (every record decoded into plain values): the cost moved to read time.
+  const read0 = process.cpuUsage();
+  const written = loggedRecords(dir, from);
+  const read = process.cpuUsage(read0);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    all_threads: round((cpu.user + cpu.system) / n, 2),
+    main_thread: round(mainUs / n, 2),
+    records_written: written,
+    records: n,
+    read_us_per_record: round((read.user + read.system) / Math.max(1, written), 2),
+  };
 }
 
 const results = {
@@ -199,7 +231,7 @@ try {
     // The three servers of a round run side by side and are measured in turn, a few seconds each, so
     // the measurements compared are seconds apart: other engineers' load changes slower than that.
     const sides = [];
-    for (const side of ['off', 'on', 'scrape_only']) sides.push(await startSide(model, side, i));
+    for (const side of ['off', 'on', 'scrape_only', ...(compare ? ['on_compare'] : [])]) sides.push(await startSide(model, side, i));
     const round = { cycles: [] };
     for (let c = 0; c < CYCLES; c++) {
       const cycle = {};
@@ -208,13 +240,15 @@ try {
       round.cycles.push(cycle);
       pairs.push(cycle);
       log(
-        `round ${i + 1} cycle ${c + 1}: off ${cycle.off.req_per_s} req/s ${cycle.off.server_cpu_us_per_req} µs/req, on ${cycle.on.req_per_s} req/s ${cycle.on.server_cpu_us_per_req} µs/req (main ${cycle.off.main_thread_us_per_req} → ${cycle.on.main_thread_us_per_req}), scrape only ${cycle.scrape_only.req_per_s} req/s ${cycle.scrape_only.server_cpu_us_per_req} µs/req`,
+        `round ${i + 1} cycle ${c + 1}: off ${cycle.off.req_per_s} req/s ${cycle.off.server_cpu_us_per_req} µs/req, on ${cycle.on.req_per_s} req/s ${cycle.on.server_cpu_us_per_req} µs/req (main ${cycle.off.main_thread_us_per_req} → ${cycle.on.main_thread_us_per_req}), scrape only ${cycle.scrape_only.req_per_s} req/s ${cycle.scrape_only.server_cpu_us_per_req} µs/req` +
+          (compare ? `, on (compared build) ${cycle.on_compare.req_per_s} req/s ${cycle.on_compare.server_cpu_us_per_req} µs/req` : ''),
       );
     }
     for (const s of sides) await s.server.stop();
     const on = sides.find((s) => s.side === 'on');
     const served = round.cycles.reduce((n, c) => n + c.on.requests, 0);
-    round.on_logged_requests = fs.readdirSync(on.logDir).reduce((n, f) => n + fs.readFileSync(path.join(on.logDir, f), 'utf8').split('\n').length - 1, 0);
+    round.on_logged_requests = loggedRecords(on.logDir);
+    if (compare) round.on_compare_logged_requests = loggedRecords(sides.find((s) => s.side === 'on_compare').logDir, compare);
     round.on_requests_measured = served;
     results.rounds.push(round);
   }
@@ -222,10 +256,31 @@ try {
   const micro = await logCostPerRecord();
   results.log_cpu_us_per_record = micro.all_threads;
   results.log_main_thread_us_per_record = micro.main_thread;
-  results.log_micro_records_written = `${micro.records_written} of ${micro.records}`; // fewer: the writing thread fell 16 MiB behind and records were dropped
+  results.log_micro_records_written = `${micro.records_written} of ${micro.records}`; // fewer: the disk fell 16 MiB behind and records were dropped
+  results.log_read_us_per_record = micro.read_us_per_record; // the build's own reader, all records of the micro run
   // The log's share of a request's server CPU, against the monitoring-off server measured above.
   results.log_cost_pct_of_server_cpu = round((results.log_cpu_us_per_record / mean('off', 'server_cpu_us_per_req')) * 100, 1);
   results.log_main_thread_pct_of_server_main_thread = round((results.log_main_thread_us_per_record / mean('off', 'main_thread_us_per_req')) * 100, 1);
+  if (compare) {
+    // The two builds' logs in this process, alternating, three times each: CPU per record over all
+    // threads (the log's own, libuv's pool or a writing thread), the steadiest figure on a shared machine.
+    const runs = { this_build: [], compare_build: [] };
+    for (let k = 0; k < 3; k++) {
+      runs.compare_build.push(await logCostPerRecord(compare));
+      runs.this_build.push(await logCostPerRecord(build));
+    }
+    results.micro_alternating = Object.fromEntries(
+      Object.entries(runs).map(([k, rs]) => [
+        k,
+        {
+          all_threads_us_per_record: rs.map((r) => r.all_threads),
+          main_thread_us_per_record: rs.map((r) => r.main_thread),
+          read_us_per_record: rs.map((r) => r.read_us_per_record),
+          written: rs.map((r) => r.records_written),
+        },
+      ]),
+    );
+  }
   const median = (xs) => {
     const v = [...xs].sort((x, y) => x - y);
     const mid = v.length / 2;
@@ -251,6 +306,22 @@ try {
   results.scrape_only_main_thread_us_per_req = round(mean('scrape_only', 'main_thread_us_per_req'), 1);
   // The log alone on the main thread: "on" and "scrape only" both have the scraper, only the log differs.
   results.median_log_main_thread_us_per_req = round(median(pairs.map((c) => c.on.main_thread_us_per_req - c.scrape_only.main_thread_us_per_req)), 1);
+  // The first cycle of a round (right after the servers' start and warm-up) against the later ones.
+  const cpuCost = (c) => round((1 - c.off.server_cpu_us_per_req / c.on.server_cpu_us_per_req) * 100, 1);
+  results.first_cycle_cpu_cost_pct = results.rounds.map((r) => cpuCost(r.cycles[0]));
+  results.later_cycles_median_cpu_cost_pct = round(median(results.rounds.flatMap((r) => r.cycles.slice(1).map(cpuCost))), 1);
+  if (compare) {
+    // This build's monitoring-on server against the compared build's, cycle by cycle (> 1: this one is faster / cheaper).
+    results.compare_build = compare;
+    results.on_compare_req_per_s = round(mean('on_compare', 'req_per_s'), 0);
+    results.on_compare_server_cpu_us_per_req = round(mean('on_compare', 'server_cpu_us_per_req'), 1);
+    results.median_on_vs_on_compare = round(median(pairs.map((c) => c.on.req_per_s / c.on_compare.req_per_s)), 3);
+    results.median_cpu_on_compare_vs_on = round(median(pairs.map((c) => c.on_compare.server_cpu_us_per_req / c.on.server_cpu_us_per_req)), 3);
+    results.median_main_thread_on_compare_vs_on = round(median(pairs.map((c) => c.on_compare.main_thread_us_per_req / c.on.main_thread_us_per_req)), 3);
+    results.cycle_cpu_ratios_on_compare_vs_on = pairs.map((c) => round(c.on_compare.server_cpu_us_per_req / c.on.server_cpu_us_per_req, 3));
+    results.median_cpu_cost_pct_compare_build = round((1 - median(ratios('on_compare', 'server_cpu_us_per_req', true))) * 100, 1);
+    results.median_cost_pct_compare_build = round((1 - median(ratios('on_compare', 'req_per_s'))) * 100, 1);
+  }
   results.median_cpu_scrape_only_off_vs_on = round(median(ratios('scrape_only', 'server_cpu_us_per_req', true)), 3);
   console.log(JSON.stringify(results, null, 2));
 } finally {

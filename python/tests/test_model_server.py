@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import signal
+import struct
 import threading
 import urllib.error
 import urllib.request
@@ -294,20 +295,56 @@ def test_two_client_processes_get_their_own_batched_answers(env):
     assert metric(url, "mlwb_inference_requests_total", {"model": "identity_fp32", "status": "200"}) >= 600
 
 
+def read_request_log(path):
+    """Records of one request log file, decoded from the format docs/server.md specifies (not from our TypeScript)."""
+    with open(path, "rb") as fh:
+        buf = fh.read()
+    assert buf[:8] == b"MLWBREQ\x01", buf[:8]
+    records, at = [], 8
+    while at + 72 <= len(buf):
+        sync, length = struct.unpack_from("<II", buf, at)
+        assert sync == 0x4345521E, (at, sync)
+        if at + length > len(buf):
+            break  # the server is writing this frame (the server runs on): a torn tail, skipped
+        time_ms, latency, queue, inference = struct.unpack_from("<dddd", buf, at + 8)
+        status, flags, model_len, version_len = struct.unpack_from("<HHHH", buf, at + 40)
+        req_len, req_json, res_len, res_json, extra_len, _ = struct.unpack_from("<IIIIII", buf, at + 48)
+        assert 72 + model_len + version_len + req_len + res_len + extra_len + 4 == length
+        assert struct.unpack_from("<I", buf, at + length - 4)[0] == length
+        p = at + 72
+        r = {"time_ms": time_ms, "status": status, "latency_ms": latency, "flags": flags}
+        r["model"] = buf[p:p + model_len].decode()
+        p += model_len
+        r["version"] = buf[p:p + version_len].decode()
+        p += version_len
+        if flags & 1 and not flags & 4:
+            r["request"] = json.loads(buf[p:p + req_json])
+        p += req_len
+        if flags & 2 and not flags & 4:
+            r["response"] = json.loads(buf[p:p + res_json])
+        p += res_len
+        if extra_len:
+            r.update(json.loads(buf[p:p + extra_len]))
+        if queue == queue:  # not NaN
+            r["queue_ms"] = queue
+        records.append(r)
+        at += length
+    return records
+
+
 def test_request_log_is_sampled_rotated_and_parseable(env):
     logdir = os.path.join(env["folder"], "log")
     files = sorted(os.listdir(logdir))
-    assert "requests.jsonl" in files and "requests.1.jsonl" in files
-    assert "requests.3.jsonl" not in files  # maxFiles 2
+    assert "requests.bin" in files and "requests.1.bin" in files
+    assert "requests.3.bin" not in files  # maxFiles 2
     records = []
     for f in files:
         assert os.path.getsize(os.path.join(logdir, f)) <= 4096 + 2048
-        with open(os.path.join(logdir, f)) as fh:
-            records += [json.loads(line) for line in fh]
+        records += read_request_log(os.path.join(logdir, f))
     ok = [r for r in records if r["status"] == 200]
     # Each record carries the request and the answer as sent (docs/server.md, "Request log"), or only
     # the tensors' names and shapes when they were too large.
-    assert ok and all({"time", "model", "version", "latency_ms"} <= set(r) for r in ok)
+    assert ok and all({"time_ms", "model", "version", "latency_ms"} <= set(r) for r in ok)
     assert all({"request", "response"} <= set(r) or (r.get("truncated") and {"inputs", "outputs"} <= set(r)) for r in ok)
     assert any(r.get("request", {}).get("inputs") and r["response"].get("outputs") for r in ok)
     errors = [r for r in records if r["status"] >= 400]

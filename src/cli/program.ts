@@ -21,6 +21,9 @@ export function buildProgram(ctx: CliContext, out: Output): Command {
     .description('ML Workbench: track, compare and serve ML runs from the terminal (works with or without VS Code).')
     .version(typeof MLWB_VERSION === 'string' ? MLWB_VERSION : 'dev')
     .showHelpAfterError()
+    // Options after a subcommand belong to it: `monitor requests --json` is not `monitor --json`
+    // (commander looks for this on every ancestor, src/cli/commands/monitor.ts sets it too).
+    .enablePositionalOptions()
     .exitOverride();
   program.addCommand(runsCommand(ctx, out));
   program.addCommand(snapshotCommand(ctx, out));

@@ -26,7 +26,7 @@ export interface ModelConfig {
 }
 
 export interface RequestLogConfig {
-  /** Folder of requests.jsonl and its rotated predecessors; no log when absent. */
+  /** Folder of requests.bin and its rotated predecessors; no log when absent. */
   dir?: string;
   /** Fraction of requests written, 0..1. */
   sampleRate: number;

@@ -4,7 +4,7 @@
 // --exit-with-stdin: drain and exit when stdin closes, so a server a parent process started (the
 // backend's Try It servers) never outlives that parent, even one that was killed.
 // Prints "mlwb-server listening on <url>" on stdout once every model is loaded and the port is bound.
-import { isMainThread, workerData } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import { LOOPBACK_HOSTS, parseServerConfig, type ServerConfig } from './config';
 import { ModelServer } from './modelServer';
@@ -75,8 +75,7 @@ export async function serveFromArgs(args: string[], workerScript: string): Promi
 }
 
 if (!isMainThread) {
-  // The request log's writing thread (same file) starts itself in src/server/requestLogWorker.ts.
-  if ((workerData as { role?: string } | undefined)?.role !== 'requestLog') void runSessionWorker();
+  void runSessionWorker();
 } else if (require.main === module && process.argv[2] === PROBE_FLAG) {
   void runLoadProbe(process.argv[3] ?? '');
 } else if (require.main === module) {

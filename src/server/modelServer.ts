@@ -61,7 +61,7 @@ export class ModelServer {
       list.sort((x, y) => compareVersions(y.config.version, x.config.version));
       this.runners.set(mc.name, list);
     }
-    this.log = config.requestLog.dir ? new RequestLog({ ...config.requestLog, dir: config.requestLog.dir }, Math.random, workerScript) : undefined;
+    this.log = config.requestLog.dir ? new RequestLog({ ...config.requestLog, dir: config.requestLog.dir }) : undefined;
     this.http = http.createServer((req, res) => void this.dispatch(req, res));
     // Slow or stalled uploads get Node's 408 instead of holding a socket forever.
     this.http.requestTimeout = Math.max(config.requestTimeoutMs, 1000);

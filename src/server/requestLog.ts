@@ -1,12 +1,11 @@
-// The sampled request log the monitoring issue reads: JSON Lines in <dir>/requests.jsonl, rotated to
-// requests.1.jsonl … requests.<maxFiles>.jsonl (1 = newest) once a file passes maxFileBytes. The
-// record format is documented in docs/server.md ("Request log"); keep the two in step, and
-// src/core/monitor/requestLog.ts, which reads it.
+// The sampled request log the monitoring issue reads: binary frames in <dir>/requests.bin, rotated to
+// requests.1.bin … requests.<maxFiles>.bin (1 = newest) once a file would pass maxFileBytes. The
+// format is src/core/monitor/requestLogFormat.ts, specified in docs/server.md ("Request log"); the
+// reader is src/core/monitor/requestLog.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { FILE_MAGIC, FLAG_REQUEST, FLAG_RESPONSE, FLAG_TRUNCATED, FRAME_SYNC, HEADER, O, TRAILER } from '../core/monitor/requestLogFormat';
 import type { RequestLogConfig } from './config';
-import { F, FLAG_REQUEST, FLAG_RESPONSE, FLAG_TRUNCATED, FRAME_HEADER, type LogWorkerData, type ToLogWorker } from './requestLogWorker';
 
 /** A body as the server read or sent it: JSON text, then binary-extension bytes when `jsonBytes` < its length. */
 export interface RawBody {
@@ -22,7 +21,7 @@ export interface TensorHead {
 }
 
 export interface RequestRecord {
-  /** When the answer went out, ms since the epoch (whole ms); logged as ISO 8601 `time`. */
+  /** When the answer went out, ms since the epoch (whole ms). */
   time: number;
   model: string;
   version: string;
@@ -37,58 +36,71 @@ export interface RequestRecord {
   response?: { body: RawBody; outputs: readonly TensorHead[] };
 }
 
-const q = JSON.stringify;
-
-/** A batch is handed to the writing thread once this many bytes are waiting… */
+/** A batch is written once this many bytes are waiting… */
 const FLUSH_BYTES = 64 * 1024;
 /** …or this long after its first record, so a quiet server's records reach the file soon too. */
 const FLUSH_MS = 50;
-/** Bytes handed over but not yet written; past this (a stalled disk) records are dropped, not queued in memory. */
+/** Bytes handed to the disk but not yet written; past this (a stalled disk) records are dropped, not queued in memory. */
 const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
+const BATCH_BYTES = 2 * FLUSH_BYTES;
+/** Written batches kept for reuse, so a busy log allocates nothing per batch. */
+const SPARE_BATCHES = 4;
+
+/** A model's name and version, encoded once. */
+interface Label {
+  bytes: Buffer;
+  modelLen: number;
+  versionLen: number;
+}
+
+interface Batch {
+  buf: Buffer;
+  len: number;
+}
+type Op = Batch | 'rotate';
+const isBatch = (op: Op): op is Batch => op !== 'rotate';
 
 /**
- * The serving thread's side of the log: per sampled request it copies a few numbers and the raw body
- * bytes into a frame (src/server/requestLogWorker.ts has the layout) and hands batches of frames to a
- * writing thread in one transfer (no copy), which formats, rotates and writes.
+ * Per sampled request, the serving thread copies a few numbers, the model label and the two raw
+ * bodies into a frame in a batch buffer; nothing is formatted (the reader formats, off the serving
+ * path). A full batch, or one 50 ms old, is written asynchronously (libuv's thread pool does the
+ * system call; batches queued behind a running write go together in one writev), so a slow disk never
+ * blocks serving. Writes and rotations run one at a time, in order.
  */
 export class RequestLog {
-  private readonly worker: Worker;
-  private batch: Buffer;
-  private view: DataView;
+  private batch: Buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  private view = viewOf(this.batch);
   private used = 0;
   private timer: NodeJS.Timeout | undefined;
-  private posted = 0;
-  private readonly consumed: BigInt64Array;
-  /** Set when a hand-over found the backlog full: from then on each record checks it again. */
-  private stalled = false;
+  /** Bytes of the current file, counting frames not yet written, so rotation happens at a frame boundary. */
+  private fileSize: number;
+  private readonly ops: Op[] = [];
+  private readonly spare: Buffer[] = [];
+  private backlog = 0;
   private dropped = 0;
-  private failed = false;
+  private pumping: Promise<void> | undefined;
+  private fd: number | undefined;
+  /** The file being (re)started has no magic yet. */
+  private needMagic: boolean;
+  private reportedError = false;
   private lastModel = '';
   private lastVersion = '';
-  private lastId = -1;
-  private readonly modelIds = new Map<string, number>();
+  private lastLabel: Label | undefined;
+  private readonly labels = new Map<string, Label>();
   private readonly file: string;
   private closing: Promise<void> | undefined;
 
-  /** `workerScript`: the server's bundle runs the writing thread from its own file; compiled on its own, this folder's requestLogWorker.js. */
   constructor(
     private readonly cfg: RequestLogConfig & { dir: string },
     private readonly random: () => number = Math.random,
-    workerScript: string = path.join(__dirname, 'requestLogWorker.js'),
   ) {
     fs.mkdirSync(cfg.dir, { recursive: true });
-    this.file = path.join(cfg.dir, 'requests.jsonl');
-    const shared = new SharedArrayBuffer(8);
-    this.consumed = new BigInt64Array(shared);
-    const data: LogWorkerData = { role: 'requestLog', file: this.file, dir: cfg.dir, maxFileBytes: cfg.maxFileBytes, maxFiles: cfg.maxFiles, consumed: shared };
-    this.worker = new Worker(workerScript, { workerData: data });
-    this.worker.on('error', (e) => {
-      this.failed = true;
-      process.stderr.write(`warning: request log ${this.file}: the writing thread failed (${e.message}); records are being lost\n`);
-    });
-    // A server that is not stopping exits without waiting for the log (close() keeps it alive while flushing).
-    this.worker.unref();
-    [this.batch, this.view] = newBatch(FLUSH_BYTES * 2);
+    this.file = path.join(cfg.dir, 'requests.bin');
+    const existing = fileStart(this.file);
+    // Appending to our own file (a restarted server) keeps it; a torn last frame there is skipped by readers.
+    this.needMagic = existing !== 'ours';
+    this.fileSize = existing === 'ours' ? fs.statSync(this.file).size : FILE_MAGIC.length;
+    if (existing === 'other') this.ops.push('rotate'); // not a log of this format: moved aside, not appended to
   }
 
   /** Decides whether this request is sampled; callers skip building the record when not. */
@@ -96,113 +108,225 @@ export class RequestLog {
     return this.cfg.sampleRate > 0 && this.random() < this.cfg.sampleRate;
   }
 
-  /**
-   * Appends one record. The bodies go in as the server read and sent them (JSON verbatim, binary
-   * tensor bytes as base64, formatted on the writing thread): re-encoding every tensor as JSON cost
-   * serving about a fifth of its throughput at 100% sampling. The reader decodes them, off the serving path.
-   */
+  /** Appends one record: a frame of fixed fields and raw bytes, written with the next batch. */
   write(rec: RequestRecord): void {
-    if (this.failed || this.closing) return;
-    if (this.stalled && (this.stalled = this.backlog() >= MAX_BACKLOG_BYTES)) {
+    if (this.closing) return;
+    if (this.backlog >= MAX_BACKLOG_BYTES) {
       // The disk is far behind: drop rather than hold records in memory, and say so once.
       if (this.dropped++ === 0) process.stderr.write(`warning: request log ${this.file}: the disk is not keeping up; records are being dropped\n`);
       return;
     }
-    const req = rec.request?.body.bytes;
-    const res = rec.response?.body.bytes;
-    const truncated = (req?.length ?? 0) + (res?.length ?? 0) > this.cfg.maxRecordBytes;
-    let text = rec.error === undefined ? '' : `,"error":${q(rec.error)}`;
-    if (truncated) {
-      if (rec.request) text += `,"inputs":${heads(rec.request.inputs)}`;
-      if (rec.response) text += `,"outputs":${heads(rec.response.outputs)}`;
-      text += ',"truncated":true';
+    const label = this.label(rec.model, rec.version);
+    const req = rec.request?.body;
+    const res = rec.response?.body;
+    const truncated = (req?.bytes.length ?? 0) + (res?.bytes.length ?? 0) > this.cfg.maxRecordBytes;
+    const reqLen = truncated || !req ? 0 : req.bytes.length;
+    const resLen = truncated || !res ? 0 : res.bytes.length;
+    const extra = rec.error === undefined && !truncated ? undefined : Buffer.from(extraText(rec, truncated));
+    const len = HEADER + label.bytes.length + reqLen + resLen + (extra?.length ?? 0) + TRAILER;
+    // Counted as written, so the size bound holds exactly; a frame that would pass it starts the next file.
+    if (this.fileSize > FILE_MAGIC.length && this.fileSize + len > this.cfg.maxFileBytes) {
+      this.handOver();
+      this.ops.push('rotate');
+      this.fileSize = FILE_MAGIC.length;
     }
-    const reqLen = truncated || !req ? 0 : req.length;
-    const resLen = truncated || !res ? 0 : res.length;
-    const textMax = 3 * text.length;
-    this.room(FRAME_HEADER + reqLen + resLen + textMax);
+    this.room(len);
     const at = this.used;
     const v = this.view;
-    v.setFloat64(at + F.time, rec.time, true);
-    v.setFloat64(at + F.latency, rec.latency_ms, true);
-    v.setFloat64(at + F.queue, rec.queue_ms ?? NaN, true);
-    v.setFloat64(at + F.inference, rec.inference_ms ?? NaN, true);
-    v.setUint32(at + F.status, rec.status, true);
-    v.setUint32(at + F.model, this.modelId(rec.model, rec.version), true);
-    v.setUint32(at + F.flags, (rec.request ? FLAG_REQUEST : 0) | (rec.response ? FLAG_RESPONSE : 0) | (truncated ? FLAG_TRUNCATED : 0), true);
-    v.setUint32(at + F.reqLen, reqLen, true);
-    v.setUint32(at + F.reqJson, reqLen && rec.request!.body.jsonBytes, true);
-    v.setUint32(at + F.resLen, resLen, true);
-    v.setUint32(at + F.resJson, resLen && rec.response!.body.jsonBytes, true);
-    let p = at + FRAME_HEADER;
-    if (reqLen) this.batch.set(req!, p);
+    v.setUint32(at + O.sync, FRAME_SYNC, true);
+    v.setUint32(at + O.length, len, true);
+    v.setFloat64(at + O.time, rec.time, true);
+    v.setFloat64(at + O.latency, rec.latency_ms, true);
+    v.setFloat64(at + O.queue, rec.queue_ms ?? NaN, true);
+    v.setFloat64(at + O.inference, rec.inference_ms ?? NaN, true);
+    v.setUint16(at + O.status, rec.status, true);
+    v.setUint16(at + O.flags, (rec.request ? FLAG_REQUEST : 0) | (rec.response ? FLAG_RESPONSE : 0) | (truncated ? FLAG_TRUNCATED : 0), true);
+    v.setUint16(at + O.modelLen, label.modelLen, true);
+    v.setUint16(at + O.versionLen, label.versionLen, true);
+    v.setUint32(at + O.reqLen, reqLen, true);
+    v.setUint32(at + O.reqJson, reqLen && req!.jsonBytes, true);
+    v.setUint32(at + O.resLen, resLen, true);
+    v.setUint32(at + O.resJson, resLen && res!.jsonBytes, true);
+    v.setUint32(at + O.extraLen, extra?.length ?? 0, true);
+    v.setUint32(at + O.reserved, 0, true);
+    let p = at + HEADER;
+    this.batch.set(label.bytes, p);
+    p += label.bytes.length;
+    if (reqLen) this.batch.set(req!.bytes, p);
     p += reqLen;
-    if (resLen) this.batch.set(res!, p);
+    if (resLen) this.batch.set(res!.bytes, p);
     p += resLen;
-    const textLen = text ? this.batch.write(text, p) : 0;
-    v.setUint32(at + F.textLen, textLen, true);
-    this.used = p + textLen;
+    if (extra) this.batch.set(extra, p);
+    v.setUint32(at + len - TRAILER, len, true);
+    this.used = at + len;
+    this.fileSize += len;
     if (this.used >= FLUSH_BYTES) this.handOver();
     else this.timer ??= setTimeout(() => this.handOver(), FLUSH_MS).unref();
   }
 
-  /** Model and version as a small id; the pair of the previous record is compared by identity first. */
-  private modelId(model: string, version: string): number {
-    if (model === this.lastModel && version === this.lastVersion) return this.lastId;
+  /** The model label's bytes; the pair of the previous record is compared by identity first. */
+  private label(model: string, version: string): Label {
+    if (model === this.lastModel && version === this.lastVersion && this.lastLabel) return this.lastLabel;
     const key = `${model}\u0000${version}`;
-    let id = this.modelIds.get(key);
-    if (id === undefined) {
-      id = this.modelIds.size;
-      this.modelIds.set(key, id);
-      this.worker.postMessage({ t: 'model', id, model, version } satisfies ToLogWorker);
+    let l = this.labels.get(key);
+    if (!l) {
+      // The lengths are u16 fields; a name that long is cut (no real model name comes near).
+      const m = Buffer.from(model).subarray(0, 0xffff);
+      const ver = Buffer.from(version).subarray(0, 0xffff);
+      l = { bytes: Buffer.concat([m, ver]), modelLen: m.length, versionLen: ver.length };
+      this.labels.set(key, l);
     }
     this.lastModel = model;
     this.lastVersion = version;
-    return (this.lastId = id);
+    return (this.lastLabel = l);
   }
 
-  /** A frame that does not fit hands the batch over first; one larger than a batch gets a batch of its own size. */
+  /** A frame that does not fit hands the batch over first; one larger than a batch gets a buffer of its own size. */
   private room(bytes: number): void {
     if (this.used + bytes <= this.batch.length) return;
     this.handOver();
-    if (bytes > this.batch.length) [this.batch, this.view] = newBatch(bytes);
-  }
-
-  private backlog(): number {
-    return this.posted - Number(Atomics.load(this.consumed, 0));
+    if (bytes > this.batch.length) {
+      this.batch = Buffer.allocUnsafeSlow(bytes);
+      this.view = viewOf(this.batch);
+    }
   }
 
   private handOver(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.used) return;
-    const ab = this.batch.buffer as ArrayBuffer;
-    this.worker.postMessage({ t: 'frames', buf: ab, len: this.used } satisfies ToLogWorker, [ab]);
-    this.posted += this.used;
+    this.ops.push({ buf: this.batch, len: this.used });
+    this.backlog += this.used;
     this.used = 0;
-    [this.batch, this.view] = newBatch(FLUSH_BYTES * 2);
-    this.stalled = this.backlog() >= MAX_BACKLOG_BYTES;
+    this.batch = this.spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
+    this.view = viewOf(this.batch);
+    this.pumping ??= this.pump();
   }
 
-  /** Hands over what is waiting and waits for the writing thread to write it and close the file (drain, SIGTERM). */
+  /** Runs the queued writes and rotations one after the other, off the serving thread's time. */
+  private async pump(): Promise<void> {
+    for (let op = this.ops.shift(); op; op = this.ops.shift()) {
+      if (op === 'rotate') {
+        await this.rotate();
+        continue;
+      }
+      // Every batch queued up to the next rotation goes in one system call: when the disk is slower
+      // than serving, batches pile up, and one write per batch would make each wait for a turn of the event loop.
+      const batches = [op];
+      while (this.ops.length && isBatch(this.ops[0]!)) batches.push(this.ops.shift() as Batch);
+      await this.writeBatches(batches.map((b) => b.buf.subarray(0, b.len)));
+      for (const b of batches) {
+        this.backlog -= b.len;
+        if (b.buf.length === BATCH_BYTES && this.spare.length < SPARE_BATCHES) this.spare.push(b.buf);
+      }
+    }
+    this.pumping = undefined;
+  }
+
+  private async writeBatches(bufs: Buffer[]): Promise<void> {
+    try {
+      this.fd ??= await openAppend(this.file);
+      if (this.needMagic) bufs.unshift(FILE_MAGIC);
+      await writeAll(this.fd, bufs);
+      this.needMagic = false;
+    } catch (e) {
+      this.reportError(e as Error); // the folder was removed, the disk is full…: these batches are lost
+    }
+  }
+
+  /** The current file is closed and becomes requests.1.bin (older ones shift, the oldest goes); the next write starts a new one. */
+  private async rotate(): Promise<void> {
+    const name = (i: number): string => path.join(this.cfg.dir, `requests.${i}.bin`);
+    try {
+      if (this.fd !== undefined) await closeFd(this.fd);
+      this.fd = undefined;
+      await fs.promises.rm(name(this.cfg.maxFiles), { force: true });
+      for (let i = this.cfg.maxFiles - 1; i >= 1; i--) await fs.promises.rename(name(i), name(i + 1)).catch(ignoreMissing);
+      await fs.promises.rename(this.file, name(1)).catch(ignoreMissing);
+    } catch (e) {
+      this.reportError(e as Error);
+    }
+    this.needMagic = true;
+  }
+
+  /** Writes what is waiting and closes the file (drain, SIGTERM); later records are not logged. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
+    this.closing ??= (async () => {
       this.handOver();
-      if (this.failed) return resolve();
-      this.worker.ref();
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ t: 'close' } satisfies ToLogWorker);
-    });
+      while (this.pumping) await this.pumping;
+      if (this.fd !== undefined) await closeFd(this.fd).catch(() => undefined);
+      this.fd = undefined;
+    })();
     return this.closing;
   }
+
+  /** A failing disk costs the log, never the serving: said once on stderr. */
+  private reportError(err: Error): void {
+    if (this.reportedError) return;
+    this.reportedError = true;
+    process.stderr.write(`warning: request log ${this.file}: ${err.message}; records are being lost\n`);
+  }
 }
 
-/** A batch buffer over an ArrayBuffer of its own, so it can be transferred. */
-function newBatch(bytes: number): [Buffer, DataView] {
-  const ab = new ArrayBuffer(bytes);
-  return [Buffer.from(ab), new DataView(ab)];
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/** The extra JSON object text of the rare fields: the error, and the tensor heads of a truncated record. */
+function extraText(rec: RequestRecord, truncated: boolean): string {
+  const o: Record<string, unknown> = {};
+  if (rec.error !== undefined) o.error = rec.error;
+  if (truncated) {
+    if (rec.request) o.inputs = rec.request.inputs.map(head);
+    if (rec.response) o.outputs = rec.response.outputs.map(head);
+    o.truncated = true;
+  }
+  return JSON.stringify(o);
 }
 
-function heads(ts: readonly TensorHead[]): string {
-  return '[' + ts.map((t) => `{"name":${q(t.name)},"datatype":${q(t.datatype)},"shape":${q(t.shape)}}`).join(',') + ']';
+const head = (t: TensorHead): TensorHead => ({ name: t.name, datatype: t.datatype, shape: t.shape });
+
+/** What is at `file` now: nothing (or an empty file, or a FIFO), a log of this format, or something else. */
+function fileStart(file: string): 'none' | 'ours' | 'other' {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return 'none';
+  }
+  if (!st.isFile() || st.size === 0) return 'none';
+  const head = Buffer.alloc(FILE_MAGIC.length);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return head.equals(FILE_MAGIC) ? 'ours' : 'other';
+}
+
+/** Writes the buffers in order with one writev, then whatever a short write left. */
+async function writeAll(fd: number, bufs: Buffer[]): Promise<void> {
+  let n = await new Promise<number>((resolve, reject) => fs.writev(fd, bufs, (err, written) => (err ? reject(err) : resolve(written))));
+  for (const b of bufs) {
+    if (n >= b.length) {
+      n -= b.length;
+      continue;
+    }
+    for (let off = n; off < b.length;)
+      off += await new Promise<number>((resolve, reject) =>
+        fs.write(fd, b, off, b.length - off, null, (err, written) => (err ? reject(err) : resolve(written))),
+      );
+    n = 0;
+  }
+}
+
+function openAppend(file: string): Promise<number> {
+  return new Promise((resolve, reject) => fs.open(file, 'a', (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.close(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+function ignoreMissing(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'ENOENT') throw e;
 }

@@ -2,10 +2,10 @@
 // gets a 4xx with {"error": "..."} (or a 200 when the generator happens to build a valid request),
 // never a 5xx, and the server is still alive and answering afterwards.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { readRequestLog } from '../../src/core/monitor/requestLog';
+import { requestLogJsonLines } from '../../src/core/monitor/requestLogJson';
 import { makeTempDir } from '../helpers/tmp';
 import { until } from '../helpers/wait';
 import { type RunningServer, makeTestModels, startModelServer } from '../helpers/modelServer';
@@ -202,7 +202,8 @@ describe('model server under malformed requests (fuzz)', function () {
       return r.length >= sent ? r : undefined;
     }, `${sent} records in the request log`);
     assert.equal(records.length, sent);
-    const lines = fs.readdirSync(dir).flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+    // The same records as JSON Lines (`mlwb monitor requests --json`): one parseable line per request.
+    const lines = requestLogJsonLines(dir);
     assert.equal(lines.length, sent, 'one line per request');
     for (const line of lines) JSON.parse(line);
     const ok = records.filter((r) => r.status === 200);

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRequestLog } from '../../src/core/monitor/requestLog';
 import { recordAlerts, buildReport } from '../../src/core/monitor/report';
 import { scrapeOnce } from '../../src/core/monitor/scraper';
 import { openStore } from '../../src/core/store/database';
@@ -109,5 +110,28 @@ describe('monitoring: live input drift against the training snapshot', function 
       j.alerts.map((a) => a.kind),
       ['drift_score'],
     );
+  });
+
+  it('mlwb monitor requests prints the binary request log as JSON Lines (--json) or a table, by deployment or --dir', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [distFile('cli.js'), 'monitor', 'requests', ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 60_000 });
+    const r = cli(m!.deployment.id, '--json', '--window', '5m');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    // Every logged record (the traffic above, and any request the workspace helper sent first), each on its own line.
+    assert.equal(lines.length, readRequestLog(m!.deployment.request_log_dir!, { limit: Infinity }).length);
+    assert.ok(lines.length >= 120, `${lines.length} lines`);
+    for (const line of lines) {
+      const rec = JSON.parse(line) as { status: number; model: string; request: { inputs: { shape: number[] }[] }; response: { outputs: unknown[] } };
+      assert.equal(rec.status, 200);
+      assert.equal(rec.model, m!.deployment.model);
+      assert.ok(rec.request.inputs[0]!.shape.length === 2 && rec.response.outputs.length > 0, line);
+    }
+    const table = cli('--dir', m!.deployment.request_log_dir!, '--limit', '5');
+    assert.equal(table.status, 0, table.stderr);
+    const rows = table.stdout.trimEnd().split('\n');
+    assert.match(rows[0]!, /^time\s+model\s+status\s+latency_ms\s+inputs/);
+    assert.equal(rows.length, 6, table.stdout);
+    assert.equal(cli().status, 2, 'neither a deployment nor --dir: a usage error');
   });
 });

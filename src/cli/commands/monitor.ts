@@ -1,6 +1,7 @@
 // `mlwb monitor <deployment> [--json] [--window 5m|1h|24h]`: current serving stats and the input
 // drift table of a deployment; `mlwb monitor prometheus-config|grafana-dashboard [--out FILE]`:
-// configs for a team's own Prometheus and Grafana (docs/monitoring.md).
+// configs for a team's own Prometheus and Grafana; `mlwb monitor requests`: the request log as text
+// (src/cli/commands/monitorRequests.ts). docs/monitoring.md.
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { MlwbError, errorMessage } from '../../core/errors';
@@ -17,6 +18,7 @@ import { openStore } from '../../core/store/database';
 import type { WorkspacePaths } from '../../core/workspace';
 import { type CliContext, findPaths } from '../context';
 import { type Output, formatTable } from '../output';
+import { monitorRequestsCommand } from './monitorRequests';
 
 function requirePaths(ctx: CliContext): WorkspacePaths {
   const paths = findPaths(ctx);
@@ -80,6 +82,8 @@ export function monitorCommand(ctx: CliContext, out: Output): Command {
     .option('--json', 'print JSON: requests, errors, latency_ms {p50, p95, p99}, drift [{feature, psi, ks, js}] worst first')
     .addOption(new Option('--window <w>', 'time window').choices(Object.keys(WINDOWS)).default('1h'))
     .option('--no-scrape', 'use only the stored history; do not read /metrics now')
+    // `monitor requests --json --window …`: options after a subcommand are that subcommand's own.
+    .enablePositionalOptions()
     .action(async (ref: string | undefined, opts: { json?: boolean; window: WindowName; scrape: boolean }) => {
       if (!ref)
         throw new MlwbError(
@@ -125,6 +129,13 @@ export function monitorCommand(ctx: CliContext, out: Output): Command {
         throw new MlwbError(`--scrape-interval must be a duration like 15s, got ${opts.scrapeInterval}`, 'INVALID_ARGUMENT');
       writeOut(out, prometheusConfig(deployments, { scrapeInterval: opts.scrapeInterval }), opts.out);
     });
+  cmd.addCommand(
+    monitorRequestsCommand(out, (ref) => {
+      const d = findDeployment(requirePaths(ctx).root, ref);
+      if (!d.request_log_dir) throw new MlwbError(`${d.id} has no request log (deployed with a target that does not write one)`, 'NOT_FOUND');
+      return d.request_log_dir;
+    }),
+  );
   cmd
     .command('grafana-dashboard')
     .description('write a Grafana dashboard (JSON) for the model server metrics')

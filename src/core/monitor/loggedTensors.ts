@@ -2,8 +2,9 @@
  * Tensors of a request-log record as plain values for monitoring: numbers, booleans and strings,
  * NaN/±Inf as the strings "NaN"/"Infinity"/"-Infinity", 64-bit integers as (nearest) numbers.
  * A record holds them in one of three forms (docs/server.md, "Request log"): the request and answer
- * bodies verbatim (`request`/`response`, with binary-extension bytes in `*_binary_b64`), or, in logs
- * of earlier servers, `inputs`/`outputs` with JSON `data` or base64 `data_b64`.
+ * bodies verbatim (a frame's bodies, or `request`/`response` with binary-extension bytes in
+ * `*_binary_b64` in JSON Lines logs of earlier servers), or, in older logs, `inputs`/`outputs` with
+ * JSON `data` or base64 `data_b64`.
  */
 
 export interface LoggedTensor {
@@ -95,10 +96,10 @@ function head(t: Json): LoggedTensor | undefined {
  * The tensors of a request body's `inputs` or an answer's `outputs`, as the protocol has them: each
  * with JSON `data`, or `parameters.binary_data_size` bytes taken in order from `binary`.
  */
-export function protocolTensors(list: unknown, binaryB64: unknown): LoggedTensor[] | undefined {
+export function protocolTensors(list: unknown, binaryData: unknown): LoggedTensor[] | undefined {
   if (!Array.isArray(list)) return undefined;
-  // No binary part when every binary tensor was empty.
-  const binary = typeof binaryB64 === 'string' ? Buffer.from(binaryB64, 'base64') : Buffer.alloc(0);
+  // The bytes after the JSON (a file frame's view, or a JSON Lines record's base64); none when every binary tensor was empty.
+  const binary = Buffer.isBuffer(binaryData) ? binaryData : typeof binaryData === 'string' ? Buffer.from(binaryData, 'base64') : Buffer.alloc(0);
   let at = 0;
   const out: LoggedTensor[] = [];
   for (const t of list) {

@@ -1,12 +1,15 @@
 /**
- * Reads a model server's sampled request log (docs/server.md, "Request log"): requests.<N>.jsonl …
- * requests.1.jsonl then requests.jsonl, oldest first. A torn last line (the server is writing) or a
- * damaged line is skipped. Gives the live input rows per input tensor and the predictions, for drift
- * and the prediction distribution.
+ * Reads a model server's sampled request log (docs/server.md, "Request log"): the binary files
+ * requests.<N>.bin … requests.1.bin then requests.bin, oldest first, after the JSON Lines files
+ * (requests.<N>.jsonl … requests.jsonl) of earlier servers in the same folder. A torn last frame or
+ * line (the server is writing) or a damaged one is skipped. Gives the live input rows per input
+ * tensor and the predictions, for drift and the prediction distribution. The server formats
+ * nothing; this is where the frames become records, for the window being read only.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type LoggedTensor, legacyTensors, protocolTensors } from './loggedTensors';
+import { type Frame, type FrameBody, readFrames } from './requestLogFormat';
 
 export type { LoggedTensor } from './loggedTensors';
 
@@ -27,7 +30,7 @@ export interface LoggedRequest {
   truncated?: boolean;
 }
 
-/** The log files of a folder, oldest first. */
+/** The log files of a folder, oldest first: earlier servers' JSON Lines files, then the binary ones. */
 export function requestLogFiles(dir: string): string[] {
   let names: string[];
   try {
@@ -35,18 +38,22 @@ export function requestLogFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  const rotated = names
-    .map((n) => /^requests\.(\d+)\.jsonl$/.exec(n))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .sort((a, b) => Number(b[1]) - Number(a[1]))
-    .map((m) => path.join(dir, m[0]));
-  return names.includes('requests.jsonl') ? [...rotated, path.join(dir, 'requests.jsonl')] : rotated;
+  const series = (ext: string): string[] => {
+    const rotated = names
+      .map((n) => new RegExp(`^requests\\.(\\d+)\\.${ext}$`).exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .sort((a, b) => Number(b[1]) - Number(a[1]))
+      .map((m) => path.join(dir, m[0]));
+    return names.includes(`requests.${ext}`) ? [...rotated, path.join(dir, `requests.${ext}`)] : rotated;
+  };
+  return [...series('jsonl'), ...series('bin')];
 }
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
+/** A line of an earlier server's JSON Lines log. */
 function parseRecord(line: string): LoggedRequest | undefined {
   if (!line) return undefined;
   let r: unknown;
@@ -74,28 +81,82 @@ function parseRecord(line: string): LoggedRequest | undefined {
   return rec;
 }
 
+/** A body's JSON part parsed; undefined when it does not parse (the server only logs bodies that did). */
+function parseBody(b: FrameBody | undefined): Json | undefined {
+  if (!b) return undefined;
+  try {
+    const v: unknown = JSON.parse(b.json.toString('utf8'));
+    return isObject(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseExtra(f: Frame): Json {
+  if (f.extra === undefined) return {};
+  try {
+    const v: unknown = JSON.parse(f.extra);
+    return isObject(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A frame of the binary log as a record with plain tensor values. */
+export function frameRecord(f: Frame): LoggedRequest {
+  const rec: LoggedRequest = {
+    time: new Date(f.time).toISOString(),
+    t: f.time,
+    model: f.model,
+    version: f.version,
+    status: f.status,
+    latency_ms: f.latency_ms,
+  };
+  const request = parseBody(f.request);
+  const response = parseBody(f.response);
+  const extra = parseExtra(f);
+  if (typeof request?.id === 'string') rec.id = request.id;
+  if (f.queue_ms !== undefined) rec.queue_ms = f.queue_ms;
+  if (f.inference_ms !== undefined) rec.inference_ms = f.inference_ms;
+  if (typeof extra.error === 'string') rec.error = extra.error;
+  const inputs = request ? protocolTensors(request.inputs, f.request!.binary) : legacyTensors(extra.inputs);
+  const outputs = response ? protocolTensors(response.outputs, f.response!.binary) : legacyTensors(extra.outputs);
+  if (inputs) rec.inputs = inputs;
+  if (outputs) rec.outputs = outputs;
+  if (extra.truncated === true) rec.truncated = true;
+  return rec;
+}
+
+/** One file's records since `since`, not yet decoded: a frame's bodies are parsed only if it is kept. */
+function readFile(file: string, since: number): (LoggedRequest | Frame)[] {
+  if (file.endsWith('.bin')) return [...readFrames(fs.readFileSync(file), since)];
+  const out: LoggedRequest[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const r = parseRecord(line);
+    if (r && r.t >= since) out.push(r);
+  }
+  return out;
+}
+
 /**
  * Records since `sinceMs` (every one when undefined), oldest first, at most `limit` (the newest
- * ones). Rotated files entirely older than `sinceMs` are not read (their mtime is their last write).
+ * ones). Rotated files entirely older than `sinceMs` are not read (their mtime is their last write);
+ * frames before `sinceMs`, or beyond the limit, are skipped without parsing their bodies.
  */
 export function readRequestLog(dir: string, options: { sinceMs?: number; limit?: number } = {}): LoggedRequest[] {
   const since = options.sinceMs ?? -Infinity;
   const limit = options.limit ?? 50_000;
-  const out: LoggedRequest[] = [];
+  const all: (LoggedRequest | Frame)[] = [];
   for (const file of requestLogFiles(dir)) {
-    let text: string;
     try {
       if (fs.statSync(file).mtimeMs < since) continue;
-      text = fs.readFileSync(file, 'utf8');
+      for (const r of readFile(file, since)) all.push(r);
     } catch {
       continue; // rotated away between listing and reading
     }
-    for (const line of text.split('\n')) {
-      const r = parseRecord(line);
-      if (r && r.t >= since) out.push(r);
-    }
   }
-  return out.length > limit ? out.slice(out.length - limit) : out;
+  const kept = all.length > limit ? all.slice(all.length - limit) : all;
+  return kept.map((r) => ('flags' in r ? frameRecord(r) : r));
 }
 
 /** Cell values as the drift code reads them: numbers, or the strings NaN/±Inf the log uses. */

@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type LoggedRequest, readRequestLog } from '../../../src/core/monitor/requestLog';
+import { FILE_MAGIC, readFrames } from '../../../src/core/monitor/requestLogFormat';
+import { requestLogJsonLines } from '../../../src/core/monitor/requestLogJson';
 import type { Datatype } from '../../../src/server/datatypes';
 import { parseInferRequest } from '../../../src/server/inferRequest';
 import { encodeInferResponse } from '../../../src/server/inferResponse';
@@ -108,8 +110,20 @@ describe('model server request log → monitoring reader', () => {
     const { record, inputs, outputs } = served(jsonRequest('req "1"'), undefined, false);
     log.write(record);
     await log.close();
-    const lines = fs.readFileSync(path.join(tmp.dir, 'requests.jsonl'), 'utf8').split('\n');
-    assert.equal(lines.length, 2, 'one record, one line, although the body had line feeds');
+    const file = fs.readFileSync(path.join(tmp.dir, 'requests.bin'));
+    assert.ok(file.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC));
+    assert.equal([...readFrames(file)].length, 1);
+    // As JSON Lines (`mlwb monitor requests --json`): one line, the bodies verbatim but for their line feeds.
+    const lines = requestLogJsonLines(tmp.dir);
+    assert.equal(lines.length, 1);
+    assert.doesNotMatch(lines[0]!, /\n/);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.deepEqual(line.request, JSON.parse(jsonRequest('req "1"').toString()));
+    assert.deepEqual(
+      [line.time, line.model, line.version, line.status, line.latency_ms, line.queue_ms, line.inference_ms],
+      ['2026-11-26T06:00:00.000Z', 'm', '2', 200, 1.5, 0.25, 1],
+    );
+    assert.equal((line.response as { outputs: unknown[] }).outputs.length, EVERY.length);
     const [r] = readRequestLog(tmp.dir);
     assert.ok(r);
     assert.deepEqual(
@@ -137,6 +151,10 @@ describe('model server request log → monitoring reader', () => {
     assert.deepEqual(logged(r.inputs), plain(inputs));
     assert.deepEqual(logged(r.outputs), plain(outputs));
     assert.deepEqual(logged(r.inputs).f32, [Math.fround(0.1), -2.5, 'NaN', 'Infinity']);
+    // As JSON Lines: the bytes after each JSON header in base64, in the tensors' order.
+    const line = JSON.parse(requestLogJsonLines(tmp.dir)[0]!) as Record<string, string>;
+    assert.equal(line.request_binary_b64, bin.body.subarray(Number(bin.headerLength)).toString('base64'));
+    assert.equal(Buffer.from(line.response_binary_b64!, 'base64').length, record.response!.body.bytes.length - record.response!.body.jsonBytes);
   });
 
   it('reads back a binary-extension request whose tensors are all empty (no bytes after the header)', async () => {
@@ -173,6 +191,10 @@ describe('model server request log → monitoring reader', () => {
     await log.close();
     const [bad, late] = readRequestLog(tmp.dir);
     assert.deepEqual([bad?.time, late?.time], ['2026-11-26T06:00:01.005Z', '2026-11-26T06:00:01.050Z']);
+    assert.deepEqual(
+      readRequestLog(tmp.dir, { sinceMs: Date.parse('2026-11-26T06:00:01.006Z') }).map((r) => r.error),
+      ['timed out'],
+    );
     assert.deepEqual([bad?.status, bad?.error, bad?.inputs, bad?.outputs], [400, 'bad "shape"', undefined, undefined]);
     assert.deepEqual([late?.status, late?.error, late?.id, late?.outputs, late?.queue_ms], [503, 'timed out', 'late', undefined, undefined]);
     assert.equal(late?.inputs?.length, EVERY.length);
@@ -184,7 +206,7 @@ describe('model server request log → monitoring reader', () => {
     await log.close();
     const [r] = readRequestLog(tmp.dir);
     assert.equal(r!.truncated, true);
-    assert.ok(fs.statSync(path.join(tmp.dir, 'requests.jsonl')).size < 2048, 'the bodies were left out');
+    assert.ok(fs.statSync(path.join(tmp.dir, 'requests.bin')).size < 2048, 'the bodies were left out');
     assert.deepEqual(
       r!.inputs!.map((t) => [t.name, t.shape, t.data]),
       EVERY.map((t) => [t.name, t.shape, undefined]),
@@ -202,7 +224,7 @@ describe('model server request log → monitoring reader', () => {
       if (i % 7 === 0) await new Promise((r) => setTimeout(r, 15));
     }
     await log.close();
-    assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['requests.1.jsonl', 'requests.2.jsonl', 'requests.jsonl']);
+    assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['requests.1.bin', 'requests.2.bin', 'requests.bin']);
     for (const f of fs.readdirSync(tmp.dir)) assert.ok(fs.statSync(path.join(tmp.dir, f)).size <= 4000, `${f} stays under maxFileBytes`);
     const all = readRequestLog(tmp.dir);
     const latencies = all.map((r) => r.latency_ms);
@@ -236,12 +258,20 @@ describe('model server request log → monitoring reader', () => {
       all.map((r) => r.latency_ms),
       Array.from({ length: n }, (_, i) => i),
     );
+    assert.deepEqual(
+      readRequestLog(tmp.dir, { limit: 3 }).map((r) => r.latency_ms),
+      [n - 3, n - 2, n - 1],
+    );
+    assert.deepEqual(
+      requestLogJsonLines(tmp.dir, { limit: 2 }).map((l) => (JSON.parse(l) as { latency_ms: number }).latency_ms),
+      [n - 2, n - 1],
+    );
     await log.close();
   });
 
   it('drops records once the disk is 16 MiB behind (one warning, write never waits), and writes what it accepted once the disk moves', async () => {
-    // A FIFO nobody reads is a disk that does not move: the writing thread blocks opening it.
-    execFileSync('mkfifo', [path.join(tmp.dir, 'requests.jsonl')]);
+    // A FIFO nobody reads is a disk that does not move: opening it blocks (in libuv's thread pool, not the serving thread).
+    execFileSync('mkfifo', [path.join(tmp.dir, 'requests.bin')]);
     const log = new RequestLog(cfg(tmp.dir, { maxFileBytes: 1 << 30 }));
     const big = Buffer.from(JSON.stringify({ id: 'big', inputs: [{ name: 'x', datatype: 'BYTES', shape: [1], data: ['y'.repeat(60_000)] }] }));
     const record: RequestRecord = {
@@ -267,17 +297,55 @@ describe('model server request log → monitoring reader', () => {
     assert.equal(warnings.filter((w) => w.includes('records are being dropped')).length, 1, warnings.join(''));
     // The disk moves: everything accepted before the drops arrives, in order, then the file is closed.
     const chunks: Buffer[] = [];
-    const reader = fs.createReadStream(path.join(tmp.dir, 'requests.jsonl'));
+    const reader = fs.createReadStream(path.join(tmp.dir, 'requests.bin'));
     reader.on('data', (c) => chunks.push(c as Buffer));
     const ended = new Promise<void>((r) => reader.on('end', () => r()));
     await log.close();
     await ended;
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean);
-    const kept = lines.map((l) => (JSON.parse(l) as { latency_ms: number }).latency_ms);
+    const kept = [...readFrames(Buffer.concat(chunks))].map((f) => f.latency_ms);
     assert.ok(kept.length * big.length >= 16 << 20 && kept.length < n, `kept ${kept.length} of ${n}`);
     assert.deepEqual(
       kept,
       Array.from({ length: kept.length }, (_, i) => i),
+    );
+  });
+
+  it('a restarted server appends after a torn last frame; readers skip the torn frame and damage, and keep every whole record', async () => {
+    const { record } = served(jsonRequest('x'), undefined, false);
+    const first = new RequestLog(cfg(tmp.dir));
+    for (let i = 0; i < 3; i++) first.write({ ...record, latency_ms: i });
+    await first.close();
+    const file = path.join(tmp.dir, 'requests.bin');
+    const whole = fs.readFileSync(file);
+    // A crash in the middle of a write: half of a fourth frame reached the file.
+    const frame = whole.subarray(whole.length - (whole.length - FILE_MAGIC.length) / 3);
+    fs.appendFileSync(file, frame.subarray(0, frame.length >> 1));
+    const second = new RequestLog(cfg(tmp.dir));
+    for (let i = 10; i < 12; i++) second.write({ ...record, latency_ms: i });
+    await second.close();
+    assert.deepEqual(
+      readRequestLog(tmp.dir).map((r) => r.latency_ms),
+      [0, 1, 2, 10, 11],
+    );
+    // Damage inside a frame (a flipped length) loses that frame only.
+    const bytes = fs.readFileSync(file);
+    bytes.writeUInt32LE(7, FILE_MAGIC.length + 4);
+    fs.writeFileSync(file, bytes);
+    assert.deepEqual(
+      readRequestLog(tmp.dir).map((r) => r.latency_ms),
+      [1, 2, 10, 11],
+    );
+  });
+
+  it('moves a file of another format at requests.bin aside (requests.1.bin) instead of appending to it', async () => {
+    fs.writeFileSync(path.join(tmp.dir, 'requests.bin'), 'not a request log\n');
+    const log = new RequestLog(cfg(tmp.dir));
+    log.write({ ...served(jsonRequest('x'), undefined, false).record, latency_ms: 7 });
+    await log.close();
+    assert.equal(fs.readFileSync(path.join(tmp.dir, 'requests.1.bin'), 'utf8'), 'not a request log\n');
+    assert.deepEqual(
+      readRequestLog(tmp.dir).map((r) => r.latency_ms),
+      [7],
     );
   });
 });
