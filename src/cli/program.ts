@@ -77,6 +77,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext, out: Outp
       return EXIT.failure;
     }
     out.error(`mlwb: unexpected error: ${errorMessage(e)}`);
+    // For a bug report: where it came from (MLWB_DEBUG=1).
+    if (process.env['MLWB_DEBUG'] && e instanceof Error && e.stack) out.error(e.stack);
     return EXIT.failure;
   }
 }

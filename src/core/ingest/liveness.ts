@@ -51,7 +51,7 @@ export function sweepDeadRuns(db: Db, options: SweepOptions = {}): string[] {
   const killed: string[] = [];
   db.transaction(() => {
     for (const d of dead) if (mark.run(lastSeenOf.get(d.id) as number, d.reason, d.id).changes > 0) killed.push(d.id);
-  })();
+  }).immediate();
   return killed;
 }
 

@@ -237,7 +237,7 @@ export function forgetRun(db: Db, runId: string): void {
     db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     db.prepare('DELETE FROM ingest_offsets WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM ingest_errors WHERE run_id = ?').run(runId);
-  })();
+  }).immediate();
 }
 
 /**

@@ -65,6 +65,6 @@ export function rebuildSnapshotIndexes(db: Db, paths: WorkspacePaths): { snapsho
     for (const r of readLineageRecords(paths)) {
       if (has.get(r.snapshot_id)) links += insert.run(r.run_id, r.snapshot_id, r.path, r.linked_at).changes;
     }
-  })();
+  }).immediate();
   return { snapshots, links };
 }

@@ -67,7 +67,7 @@ export function insertSnapshot(db: Db, s: Snapshot, entries: readonly ManifestEn
     if (known) return;
     const ins = db.prepare('INSERT INTO snapshot_files (manifest, path, sha256, size, mtime_ns, inode) VALUES (?, ?, ?, ?, ?, ?)');
     for (const e of entries) ins.run(s.manifest, e.path, e.sha256, e.size, e.mtime_ns, e.inode);
-  })();
+  }).immediate();
 }
 
 export function writeSnapshotRecord(paths: WorkspacePaths, s: Snapshot): void {
