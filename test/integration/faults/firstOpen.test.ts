@@ -8,7 +8,8 @@ import { makeTempDir } from '../../helpers/tmp';
 
 function run(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [distFile('cli.js'), ...args], { cwd, env: { ...process.env, MLWB_DIR: '' } });
+    // MLWB_DEBUG: an unexpected error brings its stack into the assertion message.
+    const p = spawn(process.execPath, [distFile('cli.js'), ...args], { cwd, env: { ...process.env, MLWB_DIR: '', MLWB_DEBUG: '1' } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
