@@ -9,8 +9,8 @@
 // CYCLES times (order alternating), so compared measurements are seconds apart and background load on
 // the shared machine hits them alike. Prints JSON with each measurement, the per-cycle ratios and
 // their median, for throughput and for the server's CPU per request (all threads, and the main thread:
-// the event loop is the bottleneck under load, and the log's formatting and writing run on a thread of
-// their own). Timings are reported, never asserted.
+// the event loop is the bottleneck under load, and it is where the log copies each sampled record's
+// bytes; nothing is formatted on the serving side). Timings are reported, never asserted.
 // Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2), MLWB_BENCH_CYCLES (3 per round),
 // MLWB_BENCH_BUILD (measure another build: a folder with its dist/ and out/), MLWB_BENCH_COMPARE (a
 // build whose monitoring-on server joins every cycle as a fourth side, e.g. the code before a change).
