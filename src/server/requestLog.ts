@@ -4,7 +4,7 @@
 // reader is src/core/monitor/requestLog.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FILE_MAGIC, FLAG_REQUEST, FLAG_RESPONSE, FLAG_TRUNCATED, FRAME_SYNC, HEADER, O, TRAILER } from '../core/monitor/requestLogFormat';
+import { FILE_MAGIC, FLAG_REQUEST, FLAG_RESPONSE, FLAG_TRUNCATED, FRAME_SYNC, HEADER, O, type RecordHead, TRAILER } from '../core/monitor/requestLogFormat';
 import type { RequestLogConfig } from './config';
 
 /** A body as the server read or sent it: JSON text, then binary-extension bytes when `jsonBytes` < its length. */
@@ -20,15 +20,7 @@ export interface TensorHead {
   shape: readonly number[];
 }
 
-export interface RequestRecord {
-  /** When the answer went out, ms since the epoch (whole ms). */
-  time: number;
-  model: string;
-  version: string;
-  status: number;
-  latency_ms: number;
-  queue_ms?: number;
-  inference_ms?: number;
+export interface RequestRecord extends RecordHead {
   error?: string;
   /** The request body, present when it parsed (so its JSON part is valid JSON), with its inputs. */
   request?: { body: RawBody; inputs: readonly TensorHead[] };

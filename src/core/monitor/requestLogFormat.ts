@@ -55,8 +55,9 @@ export interface FrameBody {
   binary: Buffer;
 }
 
-export interface Frame {
-  /** ms since the epoch (whole ms). */
+/** What every record says about its request: when, which model, the status and the timings. */
+export interface RecordHead {
+  /** When the answer went out, ms since the epoch (whole ms). */
   time: number;
   model: string;
   version: string;
@@ -64,6 +65,9 @@ export interface Frame {
   latency_ms: number;
   queue_ms?: number;
   inference_ms?: number;
+}
+
+export interface Frame extends RecordHead {
   flags: number;
   request?: FrameBody;
   response?: FrameBody;
