@@ -28,7 +28,8 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Db {
       throw new MlwbError(`No ML Workbench store at ${file}.`, 'NOT_FOUND');
     }
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     // Reading the schema version is the first real read, so a non-SQLite file fails here.
     const version = db.pragma('user_version', { simple: true }) as number;
     const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
@@ -42,7 +43,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Db {
     if (!options.readonly) {
       // WAL lets the backend write while the CLI and other windows read; NORMAL sync is safe in WAL
       // (a power loss may drop the last commits, which ingest replays from the event logs).
-      db.pragma('journal_mode = WAL');
+      enableWal(db, busyTimeoutMs);
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, version, migrations);
@@ -55,6 +56,28 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Db {
     throw translateOpenError(e, file);
   }
 }
+
+/**
+ * Switches the store to WAL (a no-op once it is). The switch needs every other connection out of
+ * the way, and SQLite answers SQLITE_BUSY at once, without its busy handler, while another holds a
+ * write lock: several processes opening a new store together would fail "database is locked". So
+ * a busy answer is retried with short sleeps, for as long as any other lock is waited for.
+ */
+function enableWal(db: Db, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+      Atomics.wait(SLEEP, 0, 0, pause); // synchronous, like every other store call
+    }
+  }
+}
+
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Applies pending migrations. Each runs in an IMMEDIATE transaction (the write lock) and re-reads

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openStore } from '../../../src/core/store/database';
 import { distFile } from '../../helpers/dist';
 import { EventLogWriter } from '../../helpers/eventLog';
 import { makeTempDir } from '../../helpers/tmp';
@@ -51,6 +52,44 @@ describe('fault: six CLI processes open a workspace without store.db at once', (
       } finally {
         tmp.cleanup();
       }
+    }
+  });
+});
+
+describe('fault: a new store is opened while another process holds its write lock', () => {
+  it('waits for the lock instead of failing "database is locked" on the switch to WAL', async function () {
+    this.timeout(30_000);
+    const tmp = makeTempDir();
+    try {
+      const file = path.join(tmp.dir, 'store.db');
+      // Another process creates the file (rollback journal, as SQLite starts) and holds the write
+      // lock for 400 ms, as a concurrent first open does while it migrates.
+      const holder = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(${JSON.stringify(file)});
+           db.exec('CREATE TABLE held (x)'); db.exec('BEGIN IMMEDIATE'); console.log('locked');
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400); db.exec('COMMIT'); db.close();`,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const exited = new Promise((resolve) => holder.on('exit', resolve));
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+        holder.on('exit', (code) => reject(new Error(`the lock holder exited (${code}) before locking`)));
+      });
+      const started = Date.now();
+      const db = openStore(file);
+      try {
+        assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+        assert.ok(Date.now() - started >= 200, 'it opened only once the other process let go');
+      } finally {
+        db.close();
+      }
+      assert.equal(await exited, 0);
+    } finally {
+      tmp.cleanup();
     }
   });
 });
