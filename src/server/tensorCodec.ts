@@ -1,7 +1,8 @@
 // Tensor data in and out of the two wire forms of the Open Inference Protocol: JSON `data` (flat or
 // nested, row-major) and the binary tensor data extension (raw little-endian elements; BYTES as a
 // 4-byte little-endian length before each element).
-import { type Datatype, type TensorData, allocate, datatypeInfo, elementCount, fromHalf, toHalf } from './datatypes';
+import { fromHalf, toHalf } from '../shared/half';
+import { type Datatype, type TensorData, allocate, datatypeInfo, elementCount } from './datatypes';
 import { badRequest } from './httpError';
 
 export interface Tensor {

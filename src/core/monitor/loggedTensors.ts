@@ -6,6 +6,7 @@
  * `*_binary_b64` in JSON Lines logs of earlier servers), or, in older logs, `inputs`/`outputs` with
  * JSON `data` or base64 `data_b64`.
  */
+import { fromHalf } from '../../shared/half';
 
 export interface LoggedTensor {
   name: string;
@@ -29,18 +30,9 @@ const VIEWS: Record<string, (b: ArrayBuffer) => ArrayLike<number | bigint>> = {
   UINT16: (b) => new Uint16Array(b),
   UINT32: (b) => new Uint32Array(b),
   UINT64: (b) => new BigUint64Array(b),
-  FP16: (b) => Array.from(new Uint16Array(b), halfToNumber),
+  FP16: (b) => Array.from(new Uint16Array(b), fromHalf),
   BOOL: (b) => new Uint8Array(b),
 };
-
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 function plainNumber(v: number | bigint): number | string {
   if (typeof v === 'bigint') return Number(v);

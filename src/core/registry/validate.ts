@@ -16,6 +16,7 @@ export interface ValidationResult {
 }
 
 import { keepFloat16AsUint16 } from '../onnx/float16';
+import { toHalf } from '../../shared/half';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -110,7 +111,7 @@ function toTensor(Tensor: TensorCtor, t: SampleTensor): InstanceType<TensorCtor>
     case 'UINT64':
       return new Tensor('uint64', BigUint64Array.from(t.data.map((x) => BigInt(Math.trunc(Number(x))))), dims);
     case 'FP16':
-      return new Tensor('float16', Uint16Array.from(nums().map(toHalfBits)), dims);
+      return new Tensor('float16', Uint16Array.from(nums().map(toHalf)), dims);
     case 'FP32':
       return new Tensor('float32', Float32Array.from(nums()), dims);
     case 'FP64':
@@ -130,31 +131,4 @@ function toTensor(Tensor: TensorCtor, t: SampleTensor): InstanceType<TensorCtor>
     default:
       throw new MlwbError(`Unsupported datatype ${String(type)}.`, 'INVALID_ARGUMENT');
   }
-}
-
-/** IEEE 754 binary16 bits of a number (round to nearest even), for FP16 sample inputs. */
-export function toHalfBits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  e = half; // may carry into the exponent, which is the correct rounding
-  return sign | e;
 }

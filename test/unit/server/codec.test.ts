@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { fromHalf, toHalf } from '../../../src/server/datatypes';
+import { fromHalf, toHalf } from '../../../src/shared/half';
 import { batchKey, joinFeeds, splitOutput } from '../../../src/server/batching';
 import { decodeBinaryData, decodeJsonData, encodeBinaryData, encodeJsonData } from '../../../src/server/tensorCodec';
 import type { HttpError } from '../../../src/server/httpError';

@@ -2,7 +2,8 @@
 // only when the request log asks; these tests hold the bytes, lengths and header to exactly what the
 // encoder wrote before (a Buffer of JSON.stringify's text, then the binary tensors), every datatype.
 import { strict as assert } from 'node:assert';
-import { DATATYPES, type Datatype, allocate, toHalf } from '../../../src/server/datatypes';
+import { DATATYPES, type Datatype, allocate } from '../../../src/server/datatypes';
+import { toHalf } from '../../../src/shared/half';
 import { encodeInferResponse } from '../../../src/server/inferResponse';
 import { type Tensor, encodeBinaryData, encodeJsonData } from '../../../src/server/tensorCodec';
 

@@ -5,7 +5,7 @@ import { foldModelLog } from '../../../../src/core/registry/fold';
 import { appendRegistryEvent, modelLogPath, readRegistryLog, type RegistryEvent, type VersionEvent } from '../../../../src/core/registry/log';
 import { parseModelRef } from '../../../../src/core/registry/names';
 import { generatedSampleInput, parseSampleInput } from '../../../../src/core/registry/signature';
-import { toHalfBits } from '../../../../src/core/registry/validate';
+import { toHalf } from '../../../../src/shared/half';
 import { makeTempDir } from '../../../helpers/tmp';
 
 const obj = (c: string) => c.repeat(64);
@@ -164,6 +164,6 @@ describe('model references and sample inputs', () => {
   });
 
   it('encodes FP16 bits like IEEE 754 binary16', () => {
-    assert.deepEqual([1, -2, 0.5, 65504, 1e9, 5.960464477539063e-8, 0].map(toHalfBits), [0x3c00, 0xc000, 0x3800, 0x7bff, 0x7c00, 0x0001, 0]);
+    assert.deepEqual([1, -2, 0.5, 65504, 1e9, 5.960464477539063e-8, 0].map(toHalf), [0x3c00, 0xc000, 0x3800, 0x7bff, 0x7c00, 0x0001, 0]);
   });
 });
