@@ -12,7 +12,7 @@ import { DEMO_MODEL, startDemoTraffic, stopDemoDeployments } from '../../scripts
 import { REPO_ROOT } from '../../scripts/e2e/package-vsix.mjs';
 import { toolCacheDir } from '../../scripts/lib/node-runtime.mjs';
 import { runDir, saveScreenshot } from './support/artifacts.mjs';
-import { expandRow, openContainer, pane, webviewFrame, expandPane } from './support/ui.mjs';
+import { expandRow, openContainer, openWebviewFromContextMenu, pane, expandPane } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 
 describe('The demo workspace shows the whole loop', function () {
@@ -94,23 +94,7 @@ describe('The demo workspace shows the whole loop', function () {
     const { page } = /** @type {import('./support/workbench.mjs').Workbench} */ (wb);
     await openContainer(page);
     const deployment = rows('Deployments', `${DEMO_MODEL}@v1 · local`);
-    let frame;
-    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
-      await page.keyboard.press('Escape');
-      await deployment.click({ button: 'right' });
-      const item = page.getByRole('menuitem', { name: 'Open Monitor' });
-      if (
-        !(await item.waitFor({ state: 'visible', timeout: 10_000 }).then(
-          () => true,
-          () => false,
-        ))
-      )
-        continue;
-      await page.waitForTimeout(200);
-      await item.click();
-      frame = await webviewFrame(page, '[data-testid="monitor-title"]', 60_000).catch(() => undefined);
-    }
-    if (!frame) throw new Error('Open Monitor did not open the panel');
+    const frame = await openWebviewFromContextMenu(page, deployment, 'Open Monitor', '[data-testid="monitor-title"]');
     assert.match(await frame.locator('[data-testid="monitor-title"]').innerText(), /clusters:1/);
     // Drift needs the lineage run → data/train.csv snapshot, which the backend links when it opens the workspace.
     await frame.locator('[data-testid="drift-table"]').waitFor({ state: 'visible', timeout: 120_000 });

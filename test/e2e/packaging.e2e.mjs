@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { expandRow, openContainer, pane } from './support/ui.mjs';
+import { chooseFromContextMenu, expandRow, openContainer, pane } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -47,21 +47,7 @@ describe('Package Model from the Models view', function () {
     await expandRow(model.first());
     const version = rows('v1');
     await version.waitFor({ state: 'visible', timeout: 60_000 });
-    let clicked = false;
-    for (let attempt = 0; attempt < 3 && !clicked; attempt++) {
-      await page.keyboard.press('Escape');
-      await version.click({ button: 'right' });
-      const entry = page.getByRole('menuitem', { name: 'Package Model…' });
-      clicked = await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (clicked) {
-        await page.waitForTimeout(200);
-        await entry.click();
-      }
-    }
-    assert.ok(clicked, 'the version’s context menu offers Package Model…');
+    await chooseFromContextMenu(page, version, 'Package Model…');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await input.inputValue(), join('build', 'iris-1'), 'the folder defaults to build/<ref>');

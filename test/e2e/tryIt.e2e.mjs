@@ -4,7 +4,7 @@
 // them with its first row, Send answers with the predicted class, and closing the panel stops it.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { expandRow, openContainer, pane, runCommand, webviewFrame } from './support/ui.mjs';
+import { expandRow, openContainer, openWebviewFromContextMenu, pane, runCommand, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -67,24 +67,7 @@ describe('Try It from the Models view', function () {
     const version = rows('Models', 'v1');
     await version.waitFor({ state: 'visible', timeout: 30_000 });
 
-    let frame;
-    for (let attempt = 0; attempt < 3 && !frame; attempt++) {
-      await page.keyboard.press('Escape');
-      await version.click({ button: 'right' });
-      const entry = page.getByRole('menuitem', { name: 'Try It' });
-      if (
-        !(await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
-          () => true,
-          () => false,
-        ))
-      )
-        continue;
-      await page.waitForTimeout(200);
-      await entry.click();
-      frame = await webviewFrame(page, '[data-testid=tryit-send]', 60_000).catch(() => undefined);
-    }
-    if (!frame) throw new Error('Try It on the version did not open a panel with a form');
-    return frame;
+    return openWebviewFromContextMenu(page, version, 'Try It', '[data-testid=tryit-send]');
   }
 
   /** Send on a Try It frame; the server URL of its curl line once the answer (HTTP 200, virginica) is shown. */

@@ -91,6 +91,23 @@ export async function chooseFromContextMenu(page, row, item) {
 }
 
 /**
+ * Choose `item` from `row`'s context menu and return the webview frame it opens (found by
+ * `selector`), choosing again when no panel appears: a click a re-rendering tree swallowed.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} row
+ * @param {string} item
+ * @param {string} selector
+ */
+export async function openWebviewFromContextMenu(page, row, item, selector) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await chooseFromContextMenu(page, row, item);
+    const frame = await webviewFrame(page, selector, 60_000).catch(() => undefined);
+    if (frame) return frame;
+  }
+  throw new Error(`"${item}" did not open a panel showing ${selector}`);
+}
+
+/**
  * Show the ML Workbench container in the sidebar (click its activity-bar entry unless it is already shown).
  * @param {import('playwright-core').Page} page
  */
