@@ -66,28 +66,36 @@ export async function expandPane(page, viewName) {
 }
 
 /**
- * Right-click `row` and choose `item`, retrying a gesture a re-rendering tree swallowed.
+ * Right-click `row` and choose `item`, retrying a gesture a re-rendering tree swallowed. An entry shown
+ * disabled is retried too: a menu is built once, from the context keys of the moment it opens, and
+ * VS Code sets some (`isWorkspaceTrusted`, which our commands' enablement names) only seconds
+ * after the workbench shows.
  * @param {import('playwright-core').Page} page
  * @param {import('playwright-core').Locator} row
  * @param {string} item
  */
 export async function chooseFromContextMenu(page, row, item) {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  let disabled = 0;
+  for (let attempt = 0; attempt < 3 + disabled; attempt++) {
     await page.keyboard.press('Escape');
     await row.click({ button: 'right' });
     const entry = page.getByRole('menuitem', { name: item });
-    if (
-      await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      await page.waitForTimeout(200);
-      await entry.click();
-      return;
+    const shown = await entry.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!shown) continue;
+    if ((await entry.getAttribute('aria-disabled')) === 'true') {
+      if (++disabled > 15) break;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+      continue;
     }
+    await page.waitForTimeout(200);
+    await entry.click();
+    return;
   }
-  throw new Error(`no "${item}" in the context menu`);
+  throw new Error(disabled > 15 ? `"${item}" stayed disabled in the context menu for 30 s` : `no "${item}" in the context menu`);
 }
 
 /**
