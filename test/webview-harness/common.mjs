@@ -1,7 +1,8 @@
 // What every webview harness shares: Debian Chromium with the project's flags, static files from
 // the repository, a checklist of named checks, and a page instrumented to report console errors,
 // page errors and CSP violations (each of which fails the scenario).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -60,6 +61,58 @@ export function checklist() {
     if (!ok) failures.push(what);
   };
   return { check, failures };
+}
+
+/**
+ * One harness run: an HTTP server on a free loopback port where `route(url, send, origin)` answers the
+ * harness's own paths (returning what `send` returns) and repository files answer the rest; Chromium;
+ * the checklist; the screenshot folder. `--only <scenario>` and `--headed` are read from `args` (the command line).
+ * @param {{ root: string, args?: string[], route: (url: URL, send: (type: string, body: string | Buffer) => unknown, origin: string) => unknown }} o
+ */
+export async function openHarness({ root, args = process.argv.slice(2), route }) {
+  let origin = '';
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
+    if (!(await route(url, send, origin))) serveRepoFile(root, url, res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const outDir = join(root, '.e2e-artifacts/webview-harness');
+  mkdirSync(outDir, { recursive: true });
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const browser = await launchHarnessBrowser(args);
+  const { check, failures } = checklist();
+  return {
+    origin,
+    outDir,
+    browser,
+    check,
+    /** The scenarios this run plays (all, or the one `--only` names), each announced as it starts. */
+    *scenarios(all) {
+      for (const [name, sc] of Object.entries(all)) {
+        if (only && only !== name) continue;
+        console.log(`▶ ${name}`);
+        yield [name, sc];
+      }
+    },
+    /** A new page of `viewport` size and the console errors, page errors and CSP violations it reports. */
+    async newPage(viewport) {
+      const page = await browser.newPage({ viewport });
+      return { page, problems: await watchProblems(page) };
+    },
+    /** The scenario's last check: nothing went wrong on the page. */
+    checkNoProblems(problems) {
+      check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
+    },
+    /** Closes the browser and the server and sets the exit code from the checks. */
+    async finish() {
+      await browser.close();
+      server.close();
+      console.log(failures.length ? `✖ ${failures.length} check(s) failed` : '✓ all checks passed');
+      process.exitCode = failures.length ? 1 : 0;
+    },
+  };
 }
 
 /** Collects console errors, page errors and CSP violations of `page` into the returned array. */

@@ -3,15 +3,11 @@
 //   npx tsc -p . && node scripts/build.mjs && node test/webview-harness/compare.mjs [--only <scenario>] [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/compare-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checklist, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
+import { openHarness } from './common.mjs';
 import { answer, comparePage, createStore, root } from './compareHost.mjs';
 
-const outDir = join(root, '.e2e-artifacts/webview-harness');
-const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 if (!existsSync(join(root, 'dist/webview/compare.js'))) throw new Error('Build first: node scripts/build.mjs');
 
 const init = { folderUri: 'file:///home/ada/projects/cifar', scope: {}, title: 'Compare: all runs' };
@@ -22,26 +18,17 @@ const scenarios = {
   'empty-dark': { theme: 'dark', shape: { ...SHAPE, runs: 0 } },
 };
 
-let origin = '';
 let current = { theme: 'dark' };
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, origin);
-  const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
-  if (url.pathname === '/page.html') return send('text/html', await comparePage(origin, { theme: current.theme, init }));
-  serveRepoFile(root, url, res);
+const harness = await openHarness({
+  root,
+  route: async (url, send, origin) => url.pathname === '/page.html' && send('text/html', await comparePage(origin, { theme: current.theme, init })),
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-origin = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await launchHarnessBrowser(args);
-mkdirSync(outDir, { recursive: true });
-const { check, failures } = checklist();
+const { origin, outDir, check } = harness;
 
 /** A page on a fresh store; `savedState` plays the state VS Code restores after a reload. */
 async function open(sc, db, savedState) {
   current = sc;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = await watchProblems(page);
+  const { page, problems } = await harness.newPage({ width: 1280, height: 900 });
   await page.exposeFunction('__hostRequest', (m) => answer(db, m));
   await page.addInitScript((s) => {
     window.__savedState = s;
@@ -193,9 +180,7 @@ async function checkCharts(page) {
   });
 }
 
-for (const [name, sc] of Object.entries(scenarios)) {
-  if (only && only !== name) continue;
-  console.log(name);
+for (const [name, sc] of harness.scenarios(scenarios)) {
   const store = createStore(sc.shape);
   let saved;
   if (sc.restore) {
@@ -415,12 +400,9 @@ for (const [name, sc] of Object.entries(scenarios)) {
   const shot = join(outDir, `compare-${name}.png`);
   await page.screenshot({ path: shot });
   console.log(`  screenshot ${shot}`);
-  check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
+  harness.checkNoProblems(problems);
   await page.close();
   store.close();
 }
 
-await browser.close();
-server.close();
-console.log(failures.length ? `${failures.length} check(s) failed` : 'all checks passed');
-process.exitCode = failures.length ? 1 : 0;
+await harness.finish();

@@ -3,16 +3,12 @@
 //   node scripts/build.mjs && node test/webview-harness/dataPreview.mjs [--only <scenario>] [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/data-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
+import { harnessPageHtml, importTs, openHarness } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, '.e2e-artifacts/webview-harness');
-const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 if (!existsSync(join(root, 'dist/webview/dataPreview.js'))) throw new Error('Build first: node scripts/build.mjs');
 
 const { webviewPage } = await importTs(root, "export * from './src/extension/shared/webview/htmlTemplate.ts';");
@@ -205,33 +201,24 @@ const svg = (n) => {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="hsl(${hue},60%,45%)"/><circle cx="48" cy="48" r="${10 + (n % 30)}" fill="hsl(${(hue + 180) % 360},70%,70%)"/></svg>`;
 };
 
-let origin = '';
-const server = createServer((req, res) => {
-  const url = new URL(req.url, origin);
-  const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
-  const name = url.searchParams.get('name') ?? '';
-  const sc = scenarios[name];
-  if (url.pathname === '/page.html' && sc) {
-    const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/fake.js`];
-    return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'dataPreview', title: 'Data', theme: sc.theme, init: sc.init, scripts }));
-  }
-  if (url.pathname === '/scenario.js' && sc) return send('text/javascript', `window.__SCENARIO__ = ${JSON.stringify(sc)};`);
-  if (url.pathname === '/fake.js') return send('text/javascript', fakeHost);
-  if (url.pathname.startsWith('/img/')) return send('image/svg+xml', svg(Number(url.pathname.slice(5).replace('.svg', ''))));
-  serveRepoFile(root, url, res);
+const harness = await openHarness({
+  root,
+  route: (url, send, origin) => {
+    const name = url.searchParams.get('name') ?? '';
+    const sc = scenarios[name];
+    if (url.pathname === '/page.html' && sc) {
+      const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/fake.js`];
+      return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'dataPreview', title: 'Data', theme: sc.theme, init: sc.init, scripts }));
+    }
+    if (url.pathname === '/scenario.js' && sc) return send('text/javascript', `window.__SCENARIO__ = ${JSON.stringify(sc)};`);
+    if (url.pathname === '/fake.js') return send('text/javascript', fakeHost);
+    if (url.pathname.startsWith('/img/')) return send('image/svg+xml', svg(Number(url.pathname.slice(5).replace('.svg', ''))));
+  },
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-origin = `http://127.0.0.1:${server.address().port}`;
+const { origin, outDir, check } = harness;
 
-const browser = await launchHarnessBrowser(args);
-mkdirSync(outDir, { recursive: true });
-const { check, failures } = checklist();
-
-for (const [name, sc] of Object.entries(scenarios)) {
-  if (only && only !== name) continue;
-  console.log(name);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-  const problems = await watchProblems(page);
+for (const [name, sc] of harness.scenarios(scenarios)) {
+  const { page, problems } = await harness.newPage({ width: 1100, height: 760 });
   await page.goto(`${origin}/page.html?name=${name}`);
   const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
   let shotTaken = false;
@@ -304,13 +291,7 @@ async function finish(page, name, problems, shotTaken) {
   const shot = join(outDir, `data-${name}.png`);
   if (!shotTaken) await page.screenshot({ path: shot });
   console.log(`  screenshot ${shot}`);
-  check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
+  harness.checkNoProblems(problems);
   await page.close();
 }
-await browser.close();
-server.close();
-if (failures.length) {
-  console.error(`\n${failures.length} check(s) failed`);
-  process.exit(1);
-}
-console.log('\nall checks passed');
+await harness.finish();

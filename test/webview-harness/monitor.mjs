@@ -5,15 +5,12 @@
 //   node scripts/build.mjs && node test/webview-harness/monitor.mjs [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/monitor-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
+import { harnessPageHtml, importTs, openHarness } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, '.e2e-artifacts/webview-harness');
-const args = process.argv.slice(2);
 if (!existsSync(join(root, 'dist/webview/monitor.js'))) throw new Error('Build first: node scripts/build.mjs');
 const { webviewPage } = await importTs(root, "export * from './src/extension/shared/webview/htmlTemplate.ts';");
 
@@ -135,35 +132,28 @@ const scenarios = {
   'empty-light': { theme: 'light', kind: 'empty' },
 };
 
-let origin = '';
 let savedState;
-const server = createServer((req, res) => {
-  const url = new URL(req.url, origin);
-  const sc = scenarios[url.searchParams.get('name') ?? ''];
-  if (url.pathname === '/page.html' && sc) {
-    const html = harnessPageHtml(webviewPage, {
-      origin,
-      view: 'monitor',
-      title: 'Monitor',
-      theme: sc.theme,
-      init: { folderUri: 'file:///w', deploymentId: 'churn-1-test' },
-      savedState,
-    });
-    return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-  }
-  serveRepoFile(root, url, res);
+const harness = await openHarness({
+  root,
+  route: (url, send, origin) => {
+    const sc = scenarios[url.searchParams.get('name') ?? ''];
+    if (url.pathname === '/page.html' && sc) {
+      const html = harnessPageHtml(webviewPage, {
+        origin,
+        view: 'monitor',
+        title: 'Monitor',
+        theme: sc.theme,
+        init: { folderUri: 'file:///w', deploymentId: 'churn-1-test' },
+        savedState,
+      });
+      return send('text/html', html);
+    }
+  },
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-origin = `http://127.0.0.1:${server.address().port}`;
-mkdirSync(outDir, { recursive: true });
-
-const { check, failures } = checklist();
-const browser = await launchHarnessBrowser(args);
+const { origin, outDir, check } = harness;
 try {
-  for (const [name, sc] of Object.entries(scenarios)) {
-    console.log(`▶ ${name}`);
-    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    const problems = await watchProblems(page);
+  for (const [name, sc] of harness.scenarios(scenarios)) {
+    const { page, problems } = await harness.newPage({ width: 1000, height: 900 });
     await page.exposeFunction('__host', async (m) => (m.type === 'setWindow' ? [{ type: 'report', report: report(m.window, sc.kind) }] : []));
     savedState = undefined;
     await page.goto(`${origin}/page.html?name=${name}`);
@@ -239,12 +229,9 @@ try {
       check((await page.$('[data-testid="retrain"]')) === null, 'no Retrain without a training run');
       await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
     }
-    check(problems.length === 0, `no console errors or CSP violations${problems.length ? ': ' + problems.join('; ') : ''}`);
+    harness.checkNoProblems(problems);
     await page.close();
   }
 } finally {
-  await browser.close();
-  server.close();
+  await harness.finish();
 }
-console.log(failures.length ? `✖ ${failures.length} check(s) failed` : '✓ all checks passed');
-process.exitCode = failures.length ? 1 : 0;

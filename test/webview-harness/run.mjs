@@ -3,17 +3,13 @@
 //   node scripts/build.mjs && node test/webview-harness/run.mjs [--only <scenario>] [--headed]
 // Screenshots: .e2e-artifacts/webview-harness/<scenario>.png. Exits 1 on a failed check, a console
 // error or a CSP violation.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
+import { harnessPageHtml, importTs, openHarness } from './common.mjs';
 import { sampleDetails, sampleMetrics, sampleSvg } from './sample.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, '.e2e-artifacts/webview-harness');
-const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 if (!existsSync(join(root, 'dist/webview/runDetails.js'))) throw new Error('Build first: node scripts/build.mjs');
 
 // The page template and the downsampler, straight from the TypeScript sources.
@@ -37,36 +33,27 @@ const scenarios = {
   'error-dark': { theme: 'dark', error: 'Could not load run 0195a1b2: The ML Workbench backend is not running.' },
 };
 
-let origin = '';
-const server = createServer((req, res) => {
-  const url = new URL(req.url, origin);
-  const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
-  const name = url.searchParams.get('name') ?? '';
-  const sc = scenarios[name];
-  if (url.pathname === '/page.html' && sc) {
-    const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/harness/fake-vscode.js`];
-    return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'runDetails', title: 'Run details', theme: sc.theme, init, scripts }));
-  }
-  if (url.pathname === '/scenario.js' && sc) {
-    const details = sc.error ? null : sampleDetails({ status: sc.status, steps: sc.steps, empty: sc.empty });
-    const msgs = details ? messages(details, sc.steps, origin) : [{ type: 'error', message: sc.error }];
-    return send('text/javascript', `window.__MLWB_SCENARIO__ = ${JSON.stringify({ savedState: sc.state, messages: msgs })};`);
-  }
-  if (url.pathname.startsWith('/artifacts/plots/')) return send('image/svg+xml', sampleSvg(url.pathname, url.pathname.includes('confusion') ? 210 : 30));
-  serveRepoFile(root, url, res);
+const harness = await openHarness({
+  root,
+  route: (url, send, origin) => {
+    const name = url.searchParams.get('name') ?? '';
+    const sc = scenarios[name];
+    if (url.pathname === '/page.html' && sc) {
+      const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/harness/fake-vscode.js`];
+      return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'runDetails', title: 'Run details', theme: sc.theme, init, scripts }));
+    }
+    if (url.pathname === '/scenario.js' && sc) {
+      const details = sc.error ? null : sampleDetails({ status: sc.status, steps: sc.steps, empty: sc.empty });
+      const msgs = details ? messages(details, sc.steps, origin) : [{ type: 'error', message: sc.error }];
+      return send('text/javascript', `window.__MLWB_SCENARIO__ = ${JSON.stringify({ savedState: sc.state, messages: msgs })};`);
+    }
+    if (url.pathname.startsWith('/artifacts/plots/')) return send('image/svg+xml', sampleSvg(url.pathname, url.pathname.includes('confusion') ? 210 : 30));
+  },
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-origin = `http://127.0.0.1:${server.address().port}`;
+const { origin, outDir, check } = harness;
 
-const browser = await launchHarnessBrowser(args);
-mkdirSync(outDir, { recursive: true });
-const { check, failures } = checklist();
-
-for (const [name, sc] of Object.entries(scenarios)) {
-  if (only && only !== name) continue;
-  console.log(name);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const problems = await watchProblems(page);
+for (const [name, sc] of harness.scenarios(scenarios)) {
+  const { page, problems } = await harness.newPage({ width: 1100, height: 900 });
   await page.goto(`${origin}/page.html?name=${name}`);
   await page.waitForSelector(sc.error ? 'body[data-state=error]' : 'body[data-state=ready]', { timeout: 10_000 });
   const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
@@ -125,11 +112,8 @@ for (const [name, sc] of Object.entries(scenarios)) {
   const shot = join(outDir, `${name}.png`);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`  screenshot ${shot}`);
-  check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
+  harness.checkNoProblems(problems);
   await page.close();
 }
 
-await browser.close();
-server.close();
-console.log(failures.length ? `${failures.length} check(s) failed` : 'all checks passed');
-process.exitCode = failures.length ? 1 : 0;
+await harness.finish();

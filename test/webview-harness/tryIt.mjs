@@ -7,16 +7,13 @@
 // Screenshots: .e2e-artifacts/webview-harness/tryit-<scenario>.png. Exits 1 on a failed check,
 // a console error or a CSP violation.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checklist, harnessPageHtml, importTs, launchHarnessBrowser, serveRepoFile, watchProblems } from './common.mjs';
+import { harnessPageHtml, importTs, openHarness } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, '.e2e-artifacts/webview-harness');
-const args = process.argv.slice(2);
 if (!existsSync(join(root, 'dist/webview/tryIt.js'))) throw new Error('Build first: node scripts/build.mjs');
 
 const { webviewPage, fetchMetadata, sendInfer } = await importTs(
@@ -89,28 +86,21 @@ const scenarios = {
 const numbersIn = (text) => JSON.parse(/\[[^\]]*\]$/.exec(text.trim())?.[0] ?? '[]');
 const near = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-4 * Math.max(1, Math.abs(b[i])));
 
-let origin = '';
 let savedState;
-const server = createServer((req, res) => {
-  const url = new URL(req.url, origin);
-  const sc = scenarios[url.searchParams.get('name') ?? ''];
-  if (url.pathname === '/page.html' && sc) {
-    const html = harnessPageHtml(webviewPage, { origin, view: 'tryIt', title: 'Try It', theme: sc.theme, init: sc.init, savedState });
-    return res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-  }
-  serveRepoFile(root, url, res);
+const harness = await openHarness({
+  root,
+  route: (url, send, origin) => {
+    const sc = scenarios[url.searchParams.get('name') ?? ''];
+    if (url.pathname === '/page.html' && sc) {
+      const html = harnessPageHtml(webviewPage, { origin, view: 'tryIt', title: 'Try It', theme: sc.theme, init: sc.init, savedState });
+      return send('text/html', html);
+    }
+  },
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-origin = `http://127.0.0.1:${server.address().port}`;
-mkdirSync(outDir, { recursive: true });
-
-const { check, failures } = checklist();
-const browser = await launchHarnessBrowser(args);
+const { origin, outDir, check } = harness;
 try {
-  for (const [name, sc] of Object.entries(scenarios)) {
-    console.log(`▶ ${name}`);
-    const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
-    const problems = await watchProblems(page);
+  for (const [name, sc] of harness.scenarios(scenarios)) {
+    const { page, problems } = await harness.newPage({ width: 900, height: 760 });
     const copied = [];
     await page.exposeFunction('__host', async (m) => {
       if (m.type === 'ready') {
@@ -187,14 +177,11 @@ try {
       else check((await page.inputValue('[data-testid="tryit-json-x"]')) === sc.json, 'JSON editor restored after reload');
     }
     await page.screenshot({ path: join(outDir, `tryit-${name}.png`), fullPage: true });
-    check(problems.length === 0, `no console errors or CSP violations${problems.length ? ': ' + problems.join('; ') : ''}`);
+    harness.checkNoProblems(problems);
     await page.close();
   }
 } finally {
-  await browser.close();
-  server.close();
+  await harness.finish();
   modelServer.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
 }
-console.log(failures.length ? `✖ ${failures.length} check(s) failed` : '✓ all checks passed');
-process.exitCode = failures.length ? 1 : 0;
