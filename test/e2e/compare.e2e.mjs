@@ -4,7 +4,7 @@
 // point and zooms.
 import assert from 'node:assert/strict';
 import { saveScreenshot } from './support/artifacts.mjs';
-import { openContainer, pane, runCommand, webviewFrame } from './support/ui.mjs';
+import { chooseFromContextMenu, openContainer, pane, runCommand, webviewFrame } from './support/ui.mjs';
 import { openWorkbench } from './support/workbench.mjs';
 import { runPython } from './support/workspace.mjs';
 
@@ -47,17 +47,7 @@ describe('Compare Runs panel', function () {
     await experiment.waitFor({ state: 'visible', timeout: 60_000 });
     // A context menu that is still laying itself out can swallow the click: retry the gesture.
     for (let attempt = 0; attempt < 3 && !frame; attempt++) {
-      await page.keyboard.press('Escape');
-      await experiment.click({ button: 'right' });
-      const item = page.getByRole('menuitem', { name: 'Compare Runs' });
-      // A right-click that only raised the row's hover tooltip shows no menu: try the gesture again.
-      const shown = await item.waitFor({ state: 'visible', timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (!shown) continue;
-      await page.waitForTimeout(200);
-      await item.click();
+      await chooseFromContextMenu(page, experiment, 'Compare Runs');
       frame = await webviewFrame(page, '[data-testid=runs-table]', 20_000).catch(() => undefined);
       // A tree that re-rendered under the mouse can hand the right-click to a run row instead
       // ("Compare 1 run"): close that panel and try the gesture again.
