@@ -67,11 +67,11 @@ export function threadMayHelp(cores = os.availableParallelism()): boolean {
 }
 
 /**
- * Whether the thread kept up with a chunk: the ingesting thread waited for its scan no longer
- * than scanning the chunk itself would have taken (at the rate of its own last scans). When it
- * waited longer, the two threads are fighting for time slices (a busy machine), and the rest of
- * the call scans here. Waiting at all is rare when a core is free: a chunk's inserts take 3 to 6
- * times as long as scanning the next one.
+ * Whether the thread keeps up: the ingesting thread waited for its scans (of `bytes`, so far in
+ * this call) no longer than scanning them itself would have taken, at the rate of its own recent
+ * scans. When it waited longer, the two threads are fighting for time slices (a busy machine), and
+ * the rest of the call scans here. Waiting at all is rare when a core is free: a chunk's inserts
+ * take 3 to 6 times as long as scanning the next one.
  */
 export function threadKeepsUp(waitedMs: number, bytes: number, inlineMsPerByte: number): boolean {
   return waitedMs <= bytes * inlineMsPerByte;

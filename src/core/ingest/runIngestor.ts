@@ -124,6 +124,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     /** Whether to measure the thread and drop it when it does not keep up (the default). */
     const adaptive = options.parseAhead === undefined;
     let useThread = options.parseAhead ?? threadMayHelp();
+    /** This call's time spent waiting for the thread, and the bytes it scanned for this call. */
+    const handed = { waitedMs: 0, bytes: 0 };
     const wantsAhead = () => useThread && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
     for (;;) {
       if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
@@ -139,7 +141,11 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       if (pending?.from === offset.byte_offset) {
         const asked = performance.now();
         const got = pending.thread.take(pending.id, offset.line);
-        if (adaptive && !threadKeepsUp(performance.now() - asked, got ? got.end + 1 : pending.bytes, inlineScanRate.msPerByte)) {
+        handed.waitedMs += performance.now() - asked;
+        handed.bytes += got ? got.end + 1 : pending.bytes;
+        // Summed over the call: one late wake-up of the thread (a few ms on a busy machine) is
+        // paid back by the next chunks it scans while this thread inserts.
+        if (adaptive && !threadKeepsUp(handed.waitedMs, handed.bytes, inlineScanRate.msPerByte)) {
           useThread = false; // this chunk is used (or scanned below), the next ones are scanned here
           parseThreadStats.gaveUp++;
         }
