@@ -67,6 +67,19 @@ export function threadMayHelp(cores = os.availableParallelism()): boolean {
 }
 
 /**
+ * When a call last dropped the thread for not keeping up (performance.now()). Trying it costs that
+ * call its first wait (5-100 ms at load 3-10 here: the thread's first answer is the latest), so
+ * the calls of the next RETRY_MS scan here without trying; then it is tried again.
+ */
+export const threadVerdict = { droppedAt: -Infinity };
+const RETRY_MS = 30_000;
+
+/** Whether a call that is not told (parseAhead undefined) should try the thread now. */
+export function threadWorthTrying(now = performance.now(), cores = os.availableParallelism()): boolean {
+  return threadMayHelp(cores) && now - threadVerdict.droppedAt >= RETRY_MS;
+}
+
+/**
  * Whether the thread keeps up: the ingesting thread waited for its scans (of `bytes`, so far in
  * this call) no longer than scanning them itself would have taken, at the rate of its own recent
  * scans. When it waited longer, the two threads are fighting for time slices (a busy machine), and

@@ -5,7 +5,7 @@ import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
 import { PointColumns } from './metricLine';
-import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, threadKeepsUp, threadMayHelp, WINDOW_BYTES } from './parseThread';
+import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, threadKeepsUp, threadVerdict, threadWorthTrying, WINDOW_BYTES } from './parseThread';
 import { statLog } from './statLog';
 
 export type { IngestIssue } from './chunkParser';
@@ -40,9 +40,10 @@ export interface IngestOptions {
   /**
    * Scan the next chunk on the process's parse thread while this one's rows are inserted
    * (parseThread.ts); only logs with more than one chunk to read use it. Default: tried when
-   * there is a second core (threadMayHelp), and dropped for the rest of the call as soon as this
-   * thread waits for a chunk's scan longer than scanning it here would have taken
-   * (threadKeepsUp): on a busy machine the two threads wait for each other's time slices.
+   * there is a second core and no call dropped it in the last 30 s (threadWorthTrying), and
+   * dropped for the rest of the call as soon as this thread has waited for its scans longer than
+   * scanning them here would have taken (threadKeepsUp): on a busy machine the two threads wait
+   * for each other's time slices.
    * true or false forces it on (never dropped) or off.
    */
   readonly parseAhead?: boolean;
@@ -123,7 +124,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     let aheadBytes = 0;
     /** Whether to measure the thread and drop it when it does not keep up (the default). */
     const adaptive = options.parseAhead === undefined;
-    let useThread = options.parseAhead ?? threadMayHelp();
+    let useThread = options.parseAhead ?? threadWorthTrying();
     /** This call's time spent waiting for the thread, and the bytes it scanned for this call. */
     const handed = { waitedMs: 0, bytes: 0 };
     const wantsAhead = () => useThread && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
@@ -147,6 +148,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         // paid back by the next chunks it scans while this thread inserts.
         if (adaptive && !threadKeepsUp(handed.waitedMs, handed.bytes, inlineScanRate.msPerByte)) {
           useThread = false; // this chunk is used (or scanned below), the next ones are scanned here
+          threadVerdict.droppedAt = performance.now();
           parseThreadStats.gaveUp++;
         }
         if (got) {

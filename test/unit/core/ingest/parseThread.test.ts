@@ -3,7 +3,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { ingestRunLog, type IngestOptions } from '../../../../src/core/ingest/runIngestor';
-import { inlineScanRate, parseThread, parseThreadStats, threadKeepsUp, threadMayHelp, WINDOW_BYTES } from '../../../../src/core/ingest/parseThread';
+import {
+  inlineScanRate,
+  parseThread,
+  parseThreadStats,
+  threadKeepsUp,
+  threadMayHelp,
+  threadVerdict,
+  threadWorthTrying,
+  WINDOW_BYTES,
+} from '../../../../src/core/ingest/parseThread';
 import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { EventLogWriter } from '../../../helpers/eventLog';
 import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
@@ -95,7 +104,11 @@ describe('ingest: the parse thread', () => {
 
   describe('by default (parseAhead not given)', () => {
     const rate = inlineScanRate.msPerByte;
-    afterEach(() => (inlineScanRate.msPerByte = rate));
+    beforeEach(() => (threadVerdict.droppedAt = -Infinity));
+    afterEach(() => {
+      inlineScanRate.msPerByte = rate;
+      threadVerdict.droppedAt = -Infinity;
+    });
 
     /** Ingests by default into `db` and forced inline into `inline`; both must store the same. */
     function byDefault(options: IngestOptions) {
@@ -134,6 +147,18 @@ describe('ingest: the parse thread', () => {
         const { scanned, gaveUp } = byDefault({ chunkBytes: 64 * 1024 });
         assert.equal(gaveUp, 1);
         assert.equal(scanned, 1, 'only the chunk already handed over came from the thread');
+        // The next calls do not try it again for a while (each try costs its first wait).
+        assert.equal(threadWorthTrying(), false);
+        assert.equal(threadWorthTrying(performance.now() + 31_000), true);
+        const again = openStore(path.join(tmp.dir, 'again.db'));
+        try {
+          const before = parseThreadStats.scanned;
+          ingestRunLog(again, paths.runsDir, RUN, { chunkBytes: 64 * 1024 });
+          assert.equal(parseThreadStats.scanned, before, 'a call right after the drop used the thread');
+          assert.deepStrictEqual(contents(again), contents(inline));
+        } finally {
+          again.close();
+        }
       } finally {
         fs.closeSync(fd); // the thread answered our chunk after the busy ones: it is done with this file
       }
