@@ -57,10 +57,11 @@ let unavailable = false;
 
 /**
  * Whether ingest tries the parse thread when the caller does not say (a log of more than one
- * chunk): whenever there is a second core. Whether it pays is then measured, chunk by chunk, by
- * `threadKeepsUp`, not guessed from the load average: on this shared 2-core machine a load-average
- * rule (load < cores - 1) almost never let the thread run, although it was the faster way in
- * several runs at load 2-4, and the load average lags what the machine does next anyway.
+ * chunk): whenever there is a second core. Whether it pays is then measured during the call
+ * (`threadKeepsUp`) and remembered for a while (`threadVerdict`), not guessed from the load
+ * average: on this shared 2-core machine a load-average rule (load < cores - 1) almost never let
+ * the thread run, although it was the faster way in several runs at load 2-4, and the load
+ * average lags what the machine does next anyway.
  */
 export function threadMayHelp(cores = os.availableParallelism()): boolean {
   return cores >= 2;
@@ -68,7 +69,7 @@ export function threadMayHelp(cores = os.availableParallelism()): boolean {
 
 /**
  * When a call last dropped the thread for not keeping up (performance.now()). Trying it costs that
- * call its first wait (5-100 ms at load 3-10 here: the thread's first answer is the latest), so
+ * call its waits (often longest for the thread's first answer: 6-100 ms in traces at load 3), so
  * the calls of the next RETRY_MS scan here without trying; then it is tried again.
  */
 export const threadVerdict = { droppedAt: -Infinity };
@@ -83,8 +84,8 @@ export function threadWorthTrying(now = performance.now(), cores = os.availableP
  * Whether the thread keeps up: the ingesting thread waited for its scans (of `bytes`, so far in
  * this call) no longer than scanning them itself would have taken, at the rate of its own recent
  * scans. When it waited longer, the two threads are fighting for time slices (a busy machine), and
- * the rest of the call scans here. Waiting at all is rare when a core is free: a chunk's inserts
- * take 3 to 6 times as long as scanning the next one.
+ * the rest of the call scans here. With a core free the thread keeps ahead: inserting a chunk's
+ * rows takes about three times as long as scanning it.
  */
 export function threadKeepsUp(waitedMs: number, bytes: number, inlineMsPerByte: number): boolean {
   return waitedMs <= bytes * inlineMsPerByte;
