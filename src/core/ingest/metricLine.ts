@@ -11,6 +11,7 @@
  * test/unit/core/ingest/metricLine.test.ts.
  */
 import type { RunEvent } from './events';
+import { exactDivide } from './decimal';
 
 export type MetricEvent = Extract<RunEvent, { type: 'metric' }>;
 export type MetricsEvent = Extract<RunEvent, { type: 'metrics' }>;
@@ -32,6 +33,8 @@ const MAX_TS = 8.64e15;
 const EXACT = 2 ** 53;
 /** 10^0 … 10^22 are exact doubles (5^22 < 2^53): the range of Clinger's fast path. */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+/** hi grows by digits while below this: then it holds 15 significant digits, < 10^15 < 2^53. */
+const HI_FULL = 1e14;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -309,7 +312,9 @@ function scanInt(buf: Buffer): boolean {
  * A JSON number, or "NaN" / "Infinity" / "-Infinity" as the format writes non-finite values.
  * Decimal digits m and a power of ten e give the double m·10^e exactly rounded in one IEEE
  * operation when m < 2^53 and |e| ≤ 22 (Clinger's fast path; both operands are exact): that
- * covers nearly every value Python's repr writes. Other numbers go through Number(), as before.
+ * covers the values Python's repr writes in up to 16 digits. Its 17-digit values (about 40 % of
+ * a typical loss curve: 0.14285714285714285) have m ≥ 2^53 and take `exactDivide`; anything else
+ * goes through Number(), as before.
  */
 function scanValue(buf: Buffer): number | undefined {
   let i = at;
@@ -326,16 +331,33 @@ function scanValue(buf: Buffer): number | undefined {
   const negative = buf[i] === MINUS;
   if (negative) i++;
   const intStart = i;
-  let m = 0;
-  for (let c = buf[i]; isDigit(c); c = buf[++i]) m = m * 10 + (c - ZERO);
+  // The digits, as hi·10^loDigits + lo: hi takes the first 15 significant ones (exact, < 10^15),
+  // lo the next up to 4. More than 19 leave `lo` to overflow: loDigits says so.
+  let hi = 0;
+  let lo = 0;
+  let loDigits = 0;
+  for (let c = buf[i]; isDigit(c); c = buf[++i]) {
+    if (hi < HI_FULL) hi = hi * 10 + (c - ZERO);
+    else {
+      lo = lo * 10 + (c - ZERO);
+      loDigits++;
+    }
+  }
   if (i === intStart || (i - intStart > 1 && buf[intStart] === ZERO)) return undefined;
   let scale = 0;
   if (buf[i] === DOT) {
     const fracStart = ++i;
-    for (let c = buf[i]; isDigit(c); c = buf[++i]) m = m * 10 + (c - ZERO);
+    for (let c = buf[i]; isDigit(c); c = buf[++i]) {
+      if (hi < HI_FULL) hi = hi * 10 + (c - ZERO);
+      else {
+        lo = lo * 10 + (c - ZERO);
+        loDigits++;
+      }
+      scale--;
+    }
     if (i === fracStart) return undefined;
-    scale = fracStart - i;
   }
+  // The value is (hi·10^loDigits + lo)·10^scale.
   const e = buf[i];
   if (e === 0x65 || e === 0x45) {
     i++;
@@ -348,10 +370,17 @@ function scanValue(buf: Buffer): number | undefined {
     scale += sign === MINUS ? -exp : exp;
   }
   at = i;
-  // m counts up exactly while below 2^53 and, rounding being monotonic, never drops below it after.
-  if (m < EXACT && scale >= -22 && scale <= 22) {
-    const v = scale < 0 ? m / POW10[-scale]! : m * POW10[scale]!;
-    return negative ? -v : v;
+  if (loDigits <= 4) {
+    // Exact while below 2^53; rounding being monotonic, a true m ≥ 2^53 never computes below it.
+    const m = loDigits === 0 ? hi : hi * POW10[loDigits]! + lo;
+    if (m < EXACT && scale >= -22 && scale <= 22) {
+      const v = scale < 0 ? m / POW10[-scale]! : m * POW10[scale]!;
+      return negative ? -v : v;
+    }
+    if (m >= EXACT && scale >= -22 && scale <= 0) {
+      const v = exactDivide(hi, lo, loDigits, -scale);
+      if (v !== undefined) return negative ? -v : v;
+    }
   }
   return Number(buf.toString('latin1', start, i));
 }

@@ -56,18 +56,61 @@ let thread: ParseThread | undefined;
 let unavailable = false;
 
 /**
- * Whether the machine looks idle enough for the parse thread: a 1-minute load average that leaves
- * a core beyond ours (on Windows, where Node reports no load average, always). Conservative on
- * purpose: on 2 shared cores the thread made cold ingest 1.3x faster in a run at load 2.2-2.5, but
- * 1.2-4x slower in runs where the load rose from 1.6 to 3.6 and beyond (the two threads wait for
- * each other's time slices), and the load average lags what the machine does next.
+ * Whether ingest tries the parse thread when the caller does not say (a log of more than one
+ * chunk): whenever there is a second core. Whether it pays is then measured during the call
+ * (`threadKeepsUp`) and remembered for a while (`threadVerdict`), not guessed from the load
+ * average: on this shared 2-core machine a load-average rule (load < cores - 1) almost never let
+ * the thread run, although it was the faster way in several runs at load 2-4, and the load
+ * average lags what the machine does next anyway.
  */
-export function spareCore(load = os.loadavg()[0]!, cores = os.availableParallelism()): boolean {
-  return load < cores - 1;
+export function threadMayHelp(cores = os.availableParallelism()): boolean {
+  return cores >= 2;
 }
 
-/** Counters for tests and benchmarks: chunks scanned on the thread, and chunks it failed to deliver. */
-export const parseThreadStats = { scanned: 0, fallbacks: 0 };
+/**
+ * When a call last dropped the thread for not keeping up (performance.now()). Trying it costs that
+ * call its waits (often longest for the thread's first answer: 6-100 ms in traces at load 3), so
+ * the calls of the next RETRY_MS scan here without trying; then it is tried again.
+ */
+export const threadVerdict = { droppedAt: -Infinity };
+const RETRY_MS = 30_000;
+
+/** Whether a call that is not told (parseAhead undefined) should try the thread now. */
+export function threadWorthTrying(now = performance.now(), cores = os.availableParallelism()): boolean {
+  return threadMayHelp(cores) && now - threadVerdict.droppedAt >= RETRY_MS;
+}
+
+/**
+ * Whether the thread keeps up: the ingesting thread waited for its scans (of `bytes`, so far in
+ * this call) no longer than scanning them itself would have taken, at the rate of its own recent
+ * scans. When it waited longer, the two threads are fighting for time slices (a busy machine), and
+ * the rest of the call scans here. With a core free the thread keeps ahead: inserting a chunk's
+ * rows takes about three times as long as scanning it.
+ */
+export function threadKeepsUp(waitedMs: number, bytes: number, inlineMsPerByte: number): boolean {
+  return waitedMs <= bytes * inlineMsPerByte;
+}
+
+/**
+ * What scanning here costs, per byte, from the ingesting thread's recent inline scans (the first
+ * chunk of a long log is always scanned here): a moving average, so one slow scan (a cold JIT, a
+ * busy moment) does not decide alone. Starts at a rate measured on a 2-core VM (about 2.7 ns a
+ * byte) until the first scan replaces it.
+ */
+export const inlineScanRate = {
+  msPerByte: 2.7e-6,
+  /** Folds in one scan of `bytes` that took `ms`; scans too small to time well are ignored. */
+  record(ms: number, bytes: number): void {
+    if (bytes < 64 * 1024 || !(ms >= 0)) return;
+    this.msPerByte = 0.5 * this.msPerByte + 0.5 * (ms / bytes);
+  },
+};
+
+/**
+ * Counters for tests and benchmarks: chunks scanned on the thread, chunks it failed to deliver, and
+ * calls that stopped using it because it did not keep up (threadKeepsUp).
+ */
+export const parseThreadStats = { scanned: 0, fallbacks: 0, gaveUp: 0 };
 
 /**
  * The process's parse thread, started on first use (one per process, kept for later calls, never

@@ -5,8 +5,7 @@ import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
 import { PointColumns } from './metricLine';
-import { parseThread, parseThreadStats, type ParseThread, WINDOW_BYTES } from './parseThread';
-import { spareCore } from './parseThread';
+import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, threadKeepsUp, threadVerdict, threadWorthTrying, WINDOW_BYTES } from './parseThread';
 import { statLog } from './statLog';
 
 export type { IngestIssue } from './chunkParser';
@@ -40,9 +39,12 @@ export interface IngestOptions {
   readonly keepTiles?: boolean;
   /**
    * Scan the next chunk on the process's parse thread while this one's rows are inserted
-   * (parseThread.ts); only logs with more than one chunk to read use it. Default: when the
-   * machine looks idle enough (spareCore), since the thread only pays with a core free: on a
-   * busy one the two threads wait for each other and the hand-over is extra work.
+   * (parseThread.ts); only logs with more than one chunk to read use it. Default: tried when
+   * there is a second core and no call dropped it in the last 30 s (threadWorthTrying), and
+   * dropped for the rest of the call as soon as this thread has waited for its scans longer than
+   * scanning them here would have taken (threadKeepsUp): on a busy machine the two threads wait
+   * for each other's time slices.
+   * true or false forces it on (never dropped) or off.
    */
   readonly parseAhead?: boolean;
 }
@@ -70,6 +72,7 @@ interface Ahead {
   thread: ParseThread;
   id: number;
   from: number;
+  bytes: number;
 }
 
 /**
@@ -119,7 +122,11 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     let chunks = 0;
     /** The size of the next chunk handed to the thread: grows from twice RAMP_BYTES to chunkBytes. */
     let aheadBytes = 0;
-    const useThread = options.parseAhead ?? spareCore();
+    /** Whether to measure the thread and drop it when it does not keep up (the default). */
+    const adaptive = options.parseAhead === undefined;
+    let useThread = options.parseAhead ?? threadWorthTrying();
+    /** This call's time spent waiting for the thread, and the bytes it scanned for this call. */
+    const handed = { waitedMs: 0, bytes: 0 };
     const wantsAhead = () => useThread && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
     for (;;) {
       if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
@@ -133,7 +140,17 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       const pending = ahead;
       ahead = undefined;
       if (pending?.from === offset.byte_offset) {
+        const asked = performance.now();
         const got = pending.thread.take(pending.id, offset.line);
+        handed.waitedMs += performance.now() - asked;
+        handed.bytes += got ? got.end + 1 : pending.bytes;
+        // Summed over the call: one late wake-up of the thread (a few ms on a busy machine) is
+        // paid back by the next chunks it scans while this thread inserts.
+        if (adaptive && !threadKeepsUp(handed.waitedMs, handed.bytes, inlineScanRate.msPerByte)) {
+          useThread = false; // this chunk is used (or scanned below), the next ones are scanned here
+          threadVerdict.droppedAt = performance.now();
+          parseThreadStats.gaveUp++;
+        }
         if (got) {
           end = got.end;
           parsed = finishChunk(got.scan, offset.line, file, got.points);
@@ -150,7 +167,9 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         // thread's first scan then overlaps inserts at once (see RAMP_BYTES).
         const ramp = chunks === 0 && wantsAhead() && fileSize - offset.byte_offset > chunkBytes && parseThread() !== undefined;
         const buf = readWindow(Math.min(ramp ? Math.min(RAMP_BYTES, readSize) : readSize, fileSize - offset.byte_offset));
+        const readAt = performance.now();
         const n = fs.readSync(fd, buf, 0, buf.length, offset.byte_offset);
+        const readMs = performance.now() - readAt;
         end = buf.lastIndexOf(NEWLINE, n - 1);
         if (end < 0) {
           // No complete line in this window: a line longer than the window, or a torn last line.
@@ -173,7 +192,10 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
           aheadBytes = Math.min(chunkBytes, Math.max(aheadBytes, 2 * (end + 1)));
           ahead = postAhead(fd, offset.byte_offset + end + 1, fileSize, aheadBytes);
         }
+        const scanAt = performance.now();
         parsed = parseChunk(buf, end, offset.line, file, points);
+        // What the thread saves this thread per byte (a read and a scan), for threadKeepsUp.
+        inlineScanRate.record(readMs + performance.now() - scanAt, end + 1);
       }
       const chunk = parsed;
       if (chunk.futureFormat) {
@@ -263,7 +285,8 @@ function postAhead(fd: number, from: number, fileSize: number, bytes: number): A
   if (from >= fileSize) return undefined;
   const thread = parseThread();
   if (!thread) return undefined;
-  return { thread, id: thread.post(fd, from, Math.min(bytes, fileSize - from)), from };
+  const length = Math.min(bytes, fileSize - from);
+  return { thread, id: thread.post(fd, from, length), from, bytes: length };
 }
 
 /** Run ids name folders and rows; the store keeps at most 64 characters. */

@@ -123,6 +123,42 @@ describe('metric line fast path', () => {
     }
   });
 
+  it('reads 16- to 19-digit values (m ≥ 2^53, exactDivide) as JSON.parse does: random, near powers of two, on ties', () => {
+    const f64 = new Float64Array(1);
+    const u32 = new Uint32Array(f64.buffer);
+    const low = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1; // the word with the mantissa's low bits
+    const same = (text: string) => {
+      const line = m('1700000000000', 'x', text, '1');
+      assert.deepStrictEqual(parseMetricLine(line), general(line), line);
+    };
+    const printings = (x: number) => [String(x), x.toPrecision(16), x.toPrecision(17), x.toPrecision(18), x.toPrecision(19), x.toExponential(16)];
+    // Neighbours of powers of two (below them doubles are twice as dense) and of ten.
+    for (let e = -60; e < 60; e += 3) {
+      for (const base of [2 ** e, 10 ** (e / 3)]) {
+        for (let d = -6; d <= 6; d++) {
+          f64[0] = base;
+          const bits = u32[low]! + d;
+          if (bits < 0 || bits >= 2 ** 32) continue;
+          u32[low] = bits;
+          for (const t of printings(f64[0]!)) same(t);
+        }
+      }
+    }
+    // Exact ties between two doubles (JSON.parse rounds them to even), and a loss curve.
+    for (const t of ['9007199254740993.0', '900719925474099.30e1', '90071992547409930e-1', '18014398509481985.0', '4503599627370497.5', '9.999999999999999e-1'])
+      same(t);
+    for (let i = 1; i <= 3000; i++) same(String(1 / i));
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 3000; i++) {
+      let digits = String(1 + Math.floor(rnd() * 9));
+      for (let j = 16 + Math.floor(rnd() * 4); j > 1; j--) digits += Math.floor(rnd() * 10);
+      const dot = 1 + Math.floor(rnd() * (digits.length - 1));
+      same(`${digits.slice(0, dot)}.${digits.slice(dot)}e${Math.floor(rnd() * 40) - 30}`);
+      same(`0.${digits}`);
+    }
+  });
+
   describe('metrics lines (a dict per step)', () => {
     const d = (ts: string, step: string, body: string) => `{"type":"metrics","ts":${ts},"step":${step},"values":{${body}}}`;
     const taken = [

@@ -1,8 +1,18 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { ingestRunLog, type IngestOptions } from '../../../../src/core/ingest/runIngestor';
-import { parseThreadStats, spareCore } from '../../../../src/core/ingest/parseThread';
+import {
+  inlineScanRate,
+  parseThread,
+  parseThreadStats,
+  threadKeepsUp,
+  threadMayHelp,
+  threadVerdict,
+  threadWorthTrying,
+  WINDOW_BYTES,
+} from '../../../../src/core/ingest/parseThread';
 import { type WorkspacePaths } from '../../../../src/core/workspace';
 import { EventLogWriter } from '../../../helpers/eventLog';
 import { closeTempStore, openTempStore, type TempStore } from '../../../helpers/tempStore';
@@ -81,13 +91,78 @@ describe('ingest: the parse thread', () => {
     w.raw(text);
   }
 
-  it('is used by default only when the machine looks idle enough', () => {
-    assert.equal(spareCore(0.5, 2), true);
-    assert.equal(spareCore(1.2, 2), false);
-    assert.equal(spareCore(4.5, 2), false);
-    assert.equal(spareCore(5.9, 8), true);
-    assert.equal(spareCore(7, 8), false);
-    assert.equal(spareCore(0, 1), false); // one core: nothing to overlap with
+  it('is tried by default with a second core, and kept while waiting for it costs less than scanning here', () => {
+    assert.equal(threadMayHelp(1), false); // one core: nothing to overlap with
+    assert.equal(threadMayHelp(2), true);
+    assert.equal(threadMayHelp(8), true);
+    // 1 MiB at 3 ns a byte is about 3.1 ms of scanning here.
+    assert.equal(threadKeepsUp(0, 1 << 20, 3e-6), true);
+    assert.equal(threadKeepsUp(3, 1 << 20, 3e-6), true);
+    assert.equal(threadKeepsUp(3.2, 1 << 20, 3e-6), false);
+    assert.equal(threadKeepsUp(40, 1 << 20, 3e-6), false);
+  });
+
+  describe('by default (parseAhead not given)', () => {
+    const rate = inlineScanRate.msPerByte;
+    beforeEach(() => (threadVerdict.droppedAt = -Infinity));
+    afterEach(() => {
+      inlineScanRate.msPerByte = rate;
+      threadVerdict.droppedAt = -Infinity;
+    });
+
+    /** Ingests by default into `db` and forced inline into `inline`; both must store the same. */
+    function byDefault(options: IngestOptions) {
+      const before = { ...parseThreadStats };
+      const result = ingestRunLog(db, paths.runsDir, RUN, options);
+      const after = { ...parseThreadStats };
+      const here = ingestRunLog(inline, paths.runsDir, RUN, { ...options, parseAhead: false });
+      assert.deepStrictEqual(result, here);
+      assert.deepStrictEqual(contents(db), contents(inline));
+      return { scanned: after.scanned - before.scanned, gaveUp: after.gaveUp - before.gaveUp };
+    }
+
+    it('keeps using the thread while it keeps up', function () {
+      if (!threadMayHelp()) this.skip();
+      writeMixedLog(20_000, 3);
+      inlineScanRate.msPerByte = 1; // scanning here "costs" 1 ms a byte: no wait is too long
+      const { scanned, gaveUp } = byDefault({ chunkBytes: 64 * 1024 });
+      assert.equal(gaveUp, 0);
+      assert.ok(scanned >= 10, `the thread scanned ${scanned} chunks`);
+    });
+
+    it('stops using the thread for the rest of the call once it waited longer for it than scanning here takes', function () {
+      if (!threadMayHelp()) this.skip();
+      writeMixedLog(20_000, 7);
+      // Keep the thread busy for a while (as another process's time slices would), with scans of a
+      // 4 MiB log of its own; the first chunk handed to it then waits behind them.
+      const busyFile = path.join(tmp.dir, 'busy.jsonl');
+      let line = '';
+      for (let i = 0; line.length < WINDOW_BYTES; i++) line += `{"type":"metric","ts":1700000000000,"key":"k","value":${i / 7},"step":${i}}\n`;
+      fs.writeFileSync(busyFile, line);
+      const fd = fs.openSync(busyFile, 'r');
+      try {
+        const thread = parseThread()!;
+        for (let i = 0; i < 8; i++) thread.post(fd, 0, WINDOW_BYTES);
+        inlineScanRate.msPerByte = 3e-6;
+        const { scanned, gaveUp } = byDefault({ chunkBytes: 64 * 1024 });
+        assert.equal(gaveUp, 1);
+        assert.equal(scanned, 1, 'only the chunk already handed over came from the thread');
+        // The next calls do not try it again for a while (each try costs its first wait).
+        assert.equal(threadWorthTrying(), false);
+        assert.equal(threadWorthTrying(performance.now() + 31_000), true);
+        const again = openStore(path.join(tmp.dir, 'again.db'));
+        try {
+          const before = parseThreadStats.scanned;
+          ingestRunLog(again, paths.runsDir, RUN, { chunkBytes: 64 * 1024 });
+          assert.equal(parseThreadStats.scanned, before, 'a call right after the drop used the thread');
+          assert.deepStrictEqual(contents(again), contents(inline));
+        } finally {
+          again.close();
+        }
+      } finally {
+        fs.closeSync(fd); // the thread answered our chunk after the busy ones: it is done with this file
+      }
+    });
   });
 
   it('stores what scanning here stores, across many chunks, and scans most of them on the thread', () => {
