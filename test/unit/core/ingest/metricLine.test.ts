@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { parseMetricLine, parseMetricsLine } from '../../../../src/core/ingest/metricLine';
 import { toRunEvent } from '../../../../src/core/ingest/events';
 
@@ -157,6 +158,27 @@ describe('metric line fast path', () => {
       same(`${digits.slice(0, dot)}.${digits.slice(dot)}e${Math.floor(rnd() * 40) - 30}`);
       same(`0.${digits}`);
     }
+  });
+
+  it('reads any double printed in 16 to 19 significant digits, and any 16- to 19-digit decimal, as JSON.parse does (property)', () => {
+    const same = (text: string) => {
+      const line = m('1700000000000', 'x', text, '1');
+      assert.deepStrictEqual(parseMetricLine(line), general(line), line);
+    };
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: 1e-30, max: 1e30 }), fc.integer({ min: 16, max: 19 }), (x, digits) => {
+        same(x.toPrecision(digits));
+        same(x.toExponential(digits - 1));
+        same(String(x));
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9][0-9]{15,18}$/), fc.integer({ min: 0, max: 18 }), fc.integer({ min: -25, max: 10 }), (digits, dot, exp) => {
+        same(`${digits.slice(0, dot + 1)}.${digits.slice(dot + 1) || '0'}e${exp}`);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   describe('metrics lines (a dict per step)', () => {
