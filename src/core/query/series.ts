@@ -9,7 +9,8 @@ import { MlwbError } from '../errors';
 import { type JsonNumber, toJsonNumber } from '../../shared/runModel';
 import { downsampleMinMax } from '../../shared/downsample';
 import { F, TILE_FIELDS, tileWidth } from './tileMath';
-import { MIN_TILED_POINTS, type TileState, freshTiles, readTilesInRange } from './tiles';
+import { readTilesInRange } from './tileChunks';
+import { MIN_TILED_POINTS, type TileState, freshTiles } from './tiles';
 
 export type XAxis = 'step' | 'time' | 'relative';
 
