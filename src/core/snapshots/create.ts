@@ -5,10 +5,9 @@ import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
 import { datasetName, isOutside, isRacy } from './dataset';
 import { newSnapshotId, snapshotIdTime } from './snapshotId';
-import type { HashOutcome } from './hashFile';
 import { type Hasher, InlineHasher, WorkerHasher } from './hasher';
 import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
-import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, abortError, throwIfAborted } from './model';
+import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, throwIfAborted } from './model';
 import { cleanStaleTemp, hasObject, tmpDir, tmpObjectPath } from './objects';
 import { findSnapshotByContent, insertSnapshot, latestSnapshot, greatestSnapshotIdAt, writeSnapshotRecord } from './store';
 import { type WalkFile, walkDataset } from './walk';
@@ -105,54 +104,53 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   const hashBytes = toHash.reduce((n, i) => n + walk.files[i]!.size, 0);
   const owned = options.hasher === undefined;
   const hasher = options.hasher ?? (toHash.length > 64 || hashBytes > 8 * BUF_SIZE ? new WorkerHasher() : new InlineHasher());
-  const inFlight = new Set<string>();
+  const items = toHash.map((i) => ({ file: walk.files[i]!.abs, size: walk.files[i]!.size, tmp: storeContent ? tmpObjectPath(paths.objectsDir) : '' }));
+  const finished = new Uint8Array(items.length);
+  const job = { objectsDir: storeContent ? paths.objectsDir : null, tmpDir: tmpDir(paths.objectsDir), bufSize: BUF_SIZE, reportEvery: REPORT_EVERY };
   try {
-    await runPool(toHash, hasher.parallelism, options.signal, async (i) => {
-      const f = walk.files[i]!;
-      const tmp = tmpObjectPath(paths.objectsDir);
-      inFlight.add(tmp);
-      const outcome: HashOutcome = await hasher.hash(
-        {
-          file: f.abs,
-          objectsDir: storeContent ? paths.objectsDir : null,
-          tmp,
-          tmpDir: tmpDir(paths.objectsDir),
-          bufSize: BUF_SIZE,
-          reportEvery: REPORT_EVERY,
-        },
-        (b) => {
+    await hasher.hashAll(
+      job,
+      items,
+      {
+        onBytes: (b) => {
           bytesDone += b;
           report(false);
         },
-      );
-      inFlight.delete(tmp);
-      filesDone++;
-      if (outcome.ok) {
-        hashedBytes += outcome.size;
-        if (outcome.stored) storedObjects++;
-        entries[i] = manifestEntry({
-          path: f.rel,
-          size: outcome.size,
-          mtime_ns: outcome.mtime_ns,
-          inode: outcome.inode,
-          sha256: outcome.sha256,
-          mode: outcome.mode,
-          link: f.link,
-        });
-      } else if (outcome.kind === 'store') {
-        throw new MlwbError(
-          `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
-          'WORKSPACE_NOT_WRITABLE',
-        );
-      } else {
-        bytesDone += f.size;
-        issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
-      }
-      report(false);
-    });
+        onOutcome: (k, outcome) => {
+          finished[k] = 1;
+          const i = toHash[k]!;
+          const f = walk.files[i]!;
+          filesDone++;
+          if (outcome.ok) {
+            hashedBytes += outcome.size;
+            if (outcome.stored) storedObjects++;
+            entries[i] = manifestEntry({
+              path: f.rel,
+              size: outcome.size,
+              mtime_ns: outcome.mtime_ns,
+              inode: outcome.inode,
+              sha256: outcome.sha256,
+              mode: outcome.mode,
+              link: f.link,
+            });
+          } else if (outcome.kind === 'store') {
+            throw new MlwbError(
+              `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
+              'WORKSPACE_NOT_WRITABLE',
+            );
+          } else {
+            bytesDone += f.size;
+            issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
+          }
+          report(false);
+        },
+      },
+      options.signal,
+    );
   } catch (e) {
     if (owned) await hasher.close();
-    for (const tmp of inFlight) fs.rmSync(tmp, { force: true });
+    // Temp files of files without an outcome (the hashing thread may have been stopped mid-write).
+    if (storeContent) items.forEach((it, k) => finished[k] || fs.rmSync(it.tmp, { force: true }));
     throw e;
   }
   if (owned) await hasher.close();
@@ -210,32 +208,6 @@ function loadBaseline(paths: WorkspacePaths, prev: Snapshot | undefined, storeCo
   } catch {
     return undefined; // A lost manifest only costs a full re-hash.
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` at once; stops launching on abort or the first error. */
-async function runPool<T>(items: readonly T[], limit: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const aborted = new Promise<never>((_, reject) => {
-    if (!signal) return;
-    if (signal.aborted) reject(abortError());
-    signal.addEventListener('abort', () => reject(abortError()), { once: true });
-  });
-  aborted.catch(() => undefined);
-  const lane = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      if (signal?.aborted) throw abortError();
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (e) {
-        failure ??= e;
-        throw e;
-      }
-    }
-  };
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, lane);
-  await Promise.race([Promise.all(lanes), aborted]);
 }
 
 function throttle(cb: ProgressCallback | undefined): (p: Parameters<ProgressCallback>[0], force: boolean) => void {

@@ -227,9 +227,9 @@ describe('snapshot create', () => {
     let calls = 0;
     // Cancels deterministically after the third file (progress events are throttled by time).
     const hasher = new (class extends InlineHasher {
-      override async hash(...args: Parameters<InlineHasher['hash']>) {
+      protected override hashOne(...args: Parameters<InlineHasher['hashOne']>) {
         if (++calls === 3) ac.abort();
-        return super.hash(...args);
+        return super.hashOne(...args);
       }
     })();
     await assert.rejects(createSnapshot(ws.db, ws.paths, data, { signal: ac.signal, hasher }), (e: Error) => e.name === 'AbortError');

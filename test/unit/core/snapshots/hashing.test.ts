@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type HashRequest, hashFileSync } from '../../../../src/core/snapshots/hashFile';
-import { InlineHasher, WorkerHasher } from '../../../../src/core/snapshots/hasher';
+import { type HashOutcome, type HashRequest, hashFileSync } from '../../../../src/core/snapshots/hashFile';
+import { type Hasher, InlineHasher, WorkerHasher } from '../../../../src/core/snapshots/hasher';
 import { objectPath, tmpDir, tmpObjectPath } from '../../../../src/core/snapshots/objects';
 import { makeTempDir } from '../../../helpers/tmp';
 import { hookedFs, put } from './helpers';
@@ -83,26 +83,59 @@ describe('snapshot hashing', () => {
     assert.ok(!r.ok && r.kind === 'unreadable' && /EACCES/.test(r.message));
   });
 
+  /** Hashes files with a hasher; outcomes in item order, bytes reported in total. */
+  const hashWith = async (hasher: Hasher, files: string[], store = true, reportEvery = 65536) => {
+    const outcomes: HashOutcome[] = new Array(files.length);
+    let bytes = 0;
+    const items = files.map((f) => ({ file: f, size: fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0, tmp: store ? tmpObjectPath(objects) : '' }));
+    const job = { objectsDir: store ? objects : null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery };
+    await hasher.hashAll(job, items, { onOutcome: (i, o) => (outcomes[i] = o), onBytes: (b) => (bytes += b) });
+    return { outcomes, bytes };
+  };
+  const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
   it('gives the same hashes on the worker pool as inline', async () => {
     const files = Array.from({ length: 12 }, (_, i) => put(tmp.dir, `f${i}`, crypto.randomBytes(i * 70_000)));
     const pool = new WorkerHasher(2);
-    const inline = new InlineHasher();
     try {
-      let bytes = 0;
-      const viaPool = await Promise.all(files.map((f) => pool.hash({ ...req(f), reportEvery: 65536 }, (b) => (bytes += b))));
-      const viaInline = await Promise.all(files.map((f) => inline.hash(req(f), () => undefined)));
+      const viaPool = await hashWith(pool, files);
+      const viaInline = await hashWith(new InlineHasher(), files);
       assert.deepEqual(
-        viaPool.map((r) => r.ok && r.sha256),
-        viaInline.map((r) => r.ok && r.sha256),
+        viaPool.outcomes.map((r) => r.ok && r.sha256),
+        viaInline.outcomes.map((r) => r.ok && r.sha256),
       );
       assert.deepEqual(
-        viaPool.map((r) => r.ok && r.sha256),
-        files.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')),
+        viaPool.outcomes.map((r) => r.ok && r.sha256),
+        files.map(sha),
       );
       assert.equal(
-        bytes,
+        viaPool.bytes,
         files.reduce((n, f) => n + fs.statSync(f).size, 0),
         'byte progress adds up',
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hands each thread batches of files and returns every outcome in place, failures included', async () => {
+    // 600 files: more than one batch per thread (batches hold at most 256 files), so outcomes come
+    // back from several batches on both threads and must land at their own index.
+    const files = Array.from({ length: 600 }, (_, i) => put(tmp.dir, `many/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 5000))));
+    const missing = [17, 301, 599];
+    for (const i of missing) fs.rmSync(files[i]!);
+    const pool = new WorkerHasher(2);
+    try {
+      const { outcomes, bytes } = await hashWith(pool, files, false, 0);
+      files.forEach((f, i) => {
+        const o = outcomes[i]!;
+        if (missing.includes(i)) assert.ok(!o.ok && o.kind === 'unreadable', `file ${i} is reported unreadable`);
+        else assert.ok(o.ok && o.sha256 === sha(f) && o.size === fs.statSync(f).size, `file ${i} has its own hash`);
+      });
+      assert.equal(
+        bytes,
+        files.reduce((n, f, i) => n + (missing.includes(i) ? 0 : fs.statSync(f).size), 0),
+        'bytes read add up without per-file reports',
       );
     } finally {
       await pool.close();
@@ -112,8 +145,36 @@ describe('snapshot hashing', () => {
   it('abandons in-flight work when the pool is closed (cancellation)', async () => {
     const big = put(tmp.dir, 'big', Buffer.alloc(64 * 1024 * 1024, 7));
     const pool = new WorkerHasher(1);
-    const pending = pool.hash(req(big, true), () => undefined);
+    const pending = hashWith(pool, [big]);
     await pool.close();
     await assert.rejects(pending, /hasher closed/);
+  });
+
+  it('stops on a cancel and on the first error thrown for an outcome', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => put(tmp.dir, `c/f${i}`, crypto.randomBytes(1000)));
+    const pool = new WorkerHasher(2);
+    try {
+      const ac = new AbortController();
+      const items = files.map((f) => ({ file: f, size: 1000, tmp: '' }));
+      const job = { objectsDir: null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery: 0 };
+      let seen = 0;
+      const cancelled = pool.hashAll(job, items, { onOutcome: () => (++seen === 1 ? ac.abort() : undefined), onBytes: () => undefined }, ac.signal);
+      await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
+      const failing = pool.hashAll(job, items, {
+        onOutcome: () => {
+          throw new Error('disk full');
+        },
+        onBytes: () => undefined,
+      });
+      await assert.rejects(failing, /disk full/);
+      // The pool is usable again afterwards.
+      const again = await hashWith(pool, files, false);
+      assert.deepEqual(
+        again.outcomes.map((o) => o.ok && o.sha256),
+        files.map(sha),
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });
