@@ -75,6 +75,38 @@ describe('snapshot hashing', () => {
     assert.deepEqual(fs.readdirSync(tmpDir(objects)), [], 'the partial copy is removed');
   });
 
+  it('detects a same-size rewrite in place, and a path replaced, while the file is read', () => {
+    const a = put(tmp.dir, 'a', crypto.randomBytes(50_000));
+    const io = hookedFs();
+    let touched = false;
+    io.afterRead = (file) => {
+      if (file !== a || touched) return;
+      touched = true;
+      // Same size, same inode, new bytes and a new mtime: only the mtime shows it.
+      const fd = fs.openSync(a, 'r+');
+      fs.writeSync(fd, Buffer.alloc(100, 1), 0, 100, 40_000);
+      fs.closeSync(fd);
+      const t = new Date(Date.now() + 5000);
+      fs.utimesSync(a, t, t);
+    };
+    const inPlace = hashFileSync(io, crypto, req(a, false, 4096), () => undefined);
+    assert.ok(!inPlace.ok && inPlace.kind === 'changed', 'a same-size rewrite is caught');
+
+    const b = put(tmp.dir, 'b', crypto.randomBytes(50_000));
+    const other = put(tmp.dir, 'other', crypto.randomBytes(50_000));
+    // Same size and mtime as b: only the inode tells the new file from the one being read.
+    const st = fs.statSync(b);
+    fs.utimesSync(other, st.atime, st.mtime);
+    let replaced = false;
+    io.afterRead = (file) => {
+      if (file !== b || replaced) return;
+      replaced = true;
+      fs.renameSync(other, b);
+    };
+    const swapped = hashFileSync(io, crypto, req(b, false, 4096), () => undefined);
+    assert.ok(!swapped.ok && swapped.kind === 'changed', 'a path that now names another file is caught');
+  });
+
   it('reports an unreadable file instead of throwing', () => {
     const a = put(tmp.dir, 'a', 'x');
     const io = hookedFs();
@@ -146,6 +178,7 @@ describe('snapshot hashing', () => {
     const big = put(tmp.dir, 'big', Buffer.alloc(64 * 1024 * 1024, 7));
     const pool = new WorkerHasher(1);
     const pending = hashWith(pool, [big]);
+    pending.catch(() => undefined); // awaited below, after close()
     await pool.close();
     await assert.rejects(pending, /hasher closed/);
   });
