@@ -5,7 +5,7 @@ import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
 import { datasetName, isOutside, isRacy } from './dataset';
 import { newSnapshotId, snapshotIdTime } from './snapshotId';
-import { type Hasher, InlineHasher, WorkerHasher } from './hasher';
+import { type HashCallbacks, type HashItem, type HashSession, type Hasher, InlineHasher, WorkerHasher } from './hasher';
 import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
 import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, throwIfAborted } from './model';
 import { cleanStaleTemp, hasObject, tmpDir, tmpObjectPath } from './objects';
@@ -55,24 +55,82 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   const dataset = datasetName(paths, abs);
   const progress = throttle(options.onProgress);
 
-  const walk = await walkDataset(abs, {
-    signal: options.signal,
-    exclude: [paths.root],
-    onProgress: (files, bytes) => progress({ phase: 'scan', files_done: 0, files_total: files, bytes_done: 0, bytes_total: bytes }, false),
-  });
-  throwIfAborted(options.signal);
-
+  // The baseline is read first so each file is judged as the walk finds it: files to hash go to
+  // the hashing threads while the walk goes on (the walk of 5,000 files took as long as hashing
+  // a tenth of their gigabyte).
   const prev = latestSnapshot(db, dataset);
   const baseline = loadBaseline(paths, prev, storeContent);
-  const entries: (ManifestEntry | undefined)[] = new Array(walk.files.length);
-  const toHash: number[] = [];
+  const entries = new Map<WalkFile, ManifestEntry>();
+  const toHash: WalkFile[] = [];
+  const items: HashItem[] = [];
+  const finished: boolean[] = [];
+  const issues: SnapshotIssue[] = [];
+  let walking = true;
+  let filesSeen = 0;
   let bytesTotal = 0;
   let bytesDone = 0;
+  let filesDone = 0;
   let reusedFiles = 0;
-  walk.files.forEach((f, i) => {
+  let hashedBytes = 0;
+  let storedObjects = 0;
+  const report = (force: boolean) => {
+    if (walking) return; // the walk reports its own phase
+    progress({ phase: 'hash', files_done: filesDone, files_total: filesSeen, bytes_done: bytesDone, bytes_total: bytesTotal }, force);
+  };
+  const job = { objectsDir: storeContent ? paths.objectsDir : null, tmpDir: tmpDir(paths.objectsDir), bufSize: BUF_SIZE, reportEvery: REPORT_EVERY };
+  const callbacks: HashCallbacks = {
+    onBytes: (b) => {
+      bytesDone += b;
+      report(false);
+    },
+    onOutcome: (k, outcome) => {
+      finished[k] = true;
+      const f = toHash[k]!;
+      filesDone++;
+      if (outcome.ok) {
+        hashedBytes += outcome.size;
+        if (outcome.stored) storedObjects++;
+        entries.set(
+          f,
+          manifestEntry({
+            path: f.rel,
+            size: outcome.size,
+            mtime_ns: outcome.mtime_ns,
+            inode: outcome.inode,
+            sha256: outcome.sha256,
+            mode: outcome.mode,
+            link: f.link,
+          }),
+        );
+      } else if (outcome.kind === 'store') {
+        throw new MlwbError(
+          `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
+          'WORKSPACE_NOT_WRITABLE',
+        );
+      } else {
+        bytesDone += f.size;
+        issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
+      }
+      report(false);
+    },
+  };
+  // Hashing starts in this thread's queue; past a few files or megabytes the worker pool takes
+  // over (an unchanged re-snapshot starts no thread).
+  const owned = options.hasher === undefined;
+  let hasher: Hasher | undefined = options.hasher;
+  let session: HashSession | undefined = hasher?.start(job, callbacks, options.signal);
+  let queuedBytes = 0;
+  const toPool = (): void => {
+    hasher = new WorkerHasher();
+    session = hasher.start(job, callbacks, options.signal);
+    for (const it of items) session.add(it);
+  };
+  const onFile = (f: WalkFile): void => {
+    filesSeen++;
     bytesTotal += f.size;
     if (f.dirLink) {
-      entries[i] = entryOf(f, '');
+      entries.set(f, entryOf(f, ''));
+      filesDone++;
       return;
     }
     const p = baseline?.entries.get(f.rel);
@@ -86,78 +144,55 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
       !isRacy(p.mtime_ns, baseline!.startedMs) &&
       (!baseline!.checkObjects || hasObject(paths.objectsDir, p.sha256))
     ) {
-      entries[i] = entryOf(f, p.sha256);
+      entries.set(f, entryOf(f, p.sha256));
       bytesDone += f.size;
+      filesDone++;
       reusedFiles++;
-    } else {
-      toHash.push(i);
+      return;
     }
-  });
-  const issues: SnapshotIssue[] = [...walk.issues];
-  let filesDone = walk.files.length - toHash.length;
-  let hashedBytes = 0;
-  let storedObjects = 0;
-  const report = (force: boolean) =>
-    progress({ phase: 'hash', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, force);
-  report(true);
+    const it: HashItem = { file: f.abs, size: f.size, tmp: storeContent ? tmpObjectPath(paths.objectsDir) : '' };
+    toHash.push(f);
+    items.push(it);
+    finished.push(false);
+    queuedBytes += f.size;
+    if (session) session.add(it);
+    else if (items.length > 64 || queuedBytes > 8 * BUF_SIZE) toPool();
+  };
 
-  const hashBytes = toHash.reduce((n, i) => n + walk.files[i]!.size, 0);
-  const owned = options.hasher === undefined;
-  const hasher = options.hasher ?? (toHash.length > 64 || hashBytes > 8 * BUF_SIZE ? new WorkerHasher() : new InlineHasher());
-  const items = toHash.map((i) => ({ file: walk.files[i]!.abs, size: walk.files[i]!.size, tmp: storeContent ? tmpObjectPath(paths.objectsDir) : '' }));
-  const finished = new Uint8Array(items.length);
-  const job = { objectsDir: storeContent ? paths.objectsDir : null, tmpDir: tmpDir(paths.objectsDir), bufSize: BUF_SIZE, reportEvery: REPORT_EVERY };
+  let walk: Awaited<ReturnType<typeof walkDataset>>;
   try {
-    await hasher.hashAll(
-      job,
-      items,
-      {
-        onBytes: (b) => {
-          bytesDone += b;
-          report(false);
-        },
-        onOutcome: (k, outcome) => {
-          finished[k] = 1;
-          const i = toHash[k]!;
-          const f = walk.files[i]!;
-          filesDone++;
-          if (outcome.ok) {
-            hashedBytes += outcome.size;
-            if (outcome.stored) storedObjects++;
-            entries[i] = manifestEntry({
-              path: f.rel,
-              size: outcome.size,
-              mtime_ns: outcome.mtime_ns,
-              inode: outcome.inode,
-              sha256: outcome.sha256,
-              mode: outcome.mode,
-              link: f.link,
-            });
-          } else if (outcome.kind === 'store') {
-            throw new MlwbError(
-              `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
-              'WORKSPACE_NOT_WRITABLE',
-            );
-          } else {
-            bytesDone += f.size;
-            issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
-          }
-          report(false);
-        },
-      },
-      options.signal,
-    );
+    walk = await walkDataset(abs, {
+      signal: options.signal,
+      exclude: [paths.root],
+      onFile,
+      onProgress: (files, bytes) => progress({ phase: 'scan', files_done: filesDone, files_total: files, bytes_done: bytesDone, bytes_total: bytes }, false),
+    });
+    throwIfAborted(options.signal);
+    walking = false;
+    report(true);
+    if (!session) {
+      hasher = new InlineHasher();
+      session = hasher.start(job, callbacks, options.signal);
+      for (const it of items) session.add(it);
+    }
+    await session.end();
   } catch (e) {
-    if (owned) await hasher.close();
-    // Temp files of files without an outcome (the hashing thread may have been stopped mid-write).
+    if (owned) await hasher?.close();
+    // Temp files of files without an outcome (a hashing thread may have been stopped mid-write).
     if (storeContent) items.forEach((it, k) => finished[k] || fs.rmSync(it.tmp, { force: true }));
     throw e;
   }
-  if (owned) await hasher.close();
+  issues.push(...walk.issues);
+  if (owned) await hasher?.close();
   throwIfAborted(options.signal);
   progress({ phase: 'store', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, true);
 
-  const kept = entries.filter((e): e is ManifestEntry => e !== undefined);
+  // Manifest order is the walk's sorted order, not the order outcomes came back in.
+  const kept: ManifestEntry[] = [];
+  for (const f of walk.files) {
+    const e = entries.get(f);
+    if (e) kept.push(e);
+  }
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const contentHash = contentHashOf(kept);
   const partial = issues.some((i) => PARTIAL_KINDS.has(i.kind));

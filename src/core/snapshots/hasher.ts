@@ -22,26 +22,46 @@ export interface HashCallbacks {
   onBytes(bytes: number): void;
 }
 
+/** One snapshot's hashing: files are added as the walk finds them, then `end()` waits for the rest. */
+export interface HashSession {
+  /** Queues a file; its outcome goes to onOutcome with the number of files added before it. */
+  add(item: HashItem): void;
+  /**
+   * No more files: resolves when every outcome was delivered. Rejects with an AbortError on the
+   * signal, with the first error thrown by onOutcome, or when the hasher is closed; the temp files
+   * of items without an outcome are then the caller's to remove.
+   */
+  end(): Promise<void>;
+}
+
 /**
  * Hashes files, in this thread (InlineHasher: tests, tiny jobs) or on a pool of worker threads
  * (WorkerHasher: one per core, so hashing is not capped by one core as a single thread would be).
  */
 export interface Hasher {
-  /**
-   * Hashes every item; resolves when all outcomes were delivered. Rejects with an AbortError on
-   * `signal`, with the first error thrown by `onOutcome`, or when the hasher is closed; the temp
-   * files of items without an outcome are then the caller's to remove.
-   */
-  hashAll(job: HashJob, items: readonly HashItem[], cb: HashCallbacks, signal?: AbortSignal): Promise<void>;
+  /** One job at a time per hasher. */
+  start(job: HashJob, cb: HashCallbacks, signal?: AbortSignal): HashSession;
   /** Stops the threads; in-flight work is abandoned. */
   close(): Promise<void>;
+}
+
+/** Hashes a known list of files (tests, and callers that have the whole list). */
+export function hashAll(hasher: Hasher, job: HashJob, items: readonly HashItem[], cb: HashCallbacks, signal?: AbortSignal): Promise<void> {
+  const session = hasher.start(job, cb, signal);
+  for (const it of items) session.add(it);
+  return session.end();
 }
 
 export class InlineHasher implements Hasher {
   private scratch = Buffer.alloc(0);
   /** `io` defaults to node:fs; tests wrap it to count reads or fail opens. */
   constructor(private readonly io: HashFs = fs) {}
-  async hashAll(job: HashJob, items: readonly HashItem[], cb: HashCallbacks, signal?: AbortSignal): Promise<void> {
+  start(job: HashJob, cb: HashCallbacks, signal?: AbortSignal): HashSession {
+    const items: HashItem[] = [];
+    // Files are hashed at end(), one by one, in this thread.
+    return { add: (it) => void items.push(it), end: () => this.hashAll(job, items, cb, signal) };
+  }
+  private async hashAll(job: HashJob, items: readonly HashItem[], cb: HashCallbacks, signal?: AbortSignal): Promise<void> {
     if (this.scratch.length < job.bufSize) this.scratch = Buffer.allocUnsafe(job.bufSize);
     for (let i = 0; i < items.length; i++) {
       if (signal?.aborted) throw abortError();
@@ -123,14 +143,17 @@ interface Batch {
   count: number;
 }
 
-/** The state of one hashAll call. */
+/** The state of one session. */
 interface Run {
   job: HashJob;
-  items: readonly HashItem[];
+  items: HashItem[];
   cb: HashCallbacks;
+  /** The next item to send; items before it are sent. */
   next: number;
-  remainingBytes: number;
+  /** Bytes of the items not sent yet. */
+  queuedBytes: number;
   done: number;
+  ended: boolean;
   batches: Map<number, Batch>;
   resolve: () => void;
   reject: (e: unknown) => void;
@@ -152,32 +175,49 @@ export class WorkerHasher implements Hasher {
 
   constructor(readonly threads = Math.max(1, os.availableParallelism())) {}
 
-  hashAll(job: HashJob, items: readonly HashItem[], cb: HashCallbacks, signal?: AbortSignal): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('hasher closed'));
-    if (this.run) return Promise.reject(new Error('hasher busy'));
-    if (signal?.aborted) return Promise.reject(abortError());
-    if (items.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => this.fail(abortError());
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const end = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        this.run = undefined;
-      };
-      this.run = {
-        job,
-        items,
-        cb,
-        next: 0,
-        remainingBytes: items.reduce((n, it) => n + it.size, 0),
-        done: 0,
-        batches: new Map(),
-        resolve: () => (end(), resolve()),
-        reject: (e) => (end(), reject(e)),
-        failed: false,
-      };
-      this.dispatch();
-    });
+  start(job: HashJob, cb: HashCallbacks, signal?: AbortSignal): HashSession {
+    if (this.run) throw new Error('hasher busy');
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    // Rejected before end() is awaited (a cancel during the walk): handled there, or not wanted.
+    done.catch(() => undefined);
+    const onAbort = (): void => this.fail(abortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      if (this.run === run) this.run = undefined;
+    };
+    const run: Run = {
+      job,
+      items: [],
+      cb,
+      next: 0,
+      queuedBytes: 0,
+      done: 0,
+      ended: false,
+      batches: new Map(),
+      resolve: () => (finish(), resolve()),
+      reject: (e) => (finish(), reject(e)),
+      failed: false,
+    };
+    this.run = run;
+    if (this.closed) this.fail(new Error('hasher closed'));
+    else if (signal?.aborted) this.fail(abortError());
+    return {
+      add: (it) => {
+        if (run.failed) return;
+        run.items.push(it);
+        run.queuedBytes += it.size;
+        this.dispatch();
+      },
+      end: () => {
+        run.ended = true;
+        if (!run.failed && run.done === run.items.length) run.resolve();
+        else this.dispatch();
+        return done;
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -195,13 +235,14 @@ export class WorkerHasher implements Hasher {
       if (run.next >= run.items.length) return;
       const slot = this.pickSlot();
       if (!slot) return;
-      // Near the end batches shrink, so the last ones are spread over every thread.
-      const cap = Math.max(1, Math.min(BATCH_BYTES, run.remainingBytes / (this.threads * BATCHES_PER_THREAD)));
+      // Once every file is known, batches shrink toward the end so the last ones are spread over
+      // every thread. While the walk still adds files, a thread with room gets what is queued.
+      const cap = run.ended ? Math.max(1, Math.min(BATCH_BYTES, run.queuedBytes / (this.threads * BATCHES_PER_THREAD))) : BATCH_BYTES;
       const first = run.next;
       let bytes = 0;
       do bytes += run.items[run.next++]!.size;
       while (run.next < run.items.length && run.next - first < BATCH_FILES && bytes + run.items[run.next]!.size <= cap);
-      run.remainingBytes -= bytes;
+      run.queuedBytes -= bytes;
       const id = this.nextId++;
       const count = run.next - first;
       run.batches.set(id, { first, count });
@@ -248,7 +289,7 @@ export class WorkerHasher implements Hasher {
       return;
     }
     run.done += batch.count;
-    if (run.done === run.items.length) run.resolve();
+    if (run.ended && run.done === run.items.length) run.resolve();
     else this.dispatch();
   }
 

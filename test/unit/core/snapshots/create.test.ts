@@ -217,6 +217,9 @@ describe('snapshot create', () => {
     const { snapshot: s } = await createSnapshot(ws.db, ws.paths, data, { onProgress: (p) => seen.push(p.files_done) });
     const m = loadManifest(ws.paths.objectsDir, s.manifest);
     for (const e of m.entries) assert.equal(e.sha256, sha(fs.readFileSync(path.join(data, ...e.path.split('/')))));
+    // Outcomes come back from two threads while the walk goes on; the manifest is still in path order.
+    const paths = m.entries.map((e) => e.path);
+    assert.deepEqual(paths, [...paths].sort());
     assert.equal(s.file_count, 153);
     assert.equal(seen[seen.length - 1], 153);
   });

@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type HashOutcome, type HashRequest, hashFileSync } from '../../../../src/core/snapshots/hashFile';
-import { type Hasher, InlineHasher, WorkerHasher } from '../../../../src/core/snapshots/hasher';
+import { type Hasher, InlineHasher, WorkerHasher, hashAll } from '../../../../src/core/snapshots/hasher';
 import { objectPath, tmpDir, tmpObjectPath } from '../../../../src/core/snapshots/objects';
 import { makeTempDir } from '../../../helpers/tmp';
 import { hookedFs, put } from './helpers';
@@ -121,7 +121,7 @@ describe('snapshot hashing', () => {
     let bytes = 0;
     const items = files.map((f) => ({ file: f, size: fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0, tmp: store ? tmpObjectPath(objects) : '' }));
     const job = { objectsDir: store ? objects : null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery };
-    await hasher.hashAll(job, items, { onOutcome: (i, o) => (outcomes[i] = o), onBytes: (b) => (bytes += b) });
+    await hashAll(hasher, job, items, { onOutcome: (i, o) => (outcomes[i] = o), onBytes: (b) => (bytes += b) });
     return { outcomes, bytes };
   };
   const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
@@ -191,9 +191,9 @@ describe('snapshot hashing', () => {
       const items = files.map((f) => ({ file: f, size: 1000, tmp: '' }));
       const job = { objectsDir: null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery: 0 };
       let seen = 0;
-      const cancelled = pool.hashAll(job, items, { onOutcome: () => (++seen === 1 ? ac.abort() : undefined), onBytes: () => undefined }, ac.signal);
+      const cancelled = hashAll(pool, job, items, { onOutcome: () => (++seen === 1 ? ac.abort() : undefined), onBytes: () => undefined }, ac.signal);
       await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
-      const failing = pool.hashAll(job, items, {
+      const failing = hashAll(pool, job, items, {
         onOutcome: () => {
           throw new Error('disk full');
         },
