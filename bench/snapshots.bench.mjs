@@ -85,7 +85,8 @@ try {
     rounds.copy.push(c.seconds);
     if (!copy || c.seconds < copy.seconds) copy = c;
     if (otherCli && r % 2 === 0) rounds.other.push(snapshot(root, `other${r}`, [], 'data', otherCli).seconds);
-    for (const ws of [`copy${r}`, `other${r}`, `othermeta${r}`]) if (r < REPEATS - 1) fs.rmSync(path.join(root, `${ws}.mlwb`), { recursive: true, force: true });
+    for (const ws of [`copy${r}`, `other${r}`, `othermeta${r}`])
+      if (r < REPEATS - 1) fs.rmSync(path.join(root, `${ws}.mlwb`), { recursive: true, force: true });
   }
   const openssl = { seconds: Math.min(...rounds.openssl) };
   const cp = { seconds: Math.min(...rounds.cp) };
