@@ -16,8 +16,8 @@
 //
 // Size knobs (environment): MLWB_BENCH_FILES (5000), MLWB_BENCH_BYTES (1 GiB total),
 // MLWB_BENCH_SMALL_FILES (100000, 0 skips), MLWB_BENCH_DVC (set 0 to skip dvc).
-// MLWB_BENCH_REPEATS (1): the OpenSSL, cp and copying-snapshot runs are repeated this many times,
-// interleaved, and each side's minimum is used (the machine is shared; one run swings by 2x).
+// MLWB_BENCH_REPEATS (1): the OpenSSL, cp, hash-only and copying-snapshot runs are repeated this
+// many times, interleaved, and each side's minimum is used (the machine is shared; one run swings by 2x).
 // MLWB_BENCH_CLI: another build's cli.js (e.g. the code before a change), measured the same way
 // in the same rounds as `other_cli`, so a before/after pair shares the machine's state.
 // Needs the built CLI (`npm run build`); builds it when dist/cli.js is missing.
@@ -67,10 +67,17 @@ try {
   };
   // Each round: OpenSSL, cp, our copying snapshot (and the other build's), each into a fresh
   // workspace; the minimum of each side over the rounds is compared.
-  const rounds = { openssl: [], cp: [], copy: [], other: [] };
+  const rounds = { openssl: [], cp: [], copy: [], other: [], meta: [], otherMeta: [] };
   let copy;
+  let meta;
   for (let r = 0; r < REPEATS; r++) {
     rounds.openssl.push(opensslRun().seconds);
+    // Hash only, ours and the other build's, taking turns going first, right after OpenSSL.
+    if (otherCli && r % 2 === 1) rounds.otherMeta.push(snapshot(root, `othermeta${r}`, ['--metadata-only'], 'data', otherCli).seconds);
+    const m = snapshot(root, `meta${r}`, ['--metadata-only']);
+    rounds.meta.push(m.seconds);
+    if (!meta || m.seconds < meta.seconds) meta = { ...m, ws: `meta${r}` };
+    if (otherCli && r % 2 === 0) rounds.otherMeta.push(snapshot(root, `othermeta${r}`, ['--metadata-only'], 'data', otherCli).seconds);
     rounds.cp.push(cpRun().seconds);
     // Ours and the other build take turns going first, so neither always follows cp's writes.
     if (otherCli && r % 2 === 1) rounds.other.push(snapshot(root, `other${r}`, [], 'data', otherCli).seconds);
@@ -78,7 +85,8 @@ try {
     rounds.copy.push(c.seconds);
     if (!copy || c.seconds < copy.seconds) copy = c;
     if (otherCli && r % 2 === 0) rounds.other.push(snapshot(root, `other${r}`, [], 'data', otherCli).seconds);
-    for (const ws of [`copy${r}`, `other${r}`]) if (r < REPEATS - 1) fs.rmSync(path.join(root, `${ws}.mlwb`), { recursive: true, force: true });
+    for (const ws of [`copy${r}`, `other${r}`, `othermeta${r}`])
+      if (r < REPEATS - 1) fs.rmSync(path.join(root, `${ws}.mlwb`), { recursive: true, force: true });
   }
   const openssl = { seconds: Math.min(...rounds.openssl) };
   const cp = { seconds: Math.min(...rounds.cp) };
@@ -93,20 +101,24 @@ try {
   results.cp = { seconds: cp.seconds, mib_per_s: mibps(gen.bytes, cp.seconds), command: 'cp -r', all: rounds.cp };
   if (otherCli) {
     const other = Math.min(...rounds.other);
+    const otherMeta = Math.min(...rounds.otherMeta);
     results.other_cli = {
       cli: otherCli,
       content_copy_cold_s: other,
       all: rounds.other,
       content_copy_vs_openssl_plus_cp: round(other / (openssl.seconds + cp.seconds)),
       ours_vs_other: round(copy.seconds / other),
+      metadata_only_cold_s: otherMeta,
+      metadata_only_all: rounds.otherMeta,
+      metadata_only_vs_openssl: round(otherMeta / openssl.seconds),
+      ours_vs_other_metadata_only: round(meta.seconds / otherMeta),
     };
   }
 
-  const meta = snapshot(root, 'meta', ['--metadata-only']);
-  const metaAgain = snapshot(root, 'meta', ['--metadata-only']);
+  const metaAgain = snapshot(root, meta.ws, ['--metadata-only']);
   const copyAgain = snapshot(root, `copy${REPEATS - 1}`, []);
   results.mlwb = {
-    metadata_only_cold: { ...meta, mib_per_s: mibps(gen.bytes, meta.seconds) },
+    metadata_only_cold: { ...meta, mib_per_s: mibps(gen.bytes, meta.seconds), all: rounds.meta },
     metadata_only_unchanged: metaAgain,
     content_copy_cold: { ...copy, mib_per_s: mibps(gen.bytes, copy.seconds), all: rounds.copy },
     content_copy_unchanged: copyAgain,

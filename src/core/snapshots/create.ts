@@ -5,10 +5,9 @@ import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
 import { datasetName, isOutside, isRacy } from './dataset';
 import { newSnapshotId, snapshotIdTime } from './snapshotId';
-import type { HashOutcome } from './hashFile';
-import { type Hasher, InlineHasher, WorkerHasher } from './hasher';
+import { type HashCallbacks, type HashItem, type HashSession, type Hasher, InlineHasher, WorkerHasher } from './hasher';
 import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
-import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, abortError, throwIfAborted } from './model';
+import { type ManifestEntry, PARTIAL_KINDS, type ProgressCallback, type Snapshot, type SnapshotIssue, throwIfAborted } from './model';
 import { cleanStaleTemp, hasObject, tmpDir, tmpObjectPath } from './objects';
 import { findSnapshotByContent, insertSnapshot, latestSnapshot, greatestSnapshotIdAt, writeSnapshotRecord } from './store';
 import { type WalkFile, walkDataset } from './walk';
@@ -56,24 +55,82 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   const dataset = datasetName(paths, abs);
   const progress = throttle(options.onProgress);
 
-  const walk = await walkDataset(abs, {
-    signal: options.signal,
-    exclude: [paths.root],
-    onProgress: (files, bytes) => progress({ phase: 'scan', files_done: 0, files_total: files, bytes_done: 0, bytes_total: bytes }, false),
-  });
-  throwIfAborted(options.signal);
-
+  // The baseline is read first so each file is judged as the walk finds it: files to hash go to
+  // the hashing threads while the walk goes on (the walk of 5,000 files took as long as hashing
+  // a tenth of their gigabyte).
   const prev = latestSnapshot(db, dataset);
   const baseline = loadBaseline(paths, prev, storeContent);
-  const entries: (ManifestEntry | undefined)[] = new Array(walk.files.length);
-  const toHash: number[] = [];
+  const entries = new Map<WalkFile, ManifestEntry>();
+  const toHash: WalkFile[] = [];
+  const items: HashItem[] = [];
+  const finished: boolean[] = [];
+  const issues: SnapshotIssue[] = [];
+  let walking = true;
+  let filesSeen = 0;
   let bytesTotal = 0;
   let bytesDone = 0;
+  let filesDone = 0;
   let reusedFiles = 0;
-  walk.files.forEach((f, i) => {
+  let hashedBytes = 0;
+  let storedObjects = 0;
+  const report = (force: boolean) => {
+    if (walking) return; // the walk reports its own phase
+    progress({ phase: 'hash', files_done: filesDone, files_total: filesSeen, bytes_done: bytesDone, bytes_total: bytesTotal }, force);
+  };
+  const job = { objectsDir: storeContent ? paths.objectsDir : null, tmpDir: tmpDir(paths.objectsDir), bufSize: BUF_SIZE, reportEvery: REPORT_EVERY };
+  const callbacks: HashCallbacks = {
+    onBytes: (b) => {
+      bytesDone += b;
+      report(false);
+    },
+    onOutcome: (k, outcome) => {
+      finished[k] = true;
+      const f = toHash[k]!;
+      filesDone++;
+      if (outcome.ok) {
+        hashedBytes += outcome.size;
+        if (outcome.stored) storedObjects++;
+        entries.set(
+          f,
+          manifestEntry({
+            path: f.rel,
+            size: outcome.size,
+            mtime_ns: outcome.mtime_ns,
+            inode: outcome.inode,
+            sha256: outcome.sha256,
+            mode: outcome.mode,
+            link: f.link,
+          }),
+        );
+      } else if (outcome.kind === 'store') {
+        throw new MlwbError(
+          `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
+          'WORKSPACE_NOT_WRITABLE',
+        );
+      } else {
+        bytesDone += f.size;
+        issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
+      }
+      report(false);
+    },
+  };
+  // Hashing starts in this thread's queue; past a few files or megabytes the worker pool takes
+  // over (an unchanged re-snapshot starts no thread).
+  const owned = options.hasher === undefined;
+  let hasher: Hasher | undefined = options.hasher;
+  let session: HashSession | undefined = hasher?.start(job, callbacks, options.signal);
+  let queuedBytes = 0;
+  const toPool = (): void => {
+    hasher = new WorkerHasher();
+    session = hasher.start(job, callbacks, options.signal);
+    for (const it of items) session.add(it);
+  };
+  const onFile = (f: WalkFile): void => {
+    filesSeen++;
     bytesTotal += f.size;
     if (f.dirLink) {
-      entries[i] = entryOf(f, '');
+      entries.set(f, entryOf(f, ''));
+      filesDone++;
       return;
     }
     const p = baseline?.entries.get(f.rel);
@@ -87,79 +144,55 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
       !isRacy(p.mtime_ns, baseline!.startedMs) &&
       (!baseline!.checkObjects || hasObject(paths.objectsDir, p.sha256))
     ) {
-      entries[i] = entryOf(f, p.sha256);
+      entries.set(f, entryOf(f, p.sha256));
       bytesDone += f.size;
-      reusedFiles++;
-    } else {
-      toHash.push(i);
-    }
-  });
-  const issues: SnapshotIssue[] = [...walk.issues];
-  let filesDone = walk.files.length - toHash.length;
-  let hashedBytes = 0;
-  let storedObjects = 0;
-  const report = (force: boolean) =>
-    progress({ phase: 'hash', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, force);
-  report(true);
-
-  const hashBytes = toHash.reduce((n, i) => n + walk.files[i]!.size, 0);
-  const owned = options.hasher === undefined;
-  const hasher = options.hasher ?? (toHash.length > 64 || hashBytes > 8 * BUF_SIZE ? new WorkerHasher() : new InlineHasher());
-  const inFlight = new Set<string>();
-  try {
-    await runPool(toHash, hasher.parallelism, options.signal, async (i) => {
-      const f = walk.files[i]!;
-      const tmp = tmpObjectPath(paths.objectsDir);
-      inFlight.add(tmp);
-      const outcome: HashOutcome = await hasher.hash(
-        {
-          file: f.abs,
-          objectsDir: storeContent ? paths.objectsDir : null,
-          tmp,
-          tmpDir: tmpDir(paths.objectsDir),
-          bufSize: BUF_SIZE,
-          reportEvery: REPORT_EVERY,
-        },
-        (b) => {
-          bytesDone += b;
-          report(false);
-        },
-      );
-      inFlight.delete(tmp);
       filesDone++;
-      if (outcome.ok) {
-        hashedBytes += outcome.size;
-        if (outcome.stored) storedObjects++;
-        entries[i] = manifestEntry({
-          path: f.rel,
-          size: outcome.size,
-          mtime_ns: outcome.mtime_ns,
-          inode: outcome.inode,
-          sha256: outcome.sha256,
-          mode: outcome.mode,
-          link: f.link,
-        });
-      } else if (outcome.kind === 'store') {
-        throw new MlwbError(
-          `Cannot store ${f.rel} in ${paths.objectsDir}: ${outcome.message}. Free some space, or use --metadata-only.`,
-          'WORKSPACE_NOT_WRITABLE',
-        );
-      } else {
-        bytesDone += f.size;
-        issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
-      }
-      report(false);
+      reusedFiles++;
+      return;
+    }
+    const it: HashItem = { file: f.abs, size: f.size, tmp: storeContent ? tmpObjectPath(paths.objectsDir) : '' };
+    toHash.push(f);
+    items.push(it);
+    finished.push(false);
+    queuedBytes += f.size;
+    if (session) session.add(it);
+    else if (items.length > 64 || queuedBytes > 8 * BUF_SIZE) toPool();
+  };
+
+  let walk: Awaited<ReturnType<typeof walkDataset>>;
+  try {
+    walk = await walkDataset(abs, {
+      signal: options.signal,
+      exclude: [paths.root],
+      onFile,
+      onProgress: (files, bytes) => progress({ phase: 'scan', files_done: filesDone, files_total: files, bytes_done: bytesDone, bytes_total: bytes }, false),
     });
+    throwIfAborted(options.signal);
+    walking = false;
+    report(true);
+    if (!session) {
+      hasher = new InlineHasher();
+      session = hasher.start(job, callbacks, options.signal);
+      for (const it of items) session.add(it);
+    }
+    await session.end();
   } catch (e) {
-    if (owned) await hasher.close();
-    for (const tmp of inFlight) fs.rmSync(tmp, { force: true });
+    if (owned) await hasher?.close();
+    // Temp files of files without an outcome (a hashing thread may have been stopped mid-write).
+    if (storeContent) items.forEach((it, k) => finished[k] || fs.rmSync(it.tmp, { force: true }));
     throw e;
   }
-  if (owned) await hasher.close();
+  issues.push(...walk.issues);
+  if (owned) await hasher?.close();
   throwIfAborted(options.signal);
   progress({ phase: 'store', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, true);
 
-  const kept = entries.filter((e): e is ManifestEntry => e !== undefined);
+  // Manifest order is the walk's sorted order, not the order outcomes came back in.
+  const kept: ManifestEntry[] = [];
+  for (const f of walk.files) {
+    const e = entries.get(f);
+    if (e) kept.push(e);
+  }
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const contentHash = contentHashOf(kept);
   const partial = issues.some((i) => PARTIAL_KINDS.has(i.kind));
@@ -210,32 +243,6 @@ function loadBaseline(paths: WorkspacePaths, prev: Snapshot | undefined, storeCo
   } catch {
     return undefined; // A lost manifest only costs a full re-hash.
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` at once; stops launching on abort or the first error. */
-async function runPool<T>(items: readonly T[], limit: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const aborted = new Promise<never>((_, reject) => {
-    if (!signal) return;
-    if (signal.aborted) reject(abortError());
-    signal.addEventListener('abort', () => reject(abortError()), { once: true });
-  });
-  aborted.catch(() => undefined);
-  const lane = async (): Promise<void> => {
-    while (failure === undefined && next < items.length) {
-      if (signal?.aborted) throw abortError();
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (e) {
-        failure ??= e;
-        throw e;
-      }
-    }
-  };
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, lane);
-  await Promise.race([Promise.all(lanes), aborted]);
 }
 
 function throttle(cb: ProgressCallback | undefined): (p: Parameters<ProgressCallback>[0], force: boolean) => void {

@@ -104,23 +104,16 @@ export function hashFileSync(
       }
     }
     // Size or mtime moving between open and end of read means we hashed a file being written:
-    // the hash matches no real version of it. So does a path that now names another inode.
-    const after = fs.fstatSync(fd, { bigint: true });
+    // the hash matches no real version of it. So does a path that now names another inode. One
+    // stat of the path covers both: while it names the opened inode, it reports that inode's size
+    // and mtime (an fstat of the fd as well only repeated them: one system call per file).
     let now: { ino: bigint; size: bigint; mtimeNs: bigint } | undefined;
     try {
       now = fs.statSync(req.file, { bigint: true });
     } catch {
       now = undefined;
     }
-    if (
-      after.size !== before.size ||
-      after.mtimeNs !== before.mtimeNs ||
-      BigInt(total) !== before.size ||
-      !now ||
-      now.ino !== before.ino ||
-      now.size !== before.size ||
-      now.mtimeNs !== before.mtimeNs
-    ) {
+    if (BigInt(total) !== before.size || !now || now.ino !== before.ino || now.size !== before.size || now.mtimeNs !== before.mtimeNs) {
       return fail('changed', `changed while being read (size ${before.size} → ${now ? now.size : 'gone'}); snapshot it again when it is complete`);
     }
     const sha256 = hash.digest('hex');

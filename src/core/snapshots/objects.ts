@@ -55,9 +55,15 @@ export function tmpDir(objectsDir: string): string {
 }
 
 let tmpSeq = 0;
-/** A temp file name unique across processes and calls (pid + random + counter). */
+let tmpPrefix: string | undefined;
+/**
+ * A temp file name unique across processes and calls (pid + random + counter). The pid and the
+ * random part are taken once per process: `process.pid` is a system call each time it is read,
+ * and a snapshot names a temp file per file it copies.
+ */
 export function tmpObjectPath(objectsDir: string): string {
-  return path.join(tmpDir(objectsDir), `${process.pid}-${crypto.randomBytes(4).toString('hex')}-${tmpSeq++}`);
+  tmpPrefix ??= `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  return path.join(tmpDir(objectsDir), `${tmpPrefix}-${tmpSeq++}`);
 }
 
 export function hasObject(objectsDir: string, sha256: string): boolean {

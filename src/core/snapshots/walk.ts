@@ -30,6 +30,8 @@ export interface WalkOptions {
   /** Absolute paths to leave out (the workspace folder when MLWB_DIR renames it). */
   exclude?: readonly string[];
   onProgress?: (filesSeen: number, bytesSeen: number) => void;
+  /** Each file as it is found (before the sort), so hashing can start while the walk goes on. */
+  onFile?: (f: WalkFile) => void;
 }
 
 type BigStats = fs.BigIntStats;
@@ -65,7 +67,9 @@ export async function walkDataset(root: string, options: WalkOptions = {}): Prom
   const issues: SnapshotIssue[] = [];
   const rootStat = fs.statSync(root, { bigint: true });
   if (rootStat.isFile()) {
-    return { kind: 'file', files: [fileOf(path.basename(root), root, rootStat)], issues };
+    const f = fileOf(path.basename(root), root, rootStat);
+    options.onFile?.(f);
+    return { kind: 'file', files: [f], issues };
   }
   const realRoot = fs.realpathSync(root);
   const exclude = new Set((options.exclude ?? []).map((p) => path.resolve(p)));
@@ -96,7 +100,10 @@ export async function walkDataset(root: string, options: WalkOptions = {}): Prom
       try {
         if (ent.isSymbolicLink()) {
           const f = visitLink(abs, rel, realRoot, visited, stack, issues);
-          if (f) files.push(f);
+          if (f) {
+            files.push(f);
+            options.onFile?.(f);
+          }
         } else if (ent.isDirectory()) {
           const st = fs.lstatSync(abs, { bigint: true });
           visited.add(`${st.dev}:${st.ino}`);
@@ -105,6 +112,7 @@ export async function walkDataset(root: string, options: WalkOptions = {}): Prom
           const f = fileOf(rel, abs, fs.lstatSync(abs, { bigint: true }));
           bytes += f.size;
           files.push(f);
+          options.onFile?.(f);
         } else {
           issues.push({ path: rel, kind: 'skipped', message: 'not a regular file (FIFO, socket or device): skipped' });
         }

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type HashRequest, hashFileSync } from '../../../../src/core/snapshots/hashFile';
-import { InlineHasher, WorkerHasher } from '../../../../src/core/snapshots/hasher';
+import { type HashOutcome, type HashRequest, hashFileSync } from '../../../../src/core/snapshots/hashFile';
+import { type Hasher, InlineHasher, WorkerHasher, hashAll } from '../../../../src/core/snapshots/hasher';
 import { objectPath, tmpDir, tmpObjectPath } from '../../../../src/core/snapshots/objects';
 import { makeTempDir } from '../../../helpers/tmp';
 import { hookedFs, put } from './helpers';
@@ -75,6 +75,38 @@ describe('snapshot hashing', () => {
     assert.deepEqual(fs.readdirSync(tmpDir(objects)), [], 'the partial copy is removed');
   });
 
+  it('detects a same-size rewrite in place, and a path replaced, while the file is read', () => {
+    const a = put(tmp.dir, 'a', crypto.randomBytes(50_000));
+    const io = hookedFs();
+    let touched = false;
+    io.afterRead = (file) => {
+      if (file !== a || touched) return;
+      touched = true;
+      // Same size, same inode, new bytes and a new mtime: only the mtime shows it.
+      const fd = fs.openSync(a, 'r+');
+      fs.writeSync(fd, Buffer.alloc(100, 1), 0, 100, 40_000);
+      fs.closeSync(fd);
+      const t = new Date(Date.now() + 5000);
+      fs.utimesSync(a, t, t);
+    };
+    const inPlace = hashFileSync(io, crypto, req(a, false, 4096), () => undefined);
+    assert.ok(!inPlace.ok && inPlace.kind === 'changed', 'a same-size rewrite is caught');
+
+    const b = put(tmp.dir, 'b', crypto.randomBytes(50_000));
+    const other = put(tmp.dir, 'other', crypto.randomBytes(50_000));
+    // Same size and mtime as b: only the inode tells the new file from the one being read.
+    const st = fs.statSync(b);
+    fs.utimesSync(other, st.atime, st.mtime);
+    let replaced = false;
+    io.afterRead = (file) => {
+      if (file !== b || replaced) return;
+      replaced = true;
+      fs.renameSync(other, b);
+    };
+    const swapped = hashFileSync(io, crypto, req(b, false, 4096), () => undefined);
+    assert.ok(!swapped.ok && swapped.kind === 'changed', 'a path that now names another file is caught');
+  });
+
   it('reports an unreadable file instead of throwing', () => {
     const a = put(tmp.dir, 'a', 'x');
     const io = hookedFs();
@@ -83,26 +115,59 @@ describe('snapshot hashing', () => {
     assert.ok(!r.ok && r.kind === 'unreadable' && /EACCES/.test(r.message));
   });
 
+  /** Hashes files with a hasher; outcomes in item order, bytes reported in total. */
+  const hashWith = async (hasher: Hasher, files: string[], store = true, reportEvery = 65536) => {
+    const outcomes: HashOutcome[] = new Array(files.length);
+    let bytes = 0;
+    const items = files.map((f) => ({ file: f, size: fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0, tmp: store ? tmpObjectPath(objects) : '' }));
+    const job = { objectsDir: store ? objects : null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery };
+    await hashAll(hasher, job, items, { onOutcome: (i, o) => (outcomes[i] = o), onBytes: (b) => (bytes += b) });
+    return { outcomes, bytes };
+  };
+  const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
   it('gives the same hashes on the worker pool as inline', async () => {
     const files = Array.from({ length: 12 }, (_, i) => put(tmp.dir, `f${i}`, crypto.randomBytes(i * 70_000)));
     const pool = new WorkerHasher(2);
-    const inline = new InlineHasher();
     try {
-      let bytes = 0;
-      const viaPool = await Promise.all(files.map((f) => pool.hash({ ...req(f), reportEvery: 65536 }, (b) => (bytes += b))));
-      const viaInline = await Promise.all(files.map((f) => inline.hash(req(f), () => undefined)));
+      const viaPool = await hashWith(pool, files);
+      const viaInline = await hashWith(new InlineHasher(), files);
       assert.deepEqual(
-        viaPool.map((r) => r.ok && r.sha256),
-        viaInline.map((r) => r.ok && r.sha256),
+        viaPool.outcomes.map((r) => r.ok && r.sha256),
+        viaInline.outcomes.map((r) => r.ok && r.sha256),
       );
       assert.deepEqual(
-        viaPool.map((r) => r.ok && r.sha256),
-        files.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')),
+        viaPool.outcomes.map((r) => r.ok && r.sha256),
+        files.map(sha),
       );
       assert.equal(
-        bytes,
+        viaPool.bytes,
         files.reduce((n, f) => n + fs.statSync(f).size, 0),
         'byte progress adds up',
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hands each thread batches of files and returns every outcome in place, failures included', async () => {
+    // 600 files: more than one batch per thread (batches hold at most 256 files), so outcomes come
+    // back from several batches on both threads and must land at their own index.
+    const files = Array.from({ length: 600 }, (_, i) => put(tmp.dir, `many/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 5000))));
+    const missing = [17, 301, 599];
+    for (const i of missing) fs.rmSync(files[i]!);
+    const pool = new WorkerHasher(2);
+    try {
+      const { outcomes, bytes } = await hashWith(pool, files, false, 0);
+      files.forEach((f, i) => {
+        const o = outcomes[i]!;
+        if (missing.includes(i)) assert.ok(!o.ok && o.kind === 'unreadable', `file ${i} is reported unreadable`);
+        else assert.ok(o.ok && o.sha256 === sha(f) && o.size === fs.statSync(f).size, `file ${i} has its own hash`);
+      });
+      assert.equal(
+        bytes,
+        files.reduce((n, f, i) => n + (missing.includes(i) ? 0 : fs.statSync(f).size), 0),
+        'bytes read add up without per-file reports',
       );
     } finally {
       await pool.close();
@@ -112,8 +177,37 @@ describe('snapshot hashing', () => {
   it('abandons in-flight work when the pool is closed (cancellation)', async () => {
     const big = put(tmp.dir, 'big', Buffer.alloc(64 * 1024 * 1024, 7));
     const pool = new WorkerHasher(1);
-    const pending = pool.hash(req(big, true), () => undefined);
+    const pending = hashWith(pool, [big]);
+    pending.catch(() => undefined); // awaited below, after close()
     await pool.close();
     await assert.rejects(pending, /hasher closed/);
+  });
+
+  it('stops on a cancel and on the first error thrown for an outcome', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => put(tmp.dir, `c/f${i}`, crypto.randomBytes(1000)));
+    const pool = new WorkerHasher(2);
+    try {
+      const ac = new AbortController();
+      const items = files.map((f) => ({ file: f, size: 1000, tmp: '' }));
+      const job = { objectsDir: null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery: 0 };
+      let seen = 0;
+      const cancelled = hashAll(pool, job, items, { onOutcome: () => (++seen === 1 ? ac.abort() : undefined), onBytes: () => undefined }, ac.signal);
+      await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
+      const failing = hashAll(pool, job, items, {
+        onOutcome: () => {
+          throw new Error('disk full');
+        },
+        onBytes: () => undefined,
+      });
+      await assert.rejects(failing, /disk full/);
+      // The pool is usable again afterwards.
+      const again = await hashWith(pool, files, false);
+      assert.deepEqual(
+        again.outcomes.map((o) => o.ok && o.sha256),
+        files.map(sha),
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });
