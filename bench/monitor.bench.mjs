@@ -126,6 +126,25 @@ function cpuNs(pid) {
   return fs.readdirSync(`/proc/${pid}/task`).reduce((ns, t) => ns + threadCpuNs(pid, t), 0);
 }
 
+/**
+ * The same, by kind of thread (the thread's name): MainThread (the event loop), WorkerThread
+ * (inference), libuv-worker (the request log's file writes), V8Worker (garbage collection and
+ * compilation helpers), so a cost can be placed without a profiler's own overhead.
+ */
+function cpuNsByThread(pid) {
+  const by = {};
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+    let name;
+    try {
+      name = fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    by[name] = (by[name] ?? 0) + threadCpuNs(pid, t);
+  }
+  return by;
+}
+
 /** CPU time of one thread of a process, in ns (0 once it has ended); the main thread's id is the pid. */
 function threadCpuNs(pid, tid) {
   try {
@@ -138,6 +157,7 @@ function threadCpuNs(pid, tid) {
 async function measure(url, pid) {
   const cpu0 = cpuNs(pid);
   const main0 = threadCpuNs(pid, pid);
+  const by0 = cpuNsByThread(pid);
   const r = await autocannon({
     url: `${url}/v2/models/churn/infer`,
     method: 'POST',
@@ -148,12 +168,15 @@ async function measure(url, pid) {
   });
   const cpuUs = (cpuNs(pid) - cpu0) / 1000;
   const mainUs = (threadCpuNs(pid, pid) - main0) / 1000;
+  const by1 = cpuNsByThread(pid);
+  const perReq = (ns) => round(ns / 1000 / Math.max(1, r.requests.total), 2);
   return {
     req_per_s: round(r.requests.average, 0),
     requests: r.requests.total,
     server_cpu_us_per_req: round(cpuUs / Math.max(1, r.requests.total), 1),
     // The event loop is the server's bottleneck under load, so what the log costs there matters most.
     main_thread_us_per_req: round(mainUs / Math.max(1, r.requests.total), 1),
+    threads_us_per_req: Object.fromEntries(Object.keys(by1).map((k) => [k, perReq(by1[k] - (by0[k] ?? 0))])),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
     failed: r.non2xx + r.errors + r.timeouts,
@@ -312,6 +335,7 @@ try {
     results.rounds.push(round);
   }
   const mean = (side, k) => pairs.reduce((n, c) => n + c[side][k], 0) / pairs.length;
+  const mean2 = (f) => pairs.reduce((n, c) => n + f(c), 0) / pairs.length;
   const micro = await logCostPerRecord();
   results.log_cpu_us_per_record = micro.all_threads;
   results.log_main_thread_us_per_record = micro.main_thread;
@@ -396,6 +420,20 @@ try {
     results.median_cpu_cost_pct_compare_build = round((1 - median(ratios('on_compare', 'server_cpu_us_per_req', true))) * 100, 1);
     results.median_cost_pct_compare_build = round((1 - median(ratios('on_compare', 'req_per_s'))) * 100, 1);
   }
+  // Where monitoring's CPU goes, by kind of thread: median over cycles of on minus off, µs a request.
+  const threadNames = [...new Set(pairs.flatMap((c) => [...Object.keys(c.on.threads_us_per_req), ...Object.keys(c.off.threads_us_per_req)]))];
+  results.median_threads_us_per_req_on_minus_off = Object.fromEntries(
+    threadNames.map((k) => [k, round(median(pairs.map((c) => (c.on.threads_us_per_req[k] ?? 0) - (c.off.threads_us_per_req[k] ?? 0))), 2)]),
+  );
+  results.mean_threads_us_per_req_off = Object.fromEntries(
+    threadNames.map((k) => [
+      k,
+      round(
+        mean2((c) => c.off.threads_us_per_req[k] ?? 0),
+        2,
+      ),
+    ]),
+  );
   results.median_cpu_scrape_only_off_vs_on = round(median(ratios('scrape_only', 'server_cpu_us_per_req', true)), 3);
   console.log(JSON.stringify(results, null, 2));
 } finally {
