@@ -3,12 +3,14 @@
 // Inference-Header-Content-Length says where the header ends).
 //
 // A JSON answer stays a string: Node's http then sends the headers and the body in one write instead
-// of a writev of a header string and a Buffer, and no Buffer is made unless the request log samples
-// the request (measured with bench/server.bench.mjs; see docs/server.md#performance). Writing the
+// of a writev of a header string and a Buffer (measured with bench/server.bench.mjs; see
+// docs/server.md#performance), and the request log copies that string straight into its frame, so no
+// Buffer is made for it at all (docs/monitoring.md, "Cost of the request log"). Writing the
 // JSON text by hand instead of JSON.stringify was tried and was twice as slow (2.2 vs 1.0 µs for
 // the iris answer).
 import { type Datatype, datatypeOfOrt } from './datatypes';
 import type { RequestedOutput } from './inferRequest';
+import type { LoggedBody } from './requestLog';
 import { type Tensor, encodeBinaryData, encodeJsonData } from './tensorCodec';
 import type { WireTensor } from './workerMessages';
 
@@ -17,8 +19,6 @@ export interface EncodedResponse {
   wire: string | Buffer;
   /** Bytes of `wire` (its Content-Length). */
   wireBytes: number;
-  /** The same bytes as a Buffer, made on first use (only a sampled request's log record needs it). */
-  readonly body: Buffer;
   /** Header names and values, alternating (what res.writeHead takes without copying an object). */
   headers: string[];
   /** Bytes of the JSON part (the whole body unless binary tensors follow it). */
@@ -56,17 +56,20 @@ export function encodeInferResponse(
   return {
     wire: body,
     wireBytes: body.length,
-    body,
     headers: ['Content-Type', 'application/octet-stream', 'Inference-Header-Content-Length', String(jsonBytes)],
     jsonBytes,
     outputs,
   };
 }
 
+/** The answer as the request log takes it: the JSON string itself, or the binary answer's Buffer. */
+export function loggedAnswer(enc: EncodedResponse): LoggedBody {
+  return typeof enc.wire === 'string' ? { text: enc.wire, jsonBytes: enc.jsonBytes } : { bytes: enc.wire, jsonBytes: enc.jsonBytes };
+}
+
 /** A JSON answer. A class, not an object literal with a getter: V8 builds such a literal ~0.5 µs slower. */
 class JsonResponse implements EncodedResponse {
   readonly headers = JSON_HEADERS;
-  private bytes: Buffer | undefined;
   constructor(
     readonly wire: string,
     readonly jsonBytes: number,
@@ -74,8 +77,5 @@ class JsonResponse implements EncodedResponse {
   ) {}
   get wireBytes(): number {
     return this.jsonBytes;
-  }
-  get body(): Buffer {
-    return (this.bytes ??= Buffer.from(this.wire));
   }
 }

@@ -7,7 +7,7 @@ import type { ServerConfig } from './config';
 import { HttpError, notFound } from './httpError';
 import { readBody, sendError, sendJson } from './http';
 import { parseInferRequest } from './inferRequest';
-import { encodeInferResponse, toTensors } from './inferResponse';
+import { encodeInferResponse, loggedAnswer, toTensors } from './inferResponse';
 import { ServerMetrics } from './metrics';
 import { ModelRunner } from './modelRunner';
 import { RequestLog, type RequestRecord } from './requestLog';
@@ -229,7 +229,7 @@ export class ModelServer {
       const enc = encodeInferResponse({ name, version }, parsed.id, toTensors(result.outputs, parsed.outputs), parsed.outputs);
       res.writeHead(200, [...enc.headers, 'Content-Length', String(enc.wireBytes)]);
       res.end(enc.wire);
-      if (sampled) response = { body: { bytes: enc.body, jsonBytes: enc.jsonBytes }, outputs: enc.outputs };
+      if (sampled) response = { body: loggedAnswer(enc), outputs: enc.outputs };
     } catch (e) {
       status = sendError(res, e);
       error = e instanceof Error ? e.message : String(e);

@@ -13,6 +13,14 @@ export interface RawBody {
   jsonBytes: number;
 }
 
+/** A JSON answer as the string that went on the wire (`jsonBytes`: its UTF-8 length), copied into the frame without becoming a Buffer first. */
+export interface TextBody {
+  text: string;
+  jsonBytes: number;
+}
+
+export type LoggedBody = RawBody | TextBody;
+
 /** What a truncated record keeps of a tensor. */
 export interface TensorHead {
   name: string;
@@ -25,7 +33,7 @@ export interface RequestRecord extends RecordHead {
   /** The request body, present when it parsed (so its JSON part is valid JSON), with its inputs. */
   request?: { body: RawBody; inputs: readonly TensorHead[] };
   /** The answer's body, present when inference answered, with its outputs. */
-  response?: { body: RawBody; outputs: readonly TensorHead[] };
+  response?: { body: LoggedBody; outputs: readonly TensorHead[] };
 }
 
 /** A batch is written once this many bytes are waiting… */
@@ -111,9 +119,10 @@ export class RequestLog {
     const label = this.label(rec.model, rec.version);
     const req = rec.request?.body;
     const res = rec.response?.body;
-    const truncated = (req?.bytes.length ?? 0) + (res?.bytes.length ?? 0) > this.cfg.maxRecordBytes;
+    const resBytes = res ? bodyLength(res) : 0;
+    const truncated = (req?.bytes.length ?? 0) + resBytes > this.cfg.maxRecordBytes;
     const reqLen = truncated || !req ? 0 : req.bytes.length;
-    const resLen = truncated || !res ? 0 : res.bytes.length;
+    const resLen = truncated ? 0 : resBytes;
     const extra = rec.error === undefined && !truncated ? undefined : Buffer.from(extraText(rec, truncated));
     const len = HEADER + label.bytes.length + reqLen + resLen + (extra?.length ?? 0) + TRAILER;
     // Counted as written, so the size bound holds exactly; a frame that would pass it starts the next file.
@@ -146,7 +155,10 @@ export class RequestLog {
     p += label.bytes.length;
     if (reqLen) this.batch.set(req!.bytes, p);
     p += reqLen;
-    if (resLen) this.batch.set(res!.bytes, p);
+    if (resLen) {
+      if ('text' in res!) this.batch.write(res.text, p, resLen, 'utf8');
+      else this.batch.set(res!.bytes, p);
+    }
     p += resLen;
     if (extra) this.batch.set(extra, p);
     v.setUint32(at + len - TRAILER, len, true);
@@ -259,6 +271,8 @@ export class RequestLog {
     process.stderr.write(`warning: request log ${this.file}: ${err.message}; records are being lost\n`);
   }
 }
+
+const bodyLength = (b: LoggedBody): number => ('text' in b ? b.jsonBytes : b.bytes.length);
 
 const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 

@@ -10,8 +10,8 @@ import { FILE_MAGIC, readFrames } from '../../../src/core/monitor/requestLogForm
 import { requestLogJsonLines } from '../../../src/core/monitor/requestLogJson';
 import type { Datatype } from '../../../src/server/datatypes';
 import { parseInferRequest } from '../../../src/server/inferRequest';
-import { encodeInferResponse } from '../../../src/server/inferResponse';
-import { RequestLog, type RequestRecord } from '../../../src/server/requestLog';
+import { encodeInferResponse, loggedAnswer } from '../../../src/server/inferResponse';
+import { type RawBody, RequestLog, type RequestRecord } from '../../../src/server/requestLog';
 import type { ModelSignature } from '../../../src/server/signature';
 import { type Tensor, encodeBinaryData, encodeJsonData } from '../../../src/server/tensorCodec';
 import { until } from '../../helpers/wait';
@@ -91,7 +91,7 @@ function served(body: Buffer, headerLength: string | undefined, binaryAnswer: bo
       queue_ms: 0.25,
       inference_ms: 1,
       request: { body: { bytes: body, jsonBytes: headerLength === undefined ? body.length : Number(headerLength) }, inputs: parsed.inputs },
-      response: { body: { bytes: enc.body, jsonBytes: enc.jsonBytes }, outputs: enc.outputs },
+      response: { body: loggedAnswer(enc), outputs: enc.outputs },
     },
   };
 }
@@ -154,7 +154,7 @@ describe('model server request log → monitoring reader', () => {
     // As JSON Lines: the bytes after each JSON header in base64, in the tensors' order.
     const line = JSON.parse(requestLogJsonLines(tmp.dir)[0]!) as Record<string, string>;
     assert.equal(line.request_binary_b64, bin.body.subarray(Number(bin.headerLength)).toString('base64'));
-    assert.equal(Buffer.from(line.response_binary_b64!, 'base64').length, record.response!.body.bytes.length - record.response!.body.jsonBytes);
+    assert.equal(Buffer.from(line.response_binary_b64!, 'base64').length, (record.response!.body as RawBody).bytes.length - record.response!.body.jsonBytes);
   });
 
   it('reads back a binary-extension request whose tensors are all empty (no bytes after the header)', async () => {
