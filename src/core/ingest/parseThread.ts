@@ -138,6 +138,8 @@ export class ParseThread {
   private readonly port: MessagePort;
   private readonly signal: Int32Array;
   private nextId = 1;
+  /** Whether it has sent any answer yet, i.e. finished starting. */
+  answered = false;
 
   constructor(script: string) {
     const signal = new SharedArrayBuffer(4);
@@ -154,6 +156,12 @@ export class ParseThread {
     };
     this.worker.on('error', drop);
     this.worker.on('exit', drop);
+  }
+
+  /** Stops the thread; the next parseThread() starts a new one. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+    if (thread === this) thread = undefined;
   }
 
   /** Asks for bytes [from, from + length) of the open log `fd` to be read and scanned; returns the id to take the answer by. */
@@ -174,6 +182,7 @@ export class ParseThread {
       const seen = Atomics.load(this.signal, 0);
       for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
         const reply = m.message as ScanReply;
+        this.answered = true;
         if (reply.id !== id) continue;
         if (!reply.ok || !reply.scan || !reply.columns) return undefined;
         parseThreadStats.scanned++;

@@ -140,13 +140,18 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       const pending = ahead;
       ahead = undefined;
       if (pending?.from === offset.byte_offset) {
+        // A thread's first answer waits for its start-up (loading its script, tens of ms), paid once
+        // a process: it says nothing of whether the machine has a core for it, so it is not judged.
+        const judged = adaptive && pending.thread.answered;
         const asked = performance.now();
         const got = pending.thread.take(pending.id, offset.line);
-        handed.waitedMs += performance.now() - asked;
-        handed.bytes += got ? got.end + 1 : pending.bytes;
+        if (judged) {
+          handed.waitedMs += performance.now() - asked;
+          handed.bytes += got ? got.end + 1 : pending.bytes;
+        }
         // Summed over the call: one late wake-up of the thread (a few ms on a busy machine) is
         // paid back by the next chunks it scans while this thread inserts.
-        if (adaptive && !threadKeepsUp(handed.waitedMs, handed.bytes, inlineScanRate.msPerByte)) {
+        if (judged && !threadKeepsUp(handed.waitedMs, handed.bytes, inlineScanRate.msPerByte)) {
           useThread = false; // this chunk is used (or scanned below), the next ones are scanned here
           threadVerdict.droppedAt = performance.now();
           parseThreadStats.gaveUp++;

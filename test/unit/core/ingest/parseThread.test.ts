@@ -142,6 +142,7 @@ describe('ingest: the parse thread', () => {
       const fd = fs.openSync(busyFile, 'r');
       try {
         const thread = parseThread()!;
+        thread.take(thread.post(fd, 0, 64 * 1024), 0); // started (its start-up is not judged)
         for (let i = 0; i < 8; i++) thread.post(fd, 0, WINDOW_BYTES);
         inlineScanRate.msPerByte = 3e-6;
         const { scanned, gaveUp } = byDefault({ chunkBytes: 64 * 1024 });
@@ -162,6 +163,16 @@ describe('ingest: the parse thread', () => {
       } finally {
         fs.closeSync(fd); // the thread answered our chunk after the busy ones: it is done with this file
       }
+    });
+
+    it("does not hold a new thread's start-up against it", async function () {
+      if (!threadMayHelp()) this.skip();
+      await parseThread()?.close(); // the call below starts a new thread and waits for it to load
+      writeMixedLog(20_000, 5);
+      inlineScanRate.msPerByte = 1e-9; // scanning here looks nearly free: any judged wait is too long
+      const { scanned } = byDefault({ chunkBytes: 64 * 1024 });
+      // Judging the first answer would drop the thread with that one chunk scanned on it.
+      assert.ok(scanned >= 2, `the thread scanned ${scanned} chunks`);
     });
   });
 
