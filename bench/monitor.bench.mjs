@@ -25,6 +25,8 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { stopProc, waitFor } from './lib/process.mjs';
+import { startScraper } from './lib/scraperProcess.mjs';
+import { cpuNs, cpuNsByThread, threadCpuNs } from './lib/threadCpu.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -56,61 +58,6 @@ const scraperModule = path.join(build, 'out/src/core/monitor/scraper.js');
 /** The backend's scrape interval (DEFAULT_SCRAPE_INTERVAL_MS, 5 s): the rate a user's deployments are scraped at. */
 const PRODUCT_SCRAPE_MS = require(scraperModule).DEFAULT_SCRAPE_INTERVAL_MS;
 
-/**
- * The backend's scraper (out/src/core/monitor/scraper.js) in a process of its own that lives as long
- * as its server, like the backend's (a scraper started cold for each measurement spent 25–70 ms of CPU
- * a scrape against ~3 ms warm, which is not what a user's backend pays). It scrapes a few times to
- * warm up, then scrapes only between go() and pause(): go() starts it every `intervalMs` from a random
- * phase, so the scrapes a measurement sees average to the real rate; pause() stops it and resolves
- * with the scrapes made since go() and the process's CPU time over that span.
- */
-function startScraper(url, mlwbRoot, intervalMs) {
-  const script = `
-    const { Scraper } = require(${JSON.stringify(scraperModule)});
-    const d = { id: 'bench', model: 'churn', version: 1, target: 'local', status: 'healthy', url: ${JSON.stringify(url)}, created_at: '', updated_at: '' };
-    let ticks = 0, failures = 0, counting = false, cpu0, phase;
-    const s = new Scraper(${JSON.stringify(mlwbRoot)}, { intervalMs: ${intervalMs}, deployments: () => [d], onTick: (ok, bad) => {
-      if (counting) { ticks++; failures += bad.length; }
-    } });
-    (async () => { for (let i = 0; i < 20; i++) await s.tick(); console.error('scraper ready'); })();
-    require('node:readline').createInterface({ input: process.stdin }).on('line', (cmd) => {
-      if (cmd === 'go') {
-        ticks = 0; failures = 0; counting = true; cpu0 = process.cpuUsage();
-        phase = setTimeout(() => s.start(), Math.random() * ${intervalMs});
-      } else if (cmd === 'pause') {
-        clearTimeout(phase); s.stop(); counting = false;
-        const u = process.cpuUsage(cpu0);
-        console.log(JSON.stringify({ ticks, failures, cpu_us: u.user + u.system }));
-      }
-    });
-  `;
-  const proc = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const lines = [];
-  let waiting;
-  let out = '';
-  proc.stdout.on('data', (c) => {
-    out += c.toString();
-    for (let n = out.indexOf('\n'); n >= 0; n = out.indexOf('\n')) {
-      lines.push(out.slice(0, n));
-      out = out.slice(n + 1);
-    }
-    if (lines.length && waiting) waiting(JSON.parse(lines.shift()));
-  });
-  return {
-    ready: waitFor(proc, /(scraper ready)/, 60_000),
-    go: () => proc.stdin.write('go\n'),
-    pause: () =>
-      new Promise((resolve) => {
-        waiting = (r) => {
-          waiting = undefined;
-          resolve(r);
-        };
-        proc.stdin.write('pause\n');
-      }),
-    stop: () => stopProc(proc),
-  };
-}
-
 function shuffle(xs) {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) {
@@ -124,43 +71,6 @@ function payload() {
   const data = [];
   for (let i = 0; i < 5; i++) data.push(40 + i, 5 - i / 10, -3 + i / 20, 10 + i / 3);
   return JSON.stringify({ inputs: [{ name: 'X', datatype: 'FP32', shape: [5, 4], data }] });
-}
-
-/**
- * CPU time the server process has used so far, in ns: the sum over its threads (main, inference
- * workers, libuv's pool that does the log's file writes). Other engineers' load on the shared cores
- * moves throughput a lot and this little, so CPU per request is the steadier measure of a cost.
- */
-function cpuNs(pid) {
-  return fs.readdirSync(`/proc/${pid}/task`).reduce((ns, t) => ns + threadCpuNs(pid, t), 0);
-}
-
-/**
- * The same, by kind of thread (the thread's name): MainThread (the event loop), WorkerThread
- * (inference), libuv-worker (the request log's file writes), V8Worker (garbage collection and
- * compilation helpers), so a cost can be placed without a profiler's own overhead.
- */
-function cpuNsByThread(pid) {
-  const by = {};
-  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
-    let name;
-    try {
-      name = fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
-    } catch {
-      continue;
-    }
-    by[name] = (by[name] ?? 0) + threadCpuNs(pid, t);
-  }
-  return by;
-}
-
-/** CPU time of one thread of a process, in ns (0 once it has ended); the main thread's id is the pid. */
-function threadCpuNs(pid, tid) {
-  try {
-    return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-  } catch {
-    return 0; // a thread that ended between the listing and the read
-  }
 }
 
 async function measure(url, pid) {
@@ -215,7 +125,7 @@ async function startSide(model, side, i) {
   // its dearest in CPU per request (monitoring off too), so that cycle measured start-up, not the log.
   await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 16, duration: SECONDS });
   const { scrapeMs } = SIDES[side];
-  const scraper = scrapeMs ? startScraper(server.url, path.join(root, `mlwb-${side}-${i}`), scrapeMs) : undefined;
+  const scraper = scrapeMs ? startScraper(scraperModule, server.url, path.join(root, `mlwb-${side}-${i}`), scrapeMs) : undefined;
   if (scraper) stops.push(scraper.stop);
   await scraper?.ready;
   return { side, server, logDir, scraper };
