@@ -9,6 +9,8 @@
 //   shapes they show come as types through src/protocol.
 // No import cycles anywhere in src/ or webview/: a cycle is how a layer rule starts to bend.
 import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
@@ -39,7 +41,7 @@ const restrict = (names, message, patterns = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.stryker-tmp/**', 'reports/**', 'node_modules/**', '.e2e-artifacts/**', 'python/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', '.stryker-tmp/**', 'reports/**', 'node_modules/**', '.e2e-artifacts/**', 'python/**', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },
@@ -77,5 +79,22 @@ export default tseslint.config(
   {
     files: ['webview/**/*.ts'],
     rules: restrict(['vscode', ...NATIVE, ...NODE], 'Webviews run in a browser: no Node, no vscode, no native modules.'),
+  },
+  // Scripts, benchmarks and JavaScript tests: no type-checker looks at them, so at least an
+  // undefined name or an unused variable is caught here. Playwright callbacks run in the page
+  // (browser globals); mocha files get mocha's.
+  {
+    files: ['**/*.mjs'],
+    ...js.configs.recommended,
+    languageOptions: { ecmaVersion: 2024, sourceType: 'module', globals: globals.node },
+    rules: { ...js.configs.recommended.rules, 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+  },
+  {
+    files: ['test/e2e/**/*.mjs', 'test/webview-harness/**/*.mjs', 'scripts/e2e/**/*.mjs', 'bench/firstPaint.bench.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    files: ['test/**/*.test.mjs', 'test/e2e/**/*.e2e.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser, ...globals.mocha } },
   },
 );

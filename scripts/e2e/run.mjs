@@ -35,7 +35,7 @@ process.once('exit', () => {
 exitOnSignals();
 
 try {
-  const paths = await setup();
+  await setup();
   console.log(`[e2e] setup ready after ${secs()}`);
   const given = opt('--vsix');
   process.env.MLWB_E2E_VSIX = given ? resolve(given) : await packageVsix({ out: join(tmp, 'ml-workbench-e2e.vsix') });

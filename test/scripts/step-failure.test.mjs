@@ -25,7 +25,7 @@ describe('a failing install step (scripts/e2e/proc.mjs)', () => {
       assert.match(text, /exited with 2/);
       assert.ok(text.includes(`log file:    ${logFile}`), text);
       assert.match(text, /gssapi\.h: No such file/);
-      assert.match(text, /what to do:  apt-get install -y libkrb5-dev/);
+      assert.match(text, /what to do: {2}apt-get install -y libkrb5-dev/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
