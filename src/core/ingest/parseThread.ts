@@ -107,6 +107,46 @@ export const inlineScanRate = {
 };
 
 /**
+ * Whether one ingest call uses the parse thread: forced on or off by the caller, or by default tried
+ * (threadWorthTrying) and judged on every answer it takes, dropped for the rest of the call once it
+ * does not keep up (threadKeepsUp on the call's summed waits: one late wake-up of the thread, a few ms
+ * on a busy machine, is paid back by the next chunks it scans while the caller inserts).
+ */
+export class ThreadUse {
+  /** This call's time spent waiting for the thread, and the bytes it scanned for this call. */
+  private waitedMs = 0;
+  private bytes = 0;
+
+  private constructor(
+    private readonly adaptive: boolean,
+    /** Whether the call hands chunks to the thread now. */
+    public on: boolean,
+  ) {}
+
+  static forCall(parseAhead: boolean | undefined): ThreadUse {
+    return new ThreadUse(parseAhead === undefined, parseAhead ?? threadWorthTrying());
+  }
+
+  /** Takes answer `id` (a request for `bytes`) from `thread`, judging the wait when the call is adaptive. */
+  take(thread: ParseThread, id: number, bytes: number, firstLine: number): ThreadChunk | undefined {
+    // A thread's first answer waits for its start-up (loading its script, tens of ms), paid once a
+    // process: it says nothing of whether the machine has a core for it, so it is not judged.
+    const judged = this.adaptive && thread.answered;
+    const asked = performance.now();
+    const got = thread.take(id, firstLine);
+    if (!judged) return got;
+    this.waitedMs += performance.now() - asked;
+    this.bytes += got ? got.end + 1 : bytes;
+    if (this.on && !threadKeepsUp(this.waitedMs, this.bytes, inlineScanRate.msPerByte)) {
+      this.on = false;
+      threadVerdict.droppedAt = performance.now();
+      parseThreadStats.gaveUp++;
+    }
+    return got;
+  }
+}
+
+/**
  * Counters for tests and benchmarks: chunks scanned on the thread, chunks it failed to deliver, and
  * calls that stopped using it because it did not keep up (threadKeepsUp).
  */

@@ -5,7 +5,7 @@ import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
 import { PointColumns } from './metricLine';
-import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, threadKeepsUp, threadVerdict, threadWorthTrying, WINDOW_BYTES } from './parseThread';
+import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, ThreadUse, WINDOW_BYTES } from './parseThread';
 import { statLog } from './statLog';
 
 export type { IngestIssue } from './chunkParser';
@@ -39,12 +39,8 @@ export interface IngestOptions {
   readonly keepTiles?: boolean;
   /**
    * Scan the next chunk on the process's parse thread while this one's rows are inserted
-   * (parseThread.ts); only logs with more than one chunk to read use it. Default: tried when
-   * there is a second core and no call dropped it in the last 30 s (threadWorthTrying), and
-   * dropped for the rest of the call as soon as this thread has waited for its scans longer than
-   * scanning them here would have taken (threadKeepsUp): on a busy machine the two threads wait
-   * for each other's time slices.
-   * true or false forces it on (never dropped) or off.
+   * (parseThread.ts); only logs with more than one chunk to read use it. true or false forces it
+   * on or off; by default it is tried and dropped when it does not keep up (ThreadUse).
    */
   readonly parseAhead?: boolean;
 }
@@ -122,12 +118,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     let chunks = 0;
     /** The size of the next chunk handed to the thread: grows from twice RAMP_BYTES to chunkBytes. */
     let aheadBytes = 0;
-    /** Whether to measure the thread and drop it when it does not keep up (the default). */
-    const adaptive = options.parseAhead === undefined;
-    let useThread = options.parseAhead ?? threadWorthTrying();
-    /** This call's time spent waiting for the thread, and the bytes it scanned for this call. */
-    const handed = { waitedMs: 0, bytes: 0 };
-    const wantsAhead = () => useThread && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
+    const threadUse = ThreadUse.forCall(options.parseAhead);
+    const wantsAhead = () => threadUse.on && chunkBytes <= WINDOW_BYTES && (options.maxChunks === undefined || chunks + 1 < options.maxChunks);
     for (;;) {
       if (options.maxChunks !== undefined && chunks >= options.maxChunks) {
         result.more = offset.byte_offset < fs.fstatSync(fd).size;
@@ -140,22 +132,8 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
       const pending = ahead;
       ahead = undefined;
       if (pending?.from === offset.byte_offset) {
-        // A thread's first answer waits for its start-up (loading its script, tens of ms), paid once
-        // a process: it says nothing of whether the machine has a core for it, so it is not judged.
-        const judged = adaptive && pending.thread.answered;
-        const asked = performance.now();
-        const got = pending.thread.take(pending.id, offset.line);
-        if (judged) {
-          handed.waitedMs += performance.now() - asked;
-          handed.bytes += got ? got.end + 1 : pending.bytes;
-        }
-        // Summed over the call: one late wake-up of the thread (a few ms on a busy machine) is
-        // paid back by the next chunks it scans while this thread inserts.
-        if (judged && !threadKeepsUp(handed.waitedMs, handed.bytes, inlineScanRate.msPerByte)) {
-          useThread = false; // this chunk is used (or scanned below), the next ones are scanned here
-          threadVerdict.droppedAt = performance.now();
-          parseThreadStats.gaveUp++;
-        }
+        // When the thread did not keep up, this chunk is still used (or scanned below), the next ones are scanned here.
+        const got = threadUse.take(pending.thread, pending.id, pending.bytes, offset.line);
         if (got) {
           end = got.end;
           parsed = finishChunk(got.scan, offset.line, file, got.points);
