@@ -121,6 +121,15 @@ describe('Monitor on a deployment under traffic', function () {
     await send(40);
     await frame.locator('[data-testid="stat-requests"]', { hasText: '120' }).waitFor({ state: 'visible', timeout: 60_000 });
     await frame.locator('[data-testid="chart-latency"] canvas').first().waitFor({ state: 'attached', timeout: 30_000 });
+    // What the latency chart draws: the newest interval inside the plot (not on its right edge,
+    // where a point scraped just before the report was clipped away) and inside the y range.
+    await frame.waitForFunction(() => (window.__monitor.charts.get('latency')?.chart.inspect()?.xs[0].length ?? 0) > 0, null, { timeout: 30_000 });
+    const drawn = await frame.evaluate(() => window.__monitor.charts.get('latency').chart.inspect());
+    const newest = drawn.xs[0].length - 1;
+    const room = (drawn.x[1] - drawn.xs[0][newest]) / (drawn.x[1] - drawn.x[0]);
+    const values = drawn.ys.map((ys) => ys[newest]).filter((v) => v !== null);
+    assert.ok(room > 0.01, `the newest point is ${(room * 100).toFixed(2)}% from the plot's right edge`);
+    assert.ok(values.length > 0 && values.every((v) => v >= drawn.y[0] && v <= drawn.y[1]), `latency ${values} within the y range ${drawn.y}`);
     await page.waitForTimeout(500);
     await saveScreenshot(page, 'monitor', 'monitor-panel-under-traffic', false);
   });

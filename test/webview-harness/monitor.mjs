@@ -17,16 +17,21 @@ const { webviewPage } = await importTs(root, "export * from './src/extension/sha
 const now = Date.now();
 const edges = Array.from({ length: 21 }, (_, i) => i);
 const shares = (shift) => Array.from({ length: 20 }, (_, i) => Math.exp(-((i - 8 - shift) ** 2) / 8) / 5);
-function report(window, kind) {
+/**
+ * `scale` multiplies the serving series' values (a later report with slower requests); `points` is
+ * how many scrape intervals it has (0: the panel opened before the second scrape).
+ */
+function report(window, kind, scale = 1, points = 30) {
   const series =
     kind === 'busy'
-      ? Array.from({ length: 30 }, (_, i) => ({
-          t: now - (30 - i) * 5000,
-          requests_per_s: 40 + (i % 7),
+      ? Array.from({ length: points }, (_, i) => ({
+          // Every 5 s, the last one scraped 26 ms before the report was made (as the backend does).
+          t: now - 26 - (points - 1 - i) * 5000,
+          requests_per_s: (40 + (i % 7)) * scale,
           error_rate: i === 20 ? 0.05 : 0,
-          p50_ms: 2 + (i % 3),
-          p95_ms: 6 + (i % 4),
-          p99_ms: 12 + (i % 5),
+          p50_ms: (2 + (i % 3)) * scale,
+          p95_ms: (6 + (i % 4)) * scale,
+          p99_ms: (12 + (i % 5)) * scale,
           batch_size_mean: 1.5,
           in_flight: i % 3,
         }))
@@ -130,7 +135,19 @@ function report(window, kind) {
 const scenarios = {
   'drift-dark': { theme: 'dark', kind: 'busy' },
   'empty-light': { theme: 'light', kind: 'empty' },
+  // Opened on a new deployment: requests counted, no scrape interval yet; the next scrapes bring them.
+  'first-scrapes-light': { theme: 'light', kind: 'busy', firstPoints: 0 },
 };
+
+/** Pixels of a chart's canvas in a line color (saturated; the grid, axes and background are gray). */
+function chartInk(page, id) {
+  return page.$eval(`[data-testid="chart-${id}"] canvas`, (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) n++;
+    return n;
+  });
+}
 
 let savedState;
 const harness = await openHarness({
@@ -154,12 +171,24 @@ const { origin, outDir, check } = harness;
 try {
   for (const [name, sc] of harness.scenarios(scenarios)) {
     const { page, problems } = await harness.newPage({ width: 1000, height: 900 });
-    await page.exposeFunction('__host', async (m) => (m.type === 'setWindow' ? [{ type: 'report', report: report(m.window, sc.kind) }] : []));
+    await page.exposeFunction('__host', async (m) =>
+      m.type === 'setWindow' ? [{ type: 'report', report: report(m.window, sc.kind, 1, sc.firstPoints ?? 30) }] : [],
+    );
     savedState = undefined;
     await page.goto(`${origin}/page.html?name=${name}`);
     await page.waitForSelector('[data-testid="monitor-title"]');
     check((await page.textContent('[data-testid="monitor-title"]')).includes('churn:1'), 'title names the model version');
-    if (sc.kind === 'busy') {
+    if (sc.firstPoints === 0) {
+      await page.waitForSelector('[data-testid="chart-latency"] canvas');
+      check((await chartInk(page, 'latency')) === 0, 'no interval yet: the latency chart draws nothing');
+      for (const points of [1, 2]) {
+        await page.evaluate((m) => window.postMessage(m, '*'), { type: 'report', report: report('5m', sc.kind, 1, points) });
+        await page.waitForTimeout(300);
+        const ink = { latency: await chartInk(page, 'latency'), traffic: await chartInk(page, 'traffic') };
+        check(ink.latency > 0 && ink.traffic > 0, `${points} interval(s) after it: drawn (${JSON.stringify(ink)} colored pixels)`);
+      }
+      await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
+    } else if (sc.kind === 'busy') {
       check((await page.textContent('[data-testid="stat-requests"]')).includes('1,234'), 'request count card');
       check((await page.textContent('[data-testid="stat-p99"]')).includes('13.4 ms'), 'p99 card');
       check(await page.$eval('[data-testid="stat-p99"]', (e) => !e.classList.contains('alert')), 'p99 card not flagged (no p99 alert)');
@@ -169,9 +198,25 @@ try {
       // The time axis is the chosen window, ending at the report's time, whatever the data covers.
       const axis = await page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect().x);
       check(
-        axis[1] - axis[0] === 5 * 60_000 && axis[1] === now,
-        `the latency chart's time axis is the 5 min window (${axis.map((t) => new Date(t).toISOString()).join(' … ')})`,
+        axis[0] === now - 5 * 60_000 && axis[1] === now + 6_000,
+        `the latency chart's time axis is the 5 min window, and 2% of room after it (${axis.map((t) => new Date(t).toISOString()).join(' … ')})`,
       );
+      // Each report (every scrape) rescales y to what it brings: a panel opened on the first scrapes
+      // kept the y range of those, and slower requests later drew outside it (nothing visible).
+      const latencyY = async (r) => {
+        await page.evaluate((m) => window.postMessage(m, '*'), { type: 'report', report: r });
+        await page.waitForTimeout(300);
+        return page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect().y);
+      };
+      const slower = await latencyY(report('5m', sc.kind, 10));
+      const back = await latencyY(report('5m', sc.kind));
+      check(slower[1] >= 160 && back[1] < 40, `the latency chart's y axis follows each report (up to ${slower[1]} ms, then ${back[1]} ms)`);
+      // The panel opened on a new deployment: one interval so far, scraped just before the report.
+      await latencyY(report('5m', sc.kind, 1, 1));
+      const one = await page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect());
+      const room = (one.x[1] - one.xs[0][0]) / (one.x[1] - one.x[0]);
+      check(one.xs[0].length === 1 && room > 0.01, `a lone newest point is inside the plot, not on its clipped edge (${(room * 100).toFixed(2)}% from it)`);
+      await latencyY(report('5m', sc.kind));
       // A drag zooms, the next report (every scrape) keeps the zoom, a double-click returns to the window.
       const latencyAxis = () => page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect().x);
       const over = await page.locator('[data-testid="chart-latency"] .u-over').boundingBox();
@@ -189,7 +234,7 @@ try {
       );
       await page.mouse.dblclick(over.x + over.width / 2, over.y + over.height / 2);
       const reset = await latencyAxis();
-      check(reset[1] - reset[0] === 5 * 60_000, 'double-click returns to the 5 min window');
+      check(reset[0] === now - 5 * 60_000 && reset[1] === now + 6_000, 'double-click returns to the 5 min window');
       const rows = await page.$$eval('[data-testid="drift-table"] vscode-table-row', (rs) => rs.map((r) => r.textContent.trim()));
       check(
         rows[0].startsWith('f_income') && rows[1].startsWith('f_tenure') && rows[2].startsWith('f_age'),

@@ -55,14 +55,20 @@ export function seriesLines(r: MonitorReport): { traffic: Line[]; latency: Line[
 }
 
 /**
- * The time axis of every chart: the whole window, ending when the report was made. Fitting the axis
- * to the data instead turns a first scrape (one point) into a 2 ms wide axis of meaningless ticks,
- * and hides how much of the window has traffic.
+ * The time axis of every chart: the whole window, ending when the report was made, plus a little
+ * room (RIGHT_ROOM of the window) after it. Fitting the axis to the data instead turns a first
+ * scrape (one point) into a 2 ms wide axis of meaningless ticks, and hides how much of the window
+ * has traffic. The room is for the newest point: it is scraped just before the report is made, so
+ * it sat on the plot's right edge, where its marker was clipped away, and a panel opened on a new
+ * deployment showed empty charts beside cards full of numbers.
  */
 export function windowRange(r: MonitorReport): [number, number] {
   const end = Date.parse(r.generated_at);
-  return [end - WINDOWS[r.window], end];
+  const span = WINDOWS[r.window];
+  return [end - span, end + span * RIGHT_ROOM];
 }
+
+export const RIGHT_ROOM = 0.02;
 
 /** One line per predicted value (the 8 most frequent), share of predictions per time bin. */
 export function predictionLines(r: MonitorReport): Line[] {

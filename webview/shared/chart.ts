@@ -242,8 +242,10 @@ export class LineChart {
             size: 5,
             fill: l.color ?? blue,
             // uPlot draws markers between the shared x window's indices, which mode 2 does not
-            // have: name every point of the (short) line instead.
-            filter: (_u, _si, show) => (show ? Array.from({ length: l.x.length }, (_, i) => i) : null),
+            // have: name every point of the (short) line instead. Of the line as drawn now, not
+            // as it was when the plot was made: new data does not rebuild the plot, and a chart
+            // made before its first point (a Monitor opened on a new deployment) drew no marker.
+            filter: (u, si, show) => (show ? Array.from({ length: (u.data[si] as unknown as [number[]])[0].length }, (_, i) => i) : null),
           },
         })),
       ],

@@ -64,8 +64,9 @@ describe('monitor webview: view model', () => {
 
   it("spans the charts' time axis over the chosen window, ending when the report was made", () => {
     const at = '2026-11-26T10:00:00.000Z';
-    assert.deepEqual(windowRange(report({ window: '1h', generated_at: at })), [Date.parse(at) - 3_600_000, Date.parse(at)]);
-    assert.deepEqual(windowRange(report({ window: '5m', generated_at: at })), [Date.parse(at) - 300_000, Date.parse(at)]);
+    // Plus 2% of the window after it, so the newest point's marker is not clipped at the edge.
+    assert.deepEqual(windowRange(report({ window: '1h', generated_at: at })), [Date.parse(at) - 3_600_000, Date.parse(at) + 72_000]);
+    assert.deepEqual(windowRange(report({ window: '5m', generated_at: at })), [Date.parse(at) - 300_000, Date.parse(at) + 6_000]);
   });
 
   it('parses the thresholds form: blanks are no threshold, error rate in percent, bad values named', () => {
