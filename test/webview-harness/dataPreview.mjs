@@ -270,6 +270,24 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
     const order = await page.$$eval('[data-testid=drift-row]', (r) => r.map((x) => x.getAttribute('data-column')));
     check(order.join() === 'temp,city,id', 'ranked by score');
     check(await page.isVisible('[data-column=temp] .dp-level-high'), 'large PSI marked high');
+    // Each heading's edge lines up with its column's figures (numbers right, names left).
+    const misaligned = await page.$eval('[data-testid=drift-table]', (t) => {
+      const cells = [...t.querySelectorAll('tbody tr:first-child td')];
+      return [...t.querySelectorAll('thead th')]
+        .filter((th, i) => {
+          const a = th.getBoundingClientRect();
+          const b = cells[i].getBoundingClientRect();
+          const right = getComputedStyle(cells[i]).textAlign === 'right';
+          const text = (el) => {
+            const r = document.createRange();
+            r.selectNodeContents(el);
+            return r.getBoundingClientRect();
+          };
+          return right ? Math.abs(text(th).right - text(cells[i]).right) > 2 : Math.abs(text(th).left - text(cells[i]).left) > 2 || a.width !== b.width;
+        })
+        .map((th) => th.textContent);
+    });
+    check(misaligned.length === 0, `drift table headings aligned with their figures${misaligned.length ? ` (not: ${misaligned.join(', ')})` : ''}`);
   } else if (sc.init.mode === 'diff') {
     await page.waitForSelector('[data-testid=diff-file]');
     check((await page.locator('[data-testid=diff-file]').count()) === 3, 'added, removed, modified listed');

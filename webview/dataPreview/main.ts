@@ -226,6 +226,9 @@ function showProfile(p: ProfileData): void {
 
 // ---- drift ----------------------------------------------------------------------------------
 
+/** The drift table's columns of figures (#, score, PSI, KS D, JS distance, missing). */
+const NUMERIC_DRIFT_COLUMNS = new Set([0, 3, 4, 5, 6, 7]);
+
 function showDrift(d: DriftData, labels: PairLabels, path: string): void {
   resetTable();
   setMeta(`${path} · ${labels.a} (${d.rows_a.toLocaleString('en-US')} rows) → ${labels.b} (${d.rows_b.toLocaleString('en-US')} rows)`);
@@ -247,7 +250,18 @@ function showDrift(d: DriftData, labels: PairLabels, path: string): void {
   const table = h(
     'table',
     { class: 'dp-table', 'data-testid': 'drift-table' },
-    h('thead', null, h('tr', null, ...['#', 'column', 'type', 'score', 'PSI', 'KS D', 'JS distance', 'missing'].map((t) => h('th', null, t)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        // A numeric column's heading sits over its right-aligned figures.
+        ...['#', 'column', 'type', 'score', 'PSI', 'KS D', 'JS distance', 'missing'].map((t, i) =>
+          h('th', NUMERIC_DRIFT_COLUMNS.has(i) ? { class: 'num' } : null, t),
+        ),
+      ),
+    ),
     h('tbody', null, ...rows),
   );
   const extra = [
@@ -310,7 +324,14 @@ function showDiff(d: DiffData, labels: PairLabels): void {
           h(
             'thead',
             null,
-            h('tr', null, h('th', null, 'change'), h('th', null, 'path'), h('th', null, `size in ${labels.a}`), h('th', null, `size in ${labels.b}`)),
+            h(
+              'tr',
+              null,
+              h('th', null, 'change'),
+              h('th', null, 'path'),
+              h('th', { class: 'num' }, `size in ${labels.a}`),
+              h('th', { class: 'num' }, `size in ${labels.b}`),
+            ),
           ),
           h('tbody', null, ...files),
         ),
@@ -322,7 +343,7 @@ function showDiff(d: DiffData, labels: PairLabels): void {
           h(
             'table',
             { class: 'dp-table' },
-            h('thead', null, h('tr', null, h('th', null, 'table'), h('th', null, 'rows'), h('th', null, 'schema'))),
+            h('thead', null, h('tr', null, h('th', null, 'table'), h('th', { class: 'num' }, 'rows'), h('th', null, 'schema'))),
             h('tbody', null, ...tabular),
           ),
         )
