@@ -251,6 +251,13 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       await page.waitForFunction(() => document.querySelector('[data-metric=curve] .chart-caption')?.textContent?.includes('runs'));
       const caption = await page.textContent('[data-metric=curve] .chart-caption');
       check(caption.includes('min/max per bucket'), `long series downsampled (${caption})`);
+      // m0 is a summary value only (no steps): its chart says so instead of a blank plot.
+      await page.waitForSelector('[data-metric=m0] [data-testid=chart-empty]:not([hidden])');
+      check(
+        (await page.textContent('[data-metric=m0] [data-testid=chart-empty]')).includes('logged no steps of m0'),
+        'a metric without steps says why its chart is blank',
+      );
+      check(await page.isHidden('[data-metric=curve] [data-testid=chart-empty]'), 'a chart with points has no such note');
       const colors = await page.evaluate(() => Object.values(window.__state.colors));
       check(new Set(colors).size === 3, 'each selected run has its own color');
       await checkCharts(page);
@@ -258,7 +265,12 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       await page.focus('.vt');
       await page.keyboard.press('Control+End');
       await page.waitForFunction(() => document.querySelector('.vt').scrollTop > 1000);
-      check(await page.isVisible('.vt-active'), 'Ctrl+End moves to the last row, scrolled into view');
+      // The rows at the new scroll position render on the next frame, which a loaded machine delays.
+      const activeShown = await page.waitForSelector('.vt-active', { state: 'visible', timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
+      check(activeShown, 'Ctrl+End moves to the last row, scrolled into view');
       await page.keyboard.press('Control+Home');
       await page.keyboard.press('PageDown');
       // Rows ~10..100: past the first page, and not the last row the Ctrl+End frame may still show.

@@ -24,6 +24,8 @@ export interface ChartsDeps {
 interface ChartEntry {
   chart: LineChart;
   caption: HTMLElement;
+  /** Says why the plot is blank when the runs have no point of the metric (in the range). */
+  empty: HTMLElement;
   range?: [number, number] | undefined;
 }
 
@@ -116,15 +118,19 @@ export class ChartsView {
     const remove = h('button', { class: 'icon-button', title: `Remove ${key}`, 'aria-label': `Remove ${key}` }, codicon('close'));
     const png = h('button', { class: 'icon-button', title: 'Save as PNG', 'aria-label': 'Save as PNG', 'data-testid': 'save-png' }, codicon('device-camera'));
     const caption = h('span', { class: 'muted chart-caption' });
+    const empty = h('p', { class: 'muted chart-empty', 'data-testid': 'chart-empty' });
+    empty.hidden = true;
     const card = h(
       'div',
       { class: 'chart-card', 'data-testid': 'metric-chart', 'data-metric': key },
       h('div', { class: 'chart-title' }, h('strong', null, key), caption, h('span', { class: 'spacer' }), png, remove),
+      empty,
       body,
     );
     this.grid.append(card);
     const entry: ChartEntry = {
       caption,
+      empty,
       chart: new LineChart(body, {
         xLabel: X_LABELS[s.xAxis],
         formatX: (v) => formatX(s.xAxis, v),
@@ -161,6 +167,10 @@ export class ChartsView {
         // For tests and screen readers: how many runs this chart draws.
         entry.caption.parentElement?.parentElement?.setAttribute('data-lines', String(series.length));
         entry.caption.textContent = captionOf(series, runIds.length, entry.range !== undefined);
+        entry.empty.hidden = series.some((sd) => sd.count > 0);
+        entry.empty.textContent = entry.range
+          ? 'No points in this range: double-click the chart to go back.'
+          : `The selected runs logged no steps of ${key}: its values are in the table's column.`;
       }),
     );
   }
