@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
-import type { PointColumns } from './metricLine';
+import type { PointColumns } from './pointColumns';
 import { MIN_TILED_POINTS, TileAppender, updateTiles } from '../query/tiles';
 
 /** A data path a run's log says it read, and when (the event's time, ms since the epoch). */
