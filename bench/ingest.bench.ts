@@ -218,6 +218,18 @@ function mainThreadCpuMs(): number {
 }
 const round = (x: number, d = 3) => +x.toFixed(d);
 
+/** The best of each client API's repeats (wall or CPU µs per point). */
+const perApi = (us: Record<string, number[]>) => ({
+  log_metric: min(us['metric']!),
+  log_metrics_one_key: min(us['metrics']!),
+  log_metrics_four_keys: min(us['metrics4']!),
+});
+/** log_metrics' cost (one key, four keys per call) relative to log_metric's. */
+const vsLogMetric = (us: Record<string, number[]>) => ({
+  one_key: round(min(us['metrics']!) / min(us['metric']!)),
+  four_keys: round(min(us['metrics4']!) / min(us['metric']!)),
+});
+
 async function measure(root: string): Promise<object> {
   const loadAtStart = os.loadavg()[0]!;
   // 1. Client cost per point, the three APIs interleaved so drift hits them alike.
@@ -281,24 +293,10 @@ async function measure(root: string): Promise<object> {
     default_tries_parse_thread: threadMayHelp(),
     points: POINTS,
     repeats: REPEATS,
-    client_us_per_point: {
-      log_metric: min(perPoint['metric']!),
-      log_metrics_one_key: min(perPoint['metrics']!),
-      log_metrics_four_keys: min(perPoint['metrics4']!),
-    },
-    log_metrics_vs_log_metric_cost_ratio: {
-      one_key: round(min(perPoint['metrics']!) / min(perPoint['metric']!)),
-      four_keys: round(min(perPoint['metrics4']!) / min(perPoint['metric']!)),
-    },
-    client_cpu_us_per_point: {
-      log_metric: min(perPointCpu['metric']!),
-      log_metrics_one_key: min(perPointCpu['metrics']!),
-      log_metrics_four_keys: min(perPointCpu['metrics4']!),
-    },
-    log_metrics_vs_log_metric_cpu_ratio: {
-      one_key: round(min(perPointCpu['metrics']!) / min(perPointCpu['metric']!)),
-      four_keys: round(min(perPointCpu['metrics4']!) / min(perPointCpu['metric']!)),
-    },
+    client_us_per_point: perApi(perPoint),
+    log_metrics_vs_log_metric_cost_ratio: vsLogMetric(perPoint),
+    client_cpu_us_per_point: perApi(perPointCpu),
+    log_metrics_vs_log_metric_cpu_ratio: vsLogMetric(perPointCpu),
     client_seconds: min(clientSeconds),
     queryable_after_exit_ms: round(min(waits), 1),
     queryable_after_exit_ms_all: waits.map((w) => round(w, 1)),
