@@ -13,7 +13,7 @@ import { openStore } from '../src/core/store/database';
 import { ingestWorkspace } from '../src/core/ingest/workspaceIngest';
 import { ensureWorkspace } from '../src/core/workspace';
 import { distFile } from '../test/helpers/dist';
-import { makeTempDir } from '../test/helpers/tmp';
+import { runBenchmark } from './lib/runBenchmark';
 
 const SIZES = (process.env['MLWB_BENCH_RUNS'] ?? '20000,100000').split(',').map(Number);
 const REPEATS = 7;
@@ -61,46 +61,35 @@ function timeAgainstEmpty(big: string, empty: string): { ms: number; emptyMs: nu
   return { ms: median(a), emptyMs: median(b) };
 }
 
-function main(): void {
-  const tmp = makeTempDir('mlwb-bench-catchup-');
-  try {
-    const emptyDir = path.join(tmp.dir, 'empty');
-    const bigDir = path.join(tmp.dir, 'big');
-    openStore(ensureWorkspace(path.join(emptyDir, '.mlwb')).storeFile).close();
-    const paths = ensureWorkspace(path.join(bigDir, '.mlwb'));
-    const results: Record<string, unknown>[] = [];
-    let have = 0;
-    for (const n of SIZES.sort((a, b) => a - b)) {
-      writeRuns(paths.runsDir, have, n);
-      have = n;
-      const t0 = performance.now();
-      const db = openStore(paths.storeFile);
-      ingestWorkspace(db, paths);
-      db.close();
-      const ingestMs = performance.now() - t0;
-      // A folder mtime newer than 2 s is not trusted as a checkpoint (same clock tick): let it age.
-      const old = new Date(Date.now() - 10_000);
-      fs.utimesSync(paths.runsDir, old, old);
-      const { ms, emptyMs } = timeAgainstEmpty(bigDir, emptyDir);
-      results.push({
-        runs: n,
-        runs_list_ms: Math.round(ms),
-        empty_store_ms: Math.round(emptyMs),
-        ratio_to_empty: Number((ms / emptyMs).toFixed(2)),
-        added_ms: Math.round(ms - emptyMs),
-        first_ingest_s: Number((ingestMs / 1000).toFixed(1)),
-      });
-    }
-    console.log(
-      JSON.stringify(
-        { benchmark: `no-change \`mlwb runs list -n 5 --json\` (median of ${REPEATS} processes each, alternating with an empty store)`, results },
-        null,
-        2,
-      ),
-    );
-  } finally {
-    tmp.cleanup();
+function measure(dir: string): object {
+  const emptyDir = path.join(dir, 'empty');
+  const bigDir = path.join(dir, 'big');
+  openStore(ensureWorkspace(path.join(emptyDir, '.mlwb')).storeFile).close();
+  const paths = ensureWorkspace(path.join(bigDir, '.mlwb'));
+  const results: Record<string, unknown>[] = [];
+  let have = 0;
+  for (const n of SIZES.sort((a, b) => a - b)) {
+    writeRuns(paths.runsDir, have, n);
+    have = n;
+    const t0 = performance.now();
+    const db = openStore(paths.storeFile);
+    ingestWorkspace(db, paths);
+    db.close();
+    const ingestMs = performance.now() - t0;
+    // A folder mtime newer than 2 s is not trusted as a checkpoint (same clock tick): let it age.
+    const old = new Date(Date.now() - 10_000);
+    fs.utimesSync(paths.runsDir, old, old);
+    const { ms, emptyMs } = timeAgainstEmpty(bigDir, emptyDir);
+    results.push({
+      runs: n,
+      runs_list_ms: Math.round(ms),
+      empty_store_ms: Math.round(emptyMs),
+      ratio_to_empty: Number((ms / emptyMs).toFixed(2)),
+      added_ms: Math.round(ms - emptyMs),
+      first_ingest_s: Number((ingestMs / 1000).toFixed(1)),
+    });
   }
+  return { benchmark: `no-change \`mlwb runs list -n 5 --json\` (median of ${REPEATS} processes each, alternating with an empty store)`, results };
 }
 
-main();
+runBenchmark('mlwb-bench-catchup-', measure);

@@ -19,7 +19,7 @@ import { invalidateTiles } from '../src/core/query/tiles';
 import { PROTOCOL_VERSION } from '../src/protocol/backend';
 import { TestBackend } from '../test/helpers/backendClient';
 import { REPO_ROOT } from '../test/helpers/dist';
-import { makeTempDir } from '../test/helpers/tmp';
+import { runBenchmark } from './lib/runBenchmark';
 
 const POINTS = Number(process.env['MLWB_BENCH_POINTS'] ?? 1_000_000);
 const BUCKETS = 1000;
@@ -34,97 +34,79 @@ function mainThreadCpuMs(pid: number | undefined): number {
   }
 }
 
-async function main(): Promise<void> {
-  const tmp = makeTempDir('mlwb-bench-chart-');
-  const dir = tmp.dir;
+async function measure(dir: string): Promise<object> {
+  fs.mkdirSync(path.join(dir, '.mlwb'));
+  const backend = new TestBackend(dir);
+  let runId = '';
+  const query = () => ({ runIds: [runId], keys: ['loss'], buckets: BUCKETS });
+  const timedSeries = async () => {
+    const t = performance.now();
+    const r = await backend.request('runs/series', query());
+    const ms = performance.now() - t;
+    if (r.series[0]?.count !== POINTS) throw new Error(`chart counts ${r.series[0]?.count} points, expected ${POINTS}`);
+    return ms;
+  };
+  let first: number;
+  let firstCpu: number;
+  let runCpu: number;
+  const repeats: number[] = [];
   try {
-    fs.mkdirSync(path.join(dir, '.mlwb'));
-    const backend = new TestBackend(dir);
-    let runId = '';
-    const query = () => ({ runIds: [runId], keys: ['loss'], buckets: BUCKETS });
-    const timedSeries = async () => {
-      const t = performance.now();
-      const r = await backend.request('runs/series', query());
-      const ms = performance.now() - t;
-      if (r.series[0]?.count !== POINTS) throw new Error(`chart counts ${r.series[0]?.count} points, expected ${POINTS}`);
-      return ms;
-    };
-    let first: number;
-    let firstCpu: number;
-    let runCpu: number;
-    const repeats: number[] = [];
-    try {
-      await backend.request('initialize', { workspaceFolder: dir, protocolVersion: PROTOCOL_VERSION });
-      await backend.request('runs/list', {});
-      const env = { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(dir, '.mlwb'), MLWB_CAPTURE_ENV: '0' };
-      const child = spawn('python3', [path.join(REPO_ROOT, 'python', 'bench_client.py'), String(POINTS)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-      const exited = new Promise((r) => child.once('exit', r));
-      const cpuAtStart = mainThreadCpuMs(backend.child.pid);
-      const deadline = performance.now() + 600_000;
-      for (;;) {
-        const runs = await backend.request('runs/list', {});
-        if (runs[0] && runs[0].metrics['loss']?.count === POINTS) {
-          runId = runs[0].id;
-          break;
-        }
-        if (performance.now() > deadline) throw new Error('the run never became queryable');
-        await new Promise((r) => setTimeout(r, 10));
+    await backend.request('initialize', { workspaceFolder: dir, protocolVersion: PROTOCOL_VERSION });
+    await backend.request('runs/list', {});
+    const env = { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python'), MLWB_DIR: path.join(dir, '.mlwb'), MLWB_CAPTURE_ENV: '0' };
+    const child = spawn('python3', [path.join(REPO_ROOT, 'python', 'bench_client.py'), String(POINTS)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise((r) => child.once('exit', r));
+    const cpuAtStart = mainThreadCpuMs(backend.child.pid);
+    const deadline = performance.now() + 600_000;
+    for (;;) {
+      const runs = await backend.request('runs/list', {});
+      if (runs[0] && runs[0].metrics['loss']?.count === POINTS) {
+        runId = runs[0].id;
+        break;
       }
-      const cpuAtQueryable = mainThreadCpuMs(backend.child.pid);
-      runCpu = cpuAtQueryable - cpuAtStart;
-      first = await timedSeries();
-      firstCpu = mainThreadCpuMs(backend.child.pid) - cpuAtQueryable;
-      for (let i = 0; i < 3; i++) repeats.push(await timedSeries());
-      await exited;
-    } finally {
-      await backend.stop();
+      if (performance.now() > deadline) throw new Error('the run never became queryable');
+      await new Promise((r) => setTimeout(r, 10));
     }
-
-    // Baseline: tiles built by the first request, as before (same store, tiles dropped).
-    const db = openStore(path.join(dir, '.mlwb', 'store.db'));
-    const builds: number[] = [];
-    try {
-      for (let i = 0; i < 3; i++) {
-        invalidateTiles(db);
-        const t = performance.now();
-        const r = getSeriesDownsampled(db, query());
-        builds.push(performance.now() - t);
-        if (r.series[0]?.count !== POINTS) throw new Error('baseline chart lost points');
-      }
-    } finally {
-      db.close();
-    }
-    const repeat = Math.min(...repeats);
-    const build = Math.min(...builds);
-    console.log(
-      JSON.stringify(
-        {
-          bench: 'first chart of a long series',
-          points: POINTS,
-          buckets: BUCKETS,
-          load_average_1m: +os.loadavg()[0]!.toFixed(2),
-          first_chart_after_run_ms: round(first),
-          first_chart_backend_cpu_ms: round(firstCpu),
-          backend_cpu_during_run_ms: round(runCpu),
-          backend_cpu_during_run_us_per_point: +((runCpu * 1000) / POINTS).toFixed(3),
-          repeat_chart_ms: round(repeat),
-          first_vs_repeat: +(first / repeat).toFixed(3),
-          baseline_tiles_built_on_first_request_ms: round(build),
-          first_vs_built_on_request: +(first / build).toFixed(3),
-        },
-        null,
-        2,
-      ),
-    );
+    const cpuAtQueryable = mainThreadCpuMs(backend.child.pid);
+    runCpu = cpuAtQueryable - cpuAtStart;
+    first = await timedSeries();
+    firstCpu = mainThreadCpuMs(backend.child.pid) - cpuAtQueryable;
+    for (let i = 0; i < 3; i++) repeats.push(await timedSeries());
+    await exited;
   } finally {
-    tmp.cleanup();
+    await backend.stop();
   }
+
+  // Baseline: tiles built by the first request, as before (same store, tiles dropped).
+  const db = openStore(path.join(dir, '.mlwb', 'store.db'));
+  const builds: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      invalidateTiles(db);
+      const t = performance.now();
+      const r = getSeriesDownsampled(db, query());
+      builds.push(performance.now() - t);
+      if (r.series[0]?.count !== POINTS) throw new Error('baseline chart lost points');
+    }
+  } finally {
+    db.close();
+  }
+  const repeat = Math.min(...repeats);
+  const build = Math.min(...builds);
+  return {
+    bench: 'first chart of a long series',
+    points: POINTS,
+    buckets: BUCKETS,
+    load_average_1m: +os.loadavg()[0]!.toFixed(2),
+    first_chart_after_run_ms: round(first),
+    first_chart_backend_cpu_ms: round(firstCpu),
+    backend_cpu_during_run_ms: round(runCpu),
+    backend_cpu_during_run_us_per_point: +((runCpu * 1000) / POINTS).toFixed(3),
+    repeat_chart_ms: round(repeat),
+    first_vs_repeat: +(first / repeat).toFixed(3),
+    baseline_tiles_built_on_first_request_ms: round(build),
+    first_vs_built_on_request: +(first / build).toFixed(3),
+  };
 }
 
-void main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBenchmark('mlwb-bench-chart-', measure);

@@ -27,6 +27,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from '../scripts/lib/prng.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cliJs = path.join(repo, 'dist', 'cli.js');
@@ -154,7 +155,7 @@ function generate(dir, count, totalBytes) {
   const mean = totalBytes / count;
   const perDir = 1000;
   let bytes = 0;
-  const rand = mulberry32(42);
+  const rand = prng(42);
   for (let i = 0; i < count; i++) {
     const sub = path.join(dir, `d${String(Math.floor(i / perDir)).padStart(4, '0')}`);
     if (i % perDir === 0) fs.mkdirSync(sub, { recursive: true });
@@ -224,15 +225,4 @@ function mibps(bytes, seconds) {
 
 function round(x) {
   return Math.round(x * 1000) / 1000;
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

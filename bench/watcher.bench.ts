@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { watch } from 'chokidar';
 import { WorkspaceWatcher } from '../src/backend/workspaceWatcher';
-import { makeTempDir } from '../test/helpers/tmp';
+import { runBenchmark } from './lib/runBenchmark';
 
 const FILES = Number(process.env['MLWB_BENCH_FILES'] ?? 100_000);
 const IDLE_MS = Number(process.env['MLWB_BENCH_IDLE_MS'] ?? 10_000);
@@ -145,46 +145,37 @@ function inOwnProcess(which: 'ours' | 'baseline', dir: string): Measure & Record
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure & Record<string, unknown>;
 }
 
-async function main(): Promise<void> {
-  const tmp = makeTempDir('mlwb-bench-watch-');
-  try {
-    const t0 = performance.now();
-    const files = generate(tmp.dir);
-    const generateMs = Math.round(performance.now() - t0);
+function compareWatchers(dir: string): object {
+  const t0 = performance.now();
+  const files = generate(dir);
+  const generateMs = Math.round(performance.now() - t0);
 
-    // Baseline first here; the order does not matter, as each runs in a fresh process.
-    const baseline = inOwnProcess('baseline', tmp.dir);
-    const ours = inOwnProcess('ours', tmp.dir);
+  // Baseline first here; the order does not matter, as each runs in a fresh process.
+  const baseline = inOwnProcess('baseline', dir);
+  const ours = inOwnProcess('ours', dir);
 
-    const ratio = (a: number | null, b: number | null) => (a !== null && b ? Number((a / b).toFixed(4)) : null);
-    console.log(
-      JSON.stringify(
-        {
-          bench: 'workspace watcher',
-          files,
-          generateMs,
-          idleMs: IDLE_MS,
-          workspaceWatcher: ours,
-          baselinePlainChokidar: baseline,
-          ratios: {
-            watches: ratio(ours.inotifyWatches, baseline.inotifyWatches),
-            readyTime: ratio(ours.readyMs, baseline.readyMs),
-            rss: ratio(ours.rssMiB, baseline.rssMiB),
-            rssAdded: ratio(ours.rssAddedMiB, baseline.rssAddedMiB),
-            heapAdded: ratio(ours.heapAddedMiB, baseline.heapAddedMiB),
-          },
-        },
-        null,
-        2,
-      ),
-    );
-  } finally {
-    tmp.cleanup();
-  }
+  const ratio = (a: number | null, b: number | null) => (a !== null && b ? Number((a / b).toFixed(4)) : null);
+  return {
+    bench: 'workspace watcher',
+    files,
+    generateMs,
+    idleMs: IDLE_MS,
+    workspaceWatcher: ours,
+    baselinePlainChokidar: baseline,
+    ratios: {
+      watches: ratio(ours.inotifyWatches, baseline.inotifyWatches),
+      readyTime: ratio(ours.readyMs, baseline.readyMs),
+      rss: ratio(ours.rssMiB, baseline.rssMiB),
+      rssAdded: ratio(ours.rssAddedMiB, baseline.rssAddedMiB),
+      heapAdded: ratio(ours.heapAddedMiB, baseline.heapAddedMiB),
+    },
+  };
 }
 
 const measureAt = process.argv.indexOf('--measure');
-(measureAt >= 0 ? measureOne(process.argv[measureAt + 1]!, process.argv[measureAt + 2]!) : main()).catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (measureAt >= 0)
+  measureOne(process.argv[measureAt + 1]!, process.argv[measureAt + 2]!).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+else runBenchmark('mlwb-bench-watch-', compareWatchers);

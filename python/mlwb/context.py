@@ -57,31 +57,26 @@ class _Git:
     def _timeout(self) -> float:
         return max(0.1, self.deadline - time.monotonic())
 
+    def _how(self) -> Dict[str, Any]:
+        """How every git command runs: in the repo, never prompting, stdout read, stderr dropped."""
+        return {
+            "cwd": self.cwd,
+            "env": self.env,
+            "stdin": subprocess.DEVNULL,
+            "stdout": subprocess.PIPE,
+            "stderr": subprocess.DEVNULL,
+        }
+
     def text(self, *args: str) -> Optional[str]:
         """stdout of a git command, or None if it failed."""
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=self.cwd,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            timeout=self._timeout(),
-        )
+        proc = subprocess.run(["git", *args], timeout=self._timeout(), **self._how())
         if proc.returncode != 0:
             return None
         return proc.stdout.decode("utf-8", "replace").strip()
 
     def limited(self, limit: int, *args: str):
         """(bytes, truncated) reading at most ``limit`` bytes, so a huge diff costs no memory."""
-        proc = subprocess.Popen(
-            ["git", *args],
-            cwd=self.cwd,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = subprocess.Popen(["git", *args], **self._how())
         assert proc.stdout is not None  # stdout=PIPE above
         timer = threading.Timer(self._timeout(), proc.kill)
         timer.start()

@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from '../lib/prng.mjs';
 
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'demo-template');
 export const DEMO_MARKER = '.mlwb-demo';
@@ -35,7 +36,7 @@ export function createDemoWorkspace(dir, { pythonPath }) {
   copyFileSync(join(TEMPLATE, 'train.py'), join(dir, 'train.py'));
   copyFileSync(join(TEMPLATE, 'mlwb.yaml'), join(dir, 'mlwb.yaml'));
   writeFileSync(join(dir, 'README.md'), readFileSync(join(TEMPLATE, 'README.md'), 'utf8').replaceAll('{{PYTHONPATH}}', pythonPath));
-  const rand = mulberry32(42);
+  const rand = prng(42);
   writeFileSync(join(dir, 'data', 'train.csv'), clustersCsv(400, rand));
   writeFileSync(join(dir, 'data', 'test.csv'), clustersCsv(100, rand));
   writeFileSync(join(dir, 'explore.ipynb'), JSON.stringify(notebook(), null, 1) + '\n');
@@ -56,18 +57,6 @@ function clustersCsv(n, rand) {
     rows.push(`${(cx + gauss()).toFixed(4)},${(cy + gauss()).toFixed(4)},${label}`);
   }
   return rows.join('\n') + '\n';
-}
-
-/** @param {number} seed */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A valid nbformat 4.5 notebook that tracks a cell with `%%mlwb_run`. */

@@ -4,45 +4,35 @@ import * as path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { openStore } from '../../src/core/store/database';
 import { PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { seedRuns } from '../helpers/seed';
-import { makeTempDir } from '../helpers/tmp';
 
 describe('backend process over JSON-RPC', function () {
   this.timeout(20_000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
-  beforeEach(() => (tmp = makeTempDir()));
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    tmp.cleanup();
-  });
-
-  const init = (b: TestBackend) => b.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+  const ws = useBackendWorkspace();
 
   it('initializes without creating .mlwb in a workspace that has none', async () => {
-    backend = new TestBackend(tmp.dir);
-    const result = await init(backend);
+    const backend = ws.spawn();
+    const result = await ws.initialize(backend, { trusted: true });
     assert.equal(result.hasWorkspace, false);
     assert.equal(result.protocolVersion, PROTOCOL_VERSION);
     assert.equal(result.pid, backend.child.pid);
     assert.ok(result.startupMs >= 0);
     assert.deepEqual(await backend.request('experiments/list', {}), []);
     assert.deepEqual(await backend.request('runs/list', {}), []);
-    assert.deepEqual(fs.readdirSync(tmp.dir), []);
+    assert.deepEqual(fs.readdirSync(ws.dir), []);
   });
 
   it('serves experiments, runs and metric series from the store', async () => {
-    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
-    const db = openStore(path.join(tmp.dir, '.mlwb', 'store.db'));
+    fs.mkdirSync(path.join(ws.dir, '.mlwb'));
+    const db = openStore(path.join(ws.dir, '.mlwb', 'store.db'));
     seedRuns(db, [
       { id: 'a', experiment: 'mnist', params: { lr: '0.01' }, metrics: { loss: [0.9, 0.4] } },
       { id: 'b', experiment: 'mnist', start: Date.UTC(2026, 1, 1) },
     ]);
     db.close();
-    backend = new TestBackend(tmp.dir);
-    assert.equal((await init(backend)).hasWorkspace, true);
+    const backend = ws.spawn();
+    assert.equal((await ws.initialize(backend, { trusted: true })).hasWorkspace, true);
     const experiments = await backend.request('experiments/list', {});
     assert.deepEqual(
       experiments.map((e) => [e.name, e.run_count]),
@@ -63,11 +53,11 @@ describe('backend process over JSON-RPC', function () {
   });
 
   it('reports a corrupt store as a user error naming the file, and keeps running', async () => {
-    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
-    const storeFile = path.join(tmp.dir, '.mlwb', 'store.db');
+    fs.mkdirSync(path.join(ws.dir, '.mlwb'));
+    const storeFile = path.join(ws.dir, '.mlwb', 'store.db');
     fs.writeFileSync(storeFile, 'not sqlite '.repeat(100));
-    backend = new TestBackend(tmp.dir);
-    await assert.rejects(init(backend), (e: unknown) => {
+    const backend = ws.spawn();
+    await assert.rejects(ws.initialize(backend, { trusted: true }), (e: unknown) => {
       assert.ok(e instanceof ResponseError);
       assert.equal((e.data as { code: string }).code, 'STORE_CORRUPT');
       assert.ok(e.message.includes(storeFile));
@@ -77,26 +67,22 @@ describe('backend process over JSON-RPC', function () {
   });
 
   it('rejects an unknown run with NOT_FOUND', async () => {
-    backend = new TestBackend(tmp.dir);
-    await init(backend);
+    const backend = await ws.start({ trusted: true });
     await assert.rejects(backend.request('runs/get', { id: 'zzz' }), (e: unknown) => (e as ResponseError<{ code: string }>).data?.code === 'NOT_FOUND');
   });
 
   it('exits on shutdown, and when its stdin closes (the extension host went away)', async () => {
-    backend = new TestBackend(tmp.dir);
-    await init(backend);
+    const backend = await ws.start({ trusted: true });
     await backend.request('shutdown', {});
     assert.equal(await backend.exited(), 0);
 
-    const orphan = new TestBackend(tmp.dir);
-    await init(orphan);
+    const orphan = await ws.start({ trusted: true });
     orphan.child.stdin!.end();
     assert.equal(await orphan.exited(), 0);
   });
 
   it('writes nothing but JSON-RPC to stdout, even when code logs with console.log', async () => {
-    backend = new TestBackend(tmp.dir);
-    await init(backend);
+    const backend = await ws.start({ trusted: true });
     // A stray console.log would corrupt the stream and the next request would never resolve.
     assert.deepEqual(await backend.request('runs/list', {}), []);
   });

@@ -1,34 +1,21 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type BackendErrorData, PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
-import { makeTempDir } from '../helpers/tmp';
+import type { BackendErrorData } from '../../src/protocol/backend';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { EventLogWriter } from '../helpers/eventLog';
 import { runPythonClient } from '../helpers/pythonClient';
 import { until } from '../helpers/wait';
 
 describe('backend data requests (snapshots, previews, lineage)', function () {
   this.timeout(60_000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
+  const ws = useBackendWorkspace();
   beforeEach(() => {
-    tmp = makeTempDir();
-    fs.mkdirSync(path.join(tmp.dir, 'data'));
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'train.csv'), 'x,label\n1,a\n2,b\n3,a\n');
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'notes.txt'), 'hello');
+    fs.mkdirSync(path.join(ws.dir, 'data'));
+    fs.writeFileSync(path.join(ws.dir, 'data', 'train.csv'), 'x,label\n1,a\n2,b\n3,a\n');
+    fs.writeFileSync(path.join(ws.dir, 'data', 'notes.txt'), 'hello');
   });
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    tmp.cleanup();
-  });
-
-  async function start(): Promise<TestBackend> {
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
-    return backend;
-  }
+  const start = () => ws.start({ trusted: true });
 
   it('snapshots with progress (creating .mlwb), lists, diffs, previews, profiles and drifts', async () => {
     const b = await start();
@@ -42,9 +29,9 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     );
     await b.waitForNotification('data/changed', (p) => p.datasets.includes('data'));
 
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'train.csv'), 'x,label,w\n1,a,0.5\n2,b,0.1\n3,a,0.2\n40,c,0.3\n');
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'extra.jsonl'), '{"a":1}\n');
-    const second = await b.request('data/create', { path: path.join(tmp.dir, 'data') });
+    fs.writeFileSync(path.join(ws.dir, 'data', 'train.csv'), 'x,label,w\n1,a,0.5\n2,b,0.1\n3,a,0.2\n40,c,0.3\n');
+    fs.writeFileSync(path.join(ws.dir, 'data', 'extra.jsonl'), '{"a":1}\n');
+    const second = await b.request('data/create', { path: path.join(ws.dir, 'data') });
     assert.equal(second.stats.reused_files, 1, 'unchanged notes.txt not re-read');
 
     const datasets = await b.request('data/datasets', {});
@@ -89,7 +76,7 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
   });
 
   it('cancels a long snapshot: the request fails as cancelled and nothing is recorded', async () => {
-    const big = path.join(tmp.dir, 'big');
+    const big = path.join(ws.dir, 'big');
     fs.mkdirSync(big);
     const chunk = Buffer.alloc(4 << 20, 7);
     for (let i = 0; i < 48; i++) fs.writeFileSync(path.join(big, `f${i}.bin`), Buffer.concat([chunk, Buffer.from(String(i))]));
@@ -108,13 +95,13 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     // Cancellation keeps its own code to the edge, so the extension reacts to it without reading text.
     assert.equal(code, 'CANCELLED');
     assert.deepEqual(await b.request('data/snapshots', { dataset: 'big' }), []);
-    const tmpObjects = path.join(tmp.dir, '.mlwb', 'objects', 'tmp');
+    const tmpObjects = path.join(ws.dir, '.mlwb', 'objects', 'tmp');
     assert.deepEqual(fs.existsSync(tmpObjects) ? fs.readdirSync(tmpObjects) : [], [], 'no partial temp objects left');
     assert.equal(await b.request('data/cancel', { opId: 'slow' }), false);
   });
 
   it('explains a malformed CSV instead of failing silently', async () => {
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'bad.csv'), 'a,b\n1,2\n3,4,5\n"unterminated\n');
+    fs.writeFileSync(path.join(ws.dir, 'data', 'bad.csv'), 'a,b\n1,2\n3,4,5\n"unterminated\n');
     const b = await start();
     await assert.rejects(b.request('data/tablePage', { source: { path: 'data/bad.csv' }, offset: 0, limit: 100 }), /bad\.csv.*malformed CSV.*line/);
     await assert.rejects(b.request('data/tablePage', { source: { path: 'data/missing.csv' }, offset: 0, limit: 100 }), /no such file/);
@@ -123,14 +110,14 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
   it('restores only after being told to overwrite local changes', async () => {
     const b = await start();
     const s = await b.request('data/create', { path: 'data' });
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'train.csv'), 'changed\n');
+    fs.writeFileSync(path.join(ws.dir, 'data', 'train.csv'), 'changed\n');
     const refused = await b.request('data/restore', { snapshot: s.snapshot.id });
     assert.equal(refused.result, null);
     assert.deepEqual(refused.conflicts, ['train.csv']);
-    assert.equal(fs.readFileSync(path.join(tmp.dir, 'data', 'train.csv'), 'utf8'), 'changed\n');
+    assert.equal(fs.readFileSync(path.join(ws.dir, 'data', 'train.csv'), 'utf8'), 'changed\n');
     const forced = await b.request('data/restore', { snapshot: s.snapshot.id, force: true });
     assert.deepEqual(forced.result!.overwritten, ['train.csv']);
-    assert.match(fs.readFileSync(path.join(tmp.dir, 'data', 'train.csv'), 'utf8'), /^x,label/);
+    assert.match(fs.readFileSync(path.join(ws.dir, 'data', 'train.csv'), 'utf8'), /^x,label/);
   });
 
   it('keeps the "modified since last snapshot" marker current through the watcher', async () => {
@@ -139,7 +126,7 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     assert.equal((await b.request('data/datasets', {}))[0]!.modified, false);
     await new Promise((r) => setTimeout(r, 300)); // let chokidar finish its initial scan
     b.notifications.length = 0;
-    fs.writeFileSync(path.join(tmp.dir, 'data', 'new.csv'), 'a\n1\n');
+    fs.writeFileSync(path.join(ws.dir, 'data', 'new.csv'), 'a\n1\n');
     await b.waitForNotification('data/changed', (p) => p.datasets.includes('data'));
     const after = (await b.request('data/datasets', {}))[0]!;
     assert.equal(after.modified, true);
@@ -147,8 +134,8 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
   });
 
   it('pages images of a folder for the gallery', async () => {
-    fs.mkdirSync(path.join(tmp.dir, 'imgs', 'sub'), { recursive: true });
-    for (const n of ['b.png', 'a.jpg', 'sub/c.gif', 'readme.md']) fs.writeFileSync(path.join(tmp.dir, 'imgs', n), 'x');
+    fs.mkdirSync(path.join(ws.dir, 'imgs', 'sub'), { recursive: true });
+    for (const n of ['b.png', 'a.jpg', 'sub/c.gif', 'readme.md']) fs.writeFileSync(path.join(ws.dir, 'imgs', n), 'x');
     const b = await start();
     const g = await b.request('data/images', { source: { path: 'imgs' }, offset: 1, limit: 1 });
     assert.equal(g.total, 3);
@@ -169,7 +156,7 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     const b = await start();
     const s = await b.request('data/create', { path: 'data', name: 'v1' });
     const code = await runPythonClient(
-      tmp.dir,
+      ws.dir,
       `import mlwb\nwith mlwb.start_run(experiment="e", name="reader") as run:\n    run.log_input("data")\n    run.log_metric("loss", 0.5)\n`,
     );
     assert.equal(code, 0);
@@ -196,10 +183,10 @@ describe('backend data requests (snapshots, previews, lineage)', function () {
     const b = await start();
     // A run that read data/ two minutes ago, whose log the backend ingests only now.
     const readAt = Date.now() - 120_000;
-    new EventLogWriter(path.join(tmp.dir, '.mlwb', 'runs'), 'lineagetime000000001')
+    new EventLogWriter(path.join(ws.dir, '.mlwb', 'runs'), 'lineagetime000000001')
       .start({ ts: readAt - 1000, name: 'early-reader', pid: 999_999_999, host: 'elsewhere' })
       .write(
-        { v: 1, type: 'input', ts: readAt, path: path.join(tmp.dir, 'data') },
+        { v: 1, type: 'input', ts: readAt, path: path.join(ws.dir, 'data') },
         { v: 1, type: 'run_end', ts: readAt + 1000, status: 'finished', error: null },
       );
     const details = await until(async () => {

@@ -7,54 +7,42 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { registerModel } from '../../src/core/registry';
 import { validateOnnx } from '../../src/core/registry/validate';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { distFile } from '../helpers/dist';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
-import { makeTempDir } from '../helpers/tmp';
 
 describe('deployments in the backend (real backend and server processes)', function () {
   this.timeout(120_000);
   let fx: OnnxFixtures;
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
   const pids: number[] = [];
+  const ws = useBackendWorkspace({
+    prefix: 'mlwb-deploy-backend-',
+    // Also servers a failing test never got to note (their records still name them).
+    beforeCleanup: () => {
+      const records = path.join(ws.dir, '.mlwb', 'deployments');
+      if (fs.existsSync(records))
+        for (const f of fs.readdirSync(records).filter((n) => n.endsWith('.json'))) {
+          const pid = (JSON.parse(fs.readFileSync(path.join(records, f), 'utf8')) as { handle?: { pid?: number } }).handle?.pid;
+          if (typeof pid === 'number') pids.push(pid);
+        }
+      for (const pid of pids.splice(0)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+    },
+  });
 
   before(() => (fx = onnxFixtures()));
   beforeEach(async () => {
-    tmp = makeTempDir('mlwb-deploy-backend-');
-    const root = path.join(tmp.dir, '.mlwb');
+    const root = path.join(ws.dir, '.mlwb');
     fs.mkdirSync(root);
     await registerModel(root, { name: 'adder', file: fx.variants[5]!, validate: validateOnnx });
   });
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    // Also servers a failing test never got to note (their records still name them).
-    const records = path.join(tmp.dir, '.mlwb', 'deployments');
-    if (fs.existsSync(records))
-      for (const f of fs.readdirSync(records).filter((n) => n.endsWith('.json'))) {
-        const pid = (JSON.parse(fs.readFileSync(path.join(records, f), 'utf8')) as { handle?: { pid?: number } }).handle?.pid;
-        if (typeof pid === 'number') pids.push(pid);
-      }
-    for (const pid of pids.splice(0)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-    tmp.cleanup();
-  });
-
-  async function start(trusted: boolean): Promise<TestBackend> {
-    const b = new TestBackend(tmp.dir);
-    await b.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted });
-    return b;
-  }
-
   it('deploys with progress, streams logs, re-attaches after a restart and marks a killed server stopped', async () => {
-    backend = await start(true);
+    let backend = await ws.start({ trusted: true });
     assert.deepEqual(await backend.request('deployments/targets', {}), { targets: ['local', 'container', 'kubernetes'], defaultTarget: 'local' });
     const rec = await backend.request('deployments/deploy', { ref: 'adder', opId: 'op1' });
     assert.equal(rec.status, 'healthy', rec.reason);
@@ -70,8 +58,8 @@ describe('deployments in the backend (real backend and server processes)', funct
     // A window reload: the backend goes away (killed, no goodbye), the server keeps serving.
     await backend.stop();
     assert.equal((await fetch(`${rec.url}/v2/health/ready`)).status, 200);
-    fs.writeFileSync(path.join(tmp.dir, '.mlwb', 'deployments', `${rec.id}.json`), JSON.stringify({ ...rec, status: 'unhealthy', reason: 'stale' }));
-    backend = await start(true);
+    fs.writeFileSync(path.join(ws.dir, '.mlwb', 'deployments', `${rec.id}.json`), JSON.stringify({ ...rec, status: 'unhealthy', reason: 'stale' }));
+    backend = await ws.start({ trusted: true });
     await backend.waitForNotification('deployments/changed', (p) => p.deployments.some((d) => d.id === rec.id && d.status === 'healthy'));
 
     process.kill(rec.handle!.pid as number, 'SIGKILL');
@@ -80,10 +68,10 @@ describe('deployments in the backend (real backend and server processes)', funct
   });
 
   it('shows deployments another process (the CLI) makes and stops, without being asked', async () => {
-    backend = await start(true);
+    const backend = await ws.start({ trusted: true });
     assert.deepEqual(await backend.request('deployments/list', {}), []);
     const cli = (args: string[]) =>
-      spawnSync(process.execPath, [distFile('cli.js'), ...args], { cwd: tmp.dir, encoding: 'utf8', env: { ...process.env, MLWB_DIR: '' } });
+      spawnSync(process.execPath, [distFile('cli.js'), ...args], { cwd: ws.dir, encoding: 'utf8', env: { ...process.env, MLWB_DIR: '' } });
     const deployed = cli(['deploy', 'adder', '--json']);
     assert.equal(deployed.status, 0, deployed.stderr);
     const { id } = JSON.parse(deployed.stdout) as { id: string };
@@ -93,10 +81,10 @@ describe('deployments in the backend (real backend and server processes)', funct
   });
 
   it('refuses to deploy or stop in an untrusted workspace, and lists what exists', async () => {
-    backend = await start(false);
+    const backend = await ws.start({ trusted: false });
     await assert.rejects(backend.request('deployments/deploy', { ref: 'adder' }), /needs a trusted workspace/);
     assert.deepEqual(await backend.request('deployments/list', {}), []);
-    assert.equal(fs.existsSync(path.join(tmp.dir, '.mlwb', 'deployments')), false, 'nothing written');
+    assert.equal(fs.existsSync(path.join(ws.dir, '.mlwb', 'deployments')), false, 'nothing written');
     await backend.request('workspace/trust', { trusted: true });
     const rec = await backend.request('deployments/deploy', { ref: 'adder' });
     pids.push(rec.handle!.pid as number);

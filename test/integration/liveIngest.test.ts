@@ -2,10 +2,9 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
+import type { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { REPO_ROOT } from '../helpers/dist';
-import { makeTempDir } from '../helpers/tmp';
 
 /** Runs a Python snippet with the bundled client, the way a VS Code terminal would. */
 function python(cwd: string, code: string) {
@@ -28,23 +27,15 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 
 describe('live ingest in the backend, with real Python runs', function () {
   this.timeout(60_000);
-  let tmp: ReturnType<typeof makeTempDir>;
+  const ws = useBackendWorkspace();
   let backend: TestBackend;
-  beforeEach(async () => {
-    tmp = makeTempDir();
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
-  });
-  afterEach(async () => {
-    await backend.stop();
-    tmp.cleanup();
-  });
+  beforeEach(async () => (backend = await ws.start({ trusted: true })));
 
   it('shows a run started after the backend, while it runs, and when it finishes', async () => {
     // The script keeps its run open until the test has seen it running (it creates `go`).
-    const go = path.join(tmp.dir, 'go');
+    const go = path.join(ws.dir, 'go');
     const child = python(
-      tmp.dir,
+      ws.dir,
       `import mlwb, os, time
 with mlwb.start_run(experiment="live", name="r1", params={"lr": 0.1}) as run:
     for i in range(5):
@@ -78,7 +69,7 @@ with mlwb.start_run(experiment="live", name="r1", params={"lr": 0.1}) as run:
 
   it('keeps everything a SIGKILLed run flushed and marks it killed', async () => {
     const child = python(
-      tmp.dir,
+      ws.dir,
       `import mlwb, time
 run = mlwb.start_run(experiment="crash", name="doomed")
 for i in range(1000):
@@ -93,7 +84,7 @@ time.sleep(60)
     await waitFor(
       'the last point flushed to the log',
       async () => {
-        const runsDir = path.join(tmp.dir, '.mlwb', 'runs');
+        const runsDir = path.join(ws.dir, '.mlwb', 'runs');
         const logs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).map((id) => path.join(runsDir, id, 'events.jsonl')) : [];
         return logs.some((f) => fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes('"step":999')) || undefined;
       },
@@ -114,7 +105,7 @@ time.sleep(60)
   });
 
   it('records renames, tags and deletion in the event log, so a rebuild keeps them', async () => {
-    const child = python(tmp.dir, `import mlwb\nwith mlwb.start_run(experiment="e", name="before"): pass\n`);
+    const child = python(ws.dir, `import mlwb\nwith mlwb.start_run(experiment="e", name="before"): pass\n`);
     await new Promise((r) => child.once('exit', r));
     const run = await waitFor('the run', async () => (await backend.request('runs/list', {}))[0]);
     let edited = await backend.request('runs/edit', { id: run.id, edit: { field: 'name', value: 'after' } });
@@ -124,7 +115,7 @@ time.sleep(60)
     edited = await backend.request('runs/edit', { id: run.id, edit: { field: 'lifecycle', value: 'deleted' } });
     assert.equal(edited.lifecycle, 'deleted');
     assert.deepEqual(await backend.request('runs/list', {}), []);
-    const log = fs.readFileSync(path.join(tmp.dir, '.mlwb', 'runs', run.id, 'events.jsonl'), 'utf8');
+    const log = fs.readFileSync(path.join(ws.dir, '.mlwb', 'runs', run.id, 'events.jsonl'), 'utf8');
     assert.match(log, /"type":"edit","ts":\d+,"field":"name","value":"after"/);
   });
 });

@@ -1,21 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
-import { makeTempDir } from '../helpers/tmp';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 
 /** The backend's MLflow endpoint: runs logged through it reach the sidebar through live ingest. */
 describe('backend MLflow endpoint', function () {
   this.timeout(60_000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
-  beforeEach(() => (tmp = makeTempDir()));
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    tmp.cleanup();
-  });
+  const ws = useBackendWorkspace();
 
   const post = async (url: string, token: string, endpoint: string, body: object): Promise<{ status: number; json: Record<string, unknown> }> => {
     const res = await fetch(`${url}/api/2.0/mlflow/${endpoint}`, {
@@ -27,11 +18,10 @@ describe('backend MLflow endpoint', function () {
   };
 
   it('is refused untrusted; trusted, its writes arrive as store/changed and it keeps port and token across a restart', async () => {
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    let backend = await ws.start();
     await assert.rejects(backend.request('mlflow/endpoint', { enabled: true }), /trusted workspace/);
 
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    await ws.initialize(backend, { trusted: true });
     const info = await backend.request('mlflow/endpoint', { enabled: true });
     assert.ok(info);
     assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -43,11 +33,10 @@ describe('backend MLflow endpoint', function () {
     assert.equal((await post(info.url, info.token, 'runs/log-metric', { run_id: runId, key: 'loss', value: 0.5, timestamp: Date.now(), step: 1 })).status, 200);
     // The live ingest (what refreshes the sidebar) saw the run the endpoint wrote.
     await backend.waitForNotification('store/changed', (p) => p.runIds.includes(runId));
-    assert.ok(fs.existsSync(path.join(tmp.dir, '.mlwb', 'runs', runId, 'events.jsonl')));
+    assert.ok(fs.existsSync(path.join(ws.dir, '.mlwb', 'runs', runId, 'events.jsonl')));
 
     await backend.stop();
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    backend = await ws.start({ trusted: true });
     const again = await backend.request('mlflow/endpoint', { enabled: true });
     assert.deepEqual(again, info, 'terminals opened before the restart keep working');
     const got = await fetch(`${info.url}/api/2.0/mlflow/runs/get?run_id=${runId}`, { headers: { authorization: `Bearer ${info.token}` } });

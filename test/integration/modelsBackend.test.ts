@@ -2,33 +2,23 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { cli } from '../helpers/cli';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
-import { makeTempDir } from '../helpers/tmp';
 
 /** The backend's models/* requests, with onnxruntime on its validation worker thread. */
 describe('backend models requests', function () {
   this.timeout(60_000);
   let fx: OnnxFixtures;
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
+  const ws = useBackendWorkspace();
   before(() => (fx = onnxFixtures()));
-  beforeEach(() => (tmp = makeTempDir()));
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    tmp.cleanup();
-  });
 
   it('registers a run artifact with progress, lists it, moves an alias, and hears a register from another process', async () => {
     const runId = '0193501a2b3b9f1c2d3e';
-    const artifacts = path.join(tmp.dir, '.mlwb', 'runs', runId, 'artifacts', 'models');
+    const artifacts = path.join(ws.dir, '.mlwb', 'runs', runId, 'artifacts', 'models');
     fs.mkdirSync(artifacts, { recursive: true });
     fs.copyFileSync(fx.iris.path, path.join(artifacts, 'iris.onnx'));
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    const backend = await ws.start();
     assert.deepEqual(await backend.request('models/list', {}), []);
 
     const r = await backend.request('models/register', { name: 'iris', runId, artifact: 'models/iris.onnx', alias: 'staging', opId: 'op1' });
@@ -50,7 +40,7 @@ describe('backend models requests', function () {
     assert.match(fs.readFileSync(card.path, 'utf8'), /# iris — version 1/);
 
     // A register request left by the Python client is picked up by the backend's poll.
-    const requests = path.join(tmp.dir, '.mlwb', 'models', '.requests');
+    const requests = path.join(ws.dir, '.mlwb', 'models', '.requests');
     fs.mkdirSync(requests, { recursive: true });
     fs.copyFileSync(fx.variants[3]!, path.join(artifacts, 'v3.onnx'));
     fs.writeFileSync(
@@ -69,14 +59,13 @@ describe('backend models requests', function () {
   });
 
   it('watches the new folder after initialize switches folders (the poller restarts)', async () => {
-    const first = path.join(tmp.dir, 'a');
-    const second = path.join(tmp.dir, 'b');
+    const first = path.join(ws.dir, 'a');
+    const second = path.join(ws.dir, 'b');
     fs.mkdirSync(first);
     fs.mkdirSync(second);
-    backend = new TestBackend(first);
-    await backend.request('initialize', { workspaceFolder: first, protocolVersion: PROTOCOL_VERSION });
+    const backend = await ws.start({ folder: first });
     await backend.request('models/list', {}); // starts the poller for the first folder
-    await backend.request('initialize', { workspaceFolder: second, protocolVersion: PROTOCOL_VERSION });
+    await ws.initialize(backend, { folder: second });
     assert.deepEqual(await backend.request('models/list', {}), []);
     // Another process (this test, through the CLI) registers into the second folder's registry.
     const r = await cli(second, ['models', 'register', fx.iris.path, '--name', 'iris']);
@@ -86,7 +75,7 @@ describe('backend models requests', function () {
 
   it('keeps answering while onnxruntime validates a large model (validation runs on a worker thread)', async () => {
     // ~64 MB of weights: onnxruntime takes a while to load it, blocking whichever thread calls it.
-    const big = path.join(tmp.dir, 'big.onnx');
+    const big = path.join(ws.dir, 'big.onnx');
     execFileSync(
       'python3',
       [
@@ -103,9 +92,8 @@ onnx.save_model(m, ${JSON.stringify(big)})`,
       ],
       { timeout: 120_000 },
     );
-    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    fs.mkdirSync(path.join(ws.dir, '.mlwb'));
+    const backend = await ws.start();
     const order: string[] = [];
     const registering = backend.request('models/register', { name: 'big', file: big, opId: 'big' }).then(() => order.push('register'));
     await backend.waitForNotification('models/progress', (p) => p.opId === 'big' && p.progress.phase === 'validate', 60_000);

@@ -4,32 +4,22 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
-import { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { type MonitoredDeployment, deployMonitoredModel, sendTraffic } from '../helpers/monitorWorkspace';
-import { makeTempDir } from '../helpers/tmp';
 
 describe('backend: monitoring', function () {
   this.timeout(180_000);
-  let tmp: ReturnType<typeof makeTempDir>;
   let m: MonitoredDeployment | undefined;
-  let backend: TestBackend | undefined;
+  const ws = useBackendWorkspace({ prefix: 'mlwb-monitor-backend-', once: true, beforeCleanup: () => m?.server.stop() });
 
   before(async function () {
-    tmp = makeTempDir('mlwb-monitor-backend-');
-    m = await deployMonitoredModel(tmp.dir);
+    m = await deployMonitoredModel(ws.dir);
     if (!m) this.skip();
-    fs.writeFileSync(path.join(tmp.dir, 'mlwb.yaml'), 'monitoring:\n  alerts:\n    drift_score: 0.3\n');
-  });
-  after(async () => {
-    await backend?.stop();
-    await m?.server.stop();
-    tmp?.cleanup();
+    fs.writeFileSync(path.join(ws.dir, 'mlwb.yaml'), 'monitoring:\n  alerts:\n    drift_score: 0.3\n');
   });
 
   it('scrapes, raises the drift alert once, and answers the panel', async () => {
-    backend = new TestBackend(tmp.dir, { MLWB_MONITOR_INTERVAL_MS: '300' });
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    const backend = await ws.start({ trusted: true, env: { MLWB_MONITOR_INTERVAL_MS: '300' } });
     const list = await backend.request('monitor/deployments', {});
     assert.deepEqual(
       list.map((d) => d.id),
@@ -63,6 +53,6 @@ describe('backend: monitoring', function () {
     );
 
     const plan = await backend.request('monitor/retrainPlan', { deploymentId: m!.deployment.id });
-    assert.deepEqual(plan, { runId: m!.runId, script: path.join(tmp.dir, 'train.py'), dataset: 'data/train.csv', problem: null });
+    assert.deepEqual(plan, { runId: m!.runId, script: path.join(ws.dir, 'train.py'), dataset: 'data/train.csv', problem: null });
   });
 });

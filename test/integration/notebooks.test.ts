@@ -6,12 +6,10 @@ import * as path from 'node:path';
 import { watch } from 'chokidar';
 import { runForCell } from '../../src/core/code/cellMatch';
 import { notebookCodeCells } from '../../src/core/code/entryPoints';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { WorkspaceWatcher } from '../../src/backend/workspaceWatcher';
-import { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { cli } from '../helpers/cli';
 import { REPO_ROOT } from '../helpers/dist';
-import { makeTempDir } from '../helpers/tmp';
 
 /** Writes and executes a notebook headless (python/tests/notebook_support.py); returns a skip reason or undefined. */
 function executeNotebook(dir: string, file: string, cells: string[], raises: number[] = []): string | undefined {
@@ -40,24 +38,16 @@ const cellsFor = (lr: string, name: string) => [
 
 describe('notebooks: magics in a real kernel, stored code, cell runs, Compare Code', function () {
   this.timeout(180_000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    tmp?.cleanup();
-  });
+  const ws = useBackendWorkspace({ prefix: 'mlwb-nb-' });
 
   it('tracks executed notebooks, keeps their code, and matches cells to runs', async function () {
-    tmp = makeTempDir('mlwb-nb-');
-    const nbPath = path.join(tmp.dir, 'train.ipynb');
-    const skip = executeNotebook(tmp.dir, 'train.ipynb', cellsFor('0.1', 'baseline'), [2]);
+    const nbPath = path.join(ws.dir, 'train.ipynb');
+    const skip = executeNotebook(ws.dir, 'train.ipynb', cellsFor('0.1', 'baseline'), [2]);
     if (skip) return this.skip(); // the reason is printed by python/tests/notebook_support.py
-    assert.equal(executeNotebook(tmp.dir, 'train.ipynb', cellsFor('0.2', 'tuned'), [2]), undefined);
+    assert.equal(executeNotebook(ws.dir, 'train.ipynb', cellsFor('0.2', 'tuned'), [2]), undefined);
 
-    assert.equal((await cli(tmp.dir, ['ingest'])).code, 0);
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    assert.equal((await cli(ws.dir, ['ingest'])).code, 0);
+    const backend = await ws.start({ trusted: true });
     const runs = await backend.request('runs/list', {});
     const byName = new Map(runs.map((r) => [r.name, r]));
     assert.deepEqual([...byName.keys()].sort(), ['baseline', 'baseline-broken', 'baseline-span', 'tuned', 'tuned-broken', 'tuned-span']);
@@ -76,7 +66,7 @@ describe('notebooks: magics in a real kernel, stored code, cell runs, Compare Co
       [0, 0, 0, 0, 0, 0],
     );
     const objectName = crypto.createHash('sha256').update(raw.text).digest('hex');
-    assert.ok(fs.existsSync(path.join(tmp.dir, '.mlwb', 'objects', objectName.slice(0, 2), objectName.slice(2))));
+    assert.ok(fs.existsSync(path.join(ws.dir, '.mlwb', 'objects', objectName.slice(0, 2), objectName.slice(2))));
 
     const source = await backend.request('code/get', { id: byName.get('tuned')!.id });
     assert.equal(source.fileName, 'train.ipynb.py');
@@ -97,20 +87,23 @@ describe('notebooks: magics in a real kernel, stored code, cell runs, Compare Co
     const matched = saved.map((text, i) => runForCell(cellRuns, { id: `vscode-notebook-cell:${nbPath}#${i}`, text })?.name ?? null);
     assert.deepEqual(matched, [null, 'tuned', 'tuned-broken', 'tuned-span', 'tuned-span', 'tuned-span']);
     assert.deepEqual(cellRuns.find((r) => r.name === 'tuned')!.keyMetric, { key: 'loss', value: '0.4' });
-    assert.deepEqual(await backend.request('notebooks/cellRuns', { path: path.join(tmp.dir, 'other.ipynb') }), []);
+    assert.deepEqual(await backend.request('notebooks/cellRuns', { path: path.join(ws.dir, 'other.ipynb') }), []);
   });
 });
 
 describe('entry points: the workspace watcher', function () {
   this.timeout(30_000);
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
   let watcher: WorkspaceWatcher | undefined;
+  // Registered before the workspace's hooks so that it runs first: the watcher goes before the folder.
+  afterEach(async () => {
+    await watcher?.close();
+    watcher = undefined;
+  });
+  const ws = useBackendWorkspace({ prefix: 'mlwb-ep-' });
   beforeEach(() => {
-    tmp = makeTempDir('mlwb-ep-');
     const write = (rel: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(tmp.dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(tmp.dir, rel), text);
+      fs.mkdirSync(path.dirname(path.join(ws.dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(ws.dir, rel), text);
     };
     write('train.py', 'import mlwb\n');
     write('src/util.py', 'import os\n');
@@ -120,26 +113,18 @@ describe('entry points: the workspace watcher', function () {
     write('tools/myenv/lib/train.py', 'import mlflow\n');
     write('outputs/copy.py', 'import mlflow\n');
   });
-  afterEach(async () => {
-    await watcher?.close();
-    watcher = undefined;
-    await backend?.stop();
-    backend = undefined;
-    tmp.cleanup();
-  });
 
   it('lists entry points through the backend, honours excludes, and follows changes', async () => {
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
-    const list = async (excludes?: string[]) => (await backend!.request('entryPoints/list', { excludes })).map((e) => `${e.path}:${e.uses.join('+')}`);
+    const backend = await ws.start({ trusted: true });
+    const list = async (excludes?: string[]) => (await backend.request('entryPoints/list', { excludes })).map((e) => `${e.path}:${e.uses.join('+')}`);
     assert.deepEqual(await list(['outputs']), ['nb/explore.ipynb:magics', 'train.py:mlwb']);
     assert.deepEqual(await list([]), ['nb/explore.ipynb:magics', 'outputs/copy.py:mlflow', 'train.py:mlwb']);
 
     backend.notifications.length = 0;
-    fs.writeFileSync(path.join(tmp.dir, 'src', 'util.py'), 'import mlflow\n');
+    fs.writeFileSync(path.join(ws.dir, 'src', 'util.py'), 'import mlflow\n');
     await backend.waitForNotification('entryPoints/changed', () => true, 20_000);
     assert.deepEqual(await list(), ['nb/explore.ipynb:magics', 'outputs/copy.py:mlflow', 'src/util.py:mlflow', 'train.py:mlwb']);
-    fs.rmSync(path.join(tmp.dir, 'nb'), { recursive: true });
+    fs.rmSync(path.join(ws.dir, 'nb'), { recursive: true });
     const deadline = Date.now() + 10_000;
     while ((await list()).includes('nb/explore.ipynb:magics') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(await list(), ['outputs/copy.py:mlflow', 'src/util.py:mlflow', 'train.py:mlwb']);
@@ -149,7 +134,7 @@ describe('entry points: the workspace watcher', function () {
     const warnings: string[] = [];
     let changes = 0;
     watcher = new WorkspaceWatcher(
-      tmp.dir,
+      ws.dir,
       { changed: () => changes++, warn: (m) => warnings.push(m) },
       {
         scanIntervalMs: 200,
@@ -173,7 +158,7 @@ describe('entry points: the workspace watcher', function () {
       watcher.list().map((e) => e.path),
       ['nb/explore.ipynb', 'outputs/copy.py', 'train.py'],
     );
-    fs.writeFileSync(path.join(tmp.dir, 'late.py'), 'from mlwb import start_run\n');
+    fs.writeFileSync(path.join(ws.dir, 'late.py'), 'from mlwb import start_run\n');
     const deadline = Date.now() + 5_000;
     while ((!watcher.list().some((e) => e.path === 'late.py') || changes === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.ok(watcher.list().some((e) => e.path === 'late.py'));

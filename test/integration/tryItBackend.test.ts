@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_VERSION } from '../../src/protocol/backend';
 import { fetchMetadata, mergeSample, sendInfer } from '../../src/extension/deployments/tryIt/client';
-import { TestBackend } from '../helpers/backendClient';
+import { useBackendWorkspace } from '../helpers/backendWorkspace';
 import { onnxFixtures, type OnnxFixtures } from '../helpers/onnxFixtures';
-import { makeTempDir } from '../helpers/tmp';
 import { runPythonClient } from '../helpers/pythonClient';
 import { until } from '../helpers/wait';
 
@@ -22,28 +20,19 @@ const answers = (url: string): Promise<boolean> =>
 describe('backend Try It requests (lineage prefill, temporary servers)', function () {
   this.timeout(120_000);
   let fx: OnnxFixtures;
-  let tmp: ReturnType<typeof makeTempDir>;
-  let backend: TestBackend | undefined;
+  const ws = useBackendWorkspace();
   before(() => (fx = onnxFixtures()));
-  beforeEach(() => (tmp = makeTempDir()));
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    tmp.cleanup();
-  });
 
   it('prefills from the training snapshot, serves the version, and stops the server on request and when the backend dies', async () => {
     // The run that trained the model read iris.csv (a target column besides the 4 features) and logged the model.
-    fs.writeFileSync(path.join(tmp.dir, 'iris.csv'), 'sepal_length,sepal_width,petal_length,petal_width,species\n6.3,3.3,6.0,2.5,2\n5.1,3.5,1.4,0.2,0\n');
-    fs.copyFileSync(fx.iris.path, path.join(tmp.dir, 'iris.onnx'));
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    fs.writeFileSync(path.join(ws.dir, 'iris.csv'), 'sepal_length,sepal_width,petal_length,petal_width,species\n6.3,3.3,6.0,2.5,2\n5.1,3.5,1.4,0.2,0\n');
+    fs.copyFileSync(fx.iris.path, path.join(ws.dir, 'iris.onnx'));
+    const b = await ws.start({ trusted: true });
     const code = await runPythonClient(
-      tmp.dir,
+      ws.dir,
       `import mlwb\nwith mlwb.start_run(experiment="e", name="train") as run:\n    run.log_input("iris.csv")\n    run.log_artifact("iris.onnx")\n`,
     );
     assert.equal(code, 0);
-    const b = backend;
     const runId = await until(async () => (await b.request('runs/list', {}))[0]?.id, 'the run to be ingested', 20_000);
     await until(async () => ((await b.request('runs/details', { id: runId })).inputs.length ? true : undefined), 'the input link', 20_000);
     await b.request('models/register', { name: 'iris', runId, artifact: 'iris.onnx' });
@@ -76,20 +65,17 @@ describe('backend Try It requests (lineage prefill, temporary servers)', functio
     assert.notEqual(orphan.serverUrl, server.serverUrl);
     assert.equal(await answers(orphan.serverUrl), true);
     await b.stop(); // SIGKILL
-    backend = undefined;
     await until(async () => ((await answers(orphan.serverUrl)) ? undefined : true), 'the orphaned server to exit', 30_000);
   });
 
   it('prefills from the sample input logged with the model when the run read no table', async () => {
-    fs.copyFileSync(fx.iris.path, path.join(tmp.dir, 'iris.onnx'));
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION, trusted: true });
+    fs.copyFileSync(fx.iris.path, path.join(ws.dir, 'iris.onnx'));
+    const b = await ws.start({ trusted: true });
     const code = await runPythonClient(
-      tmp.dir,
+      ws.dir,
       `import mlwb, numpy as np\nwith mlwb.start_run(experiment="e", name="train") as run:\n    run.log_model("iris.onnx", "iris", sample_input=np.array([[6.3, 3.3, 6.0, 2.5], [5.1, 3.5, 1.4, 0.2]], dtype=np.float32))\n`,
     );
     assert.equal(code, 0);
-    const b = backend;
     await b.request('models/list', {}); // starts the poll that registers what runs logged
     await until(async () => ((await b.request('models/list', {})).length ? true : undefined), 'the logged model to be registered', 20_000);
     const sample = await b.request('tryIt/sample', { ref: 'iris:1' });
@@ -97,8 +83,7 @@ describe('backend Try It requests (lineage prefill, temporary servers)', functio
   });
 
   it('refuses to start a server in an untrusted workspace, and names an unknown version', async () => {
-    backend = new TestBackend(tmp.dir);
-    await backend.request('initialize', { workspaceFolder: tmp.dir, protocolVersion: PROTOCOL_VERSION });
+    const backend = await ws.start();
     await assert.rejects(backend.request('tryIt/start', { ref: 'iris:1' }), /trusted workspace/);
     await backend.request('workspace/trust', { trusted: true });
     await assert.rejects(backend.request('tryIt/start', { ref: 'nope:1' }), /nope/);

@@ -64,16 +64,27 @@ export function checklist() {
 }
 
 /**
- * One harness run: an HTTP server on a free loopback port where `route(url, send, origin)` answers the
- * harness's own paths (returning what `send` returns) and repository files answer the rest; Chromium;
- * the checklist; the screenshot folder. `--only <scenario>` and `--headed` are read from `args` (the command line).
- * @param {{ root: string, args?: string[], route: (url: URL, send: (type: string, body: string | Buffer) => unknown, origin: string) => unknown }} o
+ * The view's real page per scenario, served at `/page.html?name=<scenario>`: `options(sc, name, origin)`
+ * gives harnessPageHtml's options but `origin`, read at each request (so a page reload sees what the
+ * harness changed since).
+ * @typedef {{ webviewPage: Function, scenarios: Record<string, any>, options: (sc: any, name: string, origin: string) => object }} ScenarioPages
  */
-export async function openHarness({ root, args = process.argv.slice(2), route }) {
+
+/**
+ * One harness run: an HTTP server on a free loopback port where `pages` (optional) answers
+ * `/page.html?name=…`, `route(url, send, origin)` the harness's other paths (returning what `send`
+ * returns) and repository files the rest; Chromium; the checklist; the screenshot folder.
+ * `--only <scenario>` and `--headed` are read from `args` (the command line).
+ * @param {{ root: string, args?: string[], pages?: ScenarioPages, route?: (url: URL, send: (type: string, body: string | Buffer) => unknown, origin: string) => unknown }} o
+ */
+export async function openHarness({ root, args = process.argv.slice(2), pages, route = () => undefined }) {
   let origin = '';
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const send = (type, body) => res.writeHead(200, { 'content-type': type }).end(body);
+    const name = url.searchParams.get('name') ?? '';
+    if (pages && url.pathname === '/page.html' && Object.hasOwn(pages.scenarios, name))
+      return send('text/html', harnessPageHtml(pages.webviewPage, { origin, ...pages.options(pages.scenarios[name], name, origin) }));
     if (!(await route(url, send, origin))) serveRepoFile(root, url, res);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -95,6 +106,10 @@ export async function openHarness({ root, args = process.argv.slice(2), route })
         console.log(`▶ ${name}`);
         yield [name, sc];
       }
+    },
+    /** Loads scenario `name`'s page (`pages`) in `page`. */
+    goto(page, name) {
+      return page.goto(`${origin}/page.html?name=${name}`);
     },
     /** A new page of `viewport` size and the console errors, page errors and CSP violations it reports. */
     async newPage(viewport) {

@@ -32,19 +32,10 @@ export function createStore(shape) {
 /** The host's answer(s) to one message from the page (what ComparePanel does, minus VS Code). */
 export function answer(db, message, scope = {}) {
   const { runsTable, getSeriesDownsampled, isFilterSyntaxError } = out('src/core/query/index.js');
+  const { tableParams } = out('src/extension/runs/compare/tableParams.js');
   if (message.type === 'table') {
-    const q = message.query;
     try {
-      const page = runsTable(db, {
-        ...(q.filter.trim() ? { filter: q.filter } : {}),
-        orderBy: q.orderBy,
-        metricAggregate: q.aggregate,
-        offset: q.offset,
-        limit: q.limit,
-        catalogue: q.catalogue,
-        ...(q.columns ? { columns: q.columns } : {}),
-        ...scope,
-      });
+      const page = runsTable(db, tableParams(message.query, scope));
       return [{ type: 'table', requestId: message.requestId, page }];
     } catch (e) {
       if (!isFilterSyntaxError(e)) throw e;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { harnessPageHtml, importTs, openHarness } from './common.mjs';
+import { importTs, openHarness } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 if (!existsSync(join(root, 'dist/webview/dataPreview.js'))) throw new Error('Build first: node scripts/build.mjs');
@@ -203,23 +203,29 @@ const svg = (n) => {
 
 const harness = await openHarness({
   root,
-  route: (url, send, origin) => {
-    const name = url.searchParams.get('name') ?? '';
-    const sc = scenarios[name];
-    if (url.pathname === '/page.html' && sc) {
-      const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/fake.js`];
-      return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'dataPreview', title: 'Data', theme: sc.theme, init: sc.init, scripts }));
-    }
+  pages: {
+    webviewPage,
+    scenarios,
+    options: (sc, name, origin) => ({
+      view: 'dataPreview',
+      title: 'Data',
+      theme: sc.theme,
+      init: sc.init,
+      scripts: [`${origin}/scenario.js?name=${name}`, `${origin}/fake.js`],
+    }),
+  },
+  route: (url, send) => {
+    const sc = scenarios[url.searchParams.get('name') ?? ''];
     if (url.pathname === '/scenario.js' && sc) return send('text/javascript', `window.__SCENARIO__ = ${JSON.stringify(sc)};`);
     if (url.pathname === '/fake.js') return send('text/javascript', fakeHost);
     if (url.pathname.startsWith('/img/')) return send('image/svg+xml', svg(Number(url.pathname.slice(5).replace('.svg', ''))));
   },
 });
-const { origin, outDir, check } = harness;
+const { outDir, check } = harness;
 
 for (const [name, sc] of harness.scenarios(scenarios)) {
   const { page, problems } = await harness.newPage({ width: 1100, height: 760 });
-  await page.goto(`${origin}/page.html?name=${name}`);
+  await harness.goto(page, name);
   const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
   let shotTaken = false;
   if (sc.table) {

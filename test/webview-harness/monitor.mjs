@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { harnessPageHtml, importTs, openHarness } from './common.mjs';
+import { importTs, openHarness } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 if (!existsSync(join(root, 'dist/webview/monitor.js'))) throw new Error('Build first: node scripts/build.mjs');
@@ -152,22 +152,13 @@ function chartInk(page, id) {
 let savedState;
 const harness = await openHarness({
   root,
-  route: (url, send, origin) => {
-    const sc = scenarios[url.searchParams.get('name') ?? ''];
-    if (url.pathname === '/page.html' && sc) {
-      const html = harnessPageHtml(webviewPage, {
-        origin,
-        view: 'monitor',
-        title: 'Monitor',
-        theme: sc.theme,
-        init: { folderUri: 'file:///w', deploymentId: 'churn-1-test' },
-        savedState,
-      });
-      return send('text/html', html);
-    }
+  pages: {
+    webviewPage,
+    scenarios,
+    options: (sc) => ({ view: 'monitor', title: 'Monitor', theme: sc.theme, init: { folderUri: 'file:///w', deploymentId: 'churn-1-test' }, savedState }),
   },
 });
-const { origin, outDir, check } = harness;
+const { outDir, check } = harness;
 try {
   for (const [name, sc] of harness.scenarios(scenarios)) {
     const { page, problems } = await harness.newPage({ width: 1000, height: 900 });
@@ -175,7 +166,7 @@ try {
       m.type === 'setWindow' ? [{ type: 'report', report: report(m.window, sc.kind, 1, sc.firstPoints ?? 30) }] : [],
     );
     savedState = undefined;
-    await page.goto(`${origin}/page.html?name=${name}`);
+    await harness.goto(page, name);
     await page.waitForSelector('[data-testid="monitor-title"]');
     check((await page.textContent('[data-testid="monitor-title"]')).includes('churn:1'), 'title names the model version');
     if (sc.firstPoints === 0) {

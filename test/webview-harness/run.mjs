@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { harnessPageHtml, importTs, openHarness } from './common.mjs';
+import { importTs, openHarness } from './common.mjs';
 import { sampleDetails, sampleMetrics, sampleSvg } from './sample.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,13 +35,19 @@ const scenarios = {
 
 const harness = await openHarness({
   root,
+  pages: {
+    webviewPage,
+    scenarios,
+    options: (sc, name, origin) => ({
+      view: 'runDetails',
+      title: 'Run details',
+      theme: sc.theme,
+      init,
+      scripts: [`${origin}/scenario.js?name=${name}`, `${origin}/harness/fake-vscode.js`],
+    }),
+  },
   route: (url, send, origin) => {
-    const name = url.searchParams.get('name') ?? '';
-    const sc = scenarios[name];
-    if (url.pathname === '/page.html' && sc) {
-      const scripts = [`${origin}/scenario.js?name=${name}`, `${origin}/harness/fake-vscode.js`];
-      return send('text/html', harnessPageHtml(webviewPage, { origin, view: 'runDetails', title: 'Run details', theme: sc.theme, init, scripts }));
-    }
+    const sc = scenarios[url.searchParams.get('name') ?? ''];
     if (url.pathname === '/scenario.js' && sc) {
       const details = sc.error ? null : sampleDetails({ status: sc.status, steps: sc.steps, empty: sc.empty });
       const msgs = details ? messages(details, sc.steps, origin) : [{ type: 'error', message: sc.error }];
@@ -54,7 +60,7 @@ const { origin, outDir, check } = harness;
 
 for (const [name, sc] of harness.scenarios(scenarios)) {
   const { page, problems } = await harness.newPage({ width: 1100, height: 900 });
-  await page.goto(`${origin}/page.html?name=${name}`);
+  await harness.goto(page, name);
   await page.waitForSelector(sc.error ? 'body[data-state=error]' : 'body[data-state=ready]', { timeout: 10_000 });
   const posted = () => page.evaluate(() => window.__posted.map((m) => m.type));
   check((await posted()).includes('ready'), 'posts ready');

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { harnessPageHtml, importTs, openHarness } from './common.mjs';
+import { importTs, openHarness } from './common.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 if (!existsSync(join(root, 'dist/webview/tryIt.js'))) throw new Error('Build first: node scripts/build.mjs');
@@ -89,15 +89,9 @@ const near = (a, b) => a.length === b.length && a.every((x, i) => Math.abs(x - b
 let savedState;
 const harness = await openHarness({
   root,
-  route: (url, send, origin) => {
-    const sc = scenarios[url.searchParams.get('name') ?? ''];
-    if (url.pathname === '/page.html' && sc) {
-      const html = harnessPageHtml(webviewPage, { origin, view: 'tryIt', title: 'Try It', theme: sc.theme, init: sc.init, savedState });
-      return send('text/html', html);
-    }
-  },
+  pages: { webviewPage, scenarios, options: (sc) => ({ view: 'tryIt', title: 'Try It', theme: sc.theme, init: sc.init, savedState }) },
 });
-const { origin, outDir, check } = harness;
+const { outDir, check } = harness;
 try {
   for (const [name, sc] of harness.scenarios(scenarios)) {
     const { page, problems } = await harness.newPage({ width: 900, height: 760 });
@@ -115,7 +109,7 @@ try {
       return [];
     });
     savedState = undefined;
-    await page.goto(`${origin}/page.html?name=${name}`);
+    await harness.goto(page, name);
     if (sc.image) {
       await page.waitForSelector('[data-testid="tryit-dropzone-img"]');
       await page.click('[data-testid="tryit-send"]');

@@ -1,5 +1,6 @@
 import { EventFormatError, FutureFormatError, toRunEvent, type RunEvent } from './events';
-import { scanMetricLine, scanMetricsLine, type PointColumns } from './metricLine';
+import { scanMetricLine, scanMetricsLine } from './metricLine';
+import type { PointColumns } from './pointColumns';
 
 /** A line that could not be ingested; reported with its file and line, the rest goes on. */
 export interface IngestIssue {

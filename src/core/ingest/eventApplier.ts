@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
 import type { RunEvent, RunStartEvent } from './events';
-import type { PointColumns } from './metricLine';
+import type { PointColumns } from './pointColumns';
 import { MIN_TILED_POINTS, TileAppender, updateTiles } from '../query/tiles';
 
 /** A data path a run's log says it read, and when (the event's time, ms since the epoch). */
@@ -26,6 +26,25 @@ interface SummaryAcc {
   countBefore: number;
   /** Extends the series' chart tiles by this chunk's points, when `keepTiles` and they were current. */
   tiles: TileAppender | undefined;
+}
+
+/**
+ * Adds one point to its series' summary and tiles. "last" follows MLflow: the value at the highest
+ * step, the later-logged one on a tie; NaN counts but never becomes last, min or max.
+ */
+function accumulate(a: SummaryAcc, step: number, ts: number, value: number): void {
+  a.count++;
+  if (step >= a.lastStep) {
+    a.last = value === value ? value : null;
+    a.lastStep = step;
+    a.lastTs = ts;
+  }
+  if (value !== value) a.nanCount++;
+  else {
+    if (a.min === null || value < a.min) a.min = value;
+    if (a.max === null || value > a.max) a.max = value;
+  }
+  if (a.tiles !== undefined) a.tiles.add(step, ts, value);
 }
 
 interface RunState {
@@ -152,47 +171,24 @@ export class EventApplier {
       run.killedBySweep = false;
     }
     const { key: keys, step: steps, ts: tss, value: values } = p;
-    const b = this.batch;
     let n = this.batchLength;
     let maxTs = this.maxTs;
     let lastKey = -1;
     let seriesId = 0;
     let a: SummaryAcc | undefined;
-    let tiles: TileAppender | undefined;
     for (let i = from; i < to; i++) {
       const k = keys[i]!;
       if (k !== lastKey) {
         lastKey = k;
         seriesId = this.keySeries[k] ??= this.series(p.keys[k]!);
         a = this.keyAcc[k] ??= this.summaryOf(seriesId);
-        tiles = a.tiles;
       }
       const step = steps[i]!;
       const ts = tss[i]!;
       const value = values[i]!;
-      b[n++] = seriesId;
-      b[n++] = step;
-      b[n++] = ts;
-      b[n++] = value;
-      if (n === b.length) {
-        this.s.insertPoints.run(b);
-        n = 0;
-      }
-      const acc = a!;
-      acc.count++;
-      // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
-      if (step >= acc.lastStep) {
-        acc.last = value === value ? value : null;
-        acc.lastStep = step;
-        acc.lastTs = ts;
-      }
-      if (value !== value) acc.nanCount++;
-      else {
-        if (acc.min === null || value < acc.min) acc.min = value;
-        if (acc.max === null || value > acc.max) acc.max = value;
-      }
+      n = this.batchPoint(n, seriesId, step, ts, value);
+      accumulate(a!, step, ts, value);
       if (ts > maxTs) maxTs = ts;
-      if (tiles !== undefined) tiles.add(step, ts, value);
     }
     this.batchLength = n;
     this.maxTs = maxTs;
@@ -282,34 +278,25 @@ export class EventApplier {
 
   private point(key: string, step: number, ts: number, value: number): void {
     const seriesId = this.series(key);
-    // SQLite stores NaN as NULL (sqlite3_bind_double binds NaN as NULL); queries read NULL back as NaN.
+    this.batchLength = this.batchPoint(this.batchLength, seriesId, step, ts, value);
+    this.points++;
+    accumulate(this.summaryOf(seriesId), step, ts, value);
+  }
+
+  /**
+   * Puts a point at `n` of the pending batch and returns the batch's new length. SQLite stores NaN
+   * as NULL (sqlite3_bind_double binds NaN as NULL); queries read NULL back as NaN.
+   */
+  private batchPoint(n: number, seriesId: number, step: number, ts: number, value: number): number {
     const b = this.batch;
-    let n = this.batchLength;
     b[n++] = seriesId;
     b[n++] = step;
     b[n++] = ts;
     b[n++] = value;
-    if (n === b.length) {
-      // Inside the caller's transaction, like flush(): a full batch goes to SQLite right away.
-      this.s.insertPoints.run(b);
-      n = 0;
-    }
-    this.batchLength = n;
-    this.points++;
-    const a = this.summaryOf(seriesId);
-    a.count++;
-    a.tiles?.add(step, ts, value);
-    // "last" follows MLflow: the value at the highest step, the later-logged one on a tie.
-    if (step >= a.lastStep) {
-      a.last = Number.isNaN(value) ? null : value;
-      a.lastStep = step;
-      a.lastTs = ts;
-    }
-    if (Number.isNaN(value)) a.nanCount++;
-    else {
-      if (a.min === null || value < a.min) a.min = value;
-      if (a.max === null || value > a.max) a.max = value;
-    }
+    if (n < b.length) return n;
+    // Inside the caller's transaction, like flush(): a full batch goes to SQLite right away.
+    this.s.insertPoints.run(b);
+    return 0;
   }
 
   /** The series' summary as of this chunk: read from the store once, then updated in memory. */

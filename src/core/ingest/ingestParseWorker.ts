@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanChunk } from './chunkParser';
-import { PointColumns } from './metricLine';
+import { PointColumns } from './pointColumns';
 import { type ParseWorkerData, type ScanReply, type ScanRequest, WINDOW_BYTES } from './parseThread';
 
 const { signal, port } = workerData as ParseWorkerData;

@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ScannedChunk } from './chunkParser';
-import { PointColumns, type PointColumnsData } from './metricLine';
+import { PointColumns, type PointColumnsData } from './pointColumns';
 
 /** What the worker is started with. */
 export interface ParseWorkerData {

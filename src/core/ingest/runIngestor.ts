@@ -4,7 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
 import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
 import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
-import { PointColumns } from './metricLine';
+import { PointColumns } from './pointColumns';
 import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, ThreadUse, WINDOW_BYTES } from './parseThread';
 import { statLog } from './statLog';
 

@@ -38,6 +38,30 @@ function modelJson(m: MlflowRegisteredModel): object {
   };
 }
 
+// The updates below check that what they change exists first: MLflow answers RESOURCE_DOES_NOT_EXIST
+// (what the registry's lookups throw) rather than record a change to nothing.
+
+function updateModel(ctx: MlflowContext, name: string, change: { description?: string; rename?: string; deleted?: boolean }): void {
+  ctx.registry.model(name);
+  ctx.registry.append({ op: 'model_update', name, ts: ctx.now(), ...change });
+}
+
+/** Returns the version as it was before the change. */
+function updateVersion(ctx: MlflowContext, a: Args, change: { description?: string; deleted?: boolean }): MlflowModelVersion {
+  const name = str(a, 'name');
+  const v = ctx.registry.version(name, str(a, 'version'));
+  ctx.registry.append({ op: 'version_update', name, version: v.version, ts: ctx.now(), ...change });
+  return v;
+}
+
+/** Returns the model's id. */
+function updateLoggedModel(ctx: MlflowContext, a: Args, change: { status?: string; tags?: Record<string, string>; params?: Record<string, string> }): string {
+  const id = str(a, 'model_id');
+  ctx.registry.loggedModel(id);
+  ctx.registry.append({ op: 'logged_model_update', id, ts: ctx.now(), ...change });
+  return id;
+}
+
 export const registryHandlers = {
   createRegisteredModel(ctx: MlflowContext, a: Args): object {
     const m = ctx.registry.createModel(str(a, 'name'), optStr(a, 'description') ?? '', keyValues(a, 'tags'), ctx.now());
@@ -48,21 +72,17 @@ export const registryHandlers = {
   },
   updateRegisteredModel(ctx: MlflowContext, a: Args): object {
     const name = str(a, 'name');
-    ctx.registry.model(name);
-    ctx.registry.append({ op: 'model_update', name, ts: ctx.now(), description: optStr(a, 'description') ?? '' });
+    updateModel(ctx, name, { description: optStr(a, 'description') ?? '' });
     return { registered_model: modelJson(ctx.registry.model(name)) };
   },
   renameRegisteredModel(ctx: MlflowContext, a: Args): object {
     const name = str(a, 'name');
     const newName = str(a, 'new_name');
-    ctx.registry.model(name);
-    ctx.registry.append({ op: 'model_update', name, ts: ctx.now(), rename: newName });
+    updateModel(ctx, name, { rename: newName });
     return { registered_model: modelJson(ctx.registry.model(newName)) };
   },
   deleteRegisteredModel(ctx: MlflowContext, a: Args): object {
-    const name = str(a, 'name');
-    ctx.registry.model(name);
-    ctx.registry.append({ op: 'model_update', name, ts: ctx.now(), deleted: true });
+    updateModel(ctx, str(a, 'name'), { deleted: true });
     return {};
   },
   searchRegisteredModels(ctx: MlflowContext, a: Args): object {
@@ -107,15 +127,11 @@ export const registryHandlers = {
     return { model_version: versionJson(ctx.registry.model(name), ctx.registry.version(name, str(a, 'version'))) };
   },
   updateModelVersion(ctx: MlflowContext, a: Args): object {
-    const name = str(a, 'name');
-    const v = ctx.registry.version(name, str(a, 'version'));
-    ctx.registry.append({ op: 'version_update', name, version: v.version, ts: ctx.now(), description: optStr(a, 'description') ?? '' });
-    return { model_version: versionJson(ctx.registry.model(name), ctx.registry.version(name, v.version)) };
+    const { name, version } = updateVersion(ctx, a, { description: optStr(a, 'description') ?? '' });
+    return { model_version: versionJson(ctx.registry.model(name), ctx.registry.version(name, version)) };
   },
   deleteModelVersion(ctx: MlflowContext, a: Args): object {
-    const name = str(a, 'name');
-    const v = ctx.registry.version(name, str(a, 'version'));
-    ctx.registry.append({ op: 'version_update', name, version: v.version, ts: ctx.now(), deleted: true });
+    updateVersion(ctx, a, { deleted: true });
     return {};
   },
   searchModelVersions(ctx: MlflowContext, a: Args): object {
@@ -209,21 +225,15 @@ export const loggedModelHandlers = {
     return { model: loggedJson(ctx.registry.loggedModel(str(a, 'model_id'))) };
   },
   finalize(ctx: MlflowContext, a: Args): object {
-    const id = str(a, 'model_id');
-    ctx.registry.loggedModel(id);
-    ctx.registry.append({ op: 'logged_model_update', id, ts: ctx.now(), status: optStr(a, 'status') ?? 'LOGGED_MODEL_READY' });
+    const id = updateLoggedModel(ctx, a, { status: optStr(a, 'status') ?? 'LOGGED_MODEL_READY' });
     return { model: loggedJson(ctx.registry.loggedModel(id)) };
   },
   setTags(ctx: MlflowContext, a: Args): object {
-    const id = str(a, 'model_id');
-    ctx.registry.loggedModel(id);
-    ctx.registry.append({ op: 'logged_model_update', id, ts: ctx.now(), tags: keyValues(a, 'tags') });
+    updateLoggedModel(ctx, a, { tags: keyValues(a, 'tags') });
     return {};
   },
   logParams(ctx: MlflowContext, a: Args): object {
-    const id = str(a, 'model_id');
-    ctx.registry.loggedModel(id);
-    ctx.registry.append({ op: 'logged_model_update', id, ts: ctx.now(), params: keyValues(a, 'params') });
+    updateLoggedModel(ctx, a, { params: keyValues(a, 'params') });
     return {};
   },
   search(ctx: MlflowContext, a: Args): object {

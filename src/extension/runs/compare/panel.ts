@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunsTableParams } from '../../../protocol/backend';
+import { tableParams } from './tableParams';
 import type { Handlers } from '../../../shared/messages';
 import { buildCsv } from '../../../shared/csv';
 import { type CompareInit, type FromCompare, STAR_TAG, type TableQuery, type ToCompare, fromCompareValidators } from '../../../protocol/webview/compare';
@@ -68,24 +68,9 @@ export class ComparePanel implements vscode.Disposable {
     return allowed ? runIds.filter((id) => allowed.includes(id)) : runIds;
   }
 
-  private params(q: TableQuery): RunsTableParams {
-    const { runIds, experimentNames } = this.init.scope;
-    return {
-      ...(q.filter.trim() ? { filter: q.filter } : {}),
-      orderBy: q.orderBy,
-      metricAggregate: q.aggregate,
-      offset: q.offset,
-      limit: q.limit,
-      catalogue: q.catalogue,
-      ...(q.columns ? { columns: q.columns } : {}),
-      ...(runIds ? { runIds } : {}),
-      ...(experimentNames ? { experimentNames } : {}),
-    };
-  }
-
   private async table(requestId: number, q: TableQuery): Promise<void> {
     try {
-      const r = await this.backend().request('runs/table', this.params(q));
+      const r = await this.backend().request('runs/table', tableParams(q, this.init.scope));
       if (r.filterError) await this.channel.post({ type: 'tableError', requestId, problem: r.filterError });
       else await this.channel.post({ type: 'table', requestId, page: r.table });
     } catch (e) {
@@ -104,7 +89,7 @@ export class ComparePanel implements vscode.Disposable {
     const cells: Record<string, (string | number | null)[]> = {};
     const wanted = columns.map((c) => c.id);
     for (let offset = 0; ; offset += CSV_PAGE) {
-      const r = await this.backend().request('runs/table', this.params({ ...q, offset, limit: CSV_PAGE, catalogue: false, columns: wanted }));
+      const r = await this.backend().request('runs/table', tableParams({ ...q, offset, limit: CSV_PAGE, catalogue: false, columns: wanted }, this.init.scope));
       if (!r.table) throw new Error(r.filterError.message);
       ids.push(...r.table.ids);
       for (const id of wanted) (cells[id] ??= []).push(...(r.table.cells[id] ?? r.table.ids.map(() => null)));

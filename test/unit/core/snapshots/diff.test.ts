@@ -5,19 +5,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createSnapshot } from '../../../../src/core/snapshots/create';
 import { diffManifests, diffSnapshots } from '../../../../src/core/snapshots/diff';
 import { openSnapshotTable, snapshotTableDrift } from '../../../../src/core/snapshots/tables';
-import type { Manifest, ManifestEntry } from '../../../../src/core/snapshots/model';
-import { put, type Ws, workspace } from './helpers';
-
-const entry = (p: string, sha: string, size = 1, link?: string): ManifestEntry => ({
-  path: p,
-  size,
-  mtime_ns: '0',
-  inode: '0',
-  sha256: sha,
-  mode: 0o644,
-  ...(link ? { link } : {}),
-});
-const manifest = (...entries: ManifestEntry[]): Manifest => ({ version: 1, kind: 'dir', entries });
+import { entry, manifest, put, type Ws, workspace } from './helpers';
 
 describe('snapshot diff', () => {
   it('finds added, removed and modified paths (content or link target), ignoring stats', () => {

@@ -4,13 +4,9 @@ import * as path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { createSnapshot } from '../../../../src/core/snapshots/create';
 import { diffManifests, diffSnapshots } from '../../../../src/core/snapshots/diff';
-import type { Manifest, ManifestEntry } from '../../../../src/core/snapshots/model';
 import { loadManifest } from '../../../../src/core/snapshots/manifest';
 import { objectPath } from '../../../../src/core/snapshots/objects';
-import { put, type Ws, workspace } from './helpers';
-
-const entry = (p: string, sha: string): ManifestEntry => ({ path: p, size: 1, mtime_ns: '0', inode: '0', sha256: sha, mode: 0o644 });
-const manifest = (...entries: ManifestEntry[]): Manifest => ({ version: 1, kind: 'dir', entries });
+import { entry, manifest, put, type Ws, workspace } from './helpers';
 
 /** Issue 21 (mutation testing of diff.ts): the order of the lists, and each reason a table is not compared. */
 describe('snapshot diff: order and the notes on tables it cannot compare', () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { openStore, type Db } from '../../../../src/core/store/database';
 import { ensureWorkspace, type WorkspacePaths } from '../../../../src/core/workspace';
 import type { HashFs } from '../../../../src/core/snapshots/hashFile';
+import type { Manifest, ManifestEntry } from '../../../../src/core/snapshots/model';
 import { makeTempDir } from '../../../helpers/tmp';
 
 export interface Ws {
@@ -27,6 +28,20 @@ export function workspace(): Ws {
     },
   };
 }
+
+/** A manifest entry with zero stats: only path, size, content hash and link target matter to a diff. */
+export const entry = (p: string, sha: string, size = 1, link?: string): ManifestEntry => ({
+  path: p,
+  size,
+  mtime_ns: '0',
+  inode: '0',
+  sha256: sha,
+  mode: 0o644,
+  ...(link ? { link } : {}),
+});
+
+/** A folder snapshot's manifest of `entries`. */
+export const manifest = (...entries: ManifestEntry[]): Manifest => ({ version: 1, kind: 'dir', entries });
 
 /**
  * Writes a file with its mtime an hour back, so the incremental rule's "racy" guard (files
