@@ -7,7 +7,7 @@
 // of the machine's load cancel too.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { summarize } from './stats.mjs';
+import { median, summarize } from './stats.mjs';
 
 /** Waits for stdout/stderr lines of a process matching a pattern, with one listener per stream. */
 function lineWatcher(proc) {
@@ -40,6 +40,12 @@ function lineWatcher(proc) {
 }
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function threadDeltas(pairList) {
+  const names = [...new Set(pairList.flatMap((p) => [p.before, p.on, p.after].flatMap((w) => Object.keys(w.threads_us_per_req ?? {}))))];
+  const at = (w, k) => w.threads_us_per_req?.[k] ?? 0;
+  return Object.fromEntries(names.map((k) => [k, Math.round(median(pairList.map((p) => at(p.on, k) - mean([at(p.before, k), at(p.after, k)]))) * 100) / 100]));
+}
 const loadavg = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
 /**
@@ -105,6 +111,9 @@ export async function measureSameProcess({ server, measure, load, scraper, count
     on_req_per_s: Math.round(mean(windows.filter((w) => w.on).map((w) => w.req_per_s))),
     off_server_cpu_us_per_req: Math.round(mean(windows.filter((w) => !w.on).map((w) => w.server_cpu_us_per_req)) * 10) / 10,
     on_server_cpu_us_per_req: Math.round(mean(windows.filter((w) => w.on).map((w) => w.server_cpu_us_per_req)) * 10) / 10,
+    // Where the extra CPU goes, by kind of thread (MainThread: the event loop; WorkerThread: inference;
+    // libuv-worker: the log's file writes; V8Worker: GC helpers): median over pairs of on minus off, µs a request.
+    threads_us_per_req_on_minus_off: threadDeltas(pairList),
     scrapes_in_on_windows: windows.reduce((n, w) => n + (w.scrapes ?? 0), 0),
     // Every request of an "on" window (and its warm-up) is in the log, none of an "off" one; up to 16 more a load run
     // (the connections' requests still in flight when the load generator stops, answered and logged but not counted by it).
