@@ -18,7 +18,7 @@
 // First, the same-process comparison (bench/lib/toggleBench.mjs, `same_process` in the JSON): ONE
 // server with its request log at 0%, switched to 100% and back by SIGHUP in alternating windows
 // (MLWB_BENCH_PAIRS on/off pairs, 24; MLWB_BENCH_WINDOW_SECONDS, 2; MLWB_BENCH_WARMUP_SECONDS after each
-// switch, 0.5), each "on" window against its two "off" neighbours: separate processes of identical code
+// switch, 0.5; MLWB_BENCH_PROCESSES servers one after another, 1), each "on" window against its two "off" neighbours: separate processes of identical code
 // differ by ±10–15% in CPU per request, which no number of cycles above separates from a 5% cost. A
 // "log at 0%" side in the rounds checks what that design cannot see: a log at 0% against no log.
 // Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2; 0 = the same-process part only), MLWB_BENCH_CYCLES (3 per round),
@@ -55,6 +55,7 @@ const CYCLES = Number(process.env.MLWB_BENCH_CYCLES || 3);
 const PAIRS = Number(process.env.MLWB_BENCH_PAIRS ?? 24);
 const WINDOW_SECONDS = Number(process.env.MLWB_BENCH_WINDOW_SECONDS || 2);
 const WARMUP_SECONDS = Number(process.env.MLWB_BENCH_WARMUP_SECONDS || 0.5);
+const PROCESSES = Number(process.env.MLWB_BENCH_PROCESSES || 1);
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-monitor-'));
@@ -170,31 +171,53 @@ try {
   const gen = spawnSync('python3', [path.join(repo, 'test/fixtures/monitor/make_drift_model.py'), root], { encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`could not build the model (python3 with numpy, scikit-learn, skl2onnx): ${gen.stderr}`);
   const { model } = JSON.parse(gen.stdout);
-  if (PAIRS > 0) {
+  // MLWB_BENCH_PROCESSES servers in turn (1 by default), each measured the same way: the log's cost
+  // itself differs from one server process to the next, so several show that spread.
+  const sameProcess = [];
+  for (let k = 0; k < (PAIRS > 0 ? PROCESSES : 0); k++) {
     // One server, its request log at 0%, toggled to 100% and back by SIGHUP (what a user does to turn
     // monitoring on for a running deployment); the backend's scraper at its 5 s interval during "on" windows.
-    const logDir = path.join(root, 'log-same-process');
+    const logDir = path.join(root, `log-same-process-${k}`);
     const server = await startServer(model, { dir: logDir, sampleRate: 0, maxFileBytes: 512 << 20 });
     stops.push(server.stop);
     await autocannon({ url: `${server.url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 16, duration: SECONDS });
-    const scraper = startScraper(scraperModule, server.url, path.join(root, 'mlwb-same-process'), PRODUCT_SCRAPE_MS);
+    const scraper = startScraper(scraperModule, server.url, path.join(root, `mlwb-same-process-${k}`), PRODUCT_SCRAPE_MS);
     stops.push(scraper.stop);
     await scraper.ready;
     const load = async (url, seconds) =>
       (await autocannon({ url: `${url}/v2/models/churn/infer`, method: 'POST', body: payload(), connections: 16, duration: seconds })).requests.total;
-    results.same_process = await measureSameProcess({
-      server,
-      measure,
-      load,
-      scraper,
-      countLogged: () => loggedRecords(logDir),
-      pairs: PAIRS,
-      windowSeconds: WINDOW_SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
-      log,
-    });
+    sameProcess.push(
+      await measureSameProcess({
+        server,
+        measure,
+        load,
+        scraper,
+        countLogged: () => loggedRecords(logDir),
+        pairs: PAIRS,
+        windowSeconds: WINDOW_SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        log,
+      }),
+    );
     await scraper.stop();
     await server.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+  if (sameProcess.length === 1) results.same_process = sameProcess[0];
+  if (sameProcess.length > 1) {
+    // Each process's medians, and every pair of every process pooled.
+    const pooled = (k) =>
+      summarize(
+        sameProcess.flatMap((r) => r.pair_costs_pct[k]),
+        1,
+      );
+    results.same_process = {
+      processes: sameProcess.length,
+      throughput_cost_pct: pooled('throughput'),
+      server_cpu_cost_pct: pooled('server_cpu'),
+      main_thread_cpu_cost_pct: pooled('main_thread'),
+      per_process: sameProcess,
+    };
   }
   const pairs = [];
   for (let i = 0; i < ROUNDS; i++) {

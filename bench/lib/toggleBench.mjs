@@ -93,20 +93,23 @@ export async function measureSameProcess({ server, measure, load, scraper, count
   // The monitor bench's definitions: throughput cost 1 - on/off, CPU cost 1 - off/on (the share of the
   // "on" CPU per request that the log adds), "off" being the mean of the pair's two neighbours.
   const ratio = (k, onOverOff) => pairList.map((p) => (onOverOff ? p.on[k] / mean([p.before[k], p.after[k]]) : mean([p.before[k], p.after[k]]) / p.on[k]));
-  const costPct = (rs) =>
-    summarize(
-      rs.map((r) => (1 - r) * 100),
-      1,
-    );
+  const costs = (k, onOverOff) => ratio(k, onOverOff).map((r) => (1 - r) * 100);
+  const pairCosts = {
+    throughput: costs('req_per_s', true),
+    server_cpu: costs('server_cpu_us_per_req', false),
+    main_thread: costs('main_thread_us_per_req', false),
+  };
   const logged = countLogged();
   return {
     method: `${pairs} pairs of ${windowSeconds} s windows, ${warmupSeconds} s warm-up after each SIGHUP toggle, on vs the mean of its two neighbouring off windows`,
     loadavg_before: load0,
     loadavg_after: loadavg(),
     // Throughput lost with the log on, in % (median over pairs, quartiles, bootstrap 95% CI of the median).
-    throughput_cost_pct: costPct(ratio('req_per_s', true)),
-    server_cpu_cost_pct: costPct(ratio('server_cpu_us_per_req', false)),
-    main_thread_cpu_cost_pct: costPct(ratio('main_thread_us_per_req', false)),
+    throughput_cost_pct: summarize(pairCosts.throughput, 1),
+    server_cpu_cost_pct: summarize(pairCosts.server_cpu, 1),
+    main_thread_cpu_cost_pct: summarize(pairCosts.main_thread, 1),
+    // Each pair's cost in %, for pooling the pairs of several processes.
+    pair_costs_pct: Object.fromEntries(Object.entries(pairCosts).map(([k, v]) => [k, v.map((x) => Math.round(x * 10) / 10)])),
     off_req_per_s: Math.round(mean(windows.filter((w) => !w.on).map((w) => w.req_per_s))),
     on_req_per_s: Math.round(mean(windows.filter((w) => w.on).map((w) => w.req_per_s))),
     off_server_cpu_us_per_req: Math.round(mean(windows.filter((w) => !w.on).map((w) => w.server_cpu_us_per_req)) * 10) / 10,
