@@ -66,7 +66,8 @@ const logCostPerRecord = (from = build) => logMicro(from, root, payload());
 async function startServer(model, requestLog, from = build) {
   const cfg = path.join(root, `server-${Date.now()}.json`);
   fs.writeFileSync(cfg, JSON.stringify({ port: 0, models: [{ name: 'churn', version: '1', path: model }], ...(requestLog ? { requestLog } : {}) }));
-  const proc = spawn(process.execPath, [path.join(from, 'dist/server.js'), '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // --exit-with-stdin: a bench that dies without its finally (out of heap once) takes its servers with it.
+  const proc = spawn(process.execPath, [path.join(from, 'dist/server.js'), '--config', cfg, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
   return { url, proc, config: cfg, stop: () => stopProc(proc) };
 }
