@@ -4,10 +4,13 @@
 // --exit-with-stdin: drain and exit when stdin closes, so a server a parent process started (the
 // backend's Try It servers) never outlives that parent, even one that was killed.
 // Prints "mlwb-server listening on <url>" on stdout once every model is loaded and the port is bound.
+// SIGHUP re-reads the config file (src/server/configReload.ts): the request log's sample rate changes
+// live, other changes are reported as needing a restart. Windows has no SIGHUP, so no reload there.
 import { isMainThread } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import { LOOPBACK_HOSTS, parseServerConfig, type ServerConfig } from './config';
 import { ModelServer } from './modelServer';
+import { ConfigReloader } from './configReload';
 import { runSessionWorker } from './sessionWorker';
 import { PROBE_FLAG, probeModelLoad, runLoadProbe } from './loadProbe';
 
@@ -19,7 +22,12 @@ function flag(args: string[], name: string): string | undefined {
 function loadConfig(args: string[]): ServerConfig {
   const file = flag(args, '--config');
   if (!file) throw new Error('usage: server.js --config <server.json> [--host H] [--port P] [--token T]');
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const host = flag(args, '--host');
   const port = flag(args, '--port');
   const token = flag(args, '--token') ?? process.env.MLWB_SERVER_TOKEN;
@@ -64,6 +72,15 @@ export async function serveFromArgs(args: string[], workerScript: string): Promi
       },
     );
   };
+  const reloader = new ConfigReloader(() => loadConfig(args), config, server, {
+    info: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${line}\n`),
+  });
+  // Not on Windows: Node emits SIGHUP there when the console window closes, which is no request to reload.
+  if (process.platform !== 'win32')
+    process.on('SIGHUP', () => {
+      if (!stopping) reloader.reload();
+    });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   if (args.includes('--exit-with-stdin')) {

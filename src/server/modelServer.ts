@@ -81,6 +81,13 @@ export class ModelServer {
     return `http://${host}:${a.port}`;
   }
 
+  /** A config reload's one live change (src/server/configReload.ts); false when there is no request log to change. */
+  setRequestLogSampleRate(rate: number): boolean {
+    if (!this.log) return false;
+    this.log.sampleRate = rate;
+    return true;
+  }
+
   runnersList(): ModelRunner[] {
     return [...this.runners.values()].flat();
   }

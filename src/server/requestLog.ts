@@ -89,11 +89,14 @@ export class RequestLog {
   private readonly labels = new Map<string, Label>();
   private readonly file: string;
   private closing: Promise<void> | undefined;
+  /** The live sample rate: starts at the config's, changed by a config reload (SIGHUP) without a restart. */
+  private rate: number;
 
   constructor(
     private readonly cfg: RequestLogConfig & { dir: string },
     private readonly random: () => number = Math.random,
   ) {
+    this.rate = cfg.sampleRate;
     fs.mkdirSync(cfg.dir, { recursive: true });
     this.file = path.join(cfg.dir, 'requests.bin');
     const existing = fileStart(this.file);
@@ -103,9 +106,22 @@ export class RequestLog {
     if (existing === 'other') this.ops.push('rotate'); // not a log of this format: moved aside, not appended to
   }
 
-  /** Decides whether this request is sampled; callers skip building the record when not. */
+  /**
+   * Decides whether this request is sampled; callers skip building the record when not. At rate 0
+   * this one comparison is all a request costs the log: no random draw, no record, no timer.
+   */
   sample(): boolean {
-    return this.cfg.sampleRate > 0 && this.random() < this.cfg.sampleRate;
+    return this.rate > 0 && this.random() < this.rate;
+  }
+
+  get sampleRate(): number {
+    return this.rate;
+  }
+
+  /** Changes the fraction sampled from the next request on; records already written stay. */
+  set sampleRate(rate: number) {
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`sample rate must be in [0, 1], got ${rate}`);
+    this.rate = rate;
   }
 
   /** Appends one record: a frame of fixed fields and raw bytes, written with the next batch. */

@@ -20,6 +20,8 @@ export function makeTestModels(dir: string): ModelManifest | undefined {
 
 export interface RunningServer {
   url: string;
+  /** The config file it was started with (a test can rewrite it and send SIGHUP). */
+  configFile: string;
   proc: ChildProcess;
   stdout: () => string;
   stderr: () => string;
@@ -52,6 +54,7 @@ export async function startModelServer(config: Record<string, unknown>, dir: str
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return {
     url,
+    configFile: file,
     proc,
     stdout: () => out,
     stderr: () => err,

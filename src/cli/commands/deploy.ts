@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { deploymentJson, type DeploymentRecord } from '../../core/deploy/deployment';
 import { DeploymentManager } from '../../core/deploy/manager';
 import { workspaceTargets } from '../../core/deploy/targets';
+import { setLocalSampleRate } from '../../core/deploy/targets/local';
 import { MlwbError } from '../../core/errors';
 import { formatDuration } from '../../shared/format';
 import { type CliContext, findPaths } from '../context';
@@ -104,6 +105,23 @@ export function deployCommands(ctx: CliContext, out: Output): Command[] {
         process.off('SIGINT', onSig);
         process.off('SIGTERM', onSig);
       }
+    });
+
+  deployments
+    .command('sample-rate <id> <rate>')
+    .description("change a running local deployment's request-log sample rate (0..1) without a restart (the server reloads its config on SIGHUP)")
+    .action(async (id: string, rate: string) => {
+      const m = requireManager(ctx);
+      const rec = m.get(id);
+      if (rec.target !== 'local')
+        throw new MlwbError(
+          `${id} runs on the ${rec.target} target; only local deployments change their sample rate live. Redeploy with -o sampleRate=${rate}.`,
+          'INVALID_ARGUMENT',
+        );
+      const value = Number(rate);
+      if (rate.trim() === '' || !Number.isFinite(value))
+        throw new MlwbError(`The sample rate must be a number from 0 to 1, not "${rate}".`, 'INVALID_ARGUMENT');
+      out.line(await setLocalSampleRate(m.mlwbRoot, rec, value));
     });
 
   const undeploy = new Command('undeploy')

@@ -119,8 +119,13 @@ async function runServer(ctx: CliContext, config: object, token: string | undefi
     };
     const onTerm = forward('SIGTERM');
     const onInt = forward('SIGINT');
+    // A closed terminal hangs up the whole foreground group: the server takes its SIGHUP as "reload the
+    // config" (unchanged here), so this process, whose default on SIGHUP was to die and leave it
+    // orphaned, stops it instead, as a closed terminal did before the server reloaded on SIGHUP.
+    const onHup = forward('SIGTERM');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    if (process.platform !== 'win32') process.on('SIGHUP', onHup);
     try {
       return await new Promise<number>((resolve, reject) => {
         child.once('error', reject);
@@ -135,6 +140,7 @@ async function runServer(ctx: CliContext, config: object, token: string | undefi
     } finally {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
     }
   } catch (e) {
     out.error(`mlwb serve: ${(e as Error).message}`);

@@ -155,3 +155,52 @@ export function localTarget(options: LocalTargetOptions = {}): DeployTarget {
     },
   };
 }
+
+/**
+ * Changes a running local deployment's request-log sample rate without a restart: rewrites its
+ * `server.json` and sends the server SIGHUP, which re-reads it (docs/server.md, "Changing the sample
+ * rate without a restart"). Resolves with the server's answer from `server.log`
+ * (`config reloaded: requestLog.sampleRate 0.1 -> 1`); a refusal or no answer is an error.
+ */
+export async function setLocalSampleRate(mlwbRoot: string, rec: DeploymentRecord, rate: number, timeoutMs = 10_000): Promise<string> {
+  if (!(rate >= 0 && rate <= 1)) throw new MlwbError(`The sample rate must be a number from 0 to 1, not ${rate}.`, 'INVALID_ARGUMENT');
+  if (process.platform === 'win32')
+    throw new MlwbError(`Windows has no SIGHUP to reload a running server with: redeploy with -o sampleRate=${rate}.`, 'INVALID_ARGUMENT');
+  const files = localFiles(mlwbRoot, rec.id);
+  const pid = pidOf(rec, files);
+  if (!isOurProcess(pid, files.config)) throw new MlwbError(`${rec.id} is not running: deploy it again with -o sampleRate=${rate}.`, 'INVALID_ARGUMENT');
+  const config = JSON.parse(fs.readFileSync(files.config, 'utf8')) as { requestLog?: Record<string, unknown> };
+  config.requestLog = { ...config.requestLog, sampleRate: rate };
+  fs.writeFileSync(files.config, JSON.stringify(config, null, 2));
+  const from = fs.existsSync(files.log) ? fs.statSync(files.log).size : 0;
+  process.kill(pid, 'SIGHUP');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = reloadAnswer(files.log, from);
+    if (answer?.startsWith('config reloaded:')) return answer;
+    if (answer) throw new MlwbError(`The server did not take the new sample rate: ${answer}`, 'INVALID_ARGUMENT');
+    if (Date.now() > deadline) throw new MlwbError(`The server did not answer the reload within ${timeoutMs / 1000} s; see ${files.log}.`, 'INVALID_ARGUMENT');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The server's reload lines written to its log after byte `from`: the final answer (with any "needs a restart" lines before it), or undefined. */
+function reloadAnswer(log: string, from: number): string | undefined {
+  let text: string;
+  try {
+    const fd = fs.openSync(log, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - from));
+      fs.readSync(fd, buf, 0, buf.length, from);
+      text = buf.toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n').filter((l) => l.startsWith('config reload'));
+  const last = lines.findIndex((l) => l.startsWith('config reloaded:') || l.startsWith('config reload failed'));
+  return last < 0 ? undefined : lines.slice(0, last + 1).join('\n');
+}
