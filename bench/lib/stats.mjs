@@ -1,6 +1,8 @@
 // Summaries of per-pair ratios for the benchmarks: median, quartiles, and a bootstrap confidence
 // interval of the median (resampling the pairs), so a reported cost comes with how well it is known.
 
+import { prng } from '../../scripts/lib/prng.mjs';
+
 export function quantile(xs, q) {
   const v = [...xs].sort((a, b) => a - b);
   if (!v.length) return NaN;
@@ -12,22 +14,11 @@ export function quantile(xs, q) {
 
 export const median = (xs) => quantile(xs, 0.5);
 
-/** A seeded generator (mulberry32), so a run's interval can be recomputed from its printed ratios. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Percentile bootstrap interval (default 95%) of the median of `xs`, from `resamples` resamples with replacement. */
 export function bootstrapMedianCi(xs, { level = 0.95, resamples = 4000, seed = 1 } = {}) {
   if (xs.length < 2) return [NaN, NaN];
-  const rand = seeded(seed);
+  // Seeded, so a run's interval can be recomputed from its printed ratios.
+  const rand = prng(seed);
   const medians = [];
   for (let r = 0; r < resamples; r++) {
     const s = [];
