@@ -226,8 +226,17 @@ function showProfile(p: ProfileData): void {
 
 // ---- drift ----------------------------------------------------------------------------------
 
-/** The drift table's columns of figures (#, score, PSI, KS D, JS distance, missing). */
-const NUMERIC_DRIFT_COLUMNS = new Set([0, 3, 4, 5, 6, 7]);
+/** The drift table's headings, and whether each column holds figures (right-aligned, heading too). */
+const DRIFT_COLUMNS: readonly (readonly [string, boolean])[] = [
+  ['#', true],
+  ['column', false],
+  ['type', false],
+  ['score', true],
+  ['PSI', true],
+  ['KS D', true],
+  ['JS distance', true],
+  ['missing', true],
+];
 
 function showDrift(d: DriftData, labels: PairLabels, path: string): void {
   resetTable();
@@ -257,9 +266,7 @@ function showDrift(d: DriftData, labels: PairLabels, path: string): void {
         'tr',
         null,
         // A numeric column's heading sits over its right-aligned figures.
-        ...['#', 'column', 'type', 'score', 'PSI', 'KS D', 'JS distance', 'missing'].map((t, i) =>
-          h('th', NUMERIC_DRIFT_COLUMNS.has(i) ? { class: 'num' } : null, t),
-        ),
+        ...DRIFT_COLUMNS.map(([t, numeric]) => h('th', numeric ? { class: 'num' } : null, t)),
       ),
     ),
     h('tbody', null, ...rows),

@@ -54,6 +54,9 @@ export function seriesLines(r: MonitorReport): { traffic: Line[]; latency: Line[
   };
 }
 
+/** Room after the report's time, as a share of the window (see windowRange). */
+const RIGHT_ROOM = 0.02;
+
 /**
  * The time axis of every chart: the whole window, ending when the report was made, plus a little
  * room (RIGHT_ROOM of the window) after it. Fitting the axis to the data instead turns a first
@@ -67,8 +70,6 @@ export function windowRange(r: MonitorReport): [number, number] {
   const span = WINDOWS[r.window];
   return [end - span, end + span * RIGHT_ROOM];
 }
-
-export const RIGHT_ROOM = 0.02;
 
 /** One line per predicted value (the 8 most frequent), share of predictions per time bin. */
 export function predictionLines(r: MonitorReport): Line[] {
