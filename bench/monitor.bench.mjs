@@ -24,6 +24,7 @@
 // Knobs: MLWB_BENCH_SECONDS (4 per measurement), MLWB_BENCH_ROUNDS (2; 0 = the same-process part only), MLWB_BENCH_CYCLES (3 per round),
 // MLWB_BENCH_BUILD (measure another build: a folder with its dist/ and out/), MLWB_BENCH_COMPARE (a
 // build whose monitoring-on server joins every cycle as a fourth side, e.g. the code before a change).
+// MLWB_BENCH_SERVER_FLAGS: Node/V8 flags for the measured servers, space-separated (e.g. --single-threaded-gc).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -56,6 +57,8 @@ const PAIRS = Number(process.env.MLWB_BENCH_PAIRS ?? 24);
 const WINDOW_SECONDS = Number(process.env.MLWB_BENCH_WINDOW_SECONDS || 2);
 const WARMUP_SECONDS = Number(process.env.MLWB_BENCH_WARMUP_SECONDS || 0.5);
 const PROCESSES = Number(process.env.MLWB_BENCH_PROCESSES || 1);
+/** Extra Node/V8 flags for the measured servers (e.g. a GC setting), space-separated. */
+const SERVER_FLAGS = (process.env.MLWB_BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
 const log = (m) => process.stderr.write(`[bench] ${m}\n`);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlwb-bench-monitor-'));
@@ -67,7 +70,9 @@ async function startServer(model, requestLog, from = build) {
   const cfg = path.join(root, `server-${Date.now()}.json`);
   fs.writeFileSync(cfg, JSON.stringify({ port: 0, models: [{ name: 'churn', version: '1', path: model }], ...(requestLog ? { requestLog } : {}) }));
   // --exit-with-stdin: a bench that dies without its finally (out of heap once) takes its servers with it.
-  const proc = spawn(process.execPath, [path.join(from, 'dist/server.js'), '--config', cfg, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...SERVER_FLAGS, path.join(from, 'dist/server.js'), '--config', cfg, '--exit-with-stdin'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const url = await waitFor(proc, /listening on (http:\/\/\S+)/, 60_000);
   return { url, proc, config: cfg, stop: () => stopProc(proc) };
 }
