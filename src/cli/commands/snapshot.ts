@@ -35,6 +35,8 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
           createSnapshot(db, paths, path.resolve(ctx.cwd, target), {
             name: opts.name,
             metadataOnly: opts.metadataOnly,
+            // This process does nothing else meanwhile: its thread hashes too (one worker fewer to boot).
+            hashOnThisThread: true,
             signal,
             onProgress: progressPrinter(out),
           }),

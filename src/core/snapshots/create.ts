@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
@@ -20,6 +21,11 @@ export interface CreateSnapshotOptions {
   onProgress?: ProgressCallback;
   /** Defaults to a worker pool when there is enough to hash, else hashing in this thread. */
   hasher?: Hasher;
+  /**
+   * The default worker pool also hashes on this thread, with one worker fewer (see
+   * WorkerHasherOptions.mainThread): for the CLI, not for a process that must stay responsive.
+   */
+  hashOnThisThread?: boolean;
   /** For lineage: when the content equals a snapshot of the same dataset, return that one. */
   reuseIfUnchanged?: boolean;
   now?: () => number;
@@ -121,7 +127,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   let session: HashSession | undefined = hasher?.start(job, callbacks, options.signal);
   let queuedBytes = 0;
   const toPool = (): void => {
-    hasher = new WorkerHasher();
+    hasher = options.hashOnThisThread ? new WorkerHasher(Math.max(1, os.availableParallelism() - 1), { mainThread: true }) : new WorkerHasher();
     session = hasher.start(job, callbacks, options.signal);
     for (const it of items) session.add(it);
   };
