@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findWorkspaceDir, workspacePaths, type WorkspacePaths } from '../core/workspace';
+import type { WorkspacePaths } from '../core/workspace';
+import { type CliContext, findPaths } from './cliPaths';
 import { openStore, type Db } from '../core/store/database';
 import { catchUpWorkspace } from '../core/ingest/catchUp';
 import { sweepDeadRuns } from '../core/ingest/liveness';
@@ -10,15 +11,7 @@ import { sweepDeadRuns } from '../core/ingest/liveness';
  * a `.mlwb/` folder (a folder without one simply has nothing to list), and where one exists it
  * first catches the store up with the run event logs, so the CLI is current without VS Code.
  */
-export interface CliContext {
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-export function findPaths(ctx: CliContext): WorkspacePaths | undefined {
-  const dir = findWorkspaceDir(ctx.cwd, ctx.env);
-  return dir ? workspacePaths(dir) : undefined;
-}
+export { type CliContext, findPaths } from './cliPaths';
 
 /**
  * Why a read found nothing to read, for plain-text output: no `.mlwb/` here or above (or

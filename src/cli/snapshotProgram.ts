@@ -1,4 +1,4 @@
-import { type CliContext } from './context';
+import { type CliContext } from './cliPaths';
 import { type Output, consoleOutput } from './output';
 import { snapshotCommand } from './commands/snapshot';
 import { rootCommand, runProgram } from './run';

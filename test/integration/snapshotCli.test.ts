@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,5 +41,38 @@ describe('mlwb snapshot as a process', () => {
     const second = JSON.parse(mlwb('snapshot', 'create', 'data', '--json')) as { id: string; stats: { hashed_files: number; reused_files: number } };
     assert.deepEqual([second.stats.hashed_files, second.stats.reused_files], [1, 119]);
     assert.deepEqual(JSON.parse(mlwb('snapshot', 'diff', first.id, second.id, '--json')), { added: [], removed: [], modified: ['f000.bin'] });
+  });
+
+  it('stops at Ctrl-C while its own thread hashes: nothing recorded, no temp file left', async function () {
+    this.timeout(30_000);
+    fs.mkdirSync(path.join(tmp.dir, '.mlwb'));
+    const data = path.join(tmp.dir, 'data');
+    fs.mkdirSync(data);
+    // 256 MiB in 1 MiB files: far more than the time to see the first stored object and signal.
+    const block = crypto.randomBytes(1 << 20);
+    for (let i = 0; i < 256; i++) fs.writeFileSync(path.join(data, `f${i}.bin`), Buffer.concat([Buffer.from(`${i}`), block]));
+    const child = spawn(process.execPath, [distFile('cli.js'), 'snapshot', 'create', 'data', '--json'], {
+      cwd: tmp.dir,
+      env: { ...process.env, MLWB_DIR: '' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Signal once the first objects are stored: the hashing is under way.
+    const objects = path.join(tmp.dir, '.mlwb', 'objects');
+    const started = Date.now();
+    const storing = () => fs.existsSync(objects) && fs.readdirSync(objects, { withFileTypes: true }).some((e) => e.isDirectory() && e.name !== 'tmp');
+    while (!storing()) {
+      assert.ok(Date.now() - started < 20_000, 'the snapshot stored no object within 20 s');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.equal(code, 1, `exit code 1 (failure), stderr: ${stderr}`);
+    assert.match(stderr, /Cancelled; nothing was recorded/);
+    const stored = fs.readdirSync(objects).filter((n) => n !== 'tmp').length;
+    assert.ok(stored < 256, `cancelled before the end (${stored} object folders)`);
+    assert.deepEqual(fs.readdirSync(path.join(objects, 'tmp')), [], 'no temp file left');
+    assert.deepEqual(JSON.parse(mlwb('snapshot', 'list', '--json')), []);
   });
 });

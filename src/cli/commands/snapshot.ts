@@ -6,15 +6,20 @@ import { openStore, type Db } from '../../core/store/database';
 import { ensureWorkspace, resolveWorkspaceDirForWrite, type WorkspacePaths } from '../../core/workspace';
 import { createSnapshot } from '../../core/snapshots/create';
 import { datasetName } from '../../core/snapshots/dataset';
-import { diffSnapshots } from '../../core/snapshots/diff';
-import { listRunsUsingSnapshot } from '../../core/snapshots/lineage';
 import { loadManifest } from '../../core/snapshots/manifest';
 import type { Snapshot, SnapshotProgress } from '../../core/snapshots/model';
-import { restoreSnapshot } from '../../core/snapshots/restore';
 import { listSnapshots, resolveSnapshot } from '../../core/snapshots/store';
-import { type CliContext, findPaths } from '../context';
+import { type CliContext, findPaths } from '../cliPaths';
 import { type Output, consoleOutput, formatTable } from '../output';
 import { formatBytes } from '../../shared/format';
+
+// diff (with the table readers), restore and lineage load when their command runs: `snapshot
+// create` is timed against OpenSSL, and its start-up loaded them for nothing.
+const lazy = {
+  diff: () => import('../../core/snapshots/diff'),
+  restore: () => import('../../core/snapshots/restore'),
+  lineage: () => import('../../core/snapshots/lineage'),
+};
 
 export function snapshotCommand(ctx: CliContext, out: Output): Command {
   const cmd = new Command('snapshot').description('content-addressed snapshots of data files and folders');
@@ -35,6 +40,8 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
           createSnapshot(db, paths, path.resolve(ctx.cwd, target), {
             name: opts.name,
             metadataOnly: opts.metadataOnly,
+            // This process does nothing else meanwhile: its thread hashes too (one worker fewer to boot).
+            hashOnThisThread: true,
             signal,
             onProgress: progressPrinter(out),
           }),
@@ -80,7 +87,7 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
       await withExisting(ctx, async (db, paths) => {
         const s = resolveSnapshot(db, ref);
         const files = loadManifest(paths.objectsDir, s.manifest).entries;
-        const runs = listRunsUsingSnapshot(db, s.id);
+        const runs = (await lazy.lineage()).listRunsUsingSnapshot(db, s.id);
         if (opts.json) return out.json({ snapshot: s, files, runs });
         out.line(`${s.id} — ${s.dataset}${s.name ? ` (${s.name})` : ''} — ${s.created_at} — ${s.file_count} files, ${formatBytes(s.total_bytes)} ${flags(s)}`);
         for (const f of files)
@@ -96,7 +103,7 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
     .option('--json', 'print {added, removed, modified} as JSON (paths relative to the snapshot root)')
     .action(async (a: string, b: string, opts: { json?: boolean }) => {
       await withExisting(ctx, async (db, paths) => {
-        const d = await diffSnapshots(db, paths, a, b, { tabular: !opts.json });
+        const d = await (await lazy.diff()).diffSnapshots(db, paths, a, b, { tabular: !opts.json });
         if (opts.json) return out.json({ added: d.added, removed: d.removed, modified: d.modified });
         if (d.files.length === 0) return out.line(`No differences between ${d.a} and ${d.b}.`);
         const size = (n: number | null) => (n === null ? '' : formatBytes(n));
@@ -125,6 +132,7 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
     .option('--json', 'print the result as JSON')
     .action(async (ref: string, opts: { to?: string; force?: boolean; json?: boolean }) => {
       await withExisting(ctx, async (db, paths) => {
+        const { restoreSnapshot } = await lazy.restore();
         const r = await cancellable((signal) =>
           restoreSnapshot(db, paths, ref, { to: opts.to !== undefined ? path.resolve(ctx.cwd, opts.to) : undefined, force: opts.force, signal }),
         );

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
@@ -20,6 +21,11 @@ export interface CreateSnapshotOptions {
   onProgress?: ProgressCallback;
   /** Defaults to a worker pool when there is enough to hash, else hashing in this thread. */
   hasher?: Hasher;
+  /**
+   * The default worker pool also hashes on this thread, with one worker fewer (see
+   * WorkerHasherOptions.mainThread): for the CLI, not for a process that must stay responsive.
+   */
+  hashOnThisThread?: boolean;
   /** For lineage: when the content equals a snapshot of the same dataset, return that one. */
   reuseIfUnchanged?: boolean;
   now?: () => number;
@@ -121,7 +127,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   let session: HashSession | undefined = hasher?.start(job, callbacks, options.signal);
   let queuedBytes = 0;
   const toPool = (): void => {
-    hasher = new WorkerHasher();
+    hasher = options.hashOnThisThread ? new WorkerHasher(Math.max(1, os.availableParallelism() - 1), { mainThread: true }) : new WorkerHasher();
     session = hasher.start(job, callbacks, options.signal);
     for (const it of items) session.add(it);
   };
@@ -183,7 +189,10 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
     throw e;
   }
   issues.push(...walk.issues);
-  if (owned) await hasher?.close();
+  // The threads exit on their own cores while the result is stored (awaiting their exit first kept
+  // this thread waiting about 8 ms). Their exit is awaited before returning; on a throw below they
+  // still stop, unawaited.
+  const closing = owned ? hasher?.close() : undefined;
   throwIfAborted(options.signal);
   progress({ phase: 'store', files_done: filesDone, files_total: walk.files.length, bytes_done: bytesDone, bytes_total: bytesTotal }, true);
 
@@ -199,7 +208,10 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   const statsOut = { hashed_files: toHash.length, hashed_bytes: hashedBytes, reused_files: reusedFiles, stored_objects: storedObjects };
   if (options.reuseIfUnchanged && !partial) {
     const same = findSnapshotByContent(db, dataset, contentHash);
-    if (same && (storeContent ? !same.metadata_only : true)) return { snapshot: same, reused: true, stats: statsOut };
+    if (same && (storeContent ? !same.metadata_only : true)) {
+      await closing;
+      return { snapshot: same, reused: true, stats: statsOut };
+    }
   }
   const manifest = writeManifest(paths.objectsDir, { version: 1, kind: walk.kind, entries: kept });
   const snapshot: Snapshot = {
@@ -218,6 +230,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   };
   insertSnapshot(db, snapshot, kept);
   writeSnapshotRecord(paths, snapshot);
+  await closing;
   return { snapshot, reused: false, stats: statsOut };
 }
 

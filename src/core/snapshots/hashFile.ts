@@ -187,3 +187,65 @@ export function hashFileSync(
     while (off < data.length) off += f.writeSync(target, data, off, data.length - off);
   }
 }
+
+/** What every file of one snapshot shares: where objects go (null: metadata-only) and buffer sizes. */
+export type HashJob = Omit<HashRequest, 'file' | 'tmp'>;
+
+/** Main thread → hashing thread: a batch of files sharing one job. */
+export interface BatchMessage {
+  id: number;
+  job: HashJob;
+  files: string[];
+  /** Temp names, parallel to files; omitted when nothing is stored. */
+  tmps?: string[];
+}
+
+/** Hashing thread → main thread: progress of a large file, or the batch's outcomes (in order). */
+export interface ReplyMessage {
+  id: number;
+  bytes: number;
+  outcomes?: HashOutcome[];
+}
+
+/**
+ * Hashes one batch and posts its replies: the body of a worker thread, and of the main thread
+ * when it hashes too. Self-contained like hashFileSync (its source text is shipped to the
+ * workers), so hashFileSync comes in as a parameter.
+ */
+export function hashBatchSync(
+  fs: HashFs,
+  crypto: typeof import('node:crypto'),
+  hashFile: typeof hashFileSync,
+  m: BatchMessage,
+  post: (reply: ReplyMessage) => void,
+  /** A read buffer of at least m.job.bufSize bytes. */
+  scratch: Buffer,
+): void {
+  // Bytes read are reported only every job.reportEvery bytes (a large file's progress); the rest
+  // goes with the batch's outcomes, so a batch of small files costs one message back.
+  let held = 0;
+  const report = (bytes: number): void => {
+    held += bytes;
+    if (m.job.reportEvery > 0 && held >= m.job.reportEvery) {
+      post({ id: m.id, bytes: held });
+      held = 0;
+    }
+  };
+  const outcomes: HashOutcome[] = new Array<HashOutcome>(m.files.length);
+  for (let i = 0; i < m.files.length; i++) {
+    const req: HashRequest = {
+      file: m.files[i]!,
+      tmp: m.tmps ? m.tmps[i]! : '',
+      objectsDir: m.job.objectsDir,
+      tmpDir: m.job.tmpDir,
+      bufSize: m.job.bufSize,
+      reportEvery: m.job.reportEvery,
+    };
+    try {
+      outcomes[i] = hashFile(fs, crypto, req, report, scratch);
+    } catch (e) {
+      outcomes[i] = { ok: false, kind: 'unreadable', message: String((e as Error | undefined)?.message ?? e) };
+    }
+  }
+  post({ id: m.id, bytes: held, outcomes });
+}

@@ -2,13 +2,11 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type HashFs, type HashOutcome, type HashRequest, hashFileSync } from './hashFile';
+import { type BatchMessage, type HashFs, type HashJob, type HashOutcome, type HashRequest, type ReplyMessage, hashBatchSync, hashFileSync } from './hashFile';
 import { abortError } from './model';
 
-/** What every file of one snapshot shares: where objects go (null: metadata-only) and buffer sizes. */
-export type HashJob = Omit<HashRequest, 'file' | 'tmp'>;
+export type { HashJob } from './hashFile';
 
-/** One file to hash: its path, its size from the walk (to size batches) and its temp name ('' when not storing). */
 export interface HashItem {
   file: string;
   size: number;
@@ -79,50 +77,16 @@ export class InlineHasher implements Hasher {
   async close(): Promise<void> {}
 }
 
-/** Main thread → hashing thread: a batch of files sharing one job. */
-interface BatchMessage {
-  id: number;
-  job: HashJob;
-  files: string[];
-  /** Temp names, parallel to files; omitted when nothing is stored. */
-  tmps?: string[];
-}
-
-/** Hashing thread → main thread: progress of a large file, or the batch's outcomes (in order). */
-interface ReplyMessage {
-  id: number;
-  bytes: number;
-  outcomes?: HashOutcome[];
-}
-
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
 const hashFileSync = ${hashFileSync.toString()};
+const hashBatchSync = ${hashBatchSync.toString()};
 let scratch = Buffer.alloc(0);
 parentPort.on('message', (m) => {
   if (scratch.length < m.job.bufSize) scratch = Buffer.allocUnsafe(m.job.bufSize);
-  // Bytes read are reported only every job.reportEvery bytes (a large file's progress); the rest
-  // goes with the batch's outcomes, so a batch of small files costs one message back.
-  let held = 0;
-  const report = (bytes) => {
-    held += bytes;
-    if (m.job.reportEvery > 0 && held >= m.job.reportEvery) {
-      parentPort.postMessage({ id: m.id, bytes: held });
-      held = 0;
-    }
-  };
-  const outcomes = new Array(m.files.length);
-  for (let i = 0; i < m.files.length; i++) {
-    const req = { file: m.files[i], tmp: m.tmps ? m.tmps[i] : '', objectsDir: m.job.objectsDir, tmpDir: m.job.tmpDir, bufSize: m.job.bufSize, reportEvery: m.job.reportEvery };
-    try {
-      outcomes[i] = hashFileSync(fs, crypto, req, report, scratch);
-    } catch (e) {
-      outcomes[i] = { ok: false, kind: 'unreadable', message: String((e && e.message) || e) };
-    }
-  }
-  parentPort.postMessage({ id: m.id, bytes: held, outcomes });
+  hashBatchSync(fs, crypto, hashFileSync, m, (r) => parentPort.postMessage(r), scratch);
 });
 `;
 
@@ -133,9 +97,23 @@ const BATCH_FILES = 256;
 /** Batches queued per thread: the next one waits in the thread's queue, so no round trip leaves it idle. */
 const BATCHES_PER_THREAD = 2;
 
+/** This thread takes no file larger than this, so a cancel or a worker's reply waits for at most one such file. */
+const MAIN_MAX_FILE = 16 << 20;
+
 interface Slot {
-  worker: Worker;
+  /** null: this thread (WorkerHasherOptions.mainThread). */
+  worker: Worker | null;
   inFlight: number;
+}
+
+export interface WorkerHasherOptions {
+  /**
+   * Hash on this thread too, one batch at a time between events. For a process whose thread has
+   * nothing else to do while the workers hash (the CLI): it starts on the first files at once,
+   * while the workers' isolates still boot (about 30 ms each), and with one worker fewer than
+   * cores it saves booting one. Not for a process that must stay responsive (the backend).
+   */
+  readonly mainThread?: boolean;
 }
 
 interface Batch {
@@ -172,8 +150,21 @@ export class WorkerHasher implements Hasher {
   private run: Run | undefined;
   private nextId = 0;
   private closed = false;
+  /** This thread as a hashing slot, its batches waiting for their turn, and its read buffer. */
+  private readonly main: Slot | undefined;
+  private readonly mainQueue: BatchMessage[] = [];
+  private pumping = false;
+  private scratch = Buffer.alloc(0);
+  /** Files hashed on this thread so far (tests and benchmarks: how the work was shared). */
+  filesHashedHere = 0;
 
-  constructor(readonly threads = Math.max(1, os.availableParallelism())) {}
+  /** `threads` worker threads (default: one per core), plus this thread when options.mainThread. */
+  constructor(
+    readonly threads = Math.max(1, os.availableParallelism()),
+    options: WorkerHasherOptions = {},
+  ) {
+    if (options.mainThread) this.main = { worker: null, inFlight: 0 };
+  }
 
   start(job: HashJob, cb: HashCallbacks, signal?: AbortSignal): HashSession {
     if (this.run) throw new Error('hasher busy');
@@ -223,7 +214,7 @@ export class WorkerHasher implements Hasher {
   async close(): Promise<void> {
     this.closed = true;
     this.fail(new Error('hasher closed'));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => s.worker!.terminate()));
     this.slots.length = 0;
   }
 
@@ -233,15 +224,17 @@ export class WorkerHasher implements Hasher {
     if (!run || run.failed) return;
     for (;;) {
       if (run.next >= run.items.length) return;
-      const slot = this.pickSlot();
+      const slot = this.pickSlot(run.items[run.next]!.size);
       if (!slot) return;
       // Once every file is known, batches shrink toward the end so the last ones are spread over
       // every thread. While the walk still adds files, a thread with room gets what is queued.
-      const cap = run.ended ? Math.max(1, Math.min(BATCH_BYTES, run.queuedBytes / (this.threads * BATCHES_PER_THREAD))) : BATCH_BYTES;
+      const hashing = this.threads + (this.main ? 1 : 0);
+      const cap = run.ended ? Math.max(1, Math.min(BATCH_BYTES, run.queuedBytes / (hashing * BATCHES_PER_THREAD))) : BATCH_BYTES;
+      const limit = slot === this.main ? MAIN_MAX_FILE : Infinity;
       const first = run.next;
       let bytes = 0;
       do bytes += run.items[run.next++]!.size;
-      while (run.next < run.items.length && run.next - first < BATCH_FILES && bytes + run.items[run.next]!.size <= cap);
+      while (run.next < run.items.length && run.next - first < BATCH_FILES && bytes + run.items[run.next]!.size <= cap && run.items[run.next]!.size <= limit);
       run.queuedBytes -= bytes;
       const id = this.nextId++;
       const count = run.next - first;
@@ -251,19 +244,56 @@ export class WorkerHasher implements Hasher {
       const slice = run.items.slice(first, first + count);
       const msg: BatchMessage = { id, job: run.job, files: slice.map((it) => it.file) };
       if (run.job.objectsDir !== null) msg.tmps = slice.map((it) => it.tmp);
-      slot.worker.postMessage(msg);
+      if (slot.worker) slot.worker.postMessage(msg);
+      else this.queueOnMain(msg);
     }
   }
 
-  /** A thread with room for another batch; threads start lazily, up to `threads`. */
-  private pickSlot(): Slot | undefined {
+  /** A batch for this thread: hashed on a later turn of the event loop, so the caller returns first. */
+  private queueOnMain(msg: BatchMessage): void {
+    this.mainQueue.push(msg);
+    if (!this.pumping) {
+      this.pumping = true;
+      setImmediate(this.pump);
+    }
+  }
+
+  /**
+   * Hashes this thread's next batch, then yields: between batches the walk, the workers' replies
+   * and a cancel get through. A batch of a run that failed or was closed meanwhile is dropped.
+   */
+  private readonly pump = (): void => {
+    const msg = this.mainQueue.shift();
+    if (msg) {
+      const run = this.run;
+      if (this.closed || !run || run.failed || !run.batches.has(msg.id)) {
+        this.sent.delete(msg.id);
+        this.main!.inFlight--;
+      } else {
+        if (this.scratch.length < msg.job.bufSize) this.scratch = Buffer.allocUnsafe(msg.job.bufSize);
+        this.filesHashedHere += msg.files.length;
+        hashBatchSync(fs, crypto, hashFileSync, msg, (r) => this.onMessage(r), this.scratch);
+      }
+    }
+    if (this.mainQueue.length) setImmediate(this.pump);
+    else this.pumping = false;
+  };
+
+  /**
+   * A thread with room for another batch; worker threads start lazily, up to `threads`. This
+   * thread, when it hashes, takes one batch at a time (a second would wait in its queue behind the
+   * first for nothing) and only files up to MAIN_MAX_FILE.
+   */
+  private pickSlot(nextSize: number): Slot | undefined {
+    if (this.main && this.main.inFlight === 0 && nextSize <= MAIN_MAX_FILE) return this.main;
     let best: Slot | undefined;
     for (const s of this.slots) if (s.inFlight < BATCHES_PER_THREAD && (!best || s.inFlight < best.inFlight)) best = s;
     if (best && best.inFlight === 0) return best;
     if (this.slots.length < this.threads) {
-      const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true }), inFlight: 0 };
-      slot.worker.on('message', (m: ReplyMessage) => this.onMessage(m));
-      slot.worker.on('error', (e) => this.failSlot(slot, e));
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const slot: Slot = { worker, inFlight: 0 };
+      worker.on('message', (m: ReplyMessage) => this.onMessage(m));
+      worker.on('error', (e) => this.failSlot(slot, e));
       this.slots.push(slot);
       return slot;
     }

@@ -224,6 +224,20 @@ describe('snapshot create', () => {
     assert.equal(seen[seen.length - 1], 153);
   });
 
+  it("records the same manifest when this thread hashes too (the CLI's pool)", async () => {
+    for (let i = 0; i < 300; i++) put(data, `many/f${i}.bin`, crypto.randomBytes(3000 + i));
+    const other = workspace();
+    try {
+      const { snapshot: a } = await createSnapshot(ws.db, ws.paths, data, { hashOnThisThread: true });
+      const { snapshot: b } = await createSnapshot(other.db, other.paths, data);
+      assert.equal(a.manifest, b.manifest);
+      assert.equal(a.file_count, 303);
+      assert.equal(a.content_hash, b.content_hash);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('cancels cleanly: nothing recorded, no temp files', async () => {
     for (let i = 0; i < 20; i++) put(data, `many/f${i}.bin`, crypto.randomBytes(20_000));
     const ac = new AbortController();

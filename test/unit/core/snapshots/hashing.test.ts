@@ -174,6 +174,81 @@ describe('snapshot hashing', () => {
     }
   });
 
+  it('hashes on this thread too (mainThread), with the same outcomes in place, big files left to the workers', async () => {
+    // 300 small files (several batches) and one file past what this thread takes (16 MiB).
+    const files = Array.from({ length: 300 }, (_, i) => put(tmp.dir, `m/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 40_000))));
+    const big = put(tmp.dir, 'm/big', crypto.randomBytes(17 << 20));
+    files.splice(150, 0, big);
+    fs.rmSync(files[7]!);
+    const pool = new WorkerHasher(1, { mainThread: true });
+    try {
+      const { outcomes, bytes } = await hashWith(pool, files);
+      const inline = await hashWith(new InlineHasher(), files);
+      assert.deepEqual(
+        outcomes,
+        inline.outcomes.map((o) => (o.ok ? { ...o, stored: true } : o)),
+        'the same outcomes as inline (which found every object stored already)',
+      );
+      assert.ok(!outcomes[7]!.ok && outcomes[7]!.kind === 'unreadable');
+      assert.equal(bytes, inline.bytes);
+      assert.ok(pool.filesHashedHere > 0, 'this thread hashed some files');
+      assert.ok(pool.filesHashedHere < files.length, 'the worker hashed some files');
+      // Files this thread hashed are counted; run once more with only the big file: none of it here.
+      const before = pool.filesHashedHere;
+      await hashWith(pool, [big]);
+      assert.equal(pool.filesHashedHere, before, 'a file past 16 MiB goes to a worker');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops hashing on this thread at a cancel, and stays usable (mainThread)', async () => {
+    const files = Array.from({ length: 2000 }, (_, i) => put(tmp.dir, `k/f${i}`, crypto.randomBytes(2000)));
+    const pool = new WorkerHasher(1, { mainThread: true });
+    try {
+      const ac = new AbortController();
+      const items = files.map((f) => ({ file: f, size: 2000, tmp: '' }));
+      const job = { objectsDir: null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery: 0 };
+      let seen = 0;
+      let afterCancel = 0;
+      const cancelled = hashAll(
+        pool,
+        job,
+        items,
+        {
+          onOutcome: () => {
+            if (ac.signal.aborted) afterCancel++;
+            if (++seen === 1) ac.abort();
+          },
+          onBytes: () => undefined,
+        },
+        ac.signal,
+      );
+      await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
+      const hashedAtCancel = pool.filesHashedHere;
+      // Let every queued turn of this thread run: none may start another batch of the cancelled job.
+      for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+      assert.equal(pool.filesHashedHere, hashedAtCancel, 'no batch is hashed here after the cancel');
+      assert.ok(hashedAtCancel <= 256, `at most one batch was hashed here (${hashedAtCancel} files)`);
+      assert.equal(afterCancel, 0, 'no outcome is delivered after the cancel');
+      // A cancel before this thread's first turn: the batch already queued for it is dropped unread.
+      const ac2 = new AbortController();
+      const before = pool.filesHashedHere;
+      const early = hashAll(pool, job, items, { onOutcome: () => undefined, onBytes: () => undefined }, ac2.signal);
+      ac2.abort();
+      await assert.rejects(early, (e: Error) => e.name === 'AbortError');
+      for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+      assert.equal(pool.filesHashedHere, before, 'the batch queued for this thread was dropped');
+      const again = await hashWith(pool, files.slice(0, 50), false);
+      assert.deepEqual(
+        again.outcomes.map((o) => o.ok && o.sha256),
+        files.slice(0, 50).map(sha),
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('abandons in-flight work when the pool is closed (cancellation)', async () => {
     const big = put(tmp.dir, 'big', Buffer.alloc(64 * 1024 * 1024, 7));
     const pool = new WorkerHasher(1);
