@@ -163,3 +163,27 @@ export const FAKE_HOST_SCRIPT = `(() => {
     setState: (s) => { state = s; window.__state = s; },
   });
 })();`;
+
+/**
+ * The share (0–1) of near-white pixels in what `selector` draws on screen: a native control drawn
+ * in the light scheme on a dark theme (a white checkbox, a white slider track) is mostly white.
+ * The element's screenshot is decoded in the page from a Blob, which the page's CSP allows.
+ */
+export async function whiteShare(page, selector) {
+  const png = await page.locator(selector).first().screenshot();
+  return page.evaluate(
+    async (bytes) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const c = document.createElement('canvas');
+      c.width = bitmap.width;
+      c.height = bitmap.height;
+      const g = c.getContext('2d');
+      g.drawImage(bitmap, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let white = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white++;
+      return white / (d.length / 4);
+    },
+    [...png],
+  );
+}

@@ -5,7 +5,7 @@
 // a console error or a CSP violation.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openHarness } from './common.mjs';
+import { openHarness, whiteShare } from './common.mjs';
 import { checkCharts } from './compareCharts.mjs';
 import { answer, comparePage, createStore, root } from './compareHost.mjs';
 
@@ -122,6 +122,10 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       check(await page.isHidden('[data-metric=curve] [data-testid=chart-empty]'), 'a chart with points has no such note');
       const colors = await page.evaluate(() => Object.values(window.__state.colors));
       check(new Set(colors).size === 3, 'each selected run has its own color');
+      // The chart toolbar's native checkbox and slider are drawn in the theme's scheme, not as
+      // white boxes on the dark editor.
+      const white = { log: await whiteShare(page, '[data-testid=log-scale]'), smoothing: await whiteShare(page, '[data-testid=smoothing]') };
+      check(white.log < 0.2 && white.smoothing < 0.2, `native controls follow the dark theme (white share ${JSON.stringify(white)})`);
       await checkCharts(page, harness);
       // Keyboard: the grid moves its active cell and scrolls.
       await page.focus('.vt');
