@@ -84,6 +84,22 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       check(sort.length === 2 && sort[0].id === 'name' && sort[1].id === 'metrics.m0', 'shift-click adds a second sort key');
       await page.waitForFunction(() => document.querySelector('.vt-row .vt-cell[aria-colindex="2"]')?.textContent === 'run-0');
       check(true, 'rows follow the sort (run-0 first by name)');
+      // A third key on a long label: every header keeps its whole label beside the sort arrow and rank.
+      await page.click('.vt-hcell[data-column-id="experiment"]', { modifiers: ['Shift'] });
+      await page.waitForSelector('.vt-hcell[data-column-id="experiment"] sup');
+      const cut = await page.$$eval('.vt-hcell .hlabel', (ls) => ls.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
+      check(cut.length === 0, `no header label is cut at its default width, sorted or not (cut: ${JSON.stringify(cut)})`);
+      // Metric values keep their six significant digits ("0.000298123") at the default width.
+      await page.$eval('.vt', (v) => (v.scrollLeft = v.scrollWidth));
+      await page.waitForSelector('.vt-row .vt-cell.vt-right[aria-colindex] >> nth=0');
+      await page.waitForFunction(() => document.querySelectorAll('.vt-hcell[data-column-id^="metrics."]').length > 5);
+      await page.waitForTimeout(200);
+      const cutValues = await page.$$eval('.vt-row .vt-cell.vt-right .vt-text', (ts) =>
+        ts.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent),
+      );
+      const seen = await page.$$eval('.vt-row .vt-cell.vt-right .vt-text', (ts) => ts.length);
+      check(seen > 100 && cutValues.length === 0, `no metric value is cut at the default width (${seen} cells; cut: ${JSON.stringify(cutValues.slice(0, 5))})`);
+      await page.$eval('.vt', (v) => (v.scrollLeft = 0));
       // Bad filter, then a good one.
       await page.fill('[data-testid=filter]', 'metrics.m0 <');
       await page.press('[data-testid=filter]', 'Enter');
