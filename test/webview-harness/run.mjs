@@ -73,6 +73,13 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   } else {
     await page.waitForSelector('[data-testid=metric-chart] canvas');
     check((await page.locator('[data-testid=metric-chart]').count()) === 4, 'one chart per metric');
+    // Steps are whole numbers: a one-point metric (lr, at step 0) gets no "-0.75" or "0.25" ticks.
+    await page.waitForFunction(() => window.__runDetails.metrics.inspect('lr')?.xTicks.length > 0);
+    const lrTicks = await page.evaluate(() => window.__runDetails.metrics.inspect('lr').xTicks);
+    check(
+      lrTicks.every((t) => /^-?[\d,]+$/.test(t)),
+      `a step axis has whole-number ticks only (lr: ${lrTicks.join(' ')})`,
+    );
     // Not hovering, a chart reads out its last value (never "step: — loss: —"); hovering, the point.
     const lossReadout = '[data-metric=loss] [data-testid=chart-readout]';
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.startsWith('last '), lossReadout);
