@@ -231,6 +231,23 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   if (sc.table) {
     await page.waitForSelector('[data-testid=data-grid] .vt-row');
     check((await page.locator('.vt-row').count()) < 80, 'only the visible rows are in the DOM');
+    // Each heading's edge lines up with its column's figures (numbers right, text left).
+    const offEdge = await page.$$eval('[data-testid=data-grid] .vt-hcell', (hs) => {
+      // The box of the text itself (a heading also holds its resize grip).
+      const textBox = (el) => {
+        const r = document.createRange();
+        r.selectNodeContents([...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE) ?? el);
+        return r.getBoundingClientRect();
+      };
+      return hs
+        .filter((hc) => {
+          const cell = document.querySelector(`.vt-row[data-row="1"] .vt-cell[aria-colindex="${hc.getAttribute('aria-colindex')}"]`);
+          const right = cell.classList.contains('vt-right');
+          return right ? Math.abs(textBox(hc).right - textBox(cell).right) > 2 : Math.abs(textBox(hc).left - textBox(cell).left) > 2;
+        })
+        .map((hc) => hc.textContent);
+    });
+    check(offEdge.length === 0, `grid headings aligned with their figures${offEdge.length ? ` (not: ${offEdge.join(', ')})` : ''}`);
     check(
       /first 200 rows loaded, scroll for more · 4 columns/.test(await page.textContent('[data-testid=data-meta]')),
       'says the count is partial while the end is unknown',

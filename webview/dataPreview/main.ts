@@ -24,7 +24,18 @@ import {
   isDataPreviewState,
   toDataPreviewValidators,
 } from '../../src/protocol/webview/dataPreview';
-import { PageCache, columnWidth, diffSummary, driftLevel, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from './viewModel';
+import {
+  PageCache,
+  columnWidth,
+  diffSummary,
+  isNumericColumn,
+  driftLevel,
+  formatCell,
+  formatNumber,
+  formatPercent,
+  histogramBars,
+  rowChange,
+} from './viewModel';
 
 const GALLERY_PAGE = 48;
 const app = document.getElementById('app') ?? document.body;
@@ -127,13 +138,10 @@ function showPage(page: PageData): void {
     content.replaceChildren(host);
     const columns: GridColumn[] = [
       { id: '#', width: Math.max(48, 10 * String(page.total ?? 1000).length + 16), pinned: true, align: 'right', fixed: true },
-      ...page.columns.map((name, i) => ({
-        id: `c${i}`,
-        width: columnWidth(
-          name,
-          page.rows.slice(0, 50).map((r) => r[i] ?? null),
-        ),
-      })),
+      ...page.columns.map((name, i): GridColumn => {
+        const samples = page.rows.slice(0, 50).map((r) => r[i] ?? null);
+        return { id: `c${i}`, width: columnWidth(name, samples), align: isNumericColumn(samples) ? 'right' : 'left' };
+      }),
     ];
     grid = new VirtualTable(host, {
       label: `Rows of ${page.name}`,
