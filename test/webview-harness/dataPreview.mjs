@@ -318,6 +318,11 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       /500 → 800 \(\+300\)[\s\S]*humidity[\s\S]*id: integer → string/.test(await page.textContent('[data-testid=diff-table]')),
       'row count and schema change',
     );
+    // The "Tables" section heading ranks below the panel's title, not above it.
+    const sizes = await page.evaluate(() =>
+      ['data-title', 'diff-tables-title'].map((id) => parseFloat(getComputedStyle(document.querySelector(`[data-testid=${id}]`)).fontSize)),
+    );
+    check(sizes[1] < sizes[0], `a section heading is smaller than the panel title (${sizes[1]} < ${sizes[0]} px)`);
     await page.click('[data-testid=diff-file][data-path="weather.csv"] button');
     check((await posted()).includes('openDiffFile'), 'clicking a file asks the host to open it');
   } else {

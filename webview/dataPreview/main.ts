@@ -354,7 +354,7 @@ function showDiff(d: DiffData, labels: PairLabels): void {
       ? h(
           'div',
           null,
-          h('h2', null, 'Tables'),
+          h('h2', { class: 'dp-section-title', 'data-testid': 'diff-tables-title' }, 'Tables'),
           h(
             'table',
             { class: 'dp-table' },
