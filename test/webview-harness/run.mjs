@@ -73,13 +73,12 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   } else {
     await page.waitForSelector('[data-testid=metric-chart] canvas');
     check((await page.locator('[data-testid=metric-chart]').count()) === 4, 'one chart per metric');
-    // Steps are whole numbers: a one-point metric (lr, at step 0) gets no "-0.75" or "0.25" ticks.
+    // Steps are whole numbers: a one-point metric (lr, at step 0) gets its step as the one tick, no
+    // "-0.75" or "-1"; a long one (loss) whole-number ticks.
     await page.waitForFunction(() => window.__runDetails.metrics.inspect('lr')?.xTicks.length > 0);
-    const lrTicks = await page.evaluate(() => window.__runDetails.metrics.inspect('lr').xTicks);
-    check(
-      lrTicks.every((t) => /^-?[\d,]+$/.test(t)),
-      `a step axis has whole-number ticks only (lr: ${lrTicks.join(' ')})`,
-    );
+    const ticks = await page.evaluate(() => ['lr', 'loss'].map((k) => window.__runDetails.metrics.inspect(k)?.xTicks ?? []));
+    check(ticks[0].join() === '0', `a one-step metric's axis has that step as its one tick (lr: ${ticks[0].join(' ')})`);
+    check(ticks[1].length > 2 && ticks[1].every((t) => /^[\d,]+$/.test(t)), `a step axis has whole-number ticks (loss: ${ticks[1].join(' ')})`);
     // Not hovering, a chart reads out its last value (never "step: — loss: —"); hovering, the point.
     const lossReadout = '[data-metric=loss] [data-testid=chart-readout]';
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.startsWith('last '), lossReadout);

@@ -134,6 +134,18 @@ export class LineChart {
     return out.toDataURL('image/png');
   }
 
+  /**
+   * Ticks of a whole-number x axis: every `incr` across the scale, except that a chart whose lines
+   * all sit on one step (a metric logged once) gets that step alone, not the padding's "-1" and "1".
+   */
+  private wholeSplits(min: number, max: number, incr: number): number[] {
+    const xs = this.data.slice(1).flatMap((d) => Array.from((d as unknown as [ArrayLike<number>])[0]));
+    if (xs.length > 0 && xs.every((x) => x === xs[0])) return [xs[0]!];
+    const out: number[] = [];
+    for (let v = Math.ceil(min / incr) * incr; v <= max; v += incr) out.push(v);
+    return out;
+  }
+
   /** What is drawn, for tests: lines, the x and y scales, the x tick labels, and each line's drawn y values. */
   inspect():
     | {
@@ -219,7 +231,7 @@ export class LineChart {
     const xAxis: uPlot.Axis = {
       ...axis(),
       ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}),
-      ...(this.opts.wholeX && !this.opts.time ? { incrs: WHOLE_INCRS } : {}),
+      ...(this.opts.wholeX && !this.opts.time ? { incrs: WHOLE_INCRS, splits: (_u, _i, min, max, incr) => this.wholeSplits(min, max, incr) } : {}),
     };
     const many = this.lines.length > 1;
     return {
