@@ -73,6 +73,12 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   } else {
     await page.waitForSelector('[data-testid=metric-chart] canvas');
     check((await page.locator('[data-testid=metric-chart]').count()) === 4, 'one chart per metric');
+    // Count and Last step are written alike (with thousands separators), "30,000" beside "29,999".
+    const counts = await page.$$eval('[data-testid=metrics-table] vscode-table-row', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('vscode-table-cell')].slice(4).map((c) => c.textContent)),
+    );
+    const bare = counts.filter((pair) => pair.some((t) => /^\d{4,}$/.test(t)));
+    check(counts.length === 4 && bare.length === 0, `metric counts and last steps carry thousands separators (${JSON.stringify(counts)})`);
     // Steps are whole numbers: a one-point metric (lr, at step 0) gets its step as the one tick, no
     // "-0.75" or "-1"; a long one (loss) whole-number ticks.
     await page.waitForFunction(() => window.__runDetails.metrics.inspect('lr')?.xTicks.length > 0);

@@ -93,7 +93,7 @@ function createCard(key: string): Card {
 function summaryTable(rows: MetricRow[]): HTMLElement {
   return dataTable({
     columns: ['Metric', 'Last', 'Min', 'Max', 'Count', 'Last step'],
-    rows: rows.map((m) => [m.key, m.last, m.min, m.max, m.count.toLocaleString(), String(m.lastStep)]),
+    rows: rows.map((m) => [m.key, m.last, m.min, m.max, m.count.toLocaleString(), m.lastStep.toLocaleString()]),
     testId: 'metrics-table',
     label: 'Metric summaries',
   });
