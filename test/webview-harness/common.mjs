@@ -116,6 +116,11 @@ export async function openHarness({ root, args = process.argv.slice(2), pages, r
       const page = await browser.newPage({ viewport });
       return { page, problems: await watchProblems(page) };
     },
+    /** Every keyboard focus stop of the page shows a focus ring (see focusStopsWithoutRing). */
+    async checkFocusRings(page) {
+      const noRing = await focusStopsWithoutRing(page);
+      check(noRing.length === 0, `every keyboard focus stop shows a focus ring${noRing.length ? ` (not: ${noRing.join(', ')})` : ''}`);
+    },
     /** The scenario's last check: nothing went wrong on the page. */
     checkNoProblems(problems) {
       check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
@@ -186,4 +191,27 @@ export async function whiteShare(page, selector) {
     },
     [...png],
   );
+}
+
+/**
+ * Tabs through the page (up to `max` stops) and returns the focus stops that show no focus ring:
+ * an element focused from the keyboard must draw an outline or a box-shadow. vscode-elements
+ * components draw theirs inside their shadow root and are skipped.
+ */
+export async function focusStopsWithoutRing(page, max = 40) {
+  const missing = [];
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body || el.tagName.startsWith('VSCODE-')) return { skip: true };
+      const s = getComputedStyle(el);
+      const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+      const name = `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}"`;
+      return { ring, name };
+    });
+    if (!stop.skip && !stop.ring && !missing.includes(stop.name)) missing.push(stop.name);
+  }
+  return missing;
 }

@@ -294,6 +294,7 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   const shot = join(outDir, `compare-${name}.png`);
   await page.screenshot({ path: shot });
   console.log(`  screenshot ${shot}`);
+  await harness.checkFocusRings(page);
   harness.checkNoProblems(problems);
   await page.close();
   store.close();

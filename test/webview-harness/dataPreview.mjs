@@ -337,6 +337,7 @@ async function finish(page, name, problems, shotTaken) {
   const shot = join(outDir, `data-${name}.png`);
   if (!shotTaken) await page.screenshot({ path: shot });
   console.log(`  screenshot ${shot}`);
+  await harness.checkFocusRings(page);
   harness.checkNoProblems(problems);
   await page.close();
 }

@@ -130,6 +130,7 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   const shot = join(outDir, `${name}.png`);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`  screenshot ${shot}`);
+  await harness.checkFocusRings(page);
   harness.checkNoProblems(problems);
   await page.close();
 }

@@ -186,6 +186,7 @@ try {
       else check((await page.inputValue('[data-testid="tryit-json-x"]')) === sc.json, 'JSON editor restored after reload');
     }
     await page.screenshot({ path: join(outDir, `tryit-${name}.png`), fullPage: true });
+    await harness.checkFocusRings(page);
     harness.checkNoProblems(problems);
     await page.close();
   }
