@@ -283,6 +283,11 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
     check((await page.locator('[data-testid=profile-column]').count()) === 4, 'one card per column');
     check((await page.locator('[data-column=temp] .dp-bar').count()) === 20, 'histogram bars');
     check(/oslo[\s\S]*4,000/.test(await page.textContent('[data-column=city] [data-testid=top-values]')), 'top values');
+    const lowerStats = await page.$$eval('.dp-stats dt', (els) => els.map((e) => e.textContent.trim()).filter((t) => /^[a-z]/.test(t)));
+    check(
+      lowerStats.length === 0,
+      `stat labels start with a capital like the other panels' labels${lowerStats.length ? ` (not: ${[...new Set(lowerStats)].join(', ')})` : ''}`,
+    );
     await page.screenshot({ path: join(outDir, `data-${name}.png`) });
     await page.click('[data-testid=tab-table]');
     check((await posted()).includes('showMode'), 'switching to rows asks the host');
@@ -329,6 +334,9 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
     await page.waitForSelector('[data-testid=data-error]');
     check(/malformed CSV at line 3/.test(await page.textContent('[data-testid=data-error]')), 'malformed CSV explained, not a blank panel');
   }
+  // Headings and labels are capitalised as in the other panels ("Column", not "column").
+  const lower = await page.$$eval('th, .dp-stats dt', (els) => els.map((e) => e.textContent.trim()).filter((t) => /^[a-z]/.test(t)));
+  check(lower.length === 0, `table headings and stat labels start with a capital${lower.length ? ` (not: ${lower.join(', ')})` : ''}`);
   await page.waitForTimeout(300);
   await finish(page, name, problems, shotTaken);
 }

@@ -182,12 +182,12 @@ function showProfile(p: ProfileData): void {
   setMeta(`${p.format.toUpperCase()} · ${p.rows.toLocaleString('en-US')} rows · ${p.columns.length} columns`);
   const cards = p.columns.map((c) => {
     const stats: [string, string][] = [
-      ['type', c.type],
-      ['missing', `${c.missing.toLocaleString('en-US')} (${formatPercent(c.missing, c.count)})`],
-      ['distinct', `${c.distinct_approximate ? '≈' : ''}${c.distinct.toLocaleString('en-US')}`],
+      ['Type', c.type],
+      ['Missing', `${c.missing.toLocaleString('en-US')} (${formatPercent(c.missing, c.count)})`],
+      ['Distinct', `${c.distinct_approximate ? '≈' : ''}${c.distinct.toLocaleString('en-US')}`],
     ];
     if (c.min !== undefined)
-      stats.push(['min', formatNumber(c.min)], ['max', formatNumber(c.max)], ['mean', formatNumber(c.mean)], ['std', formatNumber(c.std)]);
+      stats.push(['Min', formatNumber(c.min)], ['Max', formatNumber(c.max)], ['Mean', formatNumber(c.mean)], ['Std', formatNumber(c.std)]);
     const histogram = c.histogram
       ? h(
           'div',
@@ -237,13 +237,13 @@ function showProfile(p: ProfileData): void {
 /** The drift table's headings, and whether each column holds figures (right-aligned, heading too). */
 const DRIFT_COLUMNS: readonly (readonly [string, boolean])[] = [
   ['#', true],
-  ['column', false],
-  ['type', false],
-  ['score', true],
+  ['Column', false],
+  ['Type', false],
+  ['Score', true],
   ['PSI', true],
   ['KS D', true],
   ['JS distance', true],
-  ['missing', true],
+  ['Missing', true],
 ];
 
 function showDrift(d: DriftData, labels: PairLabels, path: string): void {
@@ -342,10 +342,10 @@ function showDiff(d: DiffData, labels: PairLabels): void {
             h(
               'tr',
               null,
-              h('th', null, 'change'),
-              h('th', null, 'path'),
-              h('th', { class: 'num' }, `size in ${labels.a}`),
-              h('th', { class: 'num' }, `size in ${labels.b}`),
+              h('th', null, 'Change'),
+              h('th', null, 'Path'),
+              h('th', { class: 'num' }, `Size in ${labels.a}`),
+              h('th', { class: 'num' }, `Size in ${labels.b}`),
             ),
           ),
           h('tbody', null, ...files),
@@ -358,7 +358,7 @@ function showDiff(d: DiffData, labels: PairLabels): void {
           h(
             'table',
             { class: 'dp-table' },
-            h('thead', null, h('tr', null, h('th', null, 'table'), h('th', { class: 'num' }, 'rows'), h('th', null, 'schema'))),
+            h('thead', null, h('tr', null, h('th', null, 'Table'), h('th', { class: 'num' }, 'Rows'), h('th', null, 'Schema'))),
             h('tbody', null, ...tabular),
           ),
         )
