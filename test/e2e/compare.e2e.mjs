@@ -80,6 +80,12 @@ describe('Compare Runs panel', function () {
     await frame.waitForFunction(() => document.querySelector('.vt-row[data-row="0"] .vt-cell[aria-colindex="2"]')?.textContent === 'trial-09');
     assert.equal(await firstName(), 'trial-09');
     assert.equal(await frame.locator('.vt-hcell[data-column-id="metrics.loss"]').getAttribute('data-sorted'), 'asc');
+    // In VS Code's own font, at the default widths, nothing is cut: not a sorted header beside its
+    // arrow and rank ("loss ↑ 2", once "l… ↑ 2"), not a start time, not a loss's six digits.
+    const cut = await frame.evaluate(() =>
+      [...document.querySelectorAll('.vt-hcell .hlabel, .vt-row .vt-cell .vt-text')].filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent),
+    );
+    assert.deepEqual(cut, [], `cut short: ${cut.join(' | ')}`);
   });
 
   it('filters with MLflow syntax and shows a bad filter’s error with its column', async function () {

@@ -104,6 +104,11 @@ describe('Model registry in the Models view', function () {
     const signature = await frame.locator('[data-testid=signature]').innerText();
     assert.match(signature, /X[\s\S]*FP32[\s\S]*\[\? × 4\]/);
     assert.match(signature, /probabilities[\s\S]*FP32/);
+    // Headed like the other panels' tables (once '', 'name', 'datatype', 'shape'), and the
+    // validation line states the same latency as the Smoke inference row.
+    assert.deepEqual(await frame.locator('[data-testid=signature] vscode-table-header-cell').allInnerTexts(), ['Role', 'Name', 'Datatype', 'Shape']);
+    const latency = (await frame.locator('[data-testid=validation]').innerText()).match(/in ([\d.]+) ms/)?.[1];
+    assert.match(await frame.locator('[data-testid=metadata]').innerText(), new RegExp(`Smoke inference\\s+${latency} ms`));
     const lineage = await frame.locator('[data-testid=lineage]').innerText();
     assert.match(lineage, /logreg[\s\S]*iris-classifier:1[\s\S]*not deployed/);
     assert.match(await frame.locator('[data-testid=run-metrics]').innerText(), /accuracy/);

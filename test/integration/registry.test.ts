@@ -55,6 +55,8 @@ describe('model registry with real ONNX models', function () {
     assert.equal(v.validation.status, 'ok');
     assert.equal(v.validation.input, 'generated');
     assert.ok(typeof v.validation.latency_ms === 'number' && v.validation.latency_ms >= 0);
+    // The message states the same figure as latency_ms (the details page shows both).
+    assert.ok(v.validation.message.endsWith(` in ${v.validation.latency_ms} ms`), v.validation.message);
     assert.equal(v.metadata.producer_name, 'mlwb-tests');
     assert.deepEqual(v.metadata.opsets, [{ domain: '', version: 17 }]);
   });

@@ -116,6 +116,11 @@ export async function openHarness({ root, args = process.argv.slice(2), pages, r
       const page = await browser.newPage({ viewport });
       return { page, problems: await watchProblems(page) };
     },
+    /** Every keyboard focus stop of the page shows a focus ring (see focusStopsWithoutRing). */
+    async checkFocusRings(page) {
+      const noRing = await focusStopsWithoutRing(page);
+      check(noRing.length === 0, `every keyboard focus stop shows a focus ring${noRing.length ? ` (not: ${noRing.join(', ')})` : ''}`);
+    },
     /** The scenario's last check: nothing went wrong on the page. */
     checkNoProblems(problems) {
       check(problems.length === 0, `no console errors or CSP violations${problems.length ? `: ${problems.join(' | ')}` : ''}`);
@@ -163,3 +168,50 @@ export const FAKE_HOST_SCRIPT = `(() => {
     setState: (s) => { state = s; window.__state = s; },
   });
 })();`;
+
+/**
+ * The share (0–1) of near-white pixels in what `selector` draws on screen: a native control drawn
+ * in the light scheme on a dark theme (a white checkbox, a white slider track) is mostly white.
+ * The element's screenshot is decoded in the page from a Blob, which the page's CSP allows.
+ */
+export async function whiteShare(page, selector) {
+  const png = await page.locator(selector).first().screenshot();
+  return page.evaluate(
+    async (bytes) => {
+      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const c = document.createElement('canvas');
+      c.width = bitmap.width;
+      c.height = bitmap.height;
+      const g = c.getContext('2d');
+      g.drawImage(bitmap, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let white = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white++;
+      return white / (d.length / 4);
+    },
+    [...png],
+  );
+}
+
+/**
+ * Tabs through the page (up to `max` stops) and returns the focus stops that show no focus ring:
+ * an element focused from the keyboard must draw an outline or a box-shadow. vscode-elements
+ * components draw theirs inside their shadow root and are skipped.
+ */
+export async function focusStopsWithoutRing(page, max = 40) {
+  const missing = [];
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body || el.tagName.startsWith('VSCODE-')) return { skip: true };
+      const s = getComputedStyle(el);
+      const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+      const name = `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}"`;
+      return { ring, name };
+    });
+    if (!stop.skip && !stop.ring && !missing.includes(stop.name)) missing.push(stop.name);
+  }
+  return missing;
+}

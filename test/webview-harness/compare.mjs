@@ -5,7 +5,7 @@
 // a console error or a CSP violation.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openHarness } from './common.mjs';
+import { openHarness, whiteShare } from './common.mjs';
 import { checkCharts } from './compareCharts.mjs';
 import { answer, comparePage, createStore, root } from './compareHost.mjs';
 
@@ -84,6 +84,22 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       check(sort.length === 2 && sort[0].id === 'name' && sort[1].id === 'metrics.m0', 'shift-click adds a second sort key');
       await page.waitForFunction(() => document.querySelector('.vt-row .vt-cell[aria-colindex="2"]')?.textContent === 'run-0');
       check(true, 'rows follow the sort (run-0 first by name)');
+      // A third key on a long label: every header keeps its whole label beside the sort arrow and rank.
+      await page.click('.vt-hcell[data-column-id="experiment"]', { modifiers: ['Shift'] });
+      await page.waitForSelector('.vt-hcell[data-column-id="experiment"] sup');
+      const cut = await page.$$eval('.vt-hcell .hlabel', (ls) => ls.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
+      check(cut.length === 0, `no header label is cut at its default width, sorted or not (cut: ${JSON.stringify(cut)})`);
+      // Metric values keep their six significant digits ("0.000298123") at the default width.
+      await page.$eval('.vt', (v) => (v.scrollLeft = v.scrollWidth));
+      await page.waitForSelector('.vt-row .vt-cell.vt-right[aria-colindex] >> nth=0');
+      await page.waitForFunction(() => document.querySelectorAll('.vt-hcell[data-column-id^="metrics."]').length > 5);
+      await page.waitForTimeout(200);
+      const cutValues = await page.$$eval('.vt-row .vt-cell.vt-right .vt-text', (ts) =>
+        ts.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent),
+      );
+      const seen = await page.$$eval('.vt-row .vt-cell.vt-right .vt-text', (ts) => ts.length);
+      check(seen > 100 && cutValues.length === 0, `no metric value is cut at the default width (${seen} cells; cut: ${JSON.stringify(cutValues.slice(0, 5))})`);
+      await page.$eval('.vt', (v) => (v.scrollLeft = 0));
       // Bad filter, then a good one.
       await page.fill('[data-testid=filter]', 'metrics.m0 <');
       await page.press('[data-testid=filter]', 'Enter');
@@ -122,6 +138,10 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       check(await page.isHidden('[data-metric=curve] [data-testid=chart-empty]'), 'a chart with points has no such note');
       const colors = await page.evaluate(() => Object.values(window.__state.colors));
       check(new Set(colors).size === 3, 'each selected run has its own color');
+      // The chart toolbar's native checkbox and slider are drawn in the theme's scheme, not as
+      // white boxes on the dark editor.
+      const white = { log: await whiteShare(page, '[data-testid=log-scale]'), smoothing: await whiteShare(page, '[data-testid=smoothing]') };
+      check(white.log < 0.2 && white.smoothing < 0.2, `native controls follow the dark theme (white share ${JSON.stringify(white)})`);
       await checkCharts(page, harness);
       // Keyboard: the grid moves its active cell and scrolls.
       await page.focus('.vt');
@@ -274,6 +294,7 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   const shot = join(outDir, `compare-${name}.png`);
   await page.screenshot({ path: shot });
   console.log(`  screenshot ${shot}`);
+  await harness.checkFocusRings(page);
   harness.checkNoProblems(problems);
   await page.close();
   store.close();

@@ -231,6 +231,23 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   if (sc.table) {
     await page.waitForSelector('[data-testid=data-grid] .vt-row');
     check((await page.locator('.vt-row').count()) < 80, 'only the visible rows are in the DOM');
+    // Each heading's edge lines up with its column's figures (numbers right, text left).
+    const offEdge = await page.$$eval('[data-testid=data-grid] .vt-hcell', (hs) => {
+      // The box of the text itself (a heading also holds its resize grip).
+      const textBox = (el) => {
+        const r = document.createRange();
+        r.selectNodeContents([...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE) ?? el);
+        return r.getBoundingClientRect();
+      };
+      return hs
+        .filter((hc) => {
+          const cell = document.querySelector(`.vt-row[data-row="1"] .vt-cell[aria-colindex="${hc.getAttribute('aria-colindex')}"]`);
+          const right = cell.classList.contains('vt-right');
+          return right ? Math.abs(textBox(hc).right - textBox(cell).right) > 2 : Math.abs(textBox(hc).left - textBox(cell).left) > 2;
+        })
+        .map((hc) => hc.textContent);
+    });
+    check(offEdge.length === 0, `grid headings aligned with their figures${offEdge.length ? ` (not: ${offEdge.join(', ')})` : ''}`);
     check(
       /first 200 rows loaded, scroll for more · 4 columns/.test(await page.textContent('[data-testid=data-meta]')),
       'says the count is partial while the end is unknown',
@@ -266,6 +283,11 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
     check((await page.locator('[data-testid=profile-column]').count()) === 4, 'one card per column');
     check((await page.locator('[data-column=temp] .dp-bar').count()) === 20, 'histogram bars');
     check(/oslo[\s\S]*4,000/.test(await page.textContent('[data-column=city] [data-testid=top-values]')), 'top values');
+    const lowerStats = await page.$$eval('.dp-stats dt', (els) => els.map((e) => e.textContent.trim()).filter((t) => /^[a-z]/.test(t)));
+    check(
+      lowerStats.length === 0,
+      `stat labels start with a capital like the other panels' labels${lowerStats.length ? ` (not: ${[...new Set(lowerStats)].join(', ')})` : ''}`,
+    );
     await page.screenshot({ path: join(outDir, `data-${name}.png`) });
     await page.click('[data-testid=tab-table]');
     check((await posted()).includes('showMode'), 'switching to rows asks the host');
@@ -301,12 +323,20 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
       /500 → 800 \(\+300\)[\s\S]*humidity[\s\S]*id: integer → string/.test(await page.textContent('[data-testid=diff-table]')),
       'row count and schema change',
     );
+    // The "Tables" section heading ranks below the panel's title, not above it.
+    const sizes = await page.evaluate(() =>
+      ['data-title', 'diff-tables-title'].map((id) => parseFloat(getComputedStyle(document.querySelector(`[data-testid=${id}]`)).fontSize)),
+    );
+    check(sizes[1] < sizes[0], `a section heading is smaller than the panel title (${sizes[1]} < ${sizes[0]} px)`);
     await page.click('[data-testid=diff-file][data-path="weather.csv"] button');
     check((await posted()).includes('openDiffFile'), 'clicking a file asks the host to open it');
   } else {
     await page.waitForSelector('[data-testid=data-error]');
     check(/malformed CSV at line 3/.test(await page.textContent('[data-testid=data-error]')), 'malformed CSV explained, not a blank panel');
   }
+  // Headings and labels are capitalised as in the other panels ("Column", not "column").
+  const lower = await page.$$eval('th, .dp-stats dt', (els) => els.map((e) => e.textContent.trim()).filter((t) => /^[a-z]/.test(t)));
+  check(lower.length === 0, `table headings and stat labels start with a capital${lower.length ? ` (not: ${lower.join(', ')})` : ''}`);
   await page.waitForTimeout(300);
   await finish(page, name, problems, shotTaken);
 }
@@ -315,6 +345,7 @@ async function finish(page, name, problems, shotTaken) {
   const shot = join(outDir, `data-${name}.png`);
   if (!shotTaken) await page.screenshot({ path: shot });
   console.log(`  screenshot ${shot}`);
+  await harness.checkFocusRings(page);
   harness.checkNoProblems(problems);
   await page.close();
 }

@@ -265,6 +265,7 @@ try {
       check((await page.$('[data-testid="retrain"]')) === null, 'no Retrain without a training run');
       await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
     }
+    await harness.checkFocusRings(page);
     harness.checkNoProblems(problems);
     await page.close();
   }

@@ -73,6 +73,18 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   } else {
     await page.waitForSelector('[data-testid=metric-chart] canvas');
     check((await page.locator('[data-testid=metric-chart]').count()) === 4, 'one chart per metric');
+    // Count and Last step are written alike (with thousands separators), "30,000" beside "29,999".
+    const counts = await page.$$eval('[data-testid=metrics-table] vscode-table-row', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('vscode-table-cell')].slice(4).map((c) => c.textContent)),
+    );
+    const bare = counts.filter((pair) => pair.some((t) => /^\d{4,}$/.test(t)));
+    check(counts.length === 4 && bare.length === 0, `metric counts and last steps carry thousands separators (${JSON.stringify(counts)})`);
+    // Steps are whole numbers: a one-point metric (lr, at step 0) gets its step as the one tick, no
+    // "-0.75" or "-1"; a long one (loss) whole-number ticks.
+    await page.waitForFunction(() => window.__runDetails.metrics.inspect('lr')?.xTicks.length > 0);
+    const ticks = await page.evaluate(() => ['lr', 'loss'].map((k) => window.__runDetails.metrics.inspect(k)?.xTicks ?? []));
+    check(ticks[0].join() === '0', `a one-step metric's axis has that step as its one tick (lr: ${ticks[0].join(' ')})`);
+    check(ticks[1].length > 2 && ticks[1].every((t) => /^[\d,]+$/.test(t)), `a step axis has whole-number ticks (loss: ${ticks[1].join(' ')})`);
     // Not hovering, a chart reads out its last value (never "step: — loss: —"); hovering, the point.
     const lossReadout = '[data-metric=loss] [data-testid=chart-readout]';
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.startsWith('last '), lossReadout);
@@ -118,6 +130,7 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
   const shot = join(outDir, `${name}.png`);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`  screenshot ${shot}`);
+  await harness.checkFocusRings(page);
   harness.checkNoProblems(problems);
   await page.close();
 }

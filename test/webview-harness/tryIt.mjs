@@ -115,6 +115,21 @@ try {
       await page.click('[data-testid="tryit-send"]');
       await page.waitForSelector('[data-testid="tryit-result"] [data-testid="tryit-error"]');
       check(/img: drop or choose an image first/.test(await page.textContent('[data-testid="tryit-result"]')), 'Send without an image says what is missing');
+      // The picker's button and the normalization select wear the theme's colors, not Chromium's.
+      const looks = await page.evaluate(() => {
+        const probe = document.body.appendChild(document.createElement('div'));
+        const resolve = (v) => ((probe.style.backgroundColor = v), getComputedStyle(probe).backgroundColor);
+        const want = { button: resolve('var(--vscode-button-secondaryBackground)'), border: resolve('var(--vscode-dropdown-border)') };
+        probe.remove();
+        return {
+          want,
+          button: getComputedStyle(document.querySelector('.ti-image-file'), '::file-selector-button').backgroundColor,
+          border: getComputedStyle(document.querySelector('.ti-image-norm')).borderTopColor,
+        };
+      });
+      const normLabel = await page.$eval('.ti-image-norm', (sel) => sel.closest('label')?.textContent ?? '');
+      check(normLabel.startsWith('Pixel values'), `the normalization select has a visible label (${JSON.stringify(normLabel.slice(0, 20))})`);
+      check(looks.button === looks.want.button && looks.border === looks.want.border, `image picker and select follow the theme (${JSON.stringify(looks)})`);
       await page.setInputFiles('.ti-image-file', { name: 'orange.bmp', mimeType: 'image/bmp', buffer: sc.image });
       await page.waitForFunction(() => /resized to 4×4/.test(document.querySelector('.ti-image-side')?.textContent ?? ''));
       const means = [];
@@ -171,6 +186,7 @@ try {
       else check((await page.inputValue('[data-testid="tryit-json-x"]')) === sc.json, 'JSON editor restored after reload');
     }
     await page.screenshot({ path: join(outDir, `tryit-${name}.png`), fullPage: true });
+    await harness.checkFocusRings(page);
     harness.checkNoProblems(problems);
     await page.close();
   }

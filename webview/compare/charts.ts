@@ -135,6 +135,7 @@ export class ChartsView {
         xLabel: X_LABELS[s.xAxis],
         formatX: (v) => formatX(s.xAxis, v),
         time: s.xAxis === 'time',
+        wholeX: s.xAxis === 'step',
         log: s.log,
         height: 220,
         onZoom: (range) => {

@@ -44,9 +44,26 @@ export function headerTitle(label: string, kind: ViewColumn['kind'], id: string)
   return `${label}\n${what ? `${what} · ` : ''}${id}\nClick to sort, Shift+click to add to the sort, drag to reorder, drag the right edge to resize.`;
 }
 
-function defaultWidth(c: ColumnInfo): number {
-  if (c.kind === 'attribute') return c.key === 'name' ? 180 : c.key === 'start_time' ? 150 : 100;
-  return Math.min(160, Math.max(80, c.key.length * 8 + 24));
+/** Header pixels besides the label: cell padding, and room for a sort arrow with its rank ("↑ 2"). */
+const HEADER_CHROME = 12 + 28;
+/** The P/M/T badge before a param's, metric's or tag's label. */
+const KIND_BADGE = 18;
+
+/** A metric's value as formatNumber writes it, at its longest ("-0.000123456"), and padding. */
+const METRIC_VALUE = 100;
+
+/**
+ * A column's width until the user resizes it: wide enough for its whole header label (about 8 px a
+ * character) with its badge and a sort arrow, so sorting never cuts "loss" to "l…", and for a
+ * metric's six significant digits; the name and start time get room for their values (a start
+ * time cut to "Nov 26, 2026, 8:0…" in VS Code's font at 150 px).
+ */
+export function defaultWidth(c: ColumnInfo): number {
+  if (c.kind === 'attribute' && c.key === 'name') return 180;
+  // The longest date this locale writes (two-digit day and hour), about 8 px a character.
+  if (c.kind === 'attribute' && c.key === 'start_time') return Math.max(150, formatDateTime(new Date(2026, 11, 28, 12, 58).getTime()).length * 8 + 12);
+  const label = columnLabel(c).length * 8 + HEADER_CHROME + (c.kind === 'attribute' ? 0 : KIND_BADGE);
+  return Math.min(200, Math.max(c.kind === 'metric' ? METRIC_VALUE : 80, label));
 }
 
 /**

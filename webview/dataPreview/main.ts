@@ -24,7 +24,18 @@ import {
   isDataPreviewState,
   toDataPreviewValidators,
 } from '../../src/protocol/webview/dataPreview';
-import { PageCache, columnWidth, diffSummary, driftLevel, formatCell, formatNumber, formatPercent, histogramBars, rowChange } from './viewModel';
+import {
+  PageCache,
+  columnWidth,
+  diffSummary,
+  isNumericColumn,
+  driftLevel,
+  formatCell,
+  formatNumber,
+  formatPercent,
+  histogramBars,
+  rowChange,
+} from './viewModel';
 
 const GALLERY_PAGE = 48;
 const app = document.getElementById('app') ?? document.body;
@@ -127,13 +138,10 @@ function showPage(page: PageData): void {
     content.replaceChildren(host);
     const columns: GridColumn[] = [
       { id: '#', width: Math.max(48, 10 * String(page.total ?? 1000).length + 16), pinned: true, align: 'right', fixed: true },
-      ...page.columns.map((name, i) => ({
-        id: `c${i}`,
-        width: columnWidth(
-          name,
-          page.rows.slice(0, 50).map((r) => r[i] ?? null),
-        ),
-      })),
+      ...page.columns.map((name, i): GridColumn => {
+        const samples = page.rows.slice(0, 50).map((r) => r[i] ?? null);
+        return { id: `c${i}`, width: columnWidth(name, samples), align: isNumericColumn(samples) ? 'right' : 'left' };
+      }),
     ];
     grid = new VirtualTable(host, {
       label: `Rows of ${page.name}`,
@@ -174,12 +182,12 @@ function showProfile(p: ProfileData): void {
   setMeta(`${p.format.toUpperCase()} · ${p.rows.toLocaleString('en-US')} rows · ${p.columns.length} columns`);
   const cards = p.columns.map((c) => {
     const stats: [string, string][] = [
-      ['type', c.type],
-      ['missing', `${c.missing.toLocaleString('en-US')} (${formatPercent(c.missing, c.count)})`],
-      ['distinct', `${c.distinct_approximate ? '≈' : ''}${c.distinct.toLocaleString('en-US')}`],
+      ['Type', c.type],
+      ['Missing', `${c.missing.toLocaleString('en-US')} (${formatPercent(c.missing, c.count)})`],
+      ['Distinct', `${c.distinct_approximate ? '≈' : ''}${c.distinct.toLocaleString('en-US')}`],
     ];
     if (c.min !== undefined)
-      stats.push(['min', formatNumber(c.min)], ['max', formatNumber(c.max)], ['mean', formatNumber(c.mean)], ['std', formatNumber(c.std)]);
+      stats.push(['Min', formatNumber(c.min)], ['Max', formatNumber(c.max)], ['Mean', formatNumber(c.mean)], ['Std', formatNumber(c.std)]);
     const histogram = c.histogram
       ? h(
           'div',
@@ -229,13 +237,13 @@ function showProfile(p: ProfileData): void {
 /** The drift table's headings, and whether each column holds figures (right-aligned, heading too). */
 const DRIFT_COLUMNS: readonly (readonly [string, boolean])[] = [
   ['#', true],
-  ['column', false],
-  ['type', false],
-  ['score', true],
+  ['Column', false],
+  ['Type', false],
+  ['Score', true],
   ['PSI', true],
   ['KS D', true],
   ['JS distance', true],
-  ['missing', true],
+  ['Missing', true],
 ];
 
 function showDrift(d: DriftData, labels: PairLabels, path: string): void {
@@ -334,10 +342,10 @@ function showDiff(d: DiffData, labels: PairLabels): void {
             h(
               'tr',
               null,
-              h('th', null, 'change'),
-              h('th', null, 'path'),
-              h('th', { class: 'num' }, `size in ${labels.a}`),
-              h('th', { class: 'num' }, `size in ${labels.b}`),
+              h('th', null, 'Change'),
+              h('th', null, 'Path'),
+              h('th', { class: 'num' }, `Size in ${labels.a}`),
+              h('th', { class: 'num' }, `Size in ${labels.b}`),
             ),
           ),
           h('tbody', null, ...files),
@@ -346,11 +354,11 @@ function showDiff(d: DiffData, labels: PairLabels): void {
       ? h(
           'div',
           null,
-          h('h2', null, 'Tables'),
+          h('h2', { class: 'dp-section-title', 'data-testid': 'diff-tables-title' }, 'Tables'),
           h(
             'table',
             { class: 'dp-table' },
-            h('thead', null, h('tr', null, h('th', null, 'table'), h('th', { class: 'num' }, 'rows'), h('th', null, 'schema'))),
+            h('thead', null, h('tr', null, h('th', null, 'Table'), h('th', { class: 'num' }, 'Rows'), h('th', null, 'Schema'))),
             h('tbody', null, ...tabular),
           ),
         )

@@ -143,6 +143,15 @@ export function rowChange(a: number | null, b: number | null): string {
   return `${f(a)} → ${f(b)} (${d >= 0 ? '+' : ''}${d.toLocaleString('en-US')})`;
 }
 
+/**
+ * A column whose first rows hold only numbers (and blanks) is a column of figures: its heading and
+ * cells are right-aligned together, so the heading sits over the figures' edge.
+ */
+export function isNumericColumn(samples: readonly JsonCell[]): boolean {
+  const present = samples.filter((s) => s !== null && s !== undefined);
+  return present.length > 0 && present.every((s) => typeof s === 'number');
+}
+
 /** Column width for a table preview from its header and first rows (px, clamped). */
 export function columnWidth(name: string, samples: readonly JsonCell[]): number {
   const longest = Math.max(name.length + 2, ...samples.map((s) => formatCell(s).length));

@@ -97,7 +97,7 @@ function show(d: ModelDetailsData): void {
     dataTable({
       testId: 'signature',
       label: 'Signature',
-      columns: ['', 'name', 'datatype', 'shape'],
+      columns: ['Role', 'Name', 'Datatype', 'Shape'],
       rows: [...tensorRows('input', v.signature.inputs), ...tensorRows('output', v.signature.outputs)],
     }),
   );
@@ -128,7 +128,7 @@ function show(d: ModelDetailsData): void {
       ? dataTable({
           testId: 'run-metrics',
           label: 'Params and final metrics of the source run',
-          columns: ['', 'key', 'value'],
+          columns: ['Kind', 'Key', 'Value'],
           rows: [
             ...Object.entries(d.run.params).map(([k, val]) => ['param', k, val]),
             ...Object.entries(d.run.metrics).map(([k, val]) => ['metric', k, String(val)]),

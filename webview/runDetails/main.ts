@@ -75,6 +75,8 @@ const inputs = makeSection('inputs', 'Inputs');
 const output = makeSection('output', 'Output');
 const environment = makeSection('environment', 'Installed packages');
 const metrics = new MetricsView();
+// For the webview harness, as Compare's __compare: what each metric's chart draws.
+(window as unknown as { __runDetails: unknown }).__runDetails = { metrics };
 const outputView = createOutputView(actions);
 const packagesView = createPackagesView(channel.state.packageFilter, (packageFilter) => channel.patchState({ packageFilter }));
 const content = h(

@@ -35,11 +35,16 @@ export interface LineChartOptions {
   formatX?: (v: number) => string;
   /** x is epoch milliseconds: date/time ticks. */
   time?: boolean;
+  /** x values are whole numbers (steps): ticks only on whole numbers, never "0.25". */
+  wholeX?: boolean;
   log?: boolean;
   height?: number;
   /** Drag-selected x range, or undefined on double-click: the owner refetches for it. */
   onZoom?: (range: [number, number] | undefined) => void;
 }
+
+/** Tick spacings for whole-number x (1, 2, 5, 10, 20, 50, …): uPlot's defaults include fractions. */
+const WHOLE_INCRS = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 
 /** Below this many points, markers are drawn so a short series is visible at all. */
 const SHOW_POINTS_BELOW = 40;
@@ -129,9 +134,31 @@ export class LineChart {
     return out.toDataURL('image/png');
   }
 
-  /** What is drawn, for tests: lines, the x and y scales, and each line's drawn y values. */
+  /**
+   * Ticks of a whole-number x axis: every `incr` across the scale, except that a chart whose lines
+   * all sit on one step (a metric logged once) gets that step alone, not the padding's "-1" and "1".
+   */
+  private wholeSplits(min: number, max: number, incr: number): number[] {
+    const xs = this.data.slice(1).flatMap((d) => Array.from((d as unknown as [ArrayLike<number>])[0]));
+    if (xs.length > 0 && xs.every((x) => x === xs[0])) return [xs[0]!];
+    const out: number[] = [];
+    for (let v = Math.ceil(min / incr) * incr; v <= max; v += incr) out.push(v);
+    return out;
+  }
+
+  /** What is drawn, for tests: lines, the x and y scales, the x tick labels, and each line's drawn y values. */
   inspect():
-    | { lines: number; colors: string[]; x: [number, number]; y: [number, number]; log: boolean; time: boolean; xs: number[][]; ys: (number | null)[][] }
+    | {
+        lines: number;
+        colors: string[];
+        x: [number, number];
+        y: [number, number];
+        xTicks: string[];
+        log: boolean;
+        time: boolean;
+        xs: number[][];
+        ys: (number | null)[][];
+      }
     | undefined {
     const p = this.plot;
     if (!p) return undefined;
@@ -143,6 +170,8 @@ export class LineChart {
       colors: p.series.slice(1).map((s, i) => String(typeof s.stroke === 'function' ? s.stroke(p, i + 1) : s.stroke)),
       x: [sx.min ?? NaN, sx.max ?? NaN],
       y: [sy.min ?? NaN, sy.max ?? NaN],
+      // The labels uPlot drew on the x axis (kept on the axis, not in its public types).
+      xTicks: [...((p.axes[0] as { _values?: string[] } | undefined)?._values ?? [])],
       log: sy.distr === 3,
       time: sx.time === true,
       xs: this.data.slice(1).map((d) => (d as unknown as [number[]])[0]),
@@ -199,7 +228,11 @@ export class LineChart {
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (): uPlot.Axis => ({ stroke: fg, font, labelFont: font, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid, width: 0.5 } });
     const formatX = this.opts.formatX;
-    const xAxis: uPlot.Axis = { ...axis(), ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}) };
+    const xAxis: uPlot.Axis = {
+      ...axis(),
+      ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}),
+      ...(this.opts.wholeX && !this.opts.time ? { incrs: WHOLE_INCRS, splits: (_u, _i, min, max, incr) => this.wholeSplits(min, max, incr) } : {}),
+    };
     const many = this.lines.length > 1;
     return {
       mode: 2,

@@ -48,7 +48,8 @@ export function imageDropZone(spec: TensorSpec, layout: ImageLayout): ImageDropZ
     'div',
     { class: 'ti-image-zone', 'data-testid': `tryit-dropzone-${spec.name}` },
     canvas,
-    h('div', { class: 'ti-image-side' }, status, picker, norm),
+    // Visible label: the options alone ("0…255: x") do not say what they choose.
+    h('div', { class: 'ti-image-side' }, status, picker, h('label', { class: 'ti-image-norm-label' }, 'Pixel values ', norm)),
   );
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();

@@ -67,6 +67,11 @@ export class MetricsView {
     card.root.querySelector('.chart')?.setAttribute('aria-label', `Chart of ${key}: ${notes.join(', ')}`);
   }
 
+  /** What a metric's chart draws (tests): see LineChart.inspect. */
+  inspect(key: string): ReturnType<LineChart['inspect']> {
+    return this.cards.get(key)?.chart.inspect();
+  }
+
   dispose(): void {
     for (const card of this.cards.values()) card.chart.destroy();
     this.cards.clear();
@@ -82,13 +87,13 @@ function createCard(key: string): Card {
     h('figcaption', null, h('strong', null, key), ' ', caption),
     plot,
   );
-  return { root, caption, chart: new LineChart(plot, { label: key }) };
+  return { root, caption, chart: new LineChart(plot, { label: key, wholeX: true }) };
 }
 
 function summaryTable(rows: MetricRow[]): HTMLElement {
   return dataTable({
     columns: ['Metric', 'Last', 'Min', 'Max', 'Count', 'Last step'],
-    rows: rows.map((m) => [m.key, m.last, m.min, m.max, m.count.toLocaleString(), String(m.lastStep)]),
+    rows: rows.map((m) => [m.key, m.last, m.min, m.max, m.count.toLocaleString(), m.lastStep.toLocaleString()]),
     testId: 'metrics-table',
     label: 'Metric summaries',
   });

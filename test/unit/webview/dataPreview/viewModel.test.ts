@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import {
   PageCache,
   columnWidth,
+  isNumericColumn,
   diffSummary,
   driftLevel,
   formatCell,
@@ -89,6 +90,12 @@ describe('data preview view-model', () => {
     assert.equal(rowChange(1000, 1200), '1,000 → 1,200 (+200)');
     assert.equal(rowChange(5, 3), '5 → 3 (-2)');
     assert.equal(rowChange(null, 3), '— → 3');
+  });
+
+  it('calls a column numeric when its present samples are all numbers', () => {
+    assert.equal(isNumericColumn([1, null, 2.5]), true);
+    assert.equal(isNumericColumn([1, 'a']), false);
+    assert.equal(isNumericColumn([null, null]), false);
   });
 
   it('sizes columns from header and samples within bounds', () => {
