@@ -139,11 +139,24 @@ export class LineChart {
    * all sit on one step (a metric logged once) gets that step alone, not the padding's "-1" and "1".
    */
   private wholeSplits(min: number, max: number, incr: number): number[] {
-    const xs = this.data.slice(1).flatMap((d) => Array.from((d as unknown as [ArrayLike<number>])[0]));
-    if (xs.length > 0 && xs.every((x) => x === xs[0])) return [xs[0]!];
+    const only = this.singleX();
+    if (only !== undefined) return [only];
     const out: number[] = [];
     for (let v = Math.ceil(min / incr) * incr; v <= max; v += incr) out.push(v);
     return out;
+  }
+
+  /** The one x every line's points sit on, if they all share one (undefined too when there are none). Allocates nothing: it runs on every redraw of the axis. */
+  private singleX(): number | undefined {
+    let only: number | undefined;
+    for (let si = 1; si < this.data.length; si++) {
+      const xs = (this.data[si] as unknown as [ArrayLike<number>])[0];
+      for (let i = 0; i < xs.length; i++) {
+        if (only === undefined) only = xs[i];
+        else if (xs[i] !== only) return undefined;
+      }
+    }
+    return only;
   }
 
   /** What is drawn, for tests: lines, the x and y scales, the x tick labels, and each line's drawn y values. */
