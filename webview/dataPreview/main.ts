@@ -8,6 +8,7 @@ import { formatBytes } from '../../src/shared/format';
 import type { Handlers } from '../../src/shared/messages';
 import { codicon, h } from '../shared/dom';
 import { connectWebview, readInit } from '../shared/vscodeApi';
+import { diffView, driftView } from './pairViews';
 import { type GridColumn, VirtualTable } from '../shared/virtualTable';
 import {
   type DataPreviewInit,
@@ -29,12 +30,10 @@ import {
   columnWidth,
   diffSummary,
   isNumericColumn,
-  driftLevel,
   formatCell,
   formatNumber,
   formatPercent,
   histogramBars,
-  rowChange,
 } from './viewModel';
 
 const GALLERY_PAGE = 48;
@@ -234,136 +233,16 @@ function showProfile(p: ProfileData): void {
 
 // ---- drift ----------------------------------------------------------------------------------
 
-/** The drift table's headings, and whether each column holds figures (right-aligned, heading too). */
-const DRIFT_COLUMNS: readonly (readonly [string, boolean])[] = [
-  ['#', true],
-  ['Column', false],
-  ['Type', false],
-  ['Score', true],
-  ['PSI', true],
-  ['KS D', true],
-  ['JS distance', true],
-  ['Missing', true],
-];
-
 function showDrift(d: DriftData, labels: PairLabels, path: string): void {
   resetTable();
   setMeta(`${path} · ${labels.a} (${d.rows_a.toLocaleString('en-US')} rows) → ${labels.b} (${d.rows_b.toLocaleString('en-US')} rows)`);
-  const rows = d.columns.map((c, i) => {
-    const level = driftLevel(c);
-    return h(
-      'tr',
-      { class: `dp-drift-${level}`, 'data-testid': 'drift-row', 'data-column': c.column },
-      h('td', { class: 'num' }, String(i + 1)),
-      h('td', null, c.column),
-      h('td', null, c.kind === 'numeric' ? c.type_a : `${c.type_a}${c.type_a !== c.type_b ? ` → ${c.type_b}` : ''}`),
-      h('td', { class: 'num' }, h('span', { class: `dp-level dp-level-${level}` }, level), ' ', formatNumber(c.score)),
-      h('td', { class: 'num' }, c.psi !== undefined ? formatNumber(c.psi) : '—'),
-      h('td', { class: 'num' }, c.ks !== undefined ? `${formatNumber(c.ks)}${c.ks_p_value !== undefined ? ` (p=${formatNumber(c.ks_p_value)})` : ''}` : '—'),
-      h('td', { class: 'num' }, c.js_distance !== undefined ? formatNumber(c.js_distance) : '—'),
-      h('td', { class: 'num' }, `${formatPercent(c.missing_a, 1)} → ${formatPercent(c.missing_b, 1)}`),
-    );
-  });
-  const table = h(
-    'table',
-    { class: 'dp-table', 'data-testid': 'drift-table' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        // A numeric column's heading sits over its right-aligned figures.
-        ...DRIFT_COLUMNS.map(([t, numeric]) => h('th', numeric ? { class: 'num' } : null, t)),
-      ),
-    ),
-    h('tbody', null, ...rows),
-  );
-  const extra = [
-    d.columns_added.length ? h('p', null, `Columns only in ${labels.b}: ${d.columns_added.join(', ')}`) : null,
-    d.columns_removed.length ? h('p', null, `Columns only in ${labels.a}: ${d.columns_removed.join(', ')}`) : null,
-  ];
-  content.replaceChildren(
-    h(
-      'p',
-      { class: 'dp-note' },
-      'Columns ranked by how much they moved: score is the KS statistic for numbers and the Jensen–Shannon distance for categories. PSI ≥ 0.25 is a large shift.',
-    ),
-    table,
-    ...extra.filter((e) => e !== null),
-  );
+  content.replaceChildren(...driftView(d, labels));
 }
-
-// ---- diff -----------------------------------------------------------------------------------
 
 function showDiff(d: DiffData, labels: PairLabels): void {
   resetTable();
   setMeta(`${labels.a} → ${labels.b} · ${diffSummary(d)}`);
-  const icon = { added: 'diff-added', removed: 'diff-removed', modified: 'diff-modified' } as const;
-  const files = d.files.map((f) =>
-    h(
-      'tr',
-      { class: `dp-status-${f.status}`, 'data-testid': 'diff-file', 'data-path': f.path },
-      h('td', null, codicon(icon[f.status]), ` ${f.status}`),
-      h('td', null, h('button', { type: 'button', class: 'link-button', onclick: () => channel.post({ type: 'openDiffFile', path: f.path }) }, f.path)),
-      h('td', { class: 'num' }, formatBytes(f.size_a)),
-      h('td', { class: 'num' }, formatBytes(f.size_b)),
-    ),
-  );
-  const tabular = d.tabular.map((t) =>
-    h(
-      'tr',
-      { 'data-testid': 'diff-table' },
-      h('td', null, t.path),
-      h('td', { class: 'num' }, rowChange(t.rows_a, t.rows_b)),
-      h(
-        'td',
-        null,
-        [
-          t.columns_added.length ? `+ ${t.columns_added.join(', ')}` : '',
-          t.columns_removed.length ? `− ${t.columns_removed.join(', ')}` : '',
-          ...t.type_changed.map((c) => `${c.column}: ${c.from} → ${c.to}`),
-          t.note ?? '',
-        ]
-          .filter(Boolean)
-          .join('; ') || 'same columns',
-      ),
-    ),
-  );
-  content.replaceChildren(
-    d.files.length === 0
-      ? h('p', { class: 'empty-state', 'data-testid': 'diff-empty' }, 'The two snapshots have the same files and content.')
-      : h(
-          'table',
-          { class: 'dp-table', 'data-testid': 'diff-files' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              h('th', null, 'Change'),
-              h('th', null, 'Path'),
-              h('th', { class: 'num' }, `Size in ${labels.a}`),
-              h('th', { class: 'num' }, `Size in ${labels.b}`),
-            ),
-          ),
-          h('tbody', null, ...files),
-        ),
-    tabular.length
-      ? h(
-          'div',
-          null,
-          h('h2', { class: 'dp-section-title', 'data-testid': 'diff-tables-title' }, 'Tables'),
-          h(
-            'table',
-            { class: 'dp-table' },
-            h('thead', null, h('tr', null, h('th', null, 'Table'), h('th', { class: 'num' }, 'Rows'), h('th', null, 'Schema'))),
-            h('tbody', null, ...tabular),
-          ),
-        )
-      : '',
-  );
+  content.replaceChildren(...diffView(d, labels, (path) => channel.post({ type: 'openDiffFile', path })));
 }
 
 // ---- gallery --------------------------------------------------------------------------------
