@@ -170,13 +170,11 @@ export const FAKE_HOST_SCRIPT = `(() => {
 })();`;
 
 /**
- * The share (0–1) of near-white pixels in what `selector` draws on screen: a native control drawn
- * in the light scheme on a dark theme (a white checkbox, a white slider track) is mostly white.
- * The element's screenshot is decoded in the page from a Blob, which the page's CSP allows.
+ * A PNG's pixels, decoded in the page (from a Blob, which the page's CSP allows): `{ width,
+ * height, data }` with `data` RGBA bytes, for checks that count colors in what a page drew.
  */
-export async function whiteShare(page, selector) {
-  const png = await page.locator(selector).first().screenshot();
-  return page.evaluate(
+export async function imagePixels(page, png) {
+  const { width, height, data } = await page.evaluate(
     async (bytes) => {
       const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
       const c = document.createElement('canvas');
@@ -184,13 +182,22 @@ export async function whiteShare(page, selector) {
       c.height = bitmap.height;
       const g = c.getContext('2d');
       g.drawImage(bitmap, 0, 0);
-      const d = g.getImageData(0, 0, c.width, c.height).data;
-      let white = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white++;
-      return white / (d.length / 4);
+      return { width: c.width, height: c.height, data: [...g.getImageData(0, 0, c.width, c.height).data] };
     },
     [...png],
   );
+  return { width, height, data: Uint8Array.from(data) };
+}
+
+/**
+ * The share (0–1) of near-white pixels in what `selector` draws on screen: a native control drawn
+ * in the light scheme on a dark theme (a white checkbox, a white slider track) is mostly white.
+ */
+export async function whiteShare(page, selector) {
+  const { data: d } = await imagePixels(page, await page.locator(selector).first().screenshot());
+  let white = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white++;
+  return white / (d.length / 4);
 }
 
 /**

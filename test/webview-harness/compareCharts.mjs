@@ -2,6 +2,7 @@
 // metric of three selected runs: hover readout, zoom with refetch, live update, smoothing, log
 // scale, time axes and PNG export.
 import { join } from 'node:path';
+import { imagePixels } from './common.mjs';
 
 /** Sum of |Δy| over a line's drawn points: smoothing must make it smaller. */
 const variation = (ys) => {
@@ -112,25 +113,16 @@ export async function checkCharts(page, { check, outDir }) {
   // PNG export: the plot on the theme's background, with the runs' colors in it.
   await page.click(`${curve} [data-testid=save-png]`);
   const dataUrl = await page.evaluate(() => window.__posted.filter((m) => m.type === 'savePng').at(-1).dataUrl);
-  const pixels = await page.evaluate(async (url) => {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let opaque = 0;
-    let runColored = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] === 255) opaque++;
-      // Run 1's red (#f14c4c) or run 0's blue (#3794ff).
-      if ((d[i] > 200 && d[i + 1] < 110 && d[i + 2] < 110) || (d[i] < 90 && d[i + 1] > 120 && d[i + 2] > 230)) runColored++;
-    }
-    return { w: c.width, opaque, total: d.length / 4, runColored };
-  }, dataUrl);
+  const png = await imagePixels(page, Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+  const d = png.data;
+  let opaque = 0;
+  let runColored = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] === 255) opaque++;
+    // Run 1's red (#f14c4c) or run 0's blue (#3794ff).
+    if ((d[i] > 200 && d[i + 1] < 110 && d[i + 2] < 110) || (d[i] < 90 && d[i + 1] > 120 && d[i + 2] > 230)) runColored++;
+  }
+  const pixels = { w: png.width, opaque, total: d.length / 4, runColored };
   check(pixels.w > 300 && pixels.opaque === pixels.total && pixels.runColored > 200, `PNG export is opaque with the runs' lines (${JSON.stringify(pixels)})`);
 
   // Back to the defaults for the rest of the scenario.
