@@ -25,16 +25,7 @@ import {
   isDataPreviewState,
   toDataPreviewValidators,
 } from '../../src/protocol/webview/dataPreview';
-import {
-  PageCache,
-  columnWidth,
-  diffSummary,
-  isNumericColumn,
-  formatCell,
-  formatNumber,
-  formatPercent,
-  histogramBars,
-} from './viewModel';
+import { PageCache, columnWidth, diffSummary, isNumericColumn, formatCell, formatNumber, formatPercent, histogramBars } from './viewModel';
 
 const GALLERY_PAGE = 48;
 const app = document.getElementById('app') ?? document.body;
