@@ -222,7 +222,7 @@ function showProfile(p: ProfileData): void {
   content.replaceChildren(h('div', { class: 'dp-cards' }, ...cards));
 }
 
-// ---- drift ----------------------------------------------------------------------------------
+// ---- drift and diff (built in pairViews.ts) ------------------------------------------------
 
 function showDrift(d: DriftData, labels: PairLabels, path: string): void {
   resetTable();
