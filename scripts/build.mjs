@@ -58,9 +58,10 @@ const bundles = [
   // The backend's ONNX validation thread: onnxruntime blocks the thread it runs on (src/backend/modelValidationWorker.ts).
   { ...common, entryPoints: ['src/backend/modelValidationWorker.ts'], outfile: 'dist/modelValidationWorker.js', external: NATIVE },
   // The CLI: dist/cli.js (the `mlwb` bin) is a few lines that turn on V8's compile cache and load
-  // the CLI bundle, dist/cliMain.js (see src/cli/bin.ts).
+  // the CLI bundle, dist/cliMain.js, or for `mlwb snapshot ...` dist/cliSnapshot.js (see src/cli/bin.ts).
   { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${nodeFloorGuard('mlwb')}` } },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js', external: NATIVE, banner: { js: nodeFloorGuard('mlwb') } },
+  { ...common, entryPoints: ['src/cli/snapshotMain.ts'], outfile: 'dist/cliSnapshot.js', external: NATIVE, banner: { js: nodeFloorGuard('mlwb') } },
 ];
 
 // Webviews run in a browser iframe: one IIFE (+ the CSS it imports) per view, dist/webview/<view>.js,

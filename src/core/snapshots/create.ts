@@ -5,6 +5,7 @@ import type { Db } from '../store/database';
 import { MlwbError } from '../errors';
 import type { WorkspacePaths } from '../workspace';
 import { datasetName, isOutside, isRacy } from './dataset';
+import { POOL_AFTER_BYTES, POOL_AFTER_FILES, dropEarlyWorker } from './earlyWorker';
 import { newSnapshotId, snapshotIdTime } from './snapshotId';
 import { type HashCallbacks, type HashItem, type HashSession, type Hasher, InlineHasher, WorkerHasher } from './hasher';
 import { contentHashOf, loadManifest, manifestEntry, writeManifest } from './manifest';
@@ -65,6 +66,9 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   // the hashing threads while the walk goes on (the walk of 5,000 files took as long as hashing
   // a tenth of their gigabyte).
   const prev = latestSnapshot(db, dataset);
+  // After an earlier snapshot most files are usually reused: a thread booted ahead of need would
+  // likely idle beside the walk (a pool still starts below if enough files changed).
+  if (prev) dropEarlyWorker();
   const baseline = loadBaseline(paths, prev, storeContent);
   const entries = new Map<WalkFile, ManifestEntry>();
   const toHash: WalkFile[] = [];
@@ -162,7 +166,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
     finished.push(false);
     queuedBytes += f.size;
     if (session) session.add(it);
-    else if (items.length > 64 || queuedBytes > 8 * BUF_SIZE) toPool();
+    else if (items.length > POOL_AFTER_FILES || queuedBytes > POOL_AFTER_BYTES) toPool();
   };
 
   let walk: Awaited<ReturnType<typeof walkDataset>>;
@@ -177,6 +181,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
     walking = false;
     report(true);
     if (!session) {
+      dropEarlyWorker();
       hasher = new InlineHasher();
       session = hasher.start(job, callbacks, options.signal);
       for (const it of items) session.add(it);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type BatchMessage, type HashFs, type HashJob, type HashOutcome, type HashRequest, type ReplyMessage, hashBatchSync, hashFileSync } from './hashFile';
+import { takeEarlyWorker } from './earlyWorker';
 import { abortError } from './model';
 
 export type { HashJob } from './hashFile';
@@ -290,7 +291,7 @@ export class WorkerHasher implements Hasher {
     for (const s of this.slots) if (s.inFlight < BATCHES_PER_THREAD && (!best || s.inFlight < best.inFlight)) best = s;
     if (best && best.inFlight === 0) return best;
     if (this.slots.length < this.threads) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      const worker = takeEarlyWorker(WORKER_SOURCE) ?? new Worker(WORKER_SOURCE, { eval: true });
       const slot: Slot = { worker, inFlight: 0 };
       worker.on('message', (m: ReplyMessage) => this.onMessage(m));
       worker.on('error', (e) => this.failSlot(slot, e));

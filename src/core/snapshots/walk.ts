@@ -87,9 +87,12 @@ export async function walkDataset(root: string, options: WalkOptions = {}): Prom
       issues.push({ path: dir.rel || '.', kind: 'unreadable', message: `cannot list folder: ${code(e)}` });
       continue;
     }
+    // A name from readdir holds no separator, so joining needs no normalising (path.join was a
+    // tenth of a cold walk's time).
+    const base = dir.abs.endsWith(path.sep) ? dir.abs : dir.abs + path.sep;
     for (const ent of entries) {
       if (SKIPPED_NAMES.has(ent.name)) continue;
-      const abs = path.join(dir.abs, ent.name);
+      const abs = base + ent.name;
       const rel = dir.rel ? `${dir.rel}/${ent.name}` : ent.name;
       if (exclude.has(abs)) continue;
       if (++seen % 500 === 0) {
