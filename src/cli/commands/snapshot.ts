@@ -42,6 +42,7 @@ export function snapshotCommand(ctx: CliContext, out: Output): Command {
             metadataOnly: opts.metadataOnly,
             // This process does nothing else meanwhile: its thread hashes too (one worker fewer to boot).
             hashOnThisThread: true,
+            statsFromHashing: true,
             signal,
             onProgress: progressPrinter(out),
           }),
@@ -182,11 +183,10 @@ async function cancellable<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<
 function progressPrinter(out: Output): ((p: SnapshotProgress) => void) | undefined {
   if (out !== consoleOutput || !process.stderr.isTTY) return undefined;
   return (p) => {
-    const pct = p.bytes_total ? Math.floor((100 * p.bytes_done) / p.bytes_total) : 0;
-    const text =
-      p.phase === 'scan'
-        ? `scanning… ${p.files_total} files`
-        : `${p.phase} ${pct}% — ${p.files_done}/${p.files_total} files, ${formatBytes(p.bytes_done)}/${formatBytes(p.bytes_total)}`;
+    // A first snapshot lists files without their sizes (statsFromHashing): no byte total then.
+    const pct = Math.floor(p.bytes_total ? (100 * p.bytes_done) / p.bytes_total : p.files_total ? (100 * p.files_done) / p.files_total : 0);
+    const bytes = p.bytes_total ? `${formatBytes(p.bytes_done)}/${formatBytes(p.bytes_total)}` : formatBytes(p.bytes_done);
+    const text = p.phase === 'scan' ? `scanning… ${p.files_total} files` : `${p.phase} ${pct}% — ${p.files_done}/${p.files_total} files, ${bytes}`;
     process.stderr.write(`\r\x1b[2K${text}`);
   };
 }

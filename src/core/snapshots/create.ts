@@ -27,6 +27,12 @@ export interface CreateSnapshotOptions {
    * WorkerHasherOptions.mainThread): for the CLI, not for a process that must stay responsive.
    */
   hashOnThisThread?: boolean;
+  /**
+   * A first snapshot of the dataset lists its files without stat'ing each (about a third of the
+   * walk's time): their stats come from hashing. Sizes are then unknown until a file is hashed, so
+   * progress has no byte total. For the CLI; the editor's progress bar wants the total.
+   */
+  statsFromHashing?: boolean;
   /** For lineage: when the content equals a snapshot of the same dataset, return that one. */
   reuseIfUnchanged?: boolean;
   now?: () => number;
@@ -70,6 +76,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   // likely idle beside the walk (a pool still starts below if enough files changed).
   if (prev) dropEarlyWorker();
   const baseline = loadBaseline(paths, prev, storeContent);
+  const listOnly = options.statsFromHashing === true && baseline === undefined;
   const entries = new Map<WalkFile, ManifestEntry>();
   const toHash: WalkFile[] = [];
   const items: HashItem[] = [];
@@ -118,7 +125,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
           'WORKSPACE_NOT_WRITABLE',
         );
       } else {
-        bytesDone += f.size;
+        if (f.size > 0) bytesDone += f.size;
         issues.push({ path: f.rel, kind: outcome.kind, message: outcome.message });
       }
       report(false);
@@ -137,7 +144,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
   };
   const onFile = (f: WalkFile): void => {
     filesSeen++;
-    bytesTotal += f.size;
+    if (f.size > 0) bytesTotal += f.size;
     if (f.dirLink) {
       entries.set(f, entryOf(f, ''));
       filesDone++;
@@ -164,9 +171,10 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
     toHash.push(f);
     items.push(it);
     finished.push(false);
-    queuedBytes += f.size;
+    if (f.size > 0) queuedBytes += f.size;
     if (session) session.add(it);
-    else if (items.length > POOL_AFTER_FILES || queuedBytes > POOL_AFTER_BYTES) toPool();
+    // Unknown sizes could hide large files: straight to the pool.
+    else if (f.size < 0 || items.length > POOL_AFTER_FILES || queuedBytes > POOL_AFTER_BYTES) toPool();
   };
 
   let walk: Awaited<ReturnType<typeof walkDataset>>;
@@ -174,6 +182,7 @@ export async function createSnapshot(db: Db, paths: WorkspacePaths, target: stri
     walk = await walkDataset(abs, {
       signal: options.signal,
       exclude: [paths.root],
+      stats: !listOnly,
       onFile,
       onProgress: (files, bytes) => progress({ phase: 'scan', files_done: filesDone, files_total: files, bytes_done: bytesDone, bytes_total: bytes }, false),
     });

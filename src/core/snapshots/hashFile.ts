@@ -17,6 +17,14 @@ export interface HashRequest {
   bufSize: number;
   /** Report bytes read every this many bytes (0: never), so a huge file shows progress. */
   reportEvery: number;
+  /** A file larger than this is not read: the outcome is TooLarge (the main thread's limit). */
+  maxSize?: number;
+}
+
+/** A file over HashRequest.maxSize, not read: the pool hands it to a worker thread. Never reaches HashCallbacks. */
+export interface TooLarge {
+  ok: false;
+  kind: 'too-large';
 }
 
 export type HashOutcome =
@@ -38,7 +46,7 @@ export function hashFileSync(
   report: (bytes: number) => void,
   /** A reusable read buffer of at least bufSize bytes (saves a 1 MiB allocation per file). */
   scratch?: Buffer,
-): HashOutcome {
+): HashOutcome | TooLarge {
   let fd = -1;
   let out = -1;
   let tmpMade = false;
@@ -56,6 +64,7 @@ export function hashFileSync(
     }
     const before = fs.fstatSync(fd, { bigint: true });
     if (!before.isFile()) return fail('skipped', 'not a regular file');
+    if (req.maxSize !== undefined && before.size > BigInt(req.maxSize)) return { ok: false, kind: 'too-large' };
     const hash = crypto.createHash('sha256');
     const buf = scratch && scratch.length >= req.bufSize ? scratch.subarray(0, req.bufSize) : Buffer.allocUnsafe(req.bufSize);
     // A file read whole by the first read is held back: if the object already exists, nothing is
@@ -198,9 +207,14 @@ export interface BatchMessage {
   files: string[];
   /** Temp names, parallel to files; omitted when nothing is stored. */
   tmps?: string[];
+  /** See HashRequest.maxSize: the batch stops at the first file over it, and replies with fewer outcomes. */
+  maxSize?: number;
 }
 
-/** Hashing thread → main thread: progress of a large file, or the batch's outcomes (in order). */
+/**
+ * Hashing thread → main thread: progress of a large file, or the batch's outcomes (in order);
+ * fewer than its files when it stopped at one over BatchMessage.maxSize.
+ */
 export interface ReplyMessage {
   id: number;
   bytes: number;
@@ -231,7 +245,7 @@ export function hashBatchSync(
       held = 0;
     }
   };
-  const outcomes: HashOutcome[] = new Array<HashOutcome>(m.files.length);
+  const outcomes: HashOutcome[] = [];
   for (let i = 0; i < m.files.length; i++) {
     const req: HashRequest = {
       file: m.files[i]!,
@@ -240,12 +254,16 @@ export function hashBatchSync(
       tmpDir: m.job.tmpDir,
       bufSize: m.job.bufSize,
       reportEvery: m.job.reportEvery,
+      maxSize: m.maxSize,
     };
+    let outcome: HashOutcome | TooLarge;
     try {
-      outcomes[i] = hashFile(fs, crypto, req, report, scratch);
+      outcome = hashFile(fs, crypto, req, report, scratch);
     } catch (e) {
-      outcomes[i] = { ok: false, kind: 'unreadable', message: String((e as Error | undefined)?.message ?? e) };
+      outcome = { ok: false, kind: 'unreadable', message: String((e as Error | undefined)?.message ?? e) };
     }
+    if (!outcome.ok && outcome.kind === 'too-large') break;
+    outcomes.push(outcome);
   }
   post({ id: m.id, bytes: held, outcomes });
 }

@@ -10,6 +10,7 @@ export type { HashJob } from './hashFile';
 
 export interface HashItem {
   file: string;
+  /** -1: not known (listed without stats); batches then count it at the mean size hashed so far. */
   size: number;
   tmp: string;
 }
@@ -73,7 +74,9 @@ export class InlineHasher implements Hasher {
   }
   /** One file; a seam for tests that act between files. */
   protected hashOne(req: HashRequest, onBytes: (bytes: number) => void): HashOutcome {
-    return hashFileSync(this.io, crypto, req, onBytes, this.scratch);
+    const outcome = hashFileSync(this.io, crypto, { ...req, maxSize: undefined }, onBytes, this.scratch);
+    if (!outcome.ok && outcome.kind === 'too-large') throw new Error('unreachable: no size limit here');
+    return outcome;
   }
   async close(): Promise<void> {}
 }
@@ -98,8 +101,13 @@ const BATCH_FILES = 256;
 /** Batches queued per thread: the next one waits in the thread's queue, so no round trip leaves it idle. */
 const BATCHES_PER_THREAD = 2;
 
-/** This thread takes no file larger than this, so a cancel or a worker's reply waits for at most one such file. */
+/**
+ * This thread takes no file larger than this, so a cancel or a worker's reply waits for at most
+ * one such file. A file of unknown size that turns out larger is handed back, unread, to a worker.
+ */
 const MAIN_MAX_FILE = 16 << 20;
+/** What a file of unknown size counts for in a batch until some files have been hashed. */
+const UNKNOWN_SIZE_GUESS = 256 << 10;
 
 interface Slot {
   /** null: this thread (WorkerHasherOptions.mainThread). */
@@ -129,8 +137,14 @@ interface Run {
   cb: HashCallbacks;
   /** The next item to send; items before it are sent. */
   next: number;
-  /** Bytes of the items not sent yet. */
+  /** Known bytes of the items not sent yet, and how many of them have an unknown size. */
   queuedBytes: number;
+  queuedUnknown: number;
+  /** Files hashed and their bytes, for the mean size an unknown-size file counts for. */
+  hashedFiles: number;
+  hashedBytes: number;
+  /** Ranges this thread handed back (a file of unknown size over MAIN_MAX_FILE first): for workers. */
+  handedBack: Batch[];
   done: number;
   ended: boolean;
   batches: Map<number, Batch>;
@@ -186,6 +200,10 @@ export class WorkerHasher implements Hasher {
       cb,
       next: 0,
       queuedBytes: 0,
+      queuedUnknown: 0,
+      hashedFiles: 0,
+      hashedBytes: 0,
+      handedBack: [],
       done: 0,
       ended: false,
       batches: new Map(),
@@ -200,7 +218,8 @@ export class WorkerHasher implements Hasher {
       add: (it) => {
         if (run.failed) return;
         run.items.push(it);
-        run.queuedBytes += it.size;
+        if (it.size >= 0) run.queuedBytes += it.size;
+        else run.queuedUnknown++;
         this.dispatch();
       },
       end: () => {
@@ -223,6 +242,15 @@ export class WorkerHasher implements Hasher {
   private dispatch(): void {
     const run = this.run;
     if (!run || run.failed) return;
+    // Files this thread handed back go first, to workers only.
+    while (run.handedBack.length) {
+      const slot = this.pickSlot(Infinity);
+      if (!slot) return;
+      const back = run.handedBack.shift()!;
+      this.send(run, slot, back.first, back.count);
+    }
+    const mean = run.hashedFiles ? run.hashedBytes / run.hashedFiles : UNKNOWN_SIZE_GUESS;
+    const sizeOf = (it: HashItem): number => (it.size >= 0 ? it.size : mean);
     for (;;) {
       if (run.next >= run.items.length) return;
       const slot = this.pickSlot(run.items[run.next]!.size);
@@ -230,24 +258,42 @@ export class WorkerHasher implements Hasher {
       // Once every file is known, batches shrink toward the end so the last ones are spread over
       // every thread. While the walk still adds files, a thread with room gets what is queued.
       const hashing = this.threads + (this.main ? 1 : 0);
-      const cap = run.ended ? Math.max(1, Math.min(BATCH_BYTES, run.queuedBytes / (hashing * BATCHES_PER_THREAD))) : BATCH_BYTES;
+      const queued = run.queuedBytes + run.queuedUnknown * mean;
+      // While the walk goes on, a thread that has work gets another batch only once a whole one is
+      // queued: the walk's first files, sent one at a time, left a worker with two one-file batches
+      // and then idle until this thread came back from its own batch.
+      if (!run.ended && slot.inFlight > 0 && queued < BATCH_BYTES && run.items.length - run.next < BATCH_FILES) return;
+      const cap = run.ended ? Math.max(1, Math.min(BATCH_BYTES, queued / (hashing * BATCHES_PER_THREAD))) : BATCH_BYTES;
       const limit = slot === this.main ? MAIN_MAX_FILE : Infinity;
       const first = run.next;
       let bytes = 0;
-      do bytes += run.items[run.next++]!.size;
-      while (run.next < run.items.length && run.next - first < BATCH_FILES && bytes + run.items[run.next]!.size <= cap && run.items[run.next]!.size <= limit);
-      run.queuedBytes -= bytes;
-      const id = this.nextId++;
-      const count = run.next - first;
-      run.batches.set(id, { first, count });
-      this.sent.set(id, slot);
-      slot.inFlight++;
-      const slice = run.items.slice(first, first + count);
-      const msg: BatchMessage = { id, job: run.job, files: slice.map((it) => it.file) };
-      if (run.job.objectsDir !== null) msg.tmps = slice.map((it) => it.tmp);
-      if (slot.worker) slot.worker.postMessage(msg);
-      else this.queueOnMain(msg);
+      do bytes += sizeOf(run.items[run.next++]!);
+      while (
+        run.next < run.items.length &&
+        run.next - first < BATCH_FILES &&
+        bytes + sizeOf(run.items[run.next]!) <= cap &&
+        run.items[run.next]!.size <= limit
+      );
+      for (let k = first; k < run.next; k++) {
+        const size = run.items[k]!.size;
+        if (size >= 0) run.queuedBytes -= size;
+        else run.queuedUnknown--;
+      }
+      this.send(run, slot, first, run.next - first);
     }
+  }
+
+  /** Sends items [first, first + count) to a thread as one batch. */
+  private send(run: Run, slot: Slot, first: number, count: number): void {
+    const id = this.nextId++;
+    run.batches.set(id, { first, count });
+    this.sent.set(id, slot);
+    slot.inFlight++;
+    const slice = run.items.slice(first, first + count);
+    const msg: BatchMessage = { id, job: run.job, files: slice.map((it) => it.file) };
+    if (run.job.objectsDir !== null) msg.tmps = slice.map((it) => it.tmp);
+    if (slot.worker) slot.worker.postMessage(msg);
+    else this.queueOnMain({ ...msg, maxSize: MAIN_MAX_FILE });
   }
 
   /** A batch for this thread: hashed on a later turn of the event loop, so the caller returns first. */
@@ -272,8 +318,7 @@ export class WorkerHasher implements Hasher {
         this.main!.inFlight--;
       } else {
         if (this.scratch.length < msg.job.bufSize) this.scratch = Buffer.allocUnsafe(msg.job.bufSize);
-        this.filesHashedHere += msg.files.length;
-        hashBatchSync(fs, crypto, hashFileSync, msg, (r) => this.onMessage(r), this.scratch);
+        hashBatchSync(fs, crypto, hashFileSync, msg, (r) => this.onMessage(r, true), this.scratch);
       }
     }
     if (this.mainQueue.length) setImmediate(this.pump);
@@ -283,7 +328,7 @@ export class WorkerHasher implements Hasher {
   /**
    * A thread with room for another batch; worker threads start lazily, up to `threads`. This
    * thread, when it hashes, takes one batch at a time (a second would wait in its queue behind the
-   * first for nothing) and only files up to MAIN_MAX_FILE.
+   * first for nothing) and only files up to MAIN_MAX_FILE (Infinity: a worker only).
    */
   private pickSlot(nextSize: number): Slot | undefined {
     if (this.main && this.main.inFlight === 0 && nextSize <= MAIN_MAX_FILE) return this.main;
@@ -301,7 +346,8 @@ export class WorkerHasher implements Hasher {
     return best;
   }
 
-  private onMessage(m: ReplyMessage): void {
+  private onMessage(m: ReplyMessage, here = false): void {
+    if (here && m.outcomes) this.filesHashedHere += m.outcomes.length;
     if (m.outcomes) {
       const slot = this.sent.get(m.id);
       this.sent.delete(m.id);
@@ -314,12 +360,21 @@ export class WorkerHasher implements Hasher {
       if (m.bytes) run.cb.onBytes(m.bytes);
       if (!m.outcomes) return;
       run.batches.delete(m.id);
-      for (let i = 0; i < m.outcomes.length; i++) run.cb.onOutcome(batch.first + i, m.outcomes[i]!);
+      for (let i = 0; i < m.outcomes.length; i++) {
+        const o = m.outcomes[i]!;
+        if (o.ok) {
+          run.hashedFiles++;
+          run.hashedBytes += o.size;
+        }
+        run.cb.onOutcome(batch.first + i, o);
+      }
     } catch (e) {
       this.fail(e);
       return;
     }
-    run.done += batch.count;
+    run.done += m.outcomes.length;
+    // Fewer outcomes than files: this thread stopped at a file over MAIN_MAX_FILE; the rest goes to a worker.
+    if (m.outcomes.length < batch.count) run.handedBack.push({ first: batch.first + m.outcomes.length, count: batch.count - m.outcomes.length });
     if (run.ended && run.done === run.items.length) run.resolve();
     else this.dispatch();
   }

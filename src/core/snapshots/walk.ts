@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type SnapshotIssue, throwIfAborted } from './model';
 
-/** A file found by the walk, with the stats the incremental rule compares. */
+/**
+ * A file found by the walk, with the stats the incremental rule compares. Listed without stats
+ * (WalkOptions.stats false), a regular file has size -1, mtime_ns and inode '' and mode 0.
+ */
 export interface WalkFile {
   rel: string;
   abs: string;
@@ -32,6 +35,11 @@ export interface WalkOptions {
   onProgress?: (filesSeen: number, bytesSeen: number) => void;
   /** Each file as it is found (before the sort), so hashing can start while the walk goes on. */
   onFile?: (f: WalkFile) => void;
+  /**
+   * False: regular files are listed without an lstat each (the hashing thread's fstat has the same
+   * stats, and a first snapshot has none to compare them with). Links and folders are still stat'ed.
+   */
+  stats?: boolean;
 }
 
 type BigStats = fs.BigIntStats;
@@ -72,6 +80,7 @@ export async function walkDataset(root: string, options: WalkOptions = {}): Prom
     return { kind: 'file', files: [f], issues };
   }
   const realRoot = fs.realpathSync(root);
+  const listOnly = options.stats === false;
   const exclude = new Set((options.exclude ?? []).map((p) => path.resolve(p)));
   const visited = new Set<string>([`${rootStat.dev}:${rootStat.ino}`]);
   const files: WalkFile[] = [];
@@ -112,8 +121,8 @@ export async function walkDataset(root: string, options: WalkOptions = {}): Prom
           visited.add(`${st.dev}:${st.ino}`);
           stack.push({ abs, rel });
         } else if (ent.isFile()) {
-          const f = fileOf(rel, abs, fs.lstatSync(abs, { bigint: true }));
-          bytes += f.size;
+          const f = listOnly ? { rel, abs, size: -1, mtime_ns: '', inode: '', mode: 0 } : fileOf(rel, abs, fs.lstatSync(abs, { bigint: true }));
+          if (f.size > 0) bytes += f.size;
           files.push(f);
           options.onFile?.(f);
         } else {

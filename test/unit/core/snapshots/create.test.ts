@@ -224,17 +224,30 @@ describe('snapshot create', () => {
     assert.equal(seen[seen.length - 1], 153);
   });
 
-  it("records the same manifest when this thread hashes too (the CLI's pool)", async () => {
+  it("records the same manifest when this thread hashes too, and when listed without stats (the CLI's pool)", async () => {
     for (let i = 0; i < 300; i++) put(data, `many/f${i}.bin`, crypto.randomBytes(3000 + i));
+    fs.chmodSync(path.join(data, 'many', 'f7.bin'), 0o755);
+    fs.symlinkSync('a.txt', path.join(data, 'alias.txt'));
     const other = workspace();
+    const third = workspace();
     try {
       const { snapshot: a } = await createSnapshot(ws.db, ws.paths, data, { hashOnThisThread: true });
       const { snapshot: b } = await createSnapshot(other.db, other.paths, data);
+      // No earlier snapshot: the walk lists files without stats; sizes, times, inodes and modes come from hashing.
+      const c = await createSnapshot(third.db, third.paths, data, { hashOnThisThread: true, statsFromHashing: true });
       assert.equal(a.manifest, b.manifest);
-      assert.equal(a.file_count, 303);
+      assert.equal(a.file_count, 304);
       assert.equal(a.content_hash, b.content_hash);
+      assert.equal(c.snapshot.manifest, a.manifest, 'the same entries, stats included');
+      assert.equal(c.snapshot.total_bytes, a.total_bytes);
+      assert.equal(c.stats.hashed_files, 304);
+      // With an earlier snapshot the walk stats again, so unchanged files are not read.
+      const again = await createSnapshot(third.db, third.paths, data, { hashOnThisThread: true, statsFromHashing: true });
+      assert.equal(again.stats.reused_files, 304);
+      assert.equal(again.snapshot.manifest, a.manifest);
     } finally {
       other.cleanup();
+      third.cleanup();
     }
   });
 

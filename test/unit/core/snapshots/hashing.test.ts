@@ -202,6 +202,39 @@ describe('snapshot hashing', () => {
     }
   });
 
+  it('hashes files of unknown size (listed without stats), handing one over 16 MiB back to a worker unread (mainThread)', async () => {
+    const files = Array.from({ length: 120 }, (_, i) => put(tmp.dir, `u/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 60_000))));
+    const big = put(tmp.dir, 'u/big', crypto.randomBytes(17 << 20));
+    files.splice(3, 0, big);
+    const pool = new WorkerHasher(1, { mainThread: true });
+    const job = { objectsDir: null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery: 0 };
+    const unknown = async (list: string[]) => {
+      const outcomes: HashOutcome[] = [];
+      await hashAll(
+        pool,
+        job,
+        list.map((f) => ({ file: f, size: -1, tmp: '' })),
+        { onOutcome: (i, o) => (outcomes[i] = o), onBytes: () => undefined },
+      );
+      return outcomes;
+    };
+    try {
+      const outcomes = await unknown(files);
+      assert.deepEqual(
+        outcomes.map((o) => o.ok && [o.sha256, o.size]),
+        files.map((f) => [sha(f), fs.statSync(f).size]),
+        'every outcome in place',
+      );
+      assert.ok(pool.filesHashedHere > 0 && pool.filesHashedHere < files.length, 'both threads hashed');
+      const before = pool.filesHashedHere;
+      const [alone] = await unknown([big]);
+      assert.ok(alone!.ok && alone.sha256 === sha(big));
+      assert.equal(pool.filesHashedHere, before, 'the file over 16 MiB was hashed by the worker, not here');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('stops hashing on this thread at a cancel, and stays usable (mainThread)', async () => {
     const files = Array.from({ length: 2000 }, (_, i) => put(tmp.dir, `k/f${i}`, crypto.randomBytes(2000)));
     const pool = new WorkerHasher(1, { mainThread: true });
