@@ -222,6 +222,12 @@ describe('snapshot create', () => {
     assert.deepEqual(paths, [...paths].sort());
     assert.equal(s.file_count, 153);
     assert.equal(seen[seen.length - 1], 153);
+    // The file index holds every entry (rows go in 100 to a statement, the rest in one more).
+    const rows = ws.db.prepare('SELECT path, sha256, size, mtime_ns, inode FROM snapshot_files WHERE manifest = ? ORDER BY path').all(s.manifest);
+    assert.deepEqual(
+      rows,
+      m.entries.map((e) => ({ path: e.path, sha256: e.sha256, size: e.size, mtime_ns: e.mtime_ns, inode: e.inode })),
+    );
   });
 
   it("records the same manifest when this thread hashes too, and when listed without stats (the CLI's pool)", async () => {
