@@ -9,4 +9,5 @@ export { openSnapshotTable, snapshotTableDrift } from './tables';
 export { loadManifest } from './manifest';
 export { datasetName, datasetPath } from './dataset';
 export { getSnapshot, latestSnapshot, listDatasets, listSnapshots, rebuildSnapshotIndex, resolveSnapshot } from './store';
-export { InlineHasher, WorkerHasher, type Hasher } from './hasher';
+export { InlineHasher, type Hasher } from './hasher';
+export { WorkerHasher } from './workerHasher';

@@ -6,7 +6,8 @@ import { startEarlyHashWorkerFor } from '../../../../src/cli/earlyHashWorker';
 import { createSnapshot } from '../../../../src/core/snapshots/create';
 import { dropEarlyWorker, startEarlyWorker, takeEarlyWorker } from '../../../../src/core/snapshots/earlyWorker';
 import type { HashOutcome } from '../../../../src/core/snapshots/hashFile';
-import { WorkerHasher, hashAll } from '../../../../src/core/snapshots/hasher';
+import { hashAll } from '../../../../src/core/snapshots/hasher';
+import { WorkerHasher } from '../../../../src/core/snapshots/workerHasher';
 import { put, type Ws, workspace } from './helpers';
 
 /** Whether an early thread is held, without taking it (the launcher and the CLI share it by this symbol). */
