@@ -29,8 +29,8 @@ export interface CreateSnapshotOptions {
    */
   hashOnThisThread?: boolean;
   /**
-   * A first snapshot of the dataset lists its files without stat'ing each (about a third of the
-   * walk's time): their stats come from hashing. Sizes are then unknown until a file is hashed, so
+   * A first snapshot of the dataset lists its files without stat'ing each (the lstat was two
+   * thirds of a cold walk's time): their stats come from hashing. Sizes are then unknown until a file is hashed, so
    * progress has no byte total. For the CLI; the editor's progress bar wants the total.
    */
   statsFromHashing?: boolean;

@@ -30,8 +30,13 @@ export function startEarlyWorker(): void {
   if (holder[KEY]) return;
   const worker = new Worker(BOOT_SOURCE, { eval: true });
   worker.unref();
-  // An error before anyone takes it (the thread could not start) only means no head start.
-  worker.on('error', () => undefined);
+  // A thread that fails or ends before anyone takes it (it could not start) only means no head
+  // start: it is forgotten, so the pool starts a thread of its own instead of waiting on this one.
+  const forget = (): void => {
+    if (holder[KEY] === worker) delete holder[KEY];
+  };
+  worker.on('error', forget);
+  worker.once('exit', forget);
   holder[KEY] = worker;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { startEarlyHashWorkerFor } from '../../../../src/cli/earlyHashWorker';
 import { createSnapshot } from '../../../../src/core/snapshots/create';
 import { dropEarlyWorker, startEarlyWorker, takeEarlyWorker } from '../../../../src/core/snapshots/earlyWorker';
@@ -63,6 +64,23 @@ describe('the early hashing thread', () => {
         files.map((f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')),
       );
       assert.equal(earlyWorkerWaiting(), false, 'the pool took the early thread');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is forgotten if it ends before it is taken, so the pool starts a thread of its own', async () => {
+    startEarlyWorker();
+    const early = (globalThis as Record<symbol, Worker | undefined>)[Symbol.for('mlwb.earlyHashWorker')]!;
+    await early.terminate(); // as if it could not start
+    assert.equal(earlyWorkerHeld(), false);
+    const file = put(ws.dir, 'one.bin', crypto.randomBytes(1000));
+    const pool = new WorkerHasher(1);
+    try {
+      const outcomes: HashOutcome[] = [];
+      const job = { objectsDir: null, tmpDir: path.join(ws.dir, 'tmp'), bufSize: 1 << 16, reportEvery: 0 };
+      await hashAll(pool, job, [{ file, size: 1000, tmp: '' }], { onOutcome: (i, o) => (outcomes[i] = o), onBytes: () => undefined });
+      assert.ok(outcomes[0]!.ok);
     } finally {
       await pool.close();
     }
