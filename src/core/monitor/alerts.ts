@@ -38,10 +38,14 @@ export interface Measured {
   feature?: string;
 }
 
-/** The measures thresholds apply to; a measure with no data (no requests, no drift) is left out. */
+/**
+ * The measures thresholds apply to; a measure with no data (no requests, no drift) is left out, and
+ * so are latency and errors before the first scrape interval: the server's totals since its start
+ * include its warm-up, whose slow first requests would fire a p99 alert right after every deploy.
+ */
 export function measures(stats: WindowStats | undefined, drift: LiveDrift | undefined): Measured[] {
   const out: Measured[] = [];
-  if (stats && stats.requests > 0) {
+  if (stats && stats.requests > 0 && stats.span !== 'server_start') {
     if (stats.latency_ms.p99 !== null) out.push({ kind: 'p99_ms', value: stats.latency_ms.p99 });
     out.push({ kind: 'error_rate', value: stats.error_rate });
   }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import type { Buckets, MetricPoint } from '../../../../src/core/monitor/metricPoint';
 import { thin } from '../../../../src/core/monitor/history';
-import { bucketQuantile, windowSeries, windowStats } from '../../../../src/core/monitor/windowStats';
+import { type WindowName, bucketQuantile, windowSeries, windowStats } from '../../../../src/core/monitor/windowStats';
 
 const LE = [0.01, 0.1, 1, null];
 function point(t: number, requests: number, errors: number, counts: number[]): MetricPoint {
@@ -39,15 +40,119 @@ describe('monitor: window stats from cumulative scrapes', () => {
     assert.equal(windowSeries(pts, '5m', now).length, 3);
   });
 
-  it('without an earlier scrape counts from the server start', () => {
+  it('right after a deploy, counts the scrape intervals the charts show, not the warm-up before the first scrape', () => {
+    // The server's real latency buckets (src/server/metrics.ts), and its life so far: 10 warm-up
+    // requests at ~35 ms before monitoring's first scrape, then 200 requests at ~2 ms per 5 s.
+    const le = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, null];
+    const at = (t: number, warm: number, fast: number): MetricPoint => {
+      const counts = le.map((b) => (b === null || b >= 0.0025 ? fast : 0) + (b === null || b >= 0.05 ? warm : 0));
+      const h: Buckets = { le, counts, sum: warm * 0.035 + fast * 0.002, count: warm + fast };
+      return {
+        t,
+        requests: warm + fast,
+        errors: 0,
+        latency: h,
+        batch: { le: [1, null], counts: [warm + fast, warm + fast], sum: warm + fast, count: warm + fast },
+        inFlight: 0,
+      };
+    };
+    const t0 = 1_000_000;
+    const pts = [at(t0, 10, 0), at(t0 + 5000, 10, 200), at(t0 + 10_000, 10, 400)];
+    const s = windowStats(pts, '5m', t0 + 10_000);
+    const series = windowSeries(pts, '5m', t0 + 10_000);
+    assert.equal(s.span, 'monitoring');
+    assert.equal(s.from, new Date(t0).toISOString());
+    assert.equal(s.to, new Date(t0 + 10_000).toISOString());
+    assert.equal(s.requests, 400);
+    assert.equal(s.requests_per_s, 40);
+    // The card's p99 is the chart's (~2.5 ms), not the warm-up's 35 ms.
+    assert.ok(s.latency_ms.p99! <= 2.5, `p99 ${s.latency_ms.p99} ms`);
+    assert.deepEqual(
+      series.map((p) => p.p99_ms),
+      [s.latency_ms.p99, s.latency_ms.p99],
+    );
+    // Once the first scrape is older than the window, it is the window's baseline: the same intervals, now the whole window.
+    const later = windowStats(pts, '5m', t0 + 5 * 60_000 + 1);
+    assert.equal(later.span, 'window');
+    assert.equal(later.requests, 400);
+  });
+
+  it('with a single scrape, gives the server totals since its start and says so; with none in the window, nothing', () => {
     const s = windowStats([point(1000, 40, 4, [40, 40, 40, 40])], '1h', 2000);
+    assert.equal(s.span, 'server_start');
     assert.equal(s.requests, 40);
     assert.equal(s.error_rate, 0.1);
     assert.equal(s.from, null);
-    // Two scrapes without a baseline: the rate is over the span between them, not since the start.
+    assert.equal(s.to, new Date(1000).toISOString());
+    assert.equal(s.requests_per_s, 0); // no time span to divide by
+    assert.deepEqual(windowSeries([point(1000, 40, 4, [40, 40, 40, 40])], '1h', 2000), []);
+    // Two scrapes without a baseline: the one interval between them, its rate and its counts.
     const two = windowStats([point(1000, 40, 4, [40, 40, 40, 40]), point(11_000, 60, 4, [60, 60, 60, 60])], '1h', 12_000);
-    assert.equal(two.requests, 60);
+    assert.equal(two.span, 'monitoring');
+    assert.equal(two.requests, 20);
+    assert.equal(two.errors, 0);
     assert.equal(two.requests_per_s, 2);
+    // Monitoring stopped over an hour ago: no scrape inside the window, nothing to count.
+    const none = windowStats([point(1000, 40, 4, [40, 40, 40, 40])], '1h', 1000 + 2 * 3_600_000);
+    assert.deepEqual([none.span, none.requests, none.from, none.to, none.latency_ms.p99], ['none', 0, null, null, null]);
+  });
+
+  it('describes exactly the intervals its chart draws, whatever the history (warm-up, restarts, a baseline or none)', () => {
+    const N = LE.length;
+    const history = fc.record({
+      warmup: fc.array(fc.integer({ min: 0, max: N - 1 }), { maxLength: 20 }),
+      intervals: fc.array(
+        fc.record({
+          dt: fc.integer({ min: 1000, max: 240_000 }),
+          requests: fc.array(fc.record({ bucket: fc.integer({ min: 0, max: N - 1 }), error: fc.boolean() }), { maxLength: 20 }),
+          restart: fc.boolean(),
+        }),
+        { maxLength: 12 },
+      ),
+      window: fc.constantFrom<WindowName>('5m', '1h'),
+      lateBy: fc.integer({ min: 0, max: 400_000 }),
+    });
+    fc.assert(
+      fc.property(history, (h) => {
+        // A server's cumulative counters as scraped: the warm-up before the first scrape, then each interval's requests.
+        const cum = { requests: 0, errors: 0, counts: new Array<number>(N).fill(0) };
+        const add = (bucket: number, error: boolean) => {
+          cum.requests++;
+          if (error) cum.errors++;
+          for (let i = bucket; i < N; i++) cum.counts[i]!++;
+        };
+        let t = 0;
+        const scrape = (): MetricPoint => ({ ...point(t, cum.requests, cum.errors, [...cum.counts]) });
+        for (const b of h.warmup) add(b, false);
+        const pts = [scrape()];
+        for (const iv of h.intervals) {
+          // A restart shows as counters going down (as for Prometheus, one that climbs past its old value unseen cannot be told apart).
+          if (iv.restart && iv.requests.length < cum.requests) Object.assign(cum, { requests: 0, errors: 0, counts: new Array<number>(N).fill(0) });
+          for (const r of iv.requests) add(r.bucket, r.error);
+          t += iv.dt;
+          pts.push(scrape());
+        }
+        const now = t + h.lateBy;
+        const s = windowStats(pts, h.window, now);
+        const series = windowSeries(pts, h.window, now);
+        assert.equal(series.length > 0, s.span === 'window' || s.span === 'monitoring');
+        if (!series.length) return;
+        // The cards' count is the sum of the chart's rates over its intervals, which start at `from`.
+        let prev = Date.parse(s.from!);
+        let charted = 0;
+        for (const p of series) {
+          charted += (p.requests_per_s * (p.t - prev)) / 1000;
+          prev = p.t;
+        }
+        assert.ok(Math.abs(charted - s.requests) < 1e-6, `cards ${s.requests} vs chart ${charted}`);
+        assert.equal(Date.parse(s.to!), series[series.length - 1]!.t);
+        // The p99 of all the intervals together lies within the chart's p99 line.
+        const p99s = series.map((p) => p.p99_ms).filter((v): v is number => v !== null);
+        if (p99s.length) assert.ok(s.latency_ms.p99! >= Math.min(...p99s) && s.latency_ms.p99! <= Math.max(...p99s), `${s.latency_ms.p99} vs ${p99s}`);
+        else assert.equal(s.latency_ms.p99, null);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('thins history to a bounded size without losing counts', () => {
