@@ -98,9 +98,9 @@ function report(window, kind, scale = 1, points = 30) {
       kind === 'busy'
         ? {
             window,
-            // As windowStats says it: one scrape and no interval yet: the server's totals; a few
-            // intervals: since monitoring's first scrape; a full history: the window.
-            span: points === 0 ? 'server_start' : points < 30 ? 'monitoring' : 'window',
+            // As windowStats says it: one scrape and no interval yet: the server's lifetime totals; a
+            // new deployment's first intervals: since the server started; a full history: the window.
+            span: points === 0 ? 'lifetime' : points < 30 ? 'server_start' : 'window',
             from: points === 0 ? null : new Date(series[0].t - 5000).toISOString(),
             to: new Date(now - 26).toISOString(),
             requests: 1234,
@@ -179,10 +179,10 @@ try {
     if (sc.firstPoints === 0) {
       await page.waitForSelector('[data-testid="chart-latency"] canvas');
       check((await chartInk(page, 'latency')) === 0, 'no interval yet: the latency chart draws nothing');
-      // The cards then hold the server's totals since its start (warm-up included), and say so.
+      // The cards then hold the server's totals since its start, and say so.
       const caption = () => page.textContent('[data-testid="stats-window"]');
       check(
-        (await caption()) === 'Since the server started (one scrape so far, warm-up included)',
+        (await caption()) === 'Since the server started (one scrape so far)',
         `before the first interval the cards say they count since the server started (${await caption()})`,
       );
       for (const points of [1, 2]) {
@@ -191,8 +191,8 @@ try {
         await page.waitForTimeout(300);
         const ink = { latency: await chartInk(page, 'latency'), traffic: await chartInk(page, 'traffic') };
         check(ink.latency > 0 && ink.traffic > 0, `${points} interval(s) after it: drawn (${JSON.stringify(ink)} colored pixels)`);
-        // Cards and charts now describe the same intervals, from monitoring's first scrape: named over the cards, on each card and on the charts' section.
-        const want = `Since monitoring began at ${clock(Date.parse(r.stats.from))} (${points * 5}.0 s)`;
+        // Cards and charts now describe the same intervals, from the server's start: named over the cards, on each card and on the charts' section.
+        const want = `Since the server started at ${clock(Date.parse(r.stats.from))} (${points * 5}.0 s)`;
         const serving = await page.$eval('#section-serving', (e) => e.description ?? '');
         const tip = await page.$eval('[data-testid="stat-p99"]', (e) => e.title);
         check(

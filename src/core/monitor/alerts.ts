@@ -40,12 +40,12 @@ export interface Measured {
 
 /**
  * The measures thresholds apply to; a measure with no data (no requests, no drift) is left out, and
- * so are latency and errors before the first scrape interval: the server's totals since its start
- * include its warm-up, whose slow first requests would fire a p99 alert right after every deploy.
+ * so are latency and errors of a server's lifetime totals ('lifetime': one scrape of a server that
+ * started before the window), which are not the window's.
  */
 export function measures(stats: WindowStats | undefined, drift: LiveDrift | undefined): Measured[] {
   const out: Measured[] = [];
-  if (stats && stats.requests > 0 && stats.span !== 'server_start') {
+  if (stats && stats.requests > 0 && stats.span !== 'lifetime') {
     if (stats.latency_ms.p99 !== null) out.push({ kind: 'p99_ms', value: stats.latency_ms.p99 });
     out.push({ kind: 'error_rate', value: stats.error_rate });
   }

@@ -22,7 +22,7 @@ export interface WindowStats {
   window: WindowName;
   /** Which stretch of time the numbers count (StatsSpan, src/shared/monitorWindows.ts); `from`/`to` bound it. */
   span: StatsSpan;
-  /** ISO time the numbers count from: the first scrape of the intervals; null for 'server_start' and 'none'. */
+  /** ISO time the numbers count from: where the intervals start ('lifetime': the server's start, if known); null for 'none'. */
   from: string | null;
   /** ISO time of the newest scrape counted; null for 'none'. */
   to: string | null;
@@ -99,8 +99,14 @@ const ZERO: Counters = {
   inFlight: 0,
 };
 
-/** The scrapes of a window: the newest one before it (the baseline, if any) and those inside it. */
-function windowPoints(points: readonly MetricPoint[], window: WindowName, now: number): { base: MetricPoint | undefined; inside: MetricPoint[] } {
+/**
+ * The scrapes a window's intervals run through, and where they start (the span): the newest scrape
+ * before the window ('window'); else, when the server started inside the window and before its
+ * first scrape there, its start as a scrape of zeros ('server_start': the requests it answered
+ * before monitoring's first scrape, its warm-up too, then have a time and an interval of their
+ * own); else the window's first scrape ('monitoring': what came before it has no known time).
+ */
+function windowChain(points: readonly MetricPoint[], window: WindowName, now: number): { chain: MetricPoint[]; inside: MetricPoint[]; span: StatsSpan } {
   const start = now - WINDOWS[window];
   let base: MetricPoint | undefined;
   const inside: MetricPoint[] = [];
@@ -108,15 +114,16 @@ function windowPoints(points: readonly MetricPoint[], window: WindowName, now: n
     if (p.t < start) base = p;
     else if (p.t <= now) inside.push(p);
   }
-  return { base, inside };
+  if (base) return { chain: [base, ...inside], inside, span: 'window' };
+  const first = inside[0];
+  const started = first?.started;
+  if (first && started !== undefined && started >= start && started < first.t)
+    return { chain: [{ t: started, ...ZERO }, ...inside], inside, span: 'server_start' };
+  return { chain: inside, inside, span: 'monitoring' };
 }
 
-/**
- * The scrape intervals a window describes, for the cards and the charts alike: each pair of
- * consecutive scrapes that ends inside the window, from the baseline when there is one.
- */
-function windowIntervals(base: MetricPoint | undefined, inside: readonly MetricPoint[]): [MetricPoint, MetricPoint][] {
-  const chain = base ? [base, ...inside] : inside;
+/** The intervals the cards sum and the charts draw: each pair of consecutive points of the chain. */
+function intervalsOf(chain: readonly MetricPoint[]): [MetricPoint, MetricPoint][] {
   const out: [MetricPoint, MetricPoint][] = [];
   for (let i = 1; i < chain.length; i++) if (chain[i]!.t > chain[i - 1]!.t) out.push([chain[i - 1]!, chain[i]!]);
   return out;
@@ -140,22 +147,25 @@ function increase(a: Counters, b: Counters): Increase {
 }
 
 /**
- * Totals over the last `window` before `now`: the sum of the scrape intervals its charts show
- * (windowSeries). With a single scrape and so no interval, the server's totals since its start,
- * labelled 'server_start'.
+ * Totals over the last `window` before `now`: the sum of the intervals its charts show
+ * (windowSeries). Without any interval (a single scrape of a server that started before the window,
+ * or whose start is unknown), the server's totals since its start, labelled 'lifetime'.
  */
 export function windowStats(points: readonly MetricPoint[], window: WindowName, now = Date.now()): WindowStats {
-  const { base, inside } = windowPoints(points, window, now);
-  const intervals = windowIntervals(base, inside);
-  const last = inside[inside.length - 1];
+  const w = windowChain(points, window, now);
+  const intervals = intervalsOf(w.chain);
+  const last = w.inside[w.inside.length - 1];
   let span: StatsSpan;
   let parts: Increase[];
+  let first: number | undefined;
   if (intervals.length) {
-    span = base ? 'window' : 'monitoring';
+    span = w.span;
     parts = intervals.map(([a, b]) => increase(a, b));
+    first = intervals[0]![0].t;
   } else {
-    span = last ? 'server_start' : 'none';
+    span = last ? 'lifetime' : 'none';
     parts = last ? [increase(ZERO, last)] : [];
+    first = last?.started;
   }
   let requests = 0;
   let errors = 0;
@@ -167,13 +177,12 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
     latency = addBuckets(latency, p.latency);
     batch = addBuckets(batch, p.batch);
   }
-  const first = intervals[0]?.[0];
-  // A rate needs a time span: the intervals' (the count since the server's start has no known start time).
-  const spanS = first && last ? (last.t - first.t) / 1000 : 0;
+  // A rate needs the intervals' time span ('lifetime' has none: the server's totals are not the window's).
+  const spanS = intervals.length ? (last!.t - first!) / 1000 : 0;
   return {
     window,
     span,
-    from: first ? new Date(first.t).toISOString() : null,
+    from: first === undefined ? null : new Date(first).toISOString(),
     to: last ? new Date(last.t).toISOString() : null,
     requests,
     errors,
@@ -187,8 +196,7 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
 
 /** One chart point per scrape interval inside the window (rates between consecutive scrapes); the intervals windowStats sums. */
 export function windowSeries(points: readonly MetricPoint[], window: WindowName, now = Date.now()): SeriesPoint[] {
-  const { base, inside } = windowPoints(points, window, now);
-  return windowIntervals(base, inside).map(([a, b]) => {
+  return intervalsOf(windowChain(points, window, now).chain).map(([a, b]) => {
     const d = increase(a, b);
     const q = quantiles(d.latency.count ? d.latency : undefined);
     return {

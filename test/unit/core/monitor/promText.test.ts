@@ -29,6 +29,11 @@ describe('monitor: Prometheus text parsing', () => {
     assert.deepEqual(p.latency.counts, [1, 2, 3]);
     assert.equal(p.latency.count, 3);
     assert.ok(Math.abs(p.latency.sum - 5.055) < 1e-9);
+    assert.equal(p.started, undefined);
+    // The model server's process metrics (same prefix) say when it started: windows count from there.
+    client.collectDefaultMetrics({ register: reg, prefix: 'mlwb_server_' });
+    const started = pointFromSamples(parsePrometheusText(await reg.metrics()), 1000, 'm', '1').started!;
+    assert.ok(Math.abs(started - (Date.now() - process.uptime() * 1000)) <= 1000, `started ${new Date(started).toISOString()}`);
   });
 
   it('reads escaped label values, NaN/Inf values and timestamps, and skips lines that do not parse', () => {

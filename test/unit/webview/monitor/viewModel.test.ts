@@ -60,7 +60,8 @@ describe('monitor webview: view model', () => {
     const from = new Date(2026, 10, 26, 14, 3, 5);
     const monitoring = { ...stats, span: 'monitoring' as const, from: from.toISOString(), to: new Date(from.getTime() + 125_000).toISOString() };
     assert.equal(statsCaption(report({ stats: monitoring })), 'Since monitoring began at 14:03:05 (2m 05s)');
-    assert.equal(statsCaption(report({ stats: { ...stats, span: 'server_start' } })), 'Since the server started (one scrape so far, warm-up included)');
+    assert.equal(statsCaption(report({ stats: { ...monitoring, span: 'server_start' } })), 'Since the server started at 14:03:05 (2m 05s)');
+    assert.equal(statsCaption(report({ stats: { ...stats, span: 'lifetime' } })), 'Since the server started (one scrape so far)');
     assert.equal(statsCaption(report({ stats: { ...stats, span: 'none' } })), 'No scrape in the last 5 min');
     // The cards themselves no longer carry a window of their own ("Requests (5m)") that could disagree.
     assert.equal(statCards(report()).find((c) => c.id === 'requests')!.label, 'Requests');
