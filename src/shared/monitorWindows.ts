@@ -17,9 +17,9 @@ export const WINDOW_TEXT: Record<WindowName, string> = { '5m': 'last 5 min', '1h
  *   included, drawn as the first interval;
  * - 'monitoring': monitoring began inside the window, after a server start that is earlier or
  *   unknown: from monitoring's first scrape (`from`); what came before it has no known time;
- * - 'lifetime': a single scrape and no interval: the server's totals since it started (`from`,
- *   when known), which may reach back before the window; nothing to chart yet;
- * - 'none': no scrape in the window.
+ * - 'lifetime': a single scrape and no interval: the server's totals since it started (`from`
+ *   null), which may reach back before the window; nothing to chart yet;
+ * - 'none': no scrape in the window (`from`/`to`: the window).
  */
 export type StatsSpan = 'window' | 'server_start' | 'monitoring' | 'lifetime' | 'none';
 

@@ -22,9 +22,9 @@ export interface WindowStats {
   window: WindowName;
   /** Which stretch of time the numbers count (StatsSpan, src/shared/monitorWindows.ts); `from`/`to` bound it. */
   span: StatsSpan;
-  /** ISO time the numbers count from: where the intervals start ('lifetime': the server's start, if known); null for 'none'. */
+  /** ISO time the numbers count from: where the intervals start ('none': the window's start); null for 'lifetime'. */
   from: string | null;
-  /** ISO time of the newest scrape counted; null for 'none'. */
+  /** ISO time of the newest scrape counted ('none': now). */
   to: string | null;
   requests: number;
   errors: number;
@@ -158,14 +158,22 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
   let span: StatsSpan;
   let parts: Increase[];
   let first: number | undefined;
+  let to = last?.t;
   if (intervals.length) {
     span = w.span;
     parts = intervals.map(([a, b]) => increase(a, b));
     first = intervals[0]![0].t;
+  } else if (last) {
+    // `from` stays null: the totals reach back to a start that may lie before the window (and
+    // `mlwb monitor` says "since the server started" for a null `from`).
+    span = 'lifetime';
+    parts = [increase(ZERO, last)];
   } else {
-    span = last ? 'lifetime' : 'none';
-    parts = last ? [increase(ZERO, last)] : [];
-    first = last?.started;
+    // An empty window: nothing counted from its start to now.
+    span = 'none';
+    parts = [];
+    first = now - WINDOWS[window];
+    to = now;
   }
   let requests = 0;
   let errors = 0;
@@ -183,7 +191,7 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
     window,
     span,
     from: first === undefined ? null : new Date(first).toISOString(),
-    to: last ? new Date(last.t).toISOString() : null,
+    to: to === undefined ? null : new Date(to).toISOString(),
     requests,
     errors,
     error_rate: requests ? errors / requests : 0,
