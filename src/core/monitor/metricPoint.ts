@@ -33,8 +33,9 @@ export interface MetricPoint {
   batch: Buckets;
   inFlight: number;
   /**
-   * When the server process started, ms since the epoch (whole seconds), if its /metrics says:
-   * a window that holds the start counts from it (windowStats.ts). Absent in points stored before.
+   * When the server process started, ms since the epoch (to within a second: the earliest it can
+   * have been), if its /metrics says: a window that holds the start counts from it
+   * (windowStats.ts). Absent in points stored before.
    */
   started?: number;
 }
@@ -66,7 +67,9 @@ export function pointFromSamples(samples: readonly Sample[], t: number, model: s
   let inFlight = 0;
   let started: number | undefined;
   for (const s of samples) {
-    if (s.name === METRIC.started && s.value > 0) started = s.value * 1000;
+    // prom-client rounds the start to the nearest second: take the earliest it can have been, which
+    // is never after the process started (a fast server is scraped within that half second).
+    if (s.name === METRIC.started && s.value > 0) started = s.value * 1000 - 500;
     if (!matches(s, model, version)) continue;
     if (s.name === METRIC.requests) {
       requests += s.value;
