@@ -9,6 +9,7 @@ export default {
   plugins: ['@stryker-mutator/mocha-runner'],
   mutate: [
     'src/core/ingest/runIngestor.ts',
+    'src/core/ingest/chunkCommit.ts',
     'src/core/ingest/chunkParser.ts',
     'src/core/ingest/metricLine.ts',
     'src/core/query/compile.ts',

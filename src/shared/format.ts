@@ -43,6 +43,25 @@ export function formatMetricValue(v: JsonNumber): string {
 }
 
 /**
+ * A step number, the same wherever one is shown (chart readouts and ticks, the metric summaries,
+ * Compare's step axis): digits grouped by thousands, "29,980", as counts are written across the UI
+ * (en-US grouping in every locale, so a step and a count beside it never differ in separator).
+ */
+export function formatStep(step: number): string {
+  return Number.isFinite(step) ? stepFormat.format(step) : String(step);
+}
+
+// Steps are whole numbers; a fraction (a tick between steps) is kept, not rounded to a wrong step.
+const stepFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+
+/** A time of day for a time axis's readout and ticks: "03:04:05" (local time, 24 h). */
+export function formatClockTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/**
  * The metric shown beside a run in the tree: the configured key when the run has it, else a
  * conventional one (loss, accuracy, …), else the alphabetically first.
  */

@@ -60,7 +60,9 @@ describe('monitoring: live input drift against the training snapshot', function 
       const h = features[0]!.histogram;
       assert.equal(h.training.length, h.live.length);
       assert.ok(Math.abs(h.live.reduce((a, b) => a + b, 0) - 1) < 1e-9);
-      // Serving numbers from the two scrapes.
+      // Serving numbers since the server started (its /metrics says when, before the first scrape).
+      assert.equal(report.stats.span, 'server_start');
+      assert.ok(Math.abs(Date.parse(report.stats.from!) - Date.parse(m!.deployment.created_at)) < 60_000, `server started ${report.stats.from}`);
       assert.equal(report.stats.requests, 120);
       assert.equal(report.stats.errors, 0);
       assert.ok(report.stats.latency_ms.p99! > 0);
@@ -88,6 +90,9 @@ describe('monitoring: live input drift against the training snapshot', function 
     });
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout) as {
+      span: string;
+      from: string;
+      to: string;
       requests: number;
       errors: number;
       latency_ms: Record<string, number>;
@@ -96,6 +101,9 @@ describe('monitoring: live input drift against the training snapshot', function 
     };
     assert.equal(j.requests, 120);
     assert.equal(j.errors, 0);
+    // Counted since the server started, up to the CLI's own scrape.
+    assert.equal(j.span, 'server_start');
+    assert.ok(Date.parse(j.from) < Date.parse(j.to));
     assert.deepEqual(Object.keys(j.latency_ms), ['p50', 'p95', 'p99']);
     assert.deepEqual(
       j.drift

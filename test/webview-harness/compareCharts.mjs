@@ -33,7 +33,8 @@ export async function checkCharts(page, { check, outDir }) {
   await page.mouse.move(over.x + over.width * 0.5, over.y + over.height * 0.6);
   await page.waitForFunction((sel) => document.querySelector(`${sel} [data-testid=chart-readout]`)?.dataset.hovering === 'true', curve);
   const hovered = await readout.textContent();
-  check(/^run-\d+ · step \d+ → [\d.]+$/.test(hovered), `hover reads out the nearest run's point (${hovered})`);
+  // Mid-chart of 20,000 steps: the step has thousands separators, as in the rest of the UI.
+  check(/^run-\d+ · step \d{1,3}(,\d{3})* → [\d.]+$/.test(hovered), `hover reads out the nearest run's point (${hovered})`);
   await page.mouse.move(over.x + over.width * 0.5, over.y - 40);
   await page.waitForFunction((sel) => document.querySelector(`${sel} [data-testid=chart-readout]`)?.dataset.hovering === 'false', curve);
 

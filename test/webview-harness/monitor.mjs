@@ -15,6 +15,9 @@ if (!existsSync(join(root, 'dist/webview/monitor.js'))) throw new Error('Build f
 const { webviewPage } = await importTs(root, "export * from './src/extension/shared/webview/htmlTemplate.ts';");
 
 const now = Date.now();
+const WINDOW_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000, '24h': 24 * 60 * 60_000 };
+/** A time as the page writes it (formatClockTime): local, 24 h, with seconds. */
+const clock = (t) => new Date(t).toTimeString().slice(0, 8);
 const edges = Array.from({ length: 21 }, (_, i) => i);
 const shares = (shift) => Array.from({ length: 20 }, (_, i) => Math.exp(-((i - 8 - shift) ** 2) / 8) / 5);
 /**
@@ -95,8 +98,11 @@ function report(window, kind, scale = 1, points = 30) {
       kind === 'busy'
         ? {
             window,
-            from: null,
-            to: null,
+            // As windowStats says it: one scrape and no interval yet: the server's lifetime totals; a
+            // new deployment's first intervals: since the server started; a full history: the window.
+            span: points === 0 ? 'lifetime' : points < 30 ? 'server_start' : 'window',
+            from: points === 0 ? null : new Date(series[0].t - 5000).toISOString(),
+            to: new Date(now - 26).toISOString(),
             requests: 1234,
             errors: 3,
             error_rate: 3 / 1234,
@@ -107,8 +113,9 @@ function report(window, kind, scale = 1, points = 30) {
           }
         : {
             window,
-            from: null,
-            to: null,
+            span: 'window',
+            from: new Date(now - 26 - WINDOW_MS[window]).toISOString(),
+            to: new Date(now - 26).toISOString(),
             requests: 0,
             errors: 0,
             error_rate: 0,
@@ -172,15 +179,31 @@ try {
     if (sc.firstPoints === 0) {
       await page.waitForSelector('[data-testid="chart-latency"] canvas');
       check((await chartInk(page, 'latency')) === 0, 'no interval yet: the latency chart draws nothing');
+      // The cards then hold the server's totals since its start, and say so.
+      const caption = () => page.textContent('[data-testid="stats-window"]');
+      check(
+        (await caption()) === 'Since the server started (one scrape so far)',
+        `before the first interval the cards say they count since the server started (${await caption()})`,
+      );
       for (const points of [1, 2]) {
-        await page.evaluate((m) => window.postMessage(m, '*'), { type: 'report', report: report('5m', sc.kind, 1, points) });
+        const r = report('5m', sc.kind, 1, points);
+        await page.evaluate((m) => window.postMessage(m, '*'), { type: 'report', report: r });
         await page.waitForTimeout(300);
         const ink = { latency: await chartInk(page, 'latency'), traffic: await chartInk(page, 'traffic') };
         check(ink.latency > 0 && ink.traffic > 0, `${points} interval(s) after it: drawn (${JSON.stringify(ink)} colored pixels)`);
+        // Cards and charts now describe the same intervals, from the server's start: named over the cards, on each card and on the charts' section.
+        const want = `Since the server started at ${clock(Date.parse(r.stats.from))} (${points * 5}.0 s)`;
+        const serving = await page.$eval('#section-serving', (e) => e.description ?? '');
+        const tip = await page.$eval('[data-testid="stat-p99"]', (e) => e.title);
+        check(
+          (await caption()) === want && serving === want && tip === `p99 latency, ${want.charAt(0).toLowerCase()}${want.slice(1)}`,
+          `${points} interval(s): the cards and the charts name their span (${await caption()} | ${serving} | ${tip})`,
+        );
       }
       await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
     } else if (sc.kind === 'busy') {
       check((await page.textContent('[data-testid="stat-requests"]')).includes('1,234'), 'request count card');
+      check((await page.textContent('[data-testid="stats-window"]')) === 'Last 5 min', 'the cards name the window they count');
       check((await page.textContent('[data-testid="stat-p99"]')).includes('13.4 ms'), 'p99 card');
       check(await page.$eval('[data-testid="stat-p99"]', (e) => !e.classList.contains('alert')), 'p99 card not flagged (no p99 alert)');
       check((await page.textContent('[data-testid="alert-banner"]')).includes('input drift (f_income)'), 'alert banner names the drifted feature');
@@ -224,6 +247,13 @@ try {
         `a drag zoom survives the next report (${Math.round((afterReport[1] - afterReport[0]) / 1000)} s shown)`,
       );
       await page.mouse.dblclick(over.x + over.width / 2, over.y + over.height / 2);
+      // Hovering a time chart reads out a time of day, not epoch milliseconds.
+      await page.mouse.move(over.x + over.width * 0.9, over.y + over.height / 2);
+      const readout = '[data-testid="chart-latency"] [data-testid="chart-readout"]';
+      await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.hovering === 'true', readout);
+      const hovered = await page.textContent(readout);
+      check(/^p\d\d ms · time \d\d:\d\d:\d\d → [\d.]+$/.test(hovered), `hovering a latency point reads out its time of day (${hovered})`);
+      await page.mouse.move(over.x, over.y - 40);
       const reset = await latencyAxis();
       check(reset[0] === now - 5 * 60_000 && reset[1] === now + 6_000, 'double-click returns to the 5 min window');
       const rows = await page.$$eval('[data-testid="drift-table"] vscode-table-row', (rs) => rs.map((r) => r.textContent.trim()));
@@ -249,7 +279,7 @@ try {
       await page.screenshot({ path: join(outDir, `monitor-${name}.png`), fullPage: true });
       // Window: switch to 24 h, then reload with the saved state: the page asks for 24 h again.
       await page.click('[data-testid="window-24h"]');
-      await page.waitForFunction(() => document.querySelector('[data-testid="stat-requests"]')?.textContent.includes('24h'));
+      await page.waitForFunction(() => document.querySelector('[data-testid="stats-window"]')?.textContent === 'Last 24 h');
       savedState = await page.evaluate(() => window.__state);
       await page.reload();
       await page.waitForSelector('[data-testid="monitor-title"]');

@@ -84,17 +84,21 @@ for (const [name, sc] of harness.scenarios(scenarios)) {
     await page.waitForFunction(() => window.__runDetails.metrics.inspect('lr')?.xTicks.length > 0);
     const ticks = await page.evaluate(() => ['lr', 'loss'].map((k) => window.__runDetails.metrics.inspect(k)?.xTicks ?? []));
     check(ticks[0].join() === '0', `a one-step metric's axis has that step as its one tick (lr: ${ticks[0].join(' ')})`);
-    check(ticks[1].length > 2 && ticks[1].every((t) => /^[\d,]+$/.test(t)), `a step axis has whole-number ticks (loss: ${ticks[1].join(' ')})`);
+    check(
+      ticks[1].length > 2 && ticks[1].every((t) => /^\d{1,3}(,\d{3})*$/.test(t)),
+      `a step axis has whole-number ticks, written as steps are (loss: ${ticks[1].join(' ')})`,
+    );
     // Not hovering, a chart reads out its last value (never "step: — loss: —"); hovering, the point.
     const lossReadout = '[data-metric=loss] [data-testid=chart-readout]';
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.startsWith('last '), lossReadout);
     const resting = await page.textContent(lossReadout);
-    check(/^last [\d.e-]+ at step \d+$/.test(resting) && !resting.includes('—'), `chart shows the last value when not hovering (${resting})`);
+    // Steps are written as everywhere else: "29,999", never "29999" (a 5-digit run of digits fails the pattern).
+    check(/^last [\d.e-]+ at step \d{1,3}(,\d{3})*$/.test(resting) && !resting.includes('—'), `chart shows the last value when not hovering (${resting})`);
     const plot = await page.locator('[data-metric=loss] .u-over').boundingBox();
     await page.mouse.move(plot.x + plot.width * 0.3, plot.y + plot.height * 0.5);
     await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.hovering === 'true', lossReadout);
     const hovering = await page.textContent(lossReadout);
-    check(/^loss · step \d+ → [\d.e-]+$/.test(hovering), `hovering reads out the point (${hovering})`);
+    check(/^loss · step \d{1,3}(,\d{3})* → [\d.e-]+$/.test(hovering), `hovering reads out the point, its step with thousands separators (${hovering})`);
     await page.mouse.move(plot.x, plot.y - 30);
     await page.click('[data-testid=open-source]');
     await page.click('[data-testid=show-diff]');

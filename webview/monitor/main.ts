@@ -25,7 +25,7 @@ import {
   isMonitorState,
   toMonitorValidators,
 } from '../../src/protocol/webview/monitor';
-import { type Line, hasTraffic, num, parseThresholds, predictionLines, seriesLines, statCards, windowRange } from './viewModel';
+import { type Line, hasTraffic, num, parseThresholds, predictionLines, seriesLines, statCards, statsCaption, windowRange } from './viewModel';
 
 const app = document.getElementById('app') ?? document.body;
 const init = readInit();
@@ -242,6 +242,7 @@ function render(r: MonitorReport): void {
   const traffic = hasTraffic(r);
   const lines = seriesLines(r);
   const range = windowRange(r);
+  const caption = statsCaption(r);
   const children: Child[] = [
     h(
       'header',
@@ -265,13 +266,16 @@ function render(r: MonitorReport): void {
         )
       : null,
     notice ? h('p', { class: 'notice', 'data-testid': 'notice' }, notice) : null,
+    // Which stretch of time the cards count, named over them (and on each card, for a glance at one):
+    // the window, or since monitoring began inside it, or the server's totals before a second scrape.
+    h('p', { class: 'stats-caption muted', id: 'stats-window', 'data-testid': 'stats-window' }, caption),
     h(
       'div',
-      { class: 'cards', 'data-testid': 'stat-cards' },
+      { class: 'cards', role: 'group', 'aria-labelledby': 'stats-window', 'data-testid': 'stat-cards' },
       ...statCards(r).map((c) =>
         h(
           'div',
-          { class: `card${c.alert ? ' alert' : ''}`, 'data-testid': `stat-${c.id}` },
+          { class: `card${c.alert ? ' alert' : ''}`, title: c.title, 'data-testid': `stat-${c.id}` },
           h('div', { class: 'muted' }, c.label),
           h('div', { class: 'value' }, c.value),
         ),
@@ -279,6 +283,8 @@ function render(r: MonitorReport): void {
     ),
   ];
   const serving = open('serving', 'Serving');
+  // The charts show the cards' scrape intervals on an axis of the whole window.
+  serving.setDescription(caption);
   if (!traffic)
     serving.fill(
       emptyState(

@@ -3,11 +3,13 @@
  * states, from a MonitorReport. Unit-tested in test/unit/webview/monitor/.
  */
 import type { MonitorReport } from '../../src/protocol/webview/monitor';
-import { WINDOWS } from '../../src/shared/monitorWindows';
+import { WINDOWS, statsSpanText } from '../../src/shared/monitorWindows';
 
 export interface StatCard {
   id: string;
   label: string;
+  /** The card's tooltip: its label and the stretch of time it counts ("p99 latency, last 5 min"). */
+  title: string;
   value: string;
   /** An alert on this measure is firing. */
   alert: boolean;
@@ -16,11 +18,22 @@ export interface StatCard {
 const fmt = (v: number | null, digits: number, unit = ''): string =>
   v === null || !Number.isFinite(v) ? '—' : `${Number(v.toFixed(digits)).toLocaleString('en-US')}${unit}`;
 
+/**
+ * What the cards (and the Serving charts, which show the same scrape intervals) describe, for the
+ * caption over them: "Last 5 min", "Since monitoring began at 14:03:05 (2m 05s)", "Since the server
+ * started (one scrape so far, warm-up included)".
+ */
+export function statsCaption(r: MonitorReport): string {
+  const text = statsSpanText(r.stats);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function statCards(r: MonitorReport): StatCard[] {
   const s = r.stats;
   const active = r.alerts.active;
-  return [
-    { id: 'requests', label: `Requests (${r.window})`, value: s.requests.toLocaleString('en-US'), alert: false },
+  const span = statsSpanText(s);
+  const cards: Omit<StatCard, 'title'>[] = [
+    { id: 'requests', label: 'Requests', value: s.requests.toLocaleString('en-US'), alert: false },
     // A rate needs two scrapes; before the second one there is a count but no time span.
     { id: 'rate', label: 'Requests/s', value: r.series.length ? fmt(s.requests_per_s, 2) : '—', alert: false },
     { id: 'errors', label: 'Error rate', value: s.requests ? fmt(s.error_rate * 100, 2, '%') : '—', alert: active.error_rate !== undefined },
@@ -30,6 +43,7 @@ export function statCards(r: MonitorReport): StatCard[] {
     { id: 'batch', label: 'Mean batch size', value: fmt(s.batch_size_mean, 2), alert: false },
     { id: 'inflight', label: 'In flight', value: String(s.in_flight), alert: false },
   ];
+  return cards.map((c) => ({ ...c, title: `${c.label}, ${span}` }));
 }
 
 /** No request in the window and no scrape interval to chart: the "no traffic yet" state. */

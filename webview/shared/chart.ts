@@ -10,7 +10,7 @@ import uPlot from 'uplot';
 import './chart.css';
 import { formatMetricValue } from '../../src/shared/format';
 import type { ChartSeries } from '../../src/shared/series';
-import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText } from './chartMath';
+import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText, xFormatter } from './chartMath';
 import { h } from './dom';
 import { onThemeChange, themeColor } from './theme';
 
@@ -31,7 +31,7 @@ export interface LineChartOptions {
   label?: string;
   /** What x is, in the readout ("step", "time", "elapsed"). */
   xLabel?: string;
-  /** Tick and readout text of an x value; uPlot's own ticks when x is a time. */
+  /** Tick and readout text of an x value (default: a step, or a time of day when `time`); uPlot's own ticks when x is a time. */
   formatX?: (v: number) => string;
   /** x is epoch milliseconds: date/time ticks. */
   time?: boolean;
@@ -240,10 +240,11 @@ export class LineChart {
     const blue = themeColor('--vscode-charts-blue', '#3794ff');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (): uPlot.Axis => ({ stroke: fg, font, labelFont: font, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid, width: 0.5 } });
-    const formatX = this.opts.formatX;
+    // Time axes keep uPlot's date/time ticks, which adapt to the span; any other x is written as the readout writes it.
+    const formatX = xFormatter(this.opts);
     const xAxis: uPlot.Axis = {
       ...axis(),
-      ...(formatX && !this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}),
+      ...(!this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}),
       ...(this.opts.wholeX && !this.opts.time ? { incrs: WHOLE_INCRS, splits: (_u, _i, min, max, incr) => this.wholeSplits(min, max, incr) } : {}),
     };
     const many = this.lines.length > 1;
@@ -315,7 +316,7 @@ export class LineChart {
 
   /** The nearest line's point under the pointer, or (not hovering) a single line's last value. */
   private showReadout(u: uPlot | undefined): void {
-    const fx = (v: number) => (this.opts.formatX ? this.opts.formatX(v) : formatMetricValue(v));
+    const fx = xFormatter(this.opts);
     const xLabel = this.opts.xLabel ?? 'step';
     let hovered: { label: string; x: string; y: string; color: string | undefined } | undefined;
     if (u && (u.cursor.left ?? -1) >= 0) {

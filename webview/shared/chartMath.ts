@@ -2,6 +2,7 @@
  * Pure helpers of the shared line chart (DOM-free, node-tested): what a line draws, the point under
  * the pointer, and the readout text shown when hovering and when not.
  */
+import { formatClockTime, formatStep } from '../../src/shared/format';
 
 /** Index of the point of sorted `xs` closest to x; -1 for no points. */
 export function nearestIndex(xs: ArrayLike<number>, x: number): number {
@@ -50,6 +51,15 @@ export function readoutText(xLabel: string, hovered: ReadoutPoint | undefined, l
   if (hovered) return `${hovered.label} · ${xLabel} ${hovered.x} → ${hovered.y}`;
   if (last && lines === 1) return `last ${last.y} at ${xLabel} ${last.x}`;
   return '';
+}
+
+/**
+ * How a chart writes an x value, in its readout and its ticks: the owner's format, else a time of
+ * day on a time axis, else a step (a chart's x is a step unless its owner says otherwise), written
+ * as every other step in the UI is.
+ */
+export function xFormatter(opts: { formatX?: ((v: number) => string) | undefined; time?: boolean | undefined }): (v: number) => string {
+  return opts.formatX ?? (opts.time === true ? formatClockTime : formatStep);
 }
 
 /** A tick label; uPlot passes null for ticks it leaves unlabelled (crowded log decades). */

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { EventApplier, type LoggedInput, RejectedEventError } from './eventApplier';
+import { type Offset, commitChunk, commitSkip, committedOffset, forgetRun, ingestStatements } from './chunkCommit';
+import { EventApplier, type LoggedInput } from './eventApplier';
 import { finishChunk, parseChunk, type IngestIssue, type ParsedChunk } from './chunkParser';
 import { PointColumns } from './pointColumns';
 import { inlineScanRate, parseThread, parseThreadStats, type ParseThread, ThreadUse, WINDOW_BYTES } from './parseThread';
@@ -58,11 +58,6 @@ const RAMP_BYTES = 256 * 1024;
 const SETTLE_MS = 2_000;
 const NEWLINE = 0x0a;
 
-interface Offset {
-  byte_offset: number;
-  line: number;
-}
-
 /** A chunk handed to the parse thread, by where it starts in the log. */
 interface Ahead {
   thread: ParseThread;
@@ -92,11 +87,11 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     });
     return result;
   }
-  const { getOffset, setOffset, recordIssue } = statements(db);
+  const stmts = ingestStatements(db);
   // Nothing new (the common case when the backend starts over many runs): one stat, no open.
   const st = statLog(file);
   if (!st) return result;
-  if (st !== 'unreadable' && st.isFile() && (getOffset.get(runId) as Offset | undefined)?.byte_offset === st.size) return result;
+  if (st !== 'unreadable' && st.isFile() && committedOffset(stmts, runId).byte_offset === st.size) return result;
   const applier = new EventApplier(db, runId);
   const points = columns;
   points.reset();
@@ -106,7 +101,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
   /** The next chunk, being read and scanned on the parse thread while this one's rows are inserted. */
   let ahead: Ahead | undefined;
   try {
-    let offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+    let offset = committedOffset(stmts, runId);
     const size = fs.fstatSync(fd).size;
     if (size < offset.byte_offset) {
       // The log shrank: it was replaced, not appended to. Start this run over from its new log.
@@ -161,7 +156,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
             const skipTo = findNextNewline(fd, offset.byte_offset + n, fileSize);
             if (skipTo < 0) break;
             const issue = { file, line: offset.line + 1, message: `line longer than ${maxLine} bytes, skipped` };
-            commitSkip(db, getOffset, setOffset, recordIssue, runId, offset, { byte_offset: skipTo + 1, line: offset.line + 1 }, fileSize, issue);
+            commitSkip(db, stmts, runId, offset, { byte_offset: skipTo + 1, line: offset.line + 1 }, fileSize, issue);
             result.issues.push(issue);
             offset = { byte_offset: skipTo + 1, line: offset.line + 1 };
             continue;
@@ -187,35 +182,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         break;
       }
       const next: Offset = { byte_offset: offset.byte_offset + end + 1, line: offset.line + chunk.lineCount };
-      const pointsBefore = applier.points;
-      const commit = (oneByOne: boolean) =>
-        db
-          .transaction((): boolean => {
-            const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
-            if (current.byte_offset !== offset.byte_offset) return false; // someone else got here first
-            applier.points = pointsBefore; // a first attempt that rolled back counted its points
-            // Event by event, tiles would be rewritten per point: leave them stale for the idle pass.
-            applier.keepTiles = options.keepTiles === true && !oneByOne;
-            applier.begin();
-            if (oneByOne) applyOneByOne(db, applier, chunk, file);
-            else {
-              applyInOrder(applier, chunk);
-              applier.flush();
-            }
-            for (const issue of chunk.issues) recordIssue.run(runId, issue.line, issue.message, Date.now());
-            setOffset.run(runId, next.byte_offset, next.line, fileSize, Date.now());
-            return true;
-          })
-          .immediate();
-      let committed: boolean;
-      try {
-        committed = commit(false);
-      } catch (e) {
-        // One event the store refuses (a constraint) must not stop the run, let alone the others:
-        // apply the chunk again event by event and report the ones that fail by file and line.
-        if (!isRowError(e)) throw e;
-        committed = commit(true);
-      }
+      const committed = commitChunk(db, stmts, applier, { runId, file, chunk, from: offset, next, fileSize, keepTiles: options.keepTiles === true });
       if (committed) {
         result.events += chunk.events.length + chunk.fastEvents;
         result.points = applier.points;
@@ -225,7 +192,7 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
         offset = next;
         chunks++;
       } else {
-        offset = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
+        offset = committedOffset(stmts, runId);
       }
     }
   } finally {
@@ -234,15 +201,6 @@ export function ingestRunLog(db: Db, runsDir: string, runId: string, options: In
     fs.closeSync(fd);
   }
   return result;
-}
-
-/** Removes everything ingest derived from one run's log, so it can be read again from the start. */
-export function forgetRun(db: Db, runId: string): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
-    db.prepare('DELETE FROM ingest_offsets WHERE run_id = ?').run(runId);
-    db.prepare('DELETE FROM ingest_errors WHERE run_id = ?').run(runId);
-  }).immediate();
 }
 
 /**
@@ -301,75 +259,6 @@ function openLog(file: string, result: RunIngestResult): number | undefined {
   return fd;
 }
 
-/** Errors about one row's content, as opposed to the store being busy, full or broken. */
-function isRowError(e: unknown): boolean {
-  if (e instanceof RejectedEventError) return true;
-  const code = (e as { code?: unknown }).code;
-  return (
-    typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || code === 'SQLITE_RANGE')
-  );
-}
-
-/** Applies a chunk's points and other events in log order. */
-function applyInOrder(applier: EventApplier, parsed: ParsedChunk): void {
-  const { points, events, eventPoints } = parsed;
-  let p = 0;
-  for (let i = 0; i < events.length; i++) {
-    const upTo = eventPoints[i]!;
-    applier.applyPoints(points, p, upTo);
-    applier.apply(events[i]!);
-    p = upTo;
-  }
-  applier.applyPoints(points, p, points.length);
-}
-
-/** Applies each event and point in its own savepoint, in log order; one the store refuses becomes an issue. */
-function applyOneByOne(db: Db, applier: EventApplier, parsed: ParsedChunk, file: string): void {
-  const { points, events, eventPoints } = parsed;
-  const one = (apply: () => void, line: number) => {
-    try {
-      db.transaction(() => {
-        apply();
-        applier.flush();
-      })();
-    } catch (e) {
-      if (!isRowError(e)) throw e;
-      applier.recover();
-      parsed.issues.push({ file, line, message: `the store refused this event (${(e as Error).message}); it was skipped` });
-    }
-  };
-  let p = 0;
-  for (let i = 0; i <= events.length; i++) {
-    const upTo = i < events.length ? eventPoints[i]! : points.length;
-    for (; p < upTo; p++) {
-      const at = p;
-      one(() => applier.applyPoints(points, at, at + 1), points.line[at]!);
-    }
-    if (i < events.length) one(() => applier.apply(events[i]!), parsed.eventLines[i]!);
-  }
-}
-
-/** Statements prepared once per connection: preparing them per run made catch-up O(runs). */
-const prepared = new WeakMap<Db, ReturnType<typeof prepareIngestStatements>>();
-
-function statements(db: Db): ReturnType<typeof prepareIngestStatements> {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepareIngestStatements(db)));
-  return s;
-}
-
-function prepareIngestStatements(db: Db) {
-  return {
-    getOffset: db.prepare('SELECT byte_offset, line FROM ingest_offsets WHERE run_id = ?'),
-    setOffset: db.prepare(
-      `INSERT INTO ingest_offsets (run_id, byte_offset, line, file_size, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET byte_offset = excluded.byte_offset, line = excluded.line,
-         file_size = excluded.file_size, updated_at = excluded.updated_at`,
-    ),
-    recordIssue: db.prepare('INSERT OR REPLACE INTO ingest_errors (run_id, line, message, at) VALUES (?, ?, ?, ?)'),
-  };
-}
-
 function findNextNewline(fd: number, from: number, fileSize: number): number {
   const buf = Buffer.allocUnsafe(1024 * 1024);
   for (let pos = from; pos < fileSize;) {
@@ -379,23 +268,4 @@ function findNextNewline(fd: number, from: number, fileSize: number): number {
     pos += n;
   }
   return -1;
-}
-
-function commitSkip(
-  db: Db,
-  getOffset: Statement,
-  setOffset: Statement,
-  recordIssue: Statement,
-  runId: string,
-  from: Offset,
-  to: Offset,
-  fileSize: number,
-  issue: IngestIssue,
-): void {
-  db.transaction(() => {
-    const current = (getOffset.get(runId) as Offset | undefined) ?? { byte_offset: 0, line: 0 };
-    if (current.byte_offset !== from.byte_offset) return;
-    recordIssue.run(runId, issue.line, issue.message, Date.now());
-    setOffset.run(runId, to.byte_offset, to.line, fileSize, Date.now());
-  }).immediate();
 }

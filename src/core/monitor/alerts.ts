@@ -38,10 +38,14 @@ export interface Measured {
   feature?: string;
 }
 
-/** The measures thresholds apply to; a measure with no data (no requests, no drift) is left out. */
+/**
+ * The measures thresholds apply to; a measure with no data (no requests, no drift) is left out, and
+ * so are latency and errors of a server's lifetime totals ('lifetime': one scrape of a server that
+ * started before the window), which are not the window's.
+ */
 export function measures(stats: WindowStats | undefined, drift: LiveDrift | undefined): Measured[] {
   const out: Measured[] = [];
-  if (stats && stats.requests > 0) {
+  if (stats && stats.requests > 0 && stats.span !== 'lifetime') {
     if (stats.latency_ms.p99 !== null) out.push({ kind: 'p99_ms', value: stats.latency_ms.p99 });
     out.push({ kind: 'error_rate', value: stats.error_rate });
   }

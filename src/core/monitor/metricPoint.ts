@@ -11,6 +11,8 @@ export const METRIC = {
   latency: 'mlwb_inference_request_duration_seconds',
   batch: 'mlwb_inference_batch_size',
   inFlight: 'mlwb_inference_requests_in_flight',
+  /** prom-client's process metric (unlabelled), in whole seconds since the epoch. */
+  started: 'mlwb_server_process_start_time_seconds',
 } as const;
 
 /** A cumulative histogram: `counts[i]` observations ≤ `le[i]` (the last bound is +Inf, stored as null in JSON). */
@@ -30,6 +32,12 @@ export interface MetricPoint {
   latency: Buckets;
   batch: Buckets;
   inFlight: number;
+  /**
+   * When the server process started, ms since the epoch (to within a second: the earliest it can
+   * have been), if its /metrics says: a window that holds the start counts from it
+   * (windowStats.ts). Absent in points stored before.
+   */
+  started?: number;
 }
 
 function matches(s: Sample, model: string, version: string | undefined): boolean {
@@ -57,7 +65,11 @@ export function pointFromSamples(samples: readonly Sample[], t: number, model: s
   let requests = 0;
   let errors = 0;
   let inFlight = 0;
+  let started: number | undefined;
   for (const s of samples) {
+    // prom-client rounds the start to the nearest second: take the earliest it can have been, which
+    // is never after the process started (a fast server is scraped within that half second).
+    if (s.name === METRIC.started && s.value > 0) started = s.value * 1000 - 500;
     if (!matches(s, model, version)) continue;
     if (s.name === METRIC.requests) {
       requests += s.value;
@@ -71,5 +83,6 @@ export function pointFromSamples(samples: readonly Sample[], t: number, model: s
     latency: buckets(samples, METRIC.latency, model, version),
     batch: buckets(samples, METRIC.batch, model, version),
     inFlight,
+    ...(started === undefined ? {} : { started }),
   };
 }

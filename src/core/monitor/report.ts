@@ -110,6 +110,11 @@ export function reportJson(r: MonitorReport): Record<string, unknown> {
     model: r.deployment.model,
     version: r.deployment.version,
     window: r.window,
+    // Which stretch of time the numbers describe (StatsSpan) and its bounds: with one scrape they
+    // are the server's totals since its start, not the window's.
+    span: r.stats.span,
+    from: r.stats.from,
+    to: r.stats.to,
     requests: r.stats.requests,
     errors: r.stats.errors,
     error_rate: r.stats.error_rate,

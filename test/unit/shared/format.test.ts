@@ -1,5 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { formatBytes, formatDateTime, formatDuration, formatExactTime, formatMetricValue, formatRelativeTime, keyMetric } from '../../../src/shared/format';
+import {
+  formatBytes,
+  formatClockTime,
+  formatDateTime,
+  formatDuration,
+  formatExactTime,
+  formatMetricValue,
+  formatRelativeTime,
+  formatStep,
+  keyMetric,
+} from '../../../src/shared/format';
 import type { Run } from '../../../src/shared/runModel';
 
 describe('run formatting', () => {
@@ -19,6 +29,22 @@ describe('run formatting', () => {
     assert.equal(formatBytes(3 * 1024 ** 4), '3.0 TiB');
     assert.equal(formatBytes(null), '—');
     assert.equal(formatBytes(undefined), '—');
+  });
+
+  it('writes step numbers with thousands separators, as counts are written, in every locale', () => {
+    assert.equal(formatStep(29_980), '29,980');
+    assert.equal(formatStep(1_234_567), '1,234,567');
+    assert.equal(formatStep(999), '999');
+    assert.equal(formatStep(0), '0');
+    assert.equal(formatStep(-1500), '-1,500');
+    // A tick between two steps keeps its fraction rather than naming a step it is not.
+    assert.equal(formatStep(2.5), '2.5');
+    assert.equal(formatStep(NaN), 'NaN');
+  });
+
+  it('writes a time of day for time axes', () => {
+    assert.equal(formatClockTime(new Date(2026, 10, 26, 3, 4, 5).getTime()), '03:04:05');
+    assert.equal(formatClockTime(new Date(2026, 10, 26, 23, 59, 0).getTime()), '23:59:00');
   });
 
   it('formats metric values, spelling out non-finite ones', () => {

@@ -3,6 +3,7 @@
  * so live data updates the existing uPlot instead of rebuilding the page.
  */
 import type { MetricPoint } from '../../../src/shared/runModel';
+import { formatStep } from '../../../src/shared/format';
 import { LineChart } from '../../shared/chart';
 import { emptyState, h } from '../../shared/dom';
 import { dataTable } from '../../shared/section';
@@ -93,7 +94,7 @@ function createCard(key: string): Card {
 function summaryTable(rows: MetricRow[]): HTMLElement {
   return dataTable({
     columns: ['Metric', 'Last', 'Min', 'Max', 'Count', 'Last step'],
-    rows: rows.map((m) => [m.key, m.last, m.min, m.max, m.count.toLocaleString(), m.lastStep.toLocaleString()]),
+    rows: rows.map((m) => [m.key, m.last, m.min, m.max, m.count.toLocaleString('en-US'), formatStep(m.lastStep)]),
     testId: 'metrics-table',
     label: 'Metric summaries',
   });

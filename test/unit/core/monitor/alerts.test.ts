@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseProjectConfig } from '../../../../src/core/config/projectConfig';
 import { monitoringConfig, thresholdsFor, validateThresholds, writePanelThresholds } from '../../../../src/core/monitor/alertConfig';
-import { type AlertState, evaluate } from '../../../../src/core/monitor/alerts';
+import { type AlertState, evaluate, measures } from '../../../../src/core/monitor/alerts';
+import type { WindowStats } from '../../../../src/core/monitor/windowStats';
 import { makeTempDir } from '../../../helpers/tmp';
 
 describe('monitor: alert thresholds and evaluation', () => {
@@ -66,5 +67,35 @@ describe('monitor: alert thresholds and evaluation', () => {
     assert.equal(c.state.history.length, 2);
     // No threshold: no alert, whatever the value.
     assert.deepEqual(evaluate({ active: {}, history: [] }, {}, [{ kind: 'error_rate', value: 1 }]).events, []);
+  });
+
+  it('judges latency and errors over the window only, never a lifetime total from a single scrape', () => {
+    const stats = (span: WindowStats['span']): WindowStats => ({
+      window: '5m',
+      span,
+      from: null,
+      to: null,
+      requests: 10,
+      errors: 1,
+      error_rate: 0.1,
+      requests_per_s: 0,
+      latency_ms: { p50: 30, p95: 35, p99: 35 },
+      batch_size_mean: 1,
+      in_flight: 0,
+    });
+    // One scrape of a server older than the window: its lifetime totals are not the window's.
+    assert.deepEqual(measures(stats('lifetime'), undefined), []);
+    for (const span of ['server_start', 'monitoring'] as const)
+      assert.deepEqual(
+        measures(stats(span), undefined).map((m) => m.kind),
+        ['p99_ms', 'error_rate'],
+      );
+    assert.deepEqual(
+      measures(stats('window'), undefined).map((m) => [m.kind, m.value]),
+      [
+        ['p99_ms', 35],
+        ['error_rate', 0.1],
+      ],
+    );
   });
 });

@@ -29,6 +29,15 @@ describe('monitor: Prometheus text parsing', () => {
     assert.deepEqual(p.latency.counts, [1, 2, 3]);
     assert.equal(p.latency.count, 3);
     assert.ok(Math.abs(p.latency.sum - 5.055) < 1e-9);
+    assert.equal(p.started, undefined);
+    // The model server's process metrics (same prefix) say when it started: windows count from there.
+    client.collectDefaultMetrics({ register: reg, prefix: 'mlwb_server_' });
+    const started = pointFromSamples(parsePrometheusText(await reg.metrics()), 1000, 'm', '1').started!;
+    const processStart = Date.now() - process.uptime() * 1000;
+    assert.ok(started <= processStart + 1 && started > processStart - 1000, `started ${new Date(started).toISOString()}`);
+    // The metric is rounded to a second: the earliest it can have been, so a server scraped within
+    // that half second still started before its first scrape.
+    assert.equal(pointFromSamples(parsePrometheusText('mlwb_server_process_start_time_seconds 1700000000\n'), 0, 'm').started, 1_699_999_999_500);
   });
 
   it('reads escaped label values, NaN/Inf values and timestamps, and skips lines that do not parse', () => {

@@ -125,7 +125,7 @@ describe('CSV export', () => {
 describe('chart x labels', () => {
   it('formats x by axis', () => {
     assert.equal(formatX('relative', 90_000), '1m 30s');
-    assert.equal(formatX('step', 1000), '1000');
+    assert.equal(formatX('step', 29_980), '29,980');
     assert.match(formatX('time', new Date(2026, 10, 26, 3, 4, 5).getTime()), /^03:04:05$/);
   });
 });

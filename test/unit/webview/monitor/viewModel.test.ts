@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { MonitorReport } from '../../../../src/protocol/webview/monitor';
-import { hasTraffic, parseThresholds, predictionLines, statCards, windowRange } from '../../../../webview/monitor/viewModel';
+import { hasTraffic, parseThresholds, predictionLines, statCards, statsCaption, windowRange } from '../../../../webview/monitor/viewModel';
 
 function report(extra: Partial<MonitorReport> = {}): MonitorReport {
   return {
@@ -9,6 +9,7 @@ function report(extra: Partial<MonitorReport> = {}): MonitorReport {
     generated_at: '',
     stats: {
       window: '5m',
+      span: 'window',
       from: null,
       to: null,
       requests: 200,
@@ -49,6 +50,23 @@ describe('monitor webview: view model', () => {
     assert.equal(cards['errors']!.alert, false);
     assert.equal(hasTraffic(report()), true);
     assert.equal(hasTraffic(report({ stats: { ...report().stats, requests: 0 } })), false);
+  });
+
+  it('names over the cards the stretch of time they count, the one the Serving charts show', () => {
+    const stats = report().stats;
+    assert.equal(statsCaption(report()), 'Last 5 min');
+    assert.equal(statsCaption(report({ window: '24h', stats: { ...stats, window: '24h' } })), 'Last 24 h');
+    // Monitoring began inside the window: since its first scrape, at that local time, for how long.
+    const from = new Date(2026, 10, 26, 14, 3, 5);
+    const monitoring = { ...stats, span: 'monitoring' as const, from: from.toISOString(), to: new Date(from.getTime() + 125_000).toISOString() };
+    assert.equal(statsCaption(report({ stats: monitoring })), 'Since monitoring began at 14:03:05 (2m 05s)');
+    assert.equal(statsCaption(report({ stats: { ...monitoring, span: 'server_start' } })), 'Since the server started at 14:03:05 (2m 05s)');
+    assert.equal(statsCaption(report({ stats: { ...stats, span: 'lifetime' } })), 'Since the server started (one scrape so far)');
+    assert.equal(statsCaption(report({ stats: { ...stats, span: 'none' } })), 'No scrape in the last 5 min');
+    // The cards themselves no longer carry a window of their own ("Requests (5m)") that could disagree.
+    assert.equal(statCards(report()).find((c) => c.id === 'requests')!.label, 'Requests');
+    // Each card's tooltip says it too.
+    assert.equal(statCards(report({ stats: monitoring })).find((c) => c.id === 'p99')!.title, 'p99 latency, since monitoring began at 14:03:05 (2m 05s)');
   });
 
   it('turns prediction counts into shares per bin, most frequent value first, gaps where nothing was sampled', () => {

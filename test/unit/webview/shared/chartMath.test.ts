@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText } from '../../../../webview/shared/chartMath';
+import { drawableY, lastDrawnIndex, nearestIndex, readoutText, tickText, xFormatter } from '../../../../webview/shared/chartMath';
 
 describe('shared chart math', () => {
   it('finds the point nearest an x value in sorted xs', () => {
@@ -27,6 +27,16 @@ describe('shared chart math', () => {
     assert.equal(readoutText('step', undefined, p, 1), 'last 0.31 at step 120');
     assert.equal(readoutText('step', undefined, p, 2), '');
     assert.equal(readoutText('step', undefined, undefined, 1), '');
+  });
+
+  it('writes x as a step with thousands separators unless the chart is a time axis or its owner formats x', () => {
+    // The run details charts give no formatter: their readout said "step 29980" beside a table's "29,980".
+    const step = xFormatter({});
+    assert.equal(step(29_980), '29,980');
+    assert.equal(readoutText('step', { label: 'loss', x: step(29_980), y: '0.31' }, undefined, 1), 'loss · step 29,980 → 0.31');
+    // A time axis (the Monitor's) reads out a time of day, not epoch milliseconds.
+    assert.equal(xFormatter({ time: true })(new Date(2026, 10, 26, 3, 4, 5).getTime()), '03:04:05');
+    assert.equal(xFormatter({ formatX: (v) => `${v} s`, time: true })(3), '3 s');
   });
 
   it('leaves ticks uPlot does not label blank instead of "NaN"', () => {
