@@ -104,6 +104,13 @@ describe('monitoring: live input drift against the training snapshot', function 
     // Counted since the server started, up to the CLI's own scrape.
     assert.equal(j.span, 'server_start');
     assert.ok(Date.parse(j.from) < Date.parse(j.to));
+    // The text report names the same span as the panel's caption.
+    const text = spawnSync(process.execPath, [distFile('cli.js'), 'monitor', m!.deployment.id, '--window', '5m'], {
+      cwd: tmp.dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.match(text.stdout, /^Since the server started at \d\d:\d\d:\d\d \([^)]+\): 120 requests, 0 errors/m);
     assert.deepEqual(Object.keys(j.latency_ms), ['p50', 'p95', 'p99']);
     assert.deepEqual(
       j.drift

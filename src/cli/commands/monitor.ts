@@ -19,6 +19,7 @@ import type { WorkspacePaths } from '../../core/workspace';
 import { type CliContext, findPaths } from '../context';
 import { type Output, formatTable } from '../output';
 import { monitorRequestsCommand } from './monitorRequests';
+import { statsSpanText } from '../../shared/monitorWindows';
 
 function requirePaths(ctx: CliContext): WorkspacePaths {
   const paths = findPaths(ctx);
@@ -45,15 +46,14 @@ function writeOut(out: Output, text: string, file: string | undefined): void {
   } else out.line(text.replace(/\n$/, ''));
 }
 
+const capitalize = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
 const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined ? '—' : Number(v.toFixed(digits)).toString());
 
 function printReport(out: Output, r: MonitorReport, scrapeProblem: string | undefined): void {
   const s = r.stats;
   out.line(`${r.deployment.id}  ${r.deployment.model}:${r.deployment.version}  ${r.deployment.status}  ${r.deployment.url ?? ''}`.trimEnd());
   if (scrapeProblem) out.line(`(could not read /metrics now: ${scrapeProblem}; showing stored history)`);
-  out.line(
-    `last ${r.window}${s.from ? '' : ' (since the server started)'}: ${s.requests} requests, ${s.errors} errors (${num(s.error_rate * 100, 2)}%), ${num(s.requests_per_s, 2)} req/s`,
-  );
+  out.line(`${capitalize(statsSpanText(s))}: ${s.requests} requests, ${s.errors} errors (${num(s.error_rate * 100, 2)}%), ${num(s.requests_per_s, 2)} req/s`);
   out.line(
     `latency p50 ${num(s.latency_ms.p50)} ms  p95 ${num(s.latency_ms.p95)} ms  p99 ${num(s.latency_ms.p99)} ms   mean batch ${num(s.batch_size_mean, 2)}   in flight ${s.in_flight}`,
   );
