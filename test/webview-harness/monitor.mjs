@@ -215,6 +215,12 @@ try {
         axis[0] === now - 5 * 60_000 && axis[1] === now + 6_000,
         `the latency chart's time axis is the 5 min window, and 2% of room after it (${axis.map((t) => new Date(t).toISOString()).join(' … ')})`,
       );
+      // Ticks on the readout's 24-hour clock ("21:58"), not uPlot's default "9:58pm".
+      const ticks = await page.evaluate(() => window.__monitor.charts.get('latency').chart.inspect().xTicks);
+      check(
+        ticks.length > 0 && ticks.every((t) => !/[ap]m/i.test(t)) && ticks.some((t) => /^\d\d:\d\d/.test(t)),
+        `time ticks on a 24-hour clock, as the readout writes a time (${ticks.join(' | ')})`,
+      );
       // Each report (every scrape) rescales y to what it brings: a panel opened on the first scrapes
       // kept the y range of those, and slower requests later drew outside it (nothing visible).
       const latencyY = async (r) => {

@@ -46,6 +46,25 @@ export interface LineChartOptions {
 /** Tick spacings for whole-number x (1, 2, 5, 10, 20, 50, …): uPlot's defaults include fractions. */
 const WHOLE_INCRS = Array.from({ length: 16 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/**
+ * uPlot's date/time ticks (which adapt to the span) on a 24-hour clock, as the readout writes a
+ * time of day ("21:58:20"): uPlot's default ticks said "9:58pm" under it. Columns: tick size (ms),
+ * its label, then the label where the year, month, day, hour, minute or second changes, then mode.
+ */
+const TIME_TICKS: (string | number | null)[][] = [
+  [365 * DAY, '{YYYY}', null, null, null, null, null, null, 1],
+  [28 * DAY, '{MMM}', '\n{YYYY}', null, null, null, null, null, 1],
+  [DAY, '{M}/{D}', '\n{YYYY}', null, null, null, null, null, 1],
+  [HOUR, '{HH}:{mm}', '\n{M}/{D}/{YY}', null, '\n{M}/{D}', null, null, null, 1],
+  [MIN, '{HH}:{mm}', '\n{M}/{D}/{YY}', null, '\n{M}/{D}', null, null, null, 1],
+  [SEC, ':{ss}', '\n{M}/{D}/{YY} {HH}:{mm}', null, '\n{M}/{D} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
+  [1, ':{ss}.{fff}', '\n{M}/{D}/{YY} {HH}:{mm}', null, '\n{M}/{D} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
+];
+
 /** Below this many points, markers are drawn so a short series is visible at all. */
 const SHOW_POINTS_BELOW = 40;
 
@@ -240,11 +259,12 @@ export class LineChart {
     const blue = themeColor('--vscode-charts-blue', '#3794ff');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (): uPlot.Axis => ({ stroke: fg, font, labelFont: font, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid, width: 0.5 } });
-    // Time axes keep uPlot's date/time ticks, which adapt to the span; any other x is written as the readout writes it.
+    // Time axes keep uPlot's date/time ticks (on a 24-hour clock), which adapt to the span; any other
+    // x is written as the readout writes it.
     const formatX = xFormatter(this.opts);
     const xAxis: uPlot.Axis = {
       ...axis(),
-      ...(!this.opts.time ? { values: (_u, splits) => splits.map(tickText(formatX)) } : {}),
+      values: this.opts.time ? TIME_TICKS : (_u, splits) => splits.map(tickText(formatX)),
       ...(this.opts.wholeX && !this.opts.time ? { incrs: WHOLE_INCRS, splits: (_u, _i, min, max, incr) => this.wholeSplits(min, max, incr) } : {}),
     };
     const many = this.lines.length > 1;
