@@ -117,10 +117,12 @@ describe('snapshot hashing', () => {
   });
 
   /** Hashes files with a hasher; outcomes in item order, bytes reported in total. */
-  const hashWith = async (hasher: Hasher, files: string[], store = true, reportEvery = 65536) => {
+  /** `unknownSizes`: items of size -1, as a walk without stats lists them. */
+  const hashWith = async (hasher: Hasher, files: string[], store = true, reportEvery = 65536, unknownSizes = false) => {
     const outcomes: HashOutcome[] = new Array(files.length);
     let bytes = 0;
-    const items = files.map((f) => ({ file: f, size: fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0, tmp: store ? tmpObjectPath(objects) : '' }));
+    const sizeOf = (f: string) => (unknownSizes ? -1 : (fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0));
+    const items = files.map((f) => ({ file: f, size: sizeOf(f), tmp: store ? tmpObjectPath(objects) : '' }));
     const job = { objectsDir: store ? objects : null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery };
     await hashAll(hasher, job, items, { onOutcome: (i, o) => (outcomes[i] = o), onBytes: (b) => (bytes += b) });
     return { outcomes, bytes };
@@ -175,66 +177,36 @@ describe('snapshot hashing', () => {
     }
   });
 
-  it('hashes on this thread too (mainThread), with the same outcomes in place, big files left to the workers', async () => {
-    // 300 small files (several batches) and one file past what this thread takes (16 MiB).
-    const files = Array.from({ length: 300 }, (_, i) => put(tmp.dir, `m/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 40_000))));
-    const big = put(tmp.dir, 'm/big', crypto.randomBytes(17 << 20));
-    files.splice(150, 0, big);
-    fs.rmSync(files[7]!);
-    const pool = new WorkerHasher(1, { mainThread: true });
-    try {
-      const { outcomes, bytes } = await hashWith(pool, files);
-      const inline = await hashWith(new InlineHasher(), files);
-      assert.deepEqual(
-        outcomes,
-        inline.outcomes.map((o) => (o.ok ? { ...o, stored: true } : o)),
-        'the same outcomes as inline (which found every object stored already)',
-      );
-      assert.ok(!outcomes[7]!.ok && outcomes[7]!.kind === 'unreadable');
-      assert.equal(bytes, inline.bytes);
-      assert.ok(pool.filesHashedHere > 0, 'this thread hashed some files');
-      assert.ok(pool.filesHashedHere < files.length, 'the worker hashed some files');
-      // Files this thread hashed are counted; run once more with only the big file: none of it here.
-      const before = pool.filesHashedHere;
-      await hashWith(pool, [big]);
-      assert.equal(pool.filesHashedHere, before, 'a file past 16 MiB goes to a worker');
-    } finally {
-      await pool.close();
-    }
-  });
-
-  it('hashes files of unknown size (listed without stats), handing one over 16 MiB back to a worker unread (mainThread)', async () => {
-    const files = Array.from({ length: 120 }, (_, i) => put(tmp.dir, `u/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 60_000))));
-    const big = put(tmp.dir, 'u/big', crypto.randomBytes(17 << 20));
-    files.splice(3, 0, big);
-    const pool = new WorkerHasher(1, { mainThread: true });
-    const job = { objectsDir: null, tmpDir: tmpDir(objects), bufSize: 1 << 16, reportEvery: 0 };
-    const unknown = async (list: string[]) => {
-      const outcomes: HashOutcome[] = [];
-      await hashAll(
-        pool,
-        job,
-        list.map((f) => ({ file: f, size: -1, tmp: '' })),
-        { onOutcome: (i, o) => (outcomes[i] = o), onBytes: () => undefined },
-      );
-      return outcomes;
-    };
-    try {
-      const outcomes = await unknown(files);
-      assert.deepEqual(
-        outcomes.map((o) => o.ok && [o.sha256, o.size]),
-        files.map((f) => [sha(f), fs.statSync(f).size]),
-        'every outcome in place',
-      );
-      assert.ok(pool.filesHashedHere > 0 && pool.filesHashedHere < files.length, 'both threads hashed');
-      const before = pool.filesHashedHere;
-      const [alone] = await unknown([big]);
-      assert.ok(alone!.ok && alone.sha256 === sha(big));
-      assert.equal(pool.filesHashedHere, before, 'the file over 16 MiB was hashed by the worker, not here');
-    } finally {
-      await pool.close();
-    }
-  });
+  // Known sizes (a walk with stats), and unknown ones (a first snapshot's walk without them): then a
+  // file over 16 MiB that reaches this thread is handed back unread to a worker.
+  for (const unknownSizes of [false, true])
+    it(`hashes on this thread too (mainThread), with the same outcomes in place, big files left to the workers (${unknownSizes ? 'unknown' : 'known'} sizes)`, async () => {
+      // 300 small files (several batches) and one file past what this thread takes (16 MiB).
+      const files = Array.from({ length: 300 }, (_, i) => put(tmp.dir, `m/f${i}`, crypto.randomBytes(1 + ((i * 7919) % 40_000))));
+      const big = put(tmp.dir, 'm/big', crypto.randomBytes(17 << 20));
+      files.splice(unknownSizes ? 3 : 150, 0, big);
+      fs.rmSync(files[7]!);
+      const pool = new WorkerHasher(1, { mainThread: true });
+      try {
+        const { outcomes, bytes } = await hashWith(pool, files, true, 65536, unknownSizes);
+        const inline = await hashWith(new InlineHasher(), files);
+        assert.deepEqual(
+          outcomes,
+          inline.outcomes.map((o) => (o.ok ? { ...o, stored: true } : o)),
+          'the same outcomes as inline (which found every object stored already)',
+        );
+        assert.ok(!outcomes[7]!.ok && outcomes[7]!.kind === 'unreadable');
+        assert.equal(bytes, inline.bytes);
+        assert.ok(pool.filesHashedHere > 0, 'this thread hashed some files');
+        assert.ok(pool.filesHashedHere < files.length, 'the worker hashed some files');
+        // Files this thread hashed are counted; run once more with only the big file: none of it here.
+        const before = pool.filesHashedHere;
+        await hashWith(pool, [big], true, 65536, unknownSizes);
+        assert.equal(pool.filesHashedHere, before, 'a file past 16 MiB goes to a worker');
+      } finally {
+        await pool.close();
+      }
+    });
 
   it('stops hashing on this thread at a cancel, and stays usable (mainThread)', async () => {
     const files = Array.from({ length: 2000 }, (_, i) => put(tmp.dir, `k/f${i}`, crypto.randomBytes(2000)));
