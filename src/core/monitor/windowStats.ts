@@ -164,8 +164,8 @@ export function windowStats(points: readonly MetricPoint[], window: WindowName, 
     parts = intervals.map(([a, b]) => increase(a, b));
     first = intervals[0]![0].t;
   } else if (last) {
-    // `from` stays null: the totals reach back to a start that may lie before the window (and
-    // `mlwb monitor` says "since the server started" for a null `from`).
+    // `from` stays null: the totals reach back to a start that may lie before the window (the
+    // panel and `mlwb monitor` say "since the server started (one scrape so far)").
     span = 'lifetime';
     parts = [increase(ZERO, last)];
   } else {
