@@ -48,11 +48,15 @@ export function formatMetricValue(v: JsonNumber): string {
  * (en-US grouping in every locale, so a step and a count beside it never differ in separator).
  */
 export function formatStep(step: number): string {
-  return Number.isFinite(step) ? stepFormat.format(step) : String(step);
+  if (!Number.isFinite(step)) return String(step);
+  // Built on first use, not at load: constructing an Intl formatter loads ICU data (4-11 ms), which
+  // every CLI command, the backend and the extension host would pay at start whether they show a
+  // step or not. Steps are whole numbers; a fraction (a tick between steps) is kept, not rounded.
+  stepFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+  return stepFormat.format(step);
 }
 
-// Steps are whole numbers; a fraction (a tick between steps) is kept, not rounded to a wrong step.
-const stepFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+let stepFormat: Intl.NumberFormat | undefined;
 
 /** A time of day for a time axis's readout and ticks: "03:04:05" (local time, 24 h). */
 export function formatClockTime(ms: number): string {
