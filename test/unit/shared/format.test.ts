@@ -42,6 +42,29 @@ describe('run formatting', () => {
     assert.equal(formatStep(NaN), 'NaN');
   });
 
+  it('builds no Intl formatter while loading (ICU costs every process 4-11 ms at start)', () => {
+    const modulePath = require.resolve('../../../src/shared/format');
+    const cached = require.cache[modulePath];
+    const original = { NumberFormat: Intl.NumberFormat, DateTimeFormat: Intl.DateTimeFormat };
+    let built = 0;
+    const counting = <T extends object>(ctor: T): T => new Proxy(ctor, { construct: (target, args) => (built++, Reflect.construct(target as never, args)) });
+    Intl.NumberFormat = counting(original.NumberFormat);
+    Intl.DateTimeFormat = counting(original.DateTimeFormat);
+    try {
+      delete require.cache[modulePath];
+      // A fresh evaluation of the module, which an import (evaluated once per process) cannot give.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require(modulePath) as typeof import('../../../src/shared/format');
+      assert.equal(built, 0, 'a formatter was built at load');
+      assert.equal(fresh.formatStep(1500), '1,500');
+      assert.equal(fresh.formatStep(2500), '2,500');
+      assert.equal(built, 1, 'the step formatter is built once, on first use');
+    } finally {
+      Object.assign(Intl, original);
+      if (cached) require.cache[modulePath] = cached;
+    }
+  });
+
   it('writes a time of day for time axes', () => {
     assert.equal(formatClockTime(new Date(2026, 10, 26, 3, 4, 5).getTime()), '03:04:05');
     assert.equal(formatClockTime(new Date(2026, 10, 26, 23, 59, 0).getTime()), '23:59:00');
