@@ -65,7 +65,11 @@ export function hashFileSync(
     const before = fs.fstatSync(fd, { bigint: true });
     if (!before.isFile()) return fail('skipped', 'not a regular file');
     if (req.maxSize !== undefined && before.size > BigInt(req.maxSize)) return { ok: false, kind: 'too-large' };
-    const hash = crypto.createHash('sha256');
+    // A file that the first read returns whole (most files) is hashed in one call once its end is
+    // confirmed, without a Hash object: creating, feeding and finalizing one cost about 2 µs a
+    // file, measured as 9 ms of a 5,000-file snapshot. Larger files stream through a Hash.
+    let hash: import('node:crypto').Hash | null = null;
+    let whole: Buffer | null = null;
     const buf = scratch && scratch.length >= req.bufSize ? scratch.subarray(0, req.bufSize) : Buffer.allocUnsafe(req.bufSize);
     // A file read whole by the first read is held back: if the object already exists, nothing is
     // written at all (the common case for small duplicate files). It is held as a view of the read
@@ -87,7 +91,10 @@ export function hashFileSync(
       // A file still being appended to would otherwise keep this loop reading forever.
       if (BigInt(total + n) > before.size) return fail('changed', 'grew while being read; snapshot it again when it is complete');
       const chunk = buf.subarray(0, n);
-      hash.update(chunk);
+      // Once a read returned the whole file, any further bytes fail the check above: `whole` and
+      // `hash` never both hold part of it.
+      if (total === 0 && BigInt(n) === before.size) whole = chunk;
+      else (hash ??= crypto.createHash('sha256')).update(chunk);
       total += n;
       if (req.objectsDir !== null) {
         if (pending === null && out < 0 && BigInt(total) === before.size) {
@@ -125,7 +132,7 @@ export function hashFileSync(
     if (BigInt(total) !== before.size || !now || now.ino !== before.ino || now.size !== before.size || now.mtimeNs !== before.mtimeNs) {
       return fail('changed', `changed while being read (size ${before.size} → ${now ? now.size : 'gone'}); snapshot it again when it is complete`);
     }
-    const sha256 = hash.digest('hex');
+    const sha256 = hash !== null ? hash.digest('hex') : crypto.hash('sha256', whole ?? buf.subarray(0, 0), 'hex');
     let stored = false;
     if (req.objectsDir !== null) {
       const dir = req.objectsDir + '/' + sha256.slice(0, 2);

@@ -39,6 +39,14 @@ describe('snapshot hashing', () => {
     assert.equal(r2.sha256, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     assert.equal(r3.sha256, crypto.createHash('sha256').update(fs.readFileSync(big)).digest('hex'));
     assert.equal(r3.size, 300_000);
+    // Around the read size: a file the first read returns whole is hashed in one call, a longer one
+    // streams through a Hash; both must give the file's SHA-256.
+    for (const size of [4095, 4096, 4097, 8192]) {
+      const f = put(tmp.dir, `edge${size}`, crypto.randomBytes(size));
+      const r = hashFileSync(fs, crypto, req(f, true, 4096), () => undefined);
+      assert.ok(r.ok, `${size} bytes`);
+      assert.equal(r.sha256, crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex'), `${size} bytes`);
+    }
   });
 
   it('stores content once under objects/<aa>/<rest>, atomically, and skips a present object', () => {
@@ -60,21 +68,23 @@ describe('snapshot hashing', () => {
     assert.equal(fs.existsSync(objects), false);
   });
 
-  it('detects a file that changes while it is read', () => {
-    const a = put(tmp.dir, 'a', crypto.randomBytes(50_000));
-    const io = hookedFs();
-    let grown = false;
-    io.afterRead = (file) => {
-      if (file === a && !grown) {
-        grown = true;
-        fs.appendFileSync(a, 'more');
-      }
-    };
-    const r = hashFileSync(io, crypto, req(a, true, 4096), () => undefined);
-    assert.equal(r.ok, false);
-    assert.equal(!r.ok && r.kind, 'changed');
-    assert.deepEqual(fs.readdirSync(tmpDir(objects)), [], 'the partial copy is removed');
-  });
+  for (const bufSize of [4096, 1 << 16]) {
+    it(`detects a file that changes while it is read (${bufSize < 50_000 ? 'read in parts' : 'whole in the first read'})`, () => {
+      const a = put(tmp.dir, 'a', crypto.randomBytes(50_000));
+      const io = hookedFs();
+      let grown = false;
+      io.afterRead = (file) => {
+        if (file === a && !grown) {
+          grown = true;
+          fs.appendFileSync(a, 'more');
+        }
+      };
+      const r = hashFileSync(io, crypto, req(a, true, bufSize), () => undefined);
+      assert.equal(r.ok, false);
+      assert.equal(!r.ok && r.kind, 'changed');
+      assert.deepEqual(fs.existsSync(tmpDir(objects)) ? fs.readdirSync(tmpDir(objects)) : [], [], 'the partial copy is removed');
+    });
+  }
 
   it('detects a same-size rewrite in place, and a path replaced, while the file is read', () => {
     const a = put(tmp.dir, 'a', crypto.randomBytes(50_000));
