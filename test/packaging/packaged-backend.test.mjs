@@ -35,6 +35,18 @@ describe('the packaged extension loads its store on every supported Node', funct
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
+  it('loads Node built-ins and the vscode API with a plain require in every bundle', () => {
+    // esbuild's namespace-import wrapper (__toESM, any name once minified) copies a module's every
+    // export per importing file: 150 copies cost each CLI command 4-8 ms of its start
+    // (scripts/build.mjs, requireBuiltins). A wrapped require of a built-in means it is back.
+    const dist = join(ext, 'dist');
+    const wrapped = /\(require\("(?:node:[\w/]+|vscode)"\)\)/g;
+    const found = readdirSync(dist)
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => (readFileSync(join(dist, f), 'utf8').match(wrapped) ?? []).map((m) => `${f}: ${m}`));
+    assert.deepEqual(found, []);
+  });
+
   it('ships only Node-API native modules', async () => {
     const natives = await readZipEntries(vsix, (n) => n.endsWith('.node'));
     assert.ok(
