@@ -1,8 +1,9 @@
 /**
  * Run tracking benchmark (issues 4 and 20). Measures, in one run on this machine, each figure the
  * minimum of MLWB_BENCH_REPEATS repeats (the machine is shared; the minimum is the least disturbed):
- *  - the Python client's cost per point: `log_metric(key, v)`, `log_metrics({key: v}, step=i)` and
- *    `log_metrics({4 keys}, step=i)`, each in its own process, paired in this run;
+ *  - the Python client's cost per point: `log_metric(key, v)`, `log_metric(key, v, step=i)`,
+ *    `log_metrics({key: v}, step=i)` and `log_metrics({4 keys}, step=i)`, each in its own process,
+ *    paired in this run;
  *  - time to queryable: with the real backend process following the log live (as in VS Code),
  *    from the Python process's exit to the last point being counted by `runs/list`;
  *  - cold ingest of that log into a fresh store, as a ratio of the fastest plain insert of the same
@@ -221,6 +222,7 @@ const round = (x: number, d = 3) => +x.toFixed(d);
 /** The best of each client API's repeats (wall or CPU µs per point). */
 const perApi = (us: Record<string, number[]>) => ({
   log_metric: min(us['metric']!),
+  log_metric_with_step: min(us['metric_step']!),
   log_metrics_one_key: min(us['metrics']!),
   log_metrics_four_keys: min(us['metrics4']!),
 });
@@ -228,13 +230,15 @@ const perApi = (us: Record<string, number[]>) => ({
 const vsLogMetric = (us: Record<string, number[]>) => ({
   one_key: round(min(us['metrics']!) / min(us['metric']!)),
   four_keys: round(min(us['metrics4']!) / min(us['metric']!)),
+  // Like for like: both calls pass step=i, so what remains is the caller's one-key dict.
+  one_key_vs_log_metric_with_step: round(min(us['metrics']!) / min(us['metric_step']!)),
 });
 
 async function measure(root: string): Promise<object> {
   const loadAtStart = os.loadavg()[0]!;
-  // 1. Client cost per point, the three APIs interleaved so drift hits them alike.
-  const perPoint: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
-  const perPointCpu: Record<string, number[]> = { metric: [], metrics: [], metrics4: [] };
+  // 1. Client cost per point, the APIs interleaved so drift hits them alike.
+  const perPoint: Record<string, number[]> = { metric: [], metric_step: [], metrics: [], metrics4: [] };
+  const perPointCpu: Record<string, number[]> = { metric: [], metric_step: [], metrics: [], metrics4: [] };
   /** Where each API's first log is, for the cold ingest of dict logs. */
   const clientLogs: Record<string, { runsDir: string; runId: string }> = {};
   for (let r = 0; r < REPEATS; r++) {
