@@ -28,6 +28,9 @@ const requireBuiltins = {
   },
 };
 
+/** Every Node bundle's plugins; a bundle adding its own keeps these. */
+const commonPlugins = [requireBuiltins];
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -38,7 +41,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   define: { MLWB_VERSION: JSON.stringify(pkg.version) },
-  plugins: [requireBuiltins],
+  plugins: commonPlugins,
 };
 
 /**
@@ -67,12 +70,12 @@ const forbidNative = {
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
   // The extension host must never load native modules (see docs/architecture.md).
-  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [forbidNative, requireBuiltins] },
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...commonPlugins, forbidNative] },
   { ...common, entryPoints: ['src/backend/main.ts'], outfile: 'dist/backend.js', external: NATIVE, banner: { js: nodeFloorGuard('The ML Workbench backend') } },
   // The backend's table reader thread: no native module may load there (see src/backend/tableWorker.ts).
-  { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [forbidNative, requireBuiltins] },
+  { ...common, entryPoints: ['src/backend/tableWorker.ts'], outfile: 'dist/tableWorker.js', plugins: [...commonPlugins, forbidNative] },
   // The ingest parse thread (backend and CLI): scans a long log's next chunk while the current one is inserted.
-  { ...common, entryPoints: ['src/core/ingest/ingestParseWorker.ts'], outfile: 'dist/ingestParseWorker.js', plugins: [forbidNative, requireBuiltins] },
+  { ...common, entryPoints: ['src/core/ingest/ingestParseWorker.ts'], outfile: 'dist/ingestParseWorker.js', plugins: [...commonPlugins, forbidNative] },
   // The model server (one process per deployment); the same file runs its inference worker threads.
   { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', external: NATIVE },
   // The backend's ONNX validation thread: onnxruntime blocks the thread it runs on (src/backend/modelValidationWorker.ts).
